@@ -1,0 +1,51 @@
+"""The caller as a subgraph sees it: the forwarded ``Authorization`` header, verified on demand.
+
+Anonymous callers may read the directory, so a request without a token is fine until a field
+needs one; a token that is present but expired or forged is refused wherever it is looked at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from saathi.errors import Forbidden, Unauthenticated
+from saathi.tokens import Principal, Role, TokenVerifier
+
+
+@dataclass
+class Viewer:
+    """Lazily verified credentials of one request."""
+
+    authorization: str | None
+    verifier: TokenVerifier
+    _principal: Principal | None = field(default=None, init=False)
+    _checked: bool = field(default=False, init=False)
+
+    def optional(self) -> Principal | None:
+        """The caller, or ``None`` when anonymous; raises ``Unauthenticated`` for a bad token."""
+        if not self._checked:
+            self._principal = self.verifier.principal_from_header(self.authorization)
+            self._checked = True
+        return self._principal
+
+    def required(self) -> Principal:
+        """The caller; raises ``Unauthenticated`` when anonymous or the token is bad."""
+        principal = self.optional()
+        if principal is None:
+            raise Unauthenticated("Sign in first: this needs an access token.")
+        return principal
+
+    def participant(self) -> Principal:
+        """The signed-in participant; staff and partner tokens are ``Forbidden`` here."""
+        principal = self.required()
+        if principal.role is not Role.PARTICIPANT:
+            raise Forbidden("Only a participant may do this.")
+        return principal
+
+    def staff(self, *roles: Role) -> Principal:
+        """A staff member (of any of ``roles`` when given), bound to their centre."""
+        principal = self.required()
+        allowed = roles or (Role.FACILITATOR, Role.CENTRE_ADMIN, Role.SUPERVISOR)
+        if principal.role not in allowed:
+            raise Forbidden("Your role may not do this.")
+        return principal

@@ -1,0 +1,43 @@
+"""Identifiers: a short type prefix and a ULID body (time-ordered, 128 bits, Crockford base32).
+
+``new_id("grp")`` → ``grp_01JD3...``. ``stable_id`` derives the same id from the same name every
+time, which the demo network and materialised sessions use so that re-running is idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_PATTERN = re.compile(r"^[a-z]{2,4}_[0-9A-HJKMNP-TV-Z]{26}$")
+
+
+def _encode(value: int) -> str:
+    chars = []
+    for _ in range(26):
+        chars.append(_ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def new_id(prefix: str) -> str:
+    """A fresh id: 48 bits of milliseconds then 80 random bits."""
+    millis = time.time_ns() // 1_000_000
+    value = (millis << 80) | int.from_bytes(os.urandom(10), "big")
+    return f"{prefix}_{_encode(value)}"
+
+
+def stable_id(prefix: str, name: str) -> str:
+    """The same id for the same ``(prefix, name)``, in every process and on every machine."""
+    digest = hashlib.sha256(f"{prefix}:{name}".encode()).digest()
+    return f"{prefix}_{_encode(int.from_bytes(digest[:16], 'big'))}"
+
+
+def is_id(value: str, prefix: str | None = None) -> bool:
+    """Whether ``value`` is shaped like one of our ids (and has ``prefix``, when given)."""
+    if not _PATTERN.match(value):
+        return False
+    return prefix is None or value.startswith(prefix + "_")

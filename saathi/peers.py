@@ -1,0 +1,64 @@
+"""Clients for a component's internal calls to other components.
+
+In one process (``saathi up``) a peer is called through its ASGI app directly; in the
+distributed topology over HTTP at ``SAATHI_<NAME>_URL``. Either way the caller sees one
+``httpx.AsyncClient`` per peer, so the code that makes the call does not know which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from saathi.errors import SaathiError
+
+ASGIApp = Any
+
+
+class PeerUnavailable(SaathiError):
+    """A peer component could not be reached or answered with an error status."""
+
+
+class Peers:
+    """Lazily built clients keyed by component name."""
+
+    def __init__(self, urls: Mapping[str, str] | None = None, timeout: float = 5.0) -> None:
+        self._urls = dict(urls or {})
+        self._apps: dict[str, ASGIApp] = {}
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._timeout = timeout
+
+    def attach_app(self, name: str, app: ASGIApp) -> None:
+        """Call ``name`` in process through ``app`` (used by ``saathi up`` and tests)."""
+        self._apps[name] = app
+
+    def client(self, name: str) -> httpx.AsyncClient:
+        if name not in self._clients:
+            if name in self._apps:
+                transport = httpx.ASGITransport(app=self._apps[name])
+                self._clients[name] = httpx.AsyncClient(
+                    transport=transport, base_url=f"http://{name}.internal", timeout=self._timeout
+                )
+            elif name in self._urls:
+                self._clients[name] = httpx.AsyncClient(
+                    base_url=self._urls[name], timeout=self._timeout
+                )
+            else:
+                raise PeerUnavailable(f"No address is configured for the {name} service.")
+        return self._clients[name]
+
+    async def post_json(self, name: str, path: str, body: Mapping[str, Any]) -> Any:
+        """POST ``body`` to ``path`` on ``name`` and return the decoded JSON answer."""
+        try:
+            response = await self.client(name).post(path, json=dict(body))
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise PeerUnavailable(f"The {name} service did not answer: {exc}") from exc
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()

@@ -1,0 +1,86 @@
+"""Typed settings read from ``SAATHI_*`` environment variables, with defaults for the embedded network."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+COMPONENTS = ("directory", "sessions", "consent")
+
+DEFAULT_DATA_DIR = Path(".saathi")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a component needs to start; one frozen object passed down explicitly.
+
+    ``database_urls`` maps a component to its database URL; a component missing from it gets a
+    SQLite file of its own in ``data_dir`` (the embedded default).
+    """
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_urls: Mapping[str, str] = field(default_factory=dict)
+    issuer: str = "saathi"
+    audience: str = "saathi-network"
+    access_token_ttl: int = 15 * 60
+    refresh_token_ttl: int = 30 * 24 * 3600
+    login_code_ttl: int = 10 * 60
+    login_code_attempts: int = 5
+    jwks_url: str | None = None
+    service_urls: Mapping[str, str] = field(default_factory=dict)
+    development: bool = True
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.data_dir / "outbox.jsonl"
+
+    def database_url(self, component: str) -> str:
+        if component in self.database_urls:
+            return self.database_urls[component]
+        return f"sqlite://{self.data_dir / f'{component}.sqlite3'}"
+
+    def with_data_dir(self, data_dir: Path) -> Settings:
+        return replace(self, data_dir=data_dir)
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, data_dir: Path | None = None) -> Settings:
+    """Read settings from the environment (``os.environ`` by default).
+
+    ``SAATHI_DATABASE_URL`` sets one URL for every component (PostgreSQL schemas are kept apart
+    by table names); ``SAATHI_<COMPONENT>_DATABASE_URL`` overrides it per component.
+    """
+    env = os.environ if env is None else env
+    shared_url = env.get("SAATHI_DATABASE_URL")
+    urls: dict[str, str] = {}
+    services: dict[str, str] = {}
+    for component in COMPONENTS:
+        url = env.get(f"SAATHI_{component.upper()}_DATABASE_URL") or shared_url
+        if url:
+            urls[component] = url
+        service_url = env.get(f"SAATHI_{component.upper()}_URL")
+        if service_url:
+            services[component] = service_url
+    return Settings(
+        data_dir=data_dir or Path(env.get("SAATHI_DATA_DIR") or DEFAULT_DATA_DIR),
+        database_urls=urls,
+        issuer=env.get("SAATHI_ISSUER", "saathi"),
+        audience=env.get("SAATHI_AUDIENCE", "saathi-network"),
+        access_token_ttl=_int(env, "SAATHI_ACCESS_TOKEN_TTL", 15 * 60),
+        refresh_token_ttl=_int(env, "SAATHI_REFRESH_TOKEN_TTL", 30 * 24 * 3600),
+        login_code_ttl=_int(env, "SAATHI_LOGIN_CODE_TTL", 10 * 60),
+        jwks_url=env.get("SAATHI_JWKS_URL") or None,
+        service_urls=services,
+        development=env.get("SAATHI_ENV", "development") == "development",
+    )
