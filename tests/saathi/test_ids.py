@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from saathi.ids import is_id, new_id, stable_id
+
+
+def test_new_ids_are_unique_prefixed_and_time_ordered():
+    ids = [new_id("grp") for _ in range(1000)]
+
+    assert len(set(ids)) == 1000
+    assert all(is_id(value, "grp") for value in ids)
+    assert [value[:14] for value in ids] == sorted(value[:14] for value in ids)
+
+
+def test_stable_ids_repeat_for_the_same_name():
+    assert stable_id("ctr", "pune") == stable_id("ctr", "pune")
+    assert stable_id("ctr", "pune") != stable_id("ctr", "delhi")
+    assert is_id(stable_id("ctr", "pune"), "ctr")
+
+
+def test_is_id_refuses_other_shapes():
+    assert not is_id("grp_123")
+    assert not is_id("'; drop table --")
+    assert not is_id(stable_id("ctr", "pune"), "grp")
