@@ -1,0 +1,157 @@
+"""The whole network in one process (``saathi up``) and its parts for ``saathi serve``.
+
+One process: the three subgraph apps share one tortoise context (each app on its own database
+connection), call each other through their ASGI apps, and the gateway reaches them in process
+through ``AsgiTransport``. The supergraph is composed at start from each subgraph's
+``_service { sdl }``, exactly as ``saathi compose`` writes it to ``schema/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+
+from gateway import AsgiTransport, GatewaySettings, SubgraphSpec, compose, create_gateway_app
+from saathi.database import close_databases, open_databases
+from saathi.keys import SigningKey
+from saathi.peers import Peers
+from saathi.runtime import signing_key_for, verifier_for
+from saathi.settings import COMPONENTS, Settings
+
+logger = logging.getLogger("saathi.network")
+
+DEFAULT_PORTS = {"gateway": 4000, "directory": 4001, "sessions": 4002, "consent": 4003}
+DEMO_MARKER = "demo-seeded"
+SDL_QUERY = {"query": "{ _service { sdl } }"}
+
+
+def subgraph_url(settings: Settings, component: str) -> str:
+    """Where the gateway reaches ``component`` in the distributed topology."""
+    base = settings.service_urls.get(component, f"http://127.0.0.1:{DEFAULT_PORTS[component]}")
+    return base.rstrip("/") + "/graphql"
+
+
+def build_subgraph(
+    component: str,
+    settings: Settings,
+    *,
+    peers: Peers,
+    manage_database: bool,
+    key: SigningKey | None = None,
+) -> Starlette:
+    """The ASGI app of one subgraph."""
+    verifier = verifier_for(settings, key)
+    if component == "directory":
+        from services.directory.app import create_app as create_directory
+
+        return create_directory(settings, peers=peers, manage_database=manage_database, verifier=verifier)
+    if component == "sessions":
+        from services.sessions.app import create_app as create_sessions
+
+        return create_sessions(settings, peers=peers, manage_database=manage_database, verifier=verifier)
+    if component == "consent":
+        from services.consent.app import create_app as create_consent
+
+        return create_consent(
+            settings,
+            peers=peers,
+            manage_database=manage_database,
+            verifier=verifier,
+            signing_key=key or signing_key_for(settings),
+        )
+    raise ValueError(f"unknown component {component!r}; choose one of {', '.join(COMPONENTS)}")
+
+
+async def fetch_sdl(client: httpx.AsyncClient, url: str) -> str:
+    """A subgraph's SDL as its ``_service`` field prints it."""
+    response = await client.post(url, json=SDL_QUERY)
+    response.raise_for_status()
+    body = response.json()
+    if body.get("errors"):
+        raise RuntimeError(f"{url} refused _service: {body['errors']}")
+    return str(body["data"]["_service"]["sdl"])
+
+
+async def compose_from_apps(apps: Mapping[str, Any], settings: Settings) -> tuple[str, dict[str, str]]:
+    """Compose the supergraph from in-process apps; also returns each subgraph's SDL."""
+    sdls: dict[str, str] = {}
+    for name, app in apps.items():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sdl") as client:
+            sdls[name] = await fetch_sdl(client, "/graphql")
+    specs = [SubgraphSpec(name, subgraph_url(settings, name), sdls[name]) for name in sorted(sdls)]
+    return compose(specs), sdls
+
+
+async def seed_demo_network() -> None:
+    """Write every service's part of the demo network (idempotent)."""
+    from services.consent.seed import seed_demo as seed_consent
+    from services.directory.seed import seed_demo as seed_directory
+    from services.sessions.seed import seed_demo as seed_sessions
+
+    await seed_directory()
+    await seed_consent()
+    await seed_sessions()
+
+
+@dataclass
+class EmbeddedNetwork:
+    """Everything ``saathi up`` runs: the subgraph apps, the gateway, their shared lifespan."""
+
+    settings: Settings
+    demo: bool = True
+    on_ready: Callable[[], None] | None = None
+
+    def build(self) -> Starlette:
+        key = signing_key_for(self.settings)
+        peers = Peers()
+        apps = {
+            name: build_subgraph(name, self.settings, peers=peers, manage_database=False, key=key)
+            for name in COMPONENTS
+        }
+        for name, app in apps.items():
+            peers.attach_app(name, app)
+        holder: dict[str, Starlette] = {}
+
+        async def jwks(_: Request) -> JSONResponse:
+            return JSONResponse(key.jwks(), headers={"cache-control": "public, max-age=300"})
+
+        @contextlib.asynccontextmanager
+        async def lifespan(_: Starlette) -> AsyncIterator[None]:
+            await open_databases(self.settings, COMPONENTS)
+            try:
+                marker = self.settings.data_dir / DEMO_MARKER
+                if self.demo and not marker.exists():
+                    logger.info("seeding the demo network into %s", self.settings.data_dir)
+                    await seed_demo_network()
+                    marker.write_text("seeded\n")
+                supergraph, _ = await compose_from_apps(apps, self.settings)
+                gateway_settings = GatewaySettings(introspection=self.settings.development)
+                holder["gateway"] = create_gateway_app(
+                    supergraph, AsgiTransport(apps), settings=gateway_settings
+                )
+                if self.on_ready is not None:
+                    self.on_ready()
+                yield
+            finally:
+                await peers.aclose()
+                await close_databases()
+
+        async def forward(scope: Any, receive: Any, send: Any) -> None:
+            await holder["gateway"](scope, receive, send)
+
+        return Starlette(
+            routes=[
+                Route("/.well-known/jwks.json", jwks),
+                Mount("/", app=forward),
+            ],
+            lifespan=lifespan,
+        )
