@@ -1,7 +1,7 @@
 """Errors raised while composing subgraphs or reading a supergraph.
 
-    CompositionError      (code COMPOSITION_FAILED) every problem found, listed in `problems`
-    SupergraphError       (code INVALID_SUPERGRAPH) the supergraph SDL cannot be read
+CompositionError      (code COMPOSITION_FAILED) every problem found, listed in `problems`
+SupergraphError       (code INVALID_SUPERGRAPH) the supergraph SDL cannot be read
 """
 
 from __future__ import annotations

@@ -121,6 +121,7 @@ class _Merger:
                 self._merge_enum(merged, name in input_enums, name in output_enums)
             self.types[name] = merged
         self._check_interface_objects()
+        self._propagate_interface_object_fields()
         if self.problems:
             raise CompositionError(self.problems)
         return MergedSchema({s.name: s.spec.url for s in self.subgraphs}, self.types)
@@ -138,7 +139,7 @@ class _Merger:
 
     def _merge_fields(self, merged: MergedType) -> None:
         overridden: set[tuple[str, str]] = set()
-        for graph, sub in merged.per_graph.items():
+        for sub in merged.per_graph.values():
             for sub_field in sub.fields.values():
                 if sub_field.override and sub_field.override in merged.per_graph:
                     overridden.add((sub_field.override, sub_field.name))
@@ -246,6 +247,36 @@ class _Merger:
                     self.problems.append(
                         f'@interfaceObject "{merged.name}" in "{graph}" must have a @key'
                     )
+
+    def _propagate_interface_object_fields(self) -> None:
+        """Fields an @interfaceObject graph adds to an interface belong to every implementation."""
+        for interface in self.types.values():
+            if interface.kind != "interface":
+                continue
+            added = {
+                name: {
+                    g: f
+                    for g, f in merged_field.per_graph.items()
+                    if interface.per_graph[g].kind == "object"
+                }
+                for name, merged_field in interface.fields.items()
+            }
+            for implementation in self.types.values():
+                if (
+                    implementation.kind != "object"
+                    or interface.name not in implementation.interfaces
+                ):
+                    continue
+                for name, per_graph in added.items():
+                    if per_graph and name not in implementation.fields:
+                        source = interface.fields[name]
+                        implementation.fields[name] = MergedField(
+                            name=name,
+                            type=source.type,
+                            args=source.args,
+                            per_graph=dict(per_graph),
+                            description=source.description,
+                        )
 
 
 def _quote(names: list[str]) -> str:

@@ -219,7 +219,7 @@ class _Reader:
         try:
             self.document = parse(spec.sdl, no_location=True)
         except GraphQLSyntaxError as error:
-            raise CompositionError([f'[{spec.name}] invalid SDL: {error.message}']) from error
+            raise CompositionError([f"[{spec.name}] invalid SDL: {error.message}"]) from error
         links: list[DirectiveNode] = []
         self.renames: dict[str, str] = {}
         for definition in self.document.definitions:
@@ -240,7 +240,9 @@ class _Reader:
                 del self.types[root]
         return Subgraph(self.spec, self.types)
 
-    def _fed(self, node: DefinitionNode | InputValueDefinitionNode) -> list[tuple[str, DirectiveNode]]:
+    def _fed(
+        self, node: DefinitionNode | InputValueDefinitionNode
+    ) -> list[tuple[str, DirectiveNode]]:
         found: list[tuple[str, DirectiveNode]] = []
         for directive in getattr(node, "directives", None) or ():
             name = self.directives.federation_name(directive)
@@ -277,7 +279,11 @@ class _Reader:
                 sub.inaccessible = True
             elif directive_name == "tag":
                 sub.tags.append(_string_argument(directive, "name") or "")
-        if is_extension and not isinstance(node, SchemaExtensionNode) and name not in ROOT_NAMES.values():
+        if (
+            is_extension
+            and not isinstance(node, SchemaExtensionNode)
+            and name not in ROOT_NAMES.values()
+        ):
             sub.extension = True
         if isinstance(node, FieldsNodes):
             for interface in node.interfaces or ():
@@ -286,8 +292,13 @@ class _Reader:
             for field_node in node.fields or ():
                 if name in ROOT_NAMES.values() and field_node.name.value in FEDERATION_ROOT_FIELDS:
                     continue
-                self._read_field(sub, field_node.name.value, field_node.type, field_node,
-                                 tuple(field_node.arguments or ()))
+                self._read_field(
+                    sub,
+                    field_node.name.value,
+                    field_node.type,
+                    field_node,
+                    tuple(field_node.arguments or ()),
+                )
         elif isinstance(node, InputObjectTypeDefinitionNode | InputObjectTypeExtensionNode):
             for input_node in node.fields or ():
                 self._read_field(sub, input_node.name.value, input_node.type, input_node, ())
@@ -346,9 +357,10 @@ class _Reader:
 def _strip_arg(arg: InputValueDefinitionNode, reader: _Reader) -> InputValueDefinitionNode:
     """Keep only the directives an API schema shows (@deprecated, @inaccessible, @tag)."""
     kept = tuple(
-        ConstDirectiveNode(name=NameNode(value=name), arguments=tuple(
-            ArgumentNode(name=a.name, value=a.value) for a in d.arguments or ()
-        ))
+        ConstDirectiveNode(
+            name=NameNode(value=name),
+            arguments=tuple(ArgumentNode(name=a.name, value=a.value) for a in d.arguments or ()),
+        )
         for name, d in reader._fed(arg)
         if name in {"deprecated", "inaccessible", "tag"}
     )

@@ -1,0 +1,153 @@
+"""The gateway's Starlette app: `/graphql` (POST, GET, GraphiQL) and `/health`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from gateway.errors import BodyTooLarge, GatewayError, QueryTooComplex, RequestError
+from gateway.executor.transport import Transport
+from gateway.graphiql import GRAPHIQL_HTML
+from gateway.hooks import GatewayHooks
+from gateway.pipeline import Gateway
+from gateway.settings import GatewaySettings
+
+logger = logging.getLogger("gateway")
+
+
+class _GraphQLEndpoint:
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self.settings = gateway.settings
+
+    async def handle(self, request: Request) -> Response:
+        settings = self.settings
+        request_id = request.headers.get(settings.request_id_header) or uuid.uuid4().hex
+        headers = {settings.request_id_header: request_id}
+        for name in settings.forwarded_headers:
+            value = request.headers.get(name)
+            if value is not None:
+                headers[name] = value
+        try:
+            for hook in self.gateway.hooks:
+                await hook.on_request(request)
+            if request.method == "GET":
+                if "query" not in request.query_params and _wants_html(request):
+                    if settings.development:
+                        return HTMLResponse(GRAPHIQL_HTML)
+                    raise RequestError("GraphiQL is only served in development mode.")
+                body: Any = self._get_payload(request)
+            else:
+                body = await self._post_payload(request)
+            if isinstance(body, list):
+                if len(body) > settings.max_batch:
+                    raise QueryTooComplex(
+                        f"Batch of {len(body)} operations exceeds the limit of "
+                        f"{settings.max_batch}."
+                    )
+                results: Any = [
+                    await self._run_one(item, request.method, headers, request_id) for item in body
+                ]
+            else:
+                results = await self.gateway.run(
+                    body, method=request.method, headers=headers, request_id=request_id
+                )
+            return JSONResponse(results, headers={settings.request_id_header: request_id})
+        except GatewayError as error:
+            return JSONResponse(
+                {"errors": [error.to_dict()]},
+                status_code=error.status,
+                headers={settings.request_id_header: request_id},
+            )
+        except Exception:
+            logger.exception("Unexpected error handling request %s", request_id)
+            return _internal_error(request_id)
+
+    async def _run_one(
+        self, payload: Any, method: str, headers: dict[str, str], request_id: str
+    ) -> dict[str, Any]:
+        try:
+            return await self.gateway.run(
+                payload, method=method, headers=headers, request_id=request_id
+            )
+        except GatewayError as error:
+            return {"errors": [error.to_dict()]}
+
+    def _get_payload(self, request: Request) -> dict[str, Any]:
+        params = request.query_params
+        payload: dict[str, Any] = {
+            "query": params.get("query"),
+            "operationName": params.get("operationName"),
+        }
+        raw = params.get("variables")
+        if raw:
+            try:
+                payload["variables"] = json.loads(raw)
+            except ValueError as error:
+                raise RequestError('"variables" is not valid JSON.') from error
+        return payload
+
+    async def _post_payload(self, request: Request) -> Any:
+        limit = self.settings.max_body_bytes
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            raise BodyTooLarge(f"Request body exceeds {limit} bytes.")
+        raw = bytearray()
+        async for chunk in request.stream():
+            raw.extend(chunk)
+            if len(raw) > limit:
+                raise BodyTooLarge(f"Request body exceeds {limit} bytes.")
+        try:
+            return json.loads(raw)
+        except ValueError as error:
+            raise RequestError("Request body is not valid JSON.") from error
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _internal_error(request_id: str) -> JSONResponse:
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": "Internal server error",
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+                }
+            ]
+        },
+        status_code=500,
+        headers={"x-request-id": request_id},
+    )
+
+
+async def _health(_: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def create_gateway_app(
+    supergraph_sdl: str,
+    transport: Transport,
+    *,
+    settings: GatewaySettings | None = None,
+    hooks: Sequence[GatewayHooks] = (),
+) -> Starlette:
+    """Build the gateway's ASGI app over a supergraph and a transport to its subgraphs."""
+    gateway = Gateway(supergraph_sdl, transport, settings or GatewaySettings(), hooks)
+    app = Starlette(
+        routes=[
+            Route("/graphql", _GraphQLEndpoint(gateway).handle, methods=["GET", "POST"]),
+            Route("/health", _health, methods=["GET"]),
+        ]
+    )
+    app.state.gateway = gateway
+    return app

@@ -1,0 +1,180 @@
+"""Caches in front of the pure stages: parsed+validated documents and prepared operations.
+
+Documents are keyed by the SHA-256 of the query text; prepared operations (plan + shaper) by
+(supergraph hash, document hash, operation name), outside the pure planner.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    parse,
+    validate,
+)
+
+from gateway.composition.supergraph import Supergraph
+from gateway.executor.shaper import INTROSPECTION_ROOTS, Shaper
+from gateway.limits import alias_count, max_depth
+from gateway.planner.build import build_plan
+from gateway.planner.plan import QueryPlan
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class LRU(Generic[K, V]):
+    """A small least-recently-used mapping."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _error(error: GraphQLError, code: str) -> dict[str, Any]:
+    formatted: dict[str, Any] = {"message": error.message}
+    if error.locations:
+        formatted["locations"] = [{"line": at.line, "column": at.column} for at in error.locations]
+    formatted["extensions"] = {"code": code}
+    return formatted
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A parsed and validated document, or the errors that stopped it."""
+
+    hash: str
+    document: DocumentNode | None
+    errors: tuple[dict[str, Any], ...]
+    depth: int = 0
+    aliases: int = 0
+
+
+@dataclass(frozen=True)
+class PreparedOperation:
+    """Everything needed to run one operation of a document: plan, shaper, introspection."""
+
+    operation: OperationDefinitionNode
+    plan: QueryPlan
+    shaper: Shaper
+    introspection: DocumentNode | None
+
+    @property
+    def kind(self) -> str:
+        return self.operation.operation.value
+
+
+class OperationCache:
+    """Parses, validates and plans operations once, then serves them from LRU caches."""
+
+    def __init__(
+        self, supergraph: Supergraph, schema: GraphQLSchema, document_size: int, plan_size: int
+    ) -> None:
+        self.supergraph = supergraph
+        self.schema = schema
+        self.documents: LRU[str, ParsedDocument] = LRU(document_size)
+        self.prepared: LRU[tuple[str, str, str | None], PreparedOperation] = LRU(plan_size)
+
+    def document(self, query: str) -> ParsedDocument:
+        digest = hashlib.sha256(query.encode()).hexdigest()
+        cached = self.documents.get(digest)
+        if cached is not None:
+            return cached
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            parsed = ParsedDocument(digest, None, (_error(error, "GRAPHQL_PARSE_FAILED"),))
+        else:
+            errors = validate(self.schema, document)
+            parsed = ParsedDocument(
+                digest,
+                None if errors else document,
+                tuple(_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors),
+                max_depth(document),
+                alias_count(document),
+            )
+        self.documents.put(digest, parsed)
+        return parsed
+
+    def prepare(
+        self, parsed: ParsedDocument, operation: OperationDefinitionNode
+    ) -> PreparedOperation:
+        assert parsed.document is not None
+        name = operation.name.value if operation.name else None
+        key = (self.supergraph.hash, parsed.hash, name)
+        cached = self.prepared.get(key)
+        if cached is not None:
+            return cached
+        document = parsed.document
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        plan = build_plan(
+            self.supergraph, DocumentNode(definitions=(operation, *fragments.values()))
+        )
+        introspective = tuple(
+            s
+            for s in operation.selection_set.selections
+            if isinstance(s, FieldNode) and s.name.value in INTROSPECTION_ROOTS
+        )
+        introspection = None
+        if introspective:
+            selection_set = operation.selection_set.__copy__()
+            selection_set.selections = introspective
+            reduced = operation.__copy__()
+            reduced.selection_set = selection_set
+            introspection = DocumentNode(definitions=(reduced, *fragments.values()))
+        prepared = PreparedOperation(
+            operation, plan, Shaper(self.schema, operation, fragments), introspection
+        )
+        self.prepared.put(key, prepared)
+        return prepared
+
+
+def select_operation(
+    document: DocumentNode, operation_name: str | None
+) -> OperationDefinitionNode | str:
+    """The operation to run, or an error message."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None:
+        if len(operations) == 1:
+            return operations[0]
+        return "Must provide operation name if query contains multiple operations."
+    for operation in operations:
+        if operation.name is not None and operation.name.value == operation_name:
+            return operation
+    return f'Unknown operation named "{operation_name}".'
+
+
+def uses_introspection(document: DocumentNode) -> bool:
+    """Whether any operation selects `__schema` or `__type` at its root."""
+    return any(
+        isinstance(s, FieldNode) and s.name.value in INTROSPECTION_ROOTS
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+        for s in d.selection_set.selections
+    )

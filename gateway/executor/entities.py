@@ -1,0 +1,113 @@
+"""Flatten support: finding objects at a path, building representations, merging results."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.planner.plan import RequiredField, Requires
+
+Path = tuple[str | int, ...]
+
+
+def objects_at(data: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], Path]]:
+    """Every object at `path` (`@` steps into lists) with its concrete response path."""
+    found: list[tuple[dict[str, Any], Path]] = []
+
+    def walk(value: Any, index: int, at: Path) -> None:
+        if value is None:
+            return
+        if index == len(path):
+            if isinstance(value, dict):
+                found.append((value, at))
+            elif isinstance(value, list):  # a list the path did not mark; keep walking
+                for i, item in enumerate(value):
+                    walk(item, index, (*at, i))
+            return
+        step = path[index]
+        if step == "@":
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    walk(item, index + 1, (*at, i))
+        elif isinstance(value, dict):
+            walk(value.get(step), index + 1, (*at, step))
+
+    walk(data, 0, ())
+    return found
+
+
+_MISSING = object()
+
+
+def _project(value: Any, fields: tuple[RequiredField, ...]) -> Any:
+    if isinstance(value, list):
+        return [_project(item, fields) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result: dict[str, Any] = {}
+    for required in fields:
+        item = value.get(required.name, _MISSING)
+        if item is _MISSING:
+            return _MISSING
+        if required.children is not None and item is not None:
+            item = _project(item, required.children)
+            if item is _MISSING:
+                return _MISSING
+        result[required.name] = item
+    return result
+
+
+@dataclass
+class Representations:
+    """Deduplicated representations and, for each, the objects (and paths) sharing it."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[list[tuple[dict[str, Any], Path]]] = field(default_factory=list)
+
+
+def build_representations(
+    objects: list[tuple[dict[str, Any], Path]], requires: tuple[Requires, ...]
+) -> Representations:
+    """One representation per distinct (`__typename`, key, required fields)."""
+    by_type = {r.type_name: r.fields for r in requires}
+    result = Representations()
+    index: dict[str, int] = {}
+    for obj, path in objects:
+        fields = by_type.get(obj.get("__typename", ""))
+        if fields is None:
+            continue
+        representation = _project(obj, fields)
+        if representation is _MISSING:
+            continue
+        signature = json.dumps(representation, sort_keys=True, separators=(",", ":"))
+        position = index.get(signature)
+        if position is None:
+            index[signature] = len(result.items)
+            result.items.append(representation)
+            result.targets.append([(obj, path)])
+        else:
+            result.targets[position].append((obj, path))
+    return result
+
+
+def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:
+    """Merge `source` into `target`: objects recursively, lists item by item."""
+    for key, value in source.items():
+        existing = target.get(key)
+        if isinstance(existing, dict) and isinstance(value, dict):
+            deep_merge(existing, value)
+        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+            _merge_lists(existing, value)
+        else:
+            target[key] = value
+
+
+def _merge_lists(target: list[Any], source: list[Any]) -> None:
+    for i, (old, new) in enumerate(zip(target, source, strict=True)):
+        if isinstance(old, dict) and isinstance(new, dict):
+            deep_merge(old, new)
+        elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+            _merge_lists(old, new)
+        else:
+            target[i] = new

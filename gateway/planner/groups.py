@@ -1,0 +1,127 @@
+"""Fetch groups (what one subgraph request selects) and their assembly into plan nodes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graphql import OperationDefinitionNode, VariableNode, Visitor, print_ast, visit
+
+from gateway.planner.plan import (
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    RequiredField,
+    Requires,
+    Sequence,
+)
+from gateway.planner.selection import FieldSel, FragmentSel, Sel, print_compact, print_selections
+
+
+@dataclass(eq=False)
+class FetchGroup:
+    """The selections one subgraph request will make, while planning."""
+
+    index: int
+    service: str
+    path: tuple[str, ...]
+    parent: FetchGroup | None
+    selections: list[Sel] = field(default_factory=list)
+    requires: list[Sel] = field(default_factory=list)
+    deps: set[int] = field(default_factory=set)
+
+    @property
+    def is_entity(self) -> bool:
+        return self.parent is not None
+
+
+def stages(
+    all_groups: list[FetchGroup], groups: list[FetchGroup], operation: OperationDefinitionNode
+) -> PlanNode | None:
+    """Nest groups into stages: each stage runs after the groups it depends on."""
+    members = {g.index for g in groups}
+    depth: dict[int, int] = {}
+
+    def depth_of(group: FetchGroup) -> int:
+        if group.index not in depth:
+            depth[group.index] = 0  # guards against dependency cycles
+            depth[group.index] = 1 + max(
+                (depth_of(all_groups[d]) for d in group.deps if d in members), default=-1
+            )
+        return depth[group.index]
+
+    for group in groups:
+        depth_of(group)
+    stages: list[PlanNode] = []
+    for level in range(max(depth.values(), default=-1) + 1):
+        nodes = tuple(group_node(g, operation) for g in groups if depth[g.index] == level)
+        stage = wrap(nodes, Parallel)
+        if stage is not None:
+            stages.append(stage)
+    return wrap(tuple(stages), Sequence)
+
+
+def group_node(group: FetchGroup, operation: OperationDefinitionNode) -> PlanNode:
+    """The Fetch (root) or Flatten (entity) node of one group."""
+    kind = operation.operation.value if not group.is_entity else "query"
+    variables = _variables_in(group.selections)
+    definitions = [
+        d for d in operation.variable_definitions or () if d.variable.name.value in variables
+    ]
+    declared = [print_ast(d) for d in definitions]
+    body = print_compact(group.selections)
+    if group.is_entity:
+        declared.insert(0, "$representations: [_Any!]!")
+        body = "{ _entities(representations: $representations) " + body + " }"
+    header = kind + ("(" + ", ".join(declared) + ")" if declared else "")
+    text = (header + " " + body) if declared or kind != "query" else body
+    fetch = Fetch(
+        service=group.service,
+        operation=text,
+        selection=print_selections(group.selections),
+        requires=tuple(_requires(s) for s in group.requires if isinstance(s, FragmentSel)),
+        requires_text=print_selections(group.requires) if group.is_entity else None,
+        variable_usages=tuple(d.variable.name.value for d in definitions),
+        operation_kind=kind,
+    )
+    return Flatten(group.path, fetch) if group.is_entity else fetch
+
+
+def _required_fields(selections: list[Sel]) -> tuple[RequiredField, ...]:
+    return tuple(
+        RequiredField(s.name, None if s.children is None else _required_fields(s.children))
+        for s in selections
+        if isinstance(s, FieldSel)
+    )
+
+
+def _requires(fragment: FragmentSel) -> Requires:
+    return Requires(fragment.type_condition or "", _required_fields(fragment.children))
+
+
+def _variables_in(selections: list[Sel]) -> set[str]:
+    names: set[str] = set()
+
+    class _Collect(Visitor):
+        def enter_variable(self, node: VariableNode, *_: object) -> None:
+            names.add(node.name.value)
+
+    collector = _Collect()
+    for selection in selections:
+        for node in (*getattr(selection, "arguments", ()), *selection.directives):
+            visit(node, collector)
+        if selection.children:
+            names |= _variables_in(selection.children)
+    return names
+
+
+def wrap(nodes: tuple[PlanNode, ...], kind: type[Sequence] | type[Parallel]) -> PlanNode | None:
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else kind(nodes)
+
+
+def sequence_nodes(node: PlanNode | None) -> tuple[PlanNode, ...]:
+    if node is None:
+        return ()
+    return node.nodes if isinstance(node, Sequence) else (node,)

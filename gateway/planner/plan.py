@@ -1,0 +1,101 @@
+"""The query plan: plain, frozen data that prints deterministically.
+
+A plan is a tree of `Fetch` (one subgraph request), `Sequence` (children run one after another),
+`Parallel` (children run concurrently) and `Flatten` (run a fetch for the objects at a path).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequiredField:
+    """A field a representation carries; `children` for nested field sets."""
+
+    name: str
+    children: tuple[RequiredField, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Requires:
+    """What to copy from each object of `type_name` into its `_entities` representation."""
+
+    type_name: str
+    fields: tuple[RequiredField, ...]
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """One request to a subgraph.
+
+    `operation` is the document sent; `selection` its printed selection (for plans);
+    `requires` is empty for root fetches and lists the representation shape per entity type
+    for `_entities` fetches.
+    """
+
+    service: str
+    operation: str
+    selection: str
+    requires: tuple[Requires, ...] = ()
+    requires_text: str | None = None
+    variable_usages: tuple[str, ...] = ()
+    operation_kind: str = "query"
+
+
+@dataclass(frozen=True)
+class Flatten:
+    """Run `node` for every object found at `path` (`@` steps into lists)."""
+
+    path: tuple[str, ...]
+    node: Fetch
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """Children run one after another."""
+
+    nodes: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True)
+class Parallel:
+    """Children run concurrently."""
+
+    nodes: tuple[PlanNode, ...]
+
+
+PlanNode = Fetch | Flatten | Sequence | Parallel
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """The plan of one operation; `node` is None when nothing needs a subgraph."""
+
+    node: PlanNode | None
+    operation_kind: str = "query"
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line if line else line for line in text.split("\n"))
+
+
+def _print_node(node: PlanNode) -> str:
+    if isinstance(node, Fetch):
+        body = node.selection
+        if node.requires_text is not None:
+            body = node.requires_text + " =>\n" + body
+        return f'Fetch(service: "{node.service}") {{\n{_indent(body, "  ")}\n}}'
+    if isinstance(node, Flatten):
+        inner = _indent(_print_node(node.node), "  ")
+        return f'Flatten(path: "{".".join(node.path)}") {{\n{inner},\n}}'
+    name = "Sequence" if isinstance(node, Sequence) else "Parallel"
+    children = "\n".join(_indent(_print_node(child), "  ") + "," for child in node.nodes)
+    return f"{name} {{\n{children}\n}}"
+
+
+def print_plan(plan: QueryPlan) -> str:
+    """Print a plan in the spirit of Apollo's query plan printer."""
+    if plan.node is None:
+        return "QueryPlan {\n}"
+    return "QueryPlan {\n" + _indent(_print_node(plan.node), "  ") + ",\n}"

@@ -1,0 +1,114 @@
+"""Subgraph selections built by the planner, and their deterministic printing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graphql import ArgumentNode, DirectiveNode, print_ast
+
+
+@dataclass
+class FieldSel:
+    """A field selected from a subgraph; `children` is None for leaves."""
+
+    name: str
+    alias: str | None = None
+    arguments: tuple[ArgumentNode, ...] = ()
+    directives: tuple[DirectiveNode, ...] = ()
+    children: list[Sel] | None = None
+
+    @property
+    def response_key(self) -> str:
+        return self.alias or self.name
+
+    def signature(self) -> tuple[str, str]:
+        return (self.response_key, _print_directives(self.directives))
+
+
+@dataclass
+class FragmentSel:
+    """An inline fragment `... on T @dirs { }` in a subgraph selection."""
+
+    type_condition: str | None
+    directives: tuple[DirectiveNode, ...] = ()
+    children: list[Sel] = field(default_factory=list)
+
+    def signature(self) -> tuple[str, str]:
+        return (self.type_condition or "", _print_directives(self.directives))
+
+
+Sel = FieldSel | FragmentSel
+
+
+def _print_directives(directives: tuple[DirectiveNode, ...]) -> str:
+    return "".join(" " + print_ast(d) for d in directives)
+
+
+def add_field(target: list[Sel], new: FieldSel) -> FieldSel:
+    """Add a field, or return the existing one with the same response key and directives."""
+    signature = new.signature()
+    for existing in target:
+        if isinstance(existing, FieldSel) and existing.signature() == signature:
+            if new.children is not None and existing.children is None:
+                existing.children = []
+            return existing
+    target.append(new)
+    return new
+
+
+def add_fragment(
+    target: list[Sel], type_condition: str | None, directives: tuple[DirectiveNode, ...] = ()
+) -> FragmentSel:
+    """Add an inline fragment, or return the existing one with the same condition."""
+    new = FragmentSel(type_condition, directives)
+    signature = new.signature()
+    for existing in target:
+        if isinstance(existing, FragmentSel) and existing.signature() == signature:
+            return existing
+    target.append(new)
+    return new
+
+
+def print_selections(selections: list[Sel], indent: int = 0) -> str:
+    """Print `{ ... }` with two-space indentation, one selection a line."""
+    pad = "  " * indent
+    lines = ["{"]
+    for selection in selections:
+        if isinstance(selection, FieldSel):
+            text = f"{pad}  "
+            if selection.alias:
+                text += f"{selection.alias}: "
+            text += selection.name
+            if selection.arguments:
+                text += "(" + ", ".join(print_ast(a) for a in selection.arguments) + ")"
+            text += _print_directives(selection.directives)
+            if selection.children is not None:
+                text += " " + print_selections(selection.children, indent + 1)
+        else:
+            text = f"{pad}  ..."
+            if selection.type_condition:
+                text += f" on {selection.type_condition}"
+            text += _print_directives(selection.directives)
+            text += " " + print_selections(selection.children, indent + 1)
+        lines.append(text)
+    lines.append(pad + "}")
+    return "\n".join(lines)
+
+
+def print_compact(selections: list[Sel]) -> str:
+    """Print a selection set on one line (the operation text sent to a subgraph)."""
+    parts = []
+    for selection in selections:
+        if isinstance(selection, FieldSel):
+            text = (f"{selection.alias}: " if selection.alias else "") + selection.name
+            if selection.arguments:
+                text += "(" + ", ".join(print_ast(a) for a in selection.arguments) + ")"
+            text += _print_directives(selection.directives)
+            if selection.children is not None:
+                text += " " + print_compact(selection.children)
+        else:
+            text = "..." + (f" on {selection.type_condition}" if selection.type_condition else "")
+            text += _print_directives(selection.directives)
+            text += " " + print_compact(selection.children)
+        parts.append(text)
+    return "{ " + " ".join(parts) + " }"

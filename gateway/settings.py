@@ -1,0 +1,21 @@
+"""Gateway settings: limits, introspection and development features."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    """Configuration of the gateway's HTTP app; defaults suit production."""
+
+    introspection: bool = True
+    development: bool = False  # serves GraphiQL to browsers on GET /graphql
+    max_depth: int = 15
+    max_aliases: int = 30
+    max_batch: int = 10
+    max_body_bytes: int = 2 * 1024 * 1024
+    document_cache_size: int = 1024
+    plan_cache_size: int = 1024
+    forwarded_headers: tuple[str, ...] = ("authorization",)
+    request_id_header: str = "x-request-id"
