@@ -193,15 +193,18 @@ def _groups() -> tuple[DemoGroup, ...]:
 
 GROUPS = _groups()
 
-_PARTICIPANTS = (
-    ("Priya", "+919800000001", "Pune", "mr"),
-    ("Rahul", "+919800000002", "Pune", "hi"),
-    ("Anjali", "+919800000003", "Delhi", "hi"),
-    ("Karan", "+919800000004", "Nagpur", "mr"),
-    ("Divya", "+919800000005", "Mumbai", "en"),
-    ("Manoj", "+919800000006", "Bengaluru", "en"),
-    ("Selvi", "+919800000007", "Chennai", "ta"),
-    ("Tanvir", "+919800000008", "Delhi", "en"),
+_FIRST_NAMES = (
+    "Priya", "Rahul", "Anjali", "Karan", "Divya", "Manoj", "Selvi", "Tanvir", "Sunita", "Ajay",
+    "Fatima", "Ganesh", "Harpreet", "Irfan", "Jaya", "Kiran", "Leela", "Mohan", "Nandini", "Omkar",
+    "Parveen", "Qadir", "Rekha", "Sanjay", "Tara", "Uday", "Vandana", "Wasim", "Yamini", "Zoya",
+)
+_HOMES = (("Pune", "mr"), ("Pune", "hi"), ("Delhi", "hi"), ("Nagpur", "mr"), ("Mumbai", "en"), ("Bengaluru", "en"), ("Chennai", "ta"))
+
+# Thirty people, enough that programme reports (which withhold any figure about fewer than 11
+# participants) have something to show. Contacts are in a reserved-looking demo range.
+_PARTICIPANTS = tuple(
+    (name, f"+9198000{index:05d}", *_HOMES[index % len(_HOMES)])
+    for index, name in enumerate(_FIRST_NAMES, start=1)
 )
 
 PARTICIPANTS = tuple(

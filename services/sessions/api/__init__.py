@@ -1,0 +1,1 @@
+"""The sessions subgraph: types, loaders, permissions, mutations and the schema."""

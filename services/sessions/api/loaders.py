@@ -1,0 +1,65 @@
+"""Per-request DataLoaders: every list field and ``_entities`` batch through these.
+
+One loader a question, each answering a whole batch of keys with one domain call, so a page of
+20 groups asking for ``nextSession`` costs the same queries as one group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from strawberry.dataloader import DataLoader
+
+from services.sessions.domain import bookings, timetable
+from services.sessions.domain.records import BookingRecord, SessionRecord
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Loaders:
+    """The loaders of one request; ``now`` is read once so every field sees the same instant."""
+
+    now: datetime = field(default_factory=utc_now)
+    session: DataLoader[str, SessionRecord | None] = field(init=False)
+    booking: DataLoader[str, BookingRecord | None] = field(init=False)
+    upcoming_sessions: DataLoader[str, list[SessionRecord]] = field(init=False)
+    bookings_of: DataLoader[tuple[str, bool], list[BookingRecord]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.session = DataLoader(load_fn=self._sessions)
+        self.booking = DataLoader(load_fn=self._bookings)
+        self.upcoming_sessions = DataLoader(load_fn=self._upcoming)
+        self.bookings_of = DataLoader(load_fn=self._bookings_of)
+
+    async def _sessions(self, ids: Sequence[str]) -> list[SessionRecord | None]:
+        found = await timetable.sessions(ids)
+        return [found.get(i) for i in ids]
+
+    async def _bookings(self, ids: Sequence[str]) -> list[BookingRecord | None]:
+        found = await bookings.bookings(ids)
+        return [found.get(i) for i in ids]
+
+    async def _upcoming(self, group_ids: Sequence[str]) -> list[list[SessionRecord]]:
+        by_group = await timetable.upcoming(group_ids, self.now)
+        return [by_group[g] for g in group_ids]
+
+    async def _bookings_of(self, keys: Sequence[tuple[str, bool]]) -> list[list[BookingRecord]]:
+        answers: dict[tuple[str, bool], list[BookingRecord]] = {}
+        for upcoming in (False, True):
+            ids = [pid for pid, flag in keys if flag is upcoming]
+            if ids:
+                found = await bookings.bookings_of(ids, upcoming=upcoming, now=self.now)
+                answers.update({(pid, upcoming): rows for pid, rows in found.items()})
+        return [answers[key] for key in keys]
+
+    def invalidate(self) -> None:
+        """Forget every cached answer: a mutation changed seats, so later fields read afresh."""
+        for loader in (self.session, self.booking, self.upcoming_sessions, self.bookings_of):
+            loader.clear_all()

@@ -1,0 +1,1 @@
+"""One module a mutation; ``schema`` gathers their fields into ``Mutation``."""

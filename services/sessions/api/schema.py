@@ -1,0 +1,37 @@
+"""The sessions subgraph's Federation v2 schema and its SDL."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+
+from services.sessions.api.mutations import booking_book, booking_cancel
+from services.sessions.api.types import Booking, Participant, PeerGroup, Session
+
+
+@strawberry.type
+class Mutation:
+    book_session = booking_book.field
+    cancel_booking = booking_cancel.field
+
+
+class SessionsSchema(strawberry.federation.Schema):
+    """Errors are logged by ``saathi.graphql_errors.format_error`` (unexpected ones only)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
+
+
+schema = SessionsSchema(
+    mutation=Mutation,
+    types=[Session, Booking, PeerGroup, Participant],
+    federation_version="2.5",
+)
+
+
+def sdl() -> str:
+    """The SDL this subgraph answers to ``{ _service { sdl } }``."""
+    return schema.as_str()

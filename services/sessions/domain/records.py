@@ -1,0 +1,81 @@
+"""The values the sessions service passes between its layers: plain, frozen, no ORM."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+class SessionStatus(enum.Enum):
+    """Whether a session will happen, was called off, or has taken place."""
+
+    SCHEDULED = "SCHEDULED"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+
+
+class BookingStatus(enum.Enum):
+    """A booking's life: a seat or a waitlist place, then cancelled or attended (or not)."""
+
+    CONFIRMED = "CONFIRMED"
+    WAITLISTED = "WAITLISTED"
+    CANCELLED = "CANCELLED"
+    ATTENDED = "ATTENDED"
+    NO_SHOW = "NO_SHOW"
+
+    @property
+    def is_live(self) -> bool:
+        """Whether the booking still holds (or waits for) a seat."""
+        return self in (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
+
+
+@dataclass(frozen=True)
+class SeriesRecord:
+    """A group's timetable: ``rrule`` read in ``timezone``'s wall-clock time from ``starts_on``."""
+
+    id: str
+    group_id: str
+    centre_id: str
+    rrule: str
+    timezone: str
+    starts_on: date
+    duration_minutes: int
+    capacity: int
+    materialised_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One session with its booking counts (``confirmed`` and ``attended`` bookings)."""
+
+    id: str
+    group_id: str
+    centre_id: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    status: SessionStatus
+    confirmed: int = 0
+    attended: int = 0
+
+    @property
+    def seats_taken(self) -> int:
+        return self.confirmed + self.attended
+
+    @property
+    def seats_left(self) -> int:
+        """Capacity minus confirmed bookings, never below zero (capacity may be lowered)."""
+        return max(self.capacity - self.confirmed, 0)
+
+
+@dataclass(frozen=True)
+class BookingRecord:
+    """A participant's booking; ``waitlist_position`` is 1-based and set only while waitlisted."""
+
+    id: str
+    session_id: str
+    participant_id: str
+    status: BookingStatus
+    waitlist_position: int | None
+    idempotency_key: str

@@ -1,0 +1,147 @@
+"""Materialising a group's RRULE into sessions, in the group's own time zone.
+
+The rule is read in wall-clock time (``BYHOUR=18`` means 18:00 in ``Europe/London`` whether it is
+GMT or BST that week) and each occurrence is converted to UTC, so daylight-saving changes move
+the UTC instant, never the local time. A session's id is derived from its group and UTC start,
+so materialising the same window again yields the same ids and inserts nothing new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.rrule import rrule, rrulestr
+
+from saathi.errors import BadUserInput
+from saathi.ids import stable_id
+from services.sessions import repository
+from services.sessions.domain.records import SeriesRecord, SessionRecord, SessionStatus
+
+HORIZON = timedelta(weeks=4)
+"""Sessions are bookable this far ahead."""
+
+AHEAD = HORIZON + timedelta(weeks=1)
+"""How far one materialisation reaches, so that reads inside the week after need no write."""
+
+
+def session_id(group_id: str, starts_at: datetime) -> str:
+    """The stable id of ``group_id``'s session starting at ``starts_at`` (any zone)."""
+    return stable_id("ses", f"{group_id}@{starts_at.astimezone(UTC).isoformat()}")
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadUserInput(f"{name!r} is not an IANA time zone.") from None
+
+
+def parse_rule(rule: str, starts_on: date) -> rrule:
+    """The recurrence of ``rule`` from local midnight of ``starts_on``; ``BadUserInput`` if bad."""
+    try:
+        parsed = rrulestr(rule, dtstart=datetime.combine(starts_on, time()))
+    except (ValueError, TypeError):
+        raise BadUserInput(f"{rule!r} is not an RFC 5545 RRULE.") from None
+    if not isinstance(parsed, rrule):
+        raise BadUserInput("Give a single RRULE, not a set of rules.")
+    return parsed
+
+
+def occurrences(series: SeriesRecord, start: datetime, end: datetime) -> list[datetime]:
+    """UTC starts of ``series``'s sessions with ``start <= starts_at < end`` (both aware)."""
+    tz = zone(series.timezone)
+    rule = parse_rule(series.rrule, series.starts_on)
+    # Search in naive wall time with a day's margin either side, then filter in UTC, so that
+    # offsets (and a DST change inside the window) cannot drop an occurrence at the edges.
+    local_start = start.astimezone(tz).replace(tzinfo=None) - timedelta(days=1)
+    local_end = end.astimezone(tz).replace(tzinfo=None) + timedelta(days=1)
+    starts = []
+    for local in rule.between(local_start, local_end, inc=True):
+        instant = local.replace(tzinfo=tz).astimezone(UTC)
+        if start <= instant < end:
+            starts.append(instant)
+    return starts
+
+
+def materialise(
+    series: SeriesRecord,
+    start: datetime,
+    end: datetime,
+    *,
+    status: SessionStatus = SessionStatus.SCHEDULED,
+) -> list[SessionRecord]:
+    """The sessions of ``series`` starting in ``[start, end)``, with stable ids."""
+    length = timedelta(minutes=series.duration_minutes)
+    return [
+        SessionRecord(
+            id=session_id(series.group_id, starts_at),
+            group_id=series.group_id,
+            centre_id=series.centre_id,
+            starts_at=starts_at,
+            ends_at=starts_at + length,
+            capacity=series.capacity,
+            status=status,
+        )
+        for starts_at in occurrences(series, start, end)
+    ]
+
+
+def stale(series: Iterable[SeriesRecord], now: datetime) -> list[SeriesRecord]:
+    """The series not materialised a full horizon past ``now``."""
+    return [
+        s for s in series if s.materialised_until is None or s.materialised_until < now + HORIZON
+    ]
+
+
+async def ensure_materialised(group_ids: Sequence[str], now: datetime) -> None:
+    """Make sure every given group's sessions exist for the coming four weeks.
+
+    One read of the series; when some fall short, one bulk insert (existing sessions are kept
+    as they are) and one update of their ``materialised_until``.
+    """
+    if not group_ids:
+        return
+    short = stale(await repository.series_for_groups(group_ids), now)
+    if not short:
+        return
+    until = now + AHEAD
+    sessions: list[SessionRecord] = []
+    for series in short:
+        start = max(series.materialised_until or now, now)
+        sessions.extend(materialise(series, start, until))
+    await repository.insert_sessions(sessions)
+    await repository.mark_materialised([s.id for s in short], until)
+
+
+async def upcoming(group_ids: Sequence[str], now: datetime) -> dict[str, list[SessionRecord]]:
+    """Each group's scheduled sessions starting after ``now``, soonest first.
+
+    Groups whose timetable falls short of the horizon are materialised first, all together.
+    """
+    await ensure_materialised(group_ids, now)
+    by_group: dict[str, list[SessionRecord]] = {group_id: [] for group_id in group_ids}
+    for session in await repository.upcoming_sessions(group_ids, now):
+        by_group[session.group_id].append(session)
+    return by_group
+
+
+async def sessions(session_ids: Sequence[str]) -> dict[str, SessionRecord]:
+    """The sessions with these ids (unknown ids are left out)."""
+    return await repository.sessions_by_ids(session_ids)
+
+
+MAX_PAGE = 50
+
+
+DEFAULT_PAGE = 10
+
+
+def check_page(first: int | None) -> int:
+    """``first`` for a list of upcoming sessions: 1 to 50 (null means the default, 10)."""
+    if first is None:
+        return DEFAULT_PAGE
+    if not 1 <= first <= MAX_PAGE:
+        raise BadUserInput(f"first must be between 1 and {MAX_PAGE}.")
+    return first

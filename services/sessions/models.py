@@ -1,0 +1,96 @@
+"""The sessions service's tables, all prefixed ``sessions_``; every timestamp is aware UTC.
+
+Statuses are stored as their enum values (``CONFIRMED``...); the repository converts them to the
+domain enums, so nothing above it sees a model.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Series(Model):
+    """A group's timetable: an RFC 5545 RRULE read in the group's IANA time zone."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    group_id = fields.CharField(max_length=40, unique=True)
+    centre_id = fields.CharField(max_length=40, db_index=True)
+    rrule = fields.CharField(max_length=500)
+    timezone = fields.CharField(max_length=64)
+    starts_on = fields.DateField()
+    duration_minutes = fields.IntField()
+    capacity = fields.IntField()
+    materialised_until = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "sessions_series"
+
+
+class Session(Model):
+    """One occurrence of a series, materialised so that it can be booked."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    group_id = fields.CharField(max_length=40)
+    centre_id = fields.CharField(max_length=40, db_index=True)
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    capacity = fields.IntField()
+    status = fields.CharField(max_length=16, default="SCHEDULED")
+
+    bookings: fields.ReverseRelation[Booking]
+
+    class Meta:
+        table = "sessions_session"
+        indexes = (("group_id", "starts_at"),)
+
+
+class Booking(Model):
+    """A participant's seat (or waitlist place) in a session."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    session: fields.ForeignKeyRelation[Session] = fields.ForeignKeyField(
+        "sessions.Session", related_name="bookings", on_delete=fields.RESTRICT
+    )
+    participant_id = fields.CharField(max_length=40, db_index=True)
+    status = fields.CharField(max_length=16)
+    waitlist_position = fields.IntField(null=True)
+    idempotency_key = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    session_id: str
+
+    class Meta:
+        table = "sessions_booking"
+        unique_together = (("participant_id", "idempotency_key"),)
+        indexes = (("session_id", "status"),)
+
+
+class BookingEvent(Model):
+    """Every status a booking took, and when: the feed partners read ``bookingChanges`` from."""
+
+    id = fields.BigIntField(primary_key=True)
+    booking_id = fields.CharField(max_length=40, db_index=True)
+    session_id = fields.CharField(max_length=40, db_index=True)
+    status = fields.CharField(max_length=16)
+    at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "sessions_booking_event"
+
+
+class Feedback(Model):
+    """A participant's rating (1 to 5) of a session they attended."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    booking_id = fields.CharField(max_length=40, unique=True)
+    session_id = fields.CharField(max_length=40, db_index=True)
+    participant_id = fields.CharField(max_length=40, db_index=True)
+    rating = fields.SmallIntField()
+    comment = fields.TextField(null=True)
+    anonymous = fields.BooleanField(default=True)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "sessions_feedback"

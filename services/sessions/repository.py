@@ -1,0 +1,399 @@
+"""Every query the sessions service makes. Only this module and ``models`` import tortoise.
+
+Functions take and return ``domain.records`` values, never models. Writes that must hold
+together (a seat check and the insert it allows) go through ``unit_of_work``: one transaction,
+with the session's row locked on PostgreSQL (``SELECT ... FOR UPDATE``); SQLite has one writer
+and tortoise holds its connection lock for the whole transaction, which serialises them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.functions import Count, Max
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from services.sessions.domain.records import (
+    BookingRecord,
+    BookingStatus,
+    SeriesRecord,
+    SessionRecord,
+    SessionStatus,
+)
+from services.sessions.models import Booking, BookingEvent, Feedback, Series, Session
+
+CONNECTION = "sessions"
+
+_SESSION_COLUMNS = ("id", "group_id", "centre_id", "starts_at", "ends_at", "capacity", "status")
+_BOOKING_COLUMNS = (
+    "id",
+    "session_id",
+    "participant_id",
+    "status",
+    "waitlist_position",
+    "idempotency_key",
+)
+
+
+class DuplicateIdempotencyKey(Exception):
+    """Another request stored a booking with this participant's idempotency key first."""
+
+
+def _series(row: Series) -> SeriesRecord:
+    return SeriesRecord(
+        id=row.id,
+        group_id=row.group_id,
+        centre_id=row.centre_id,
+        rrule=row.rrule,
+        timezone=row.timezone,
+        starts_on=row.starts_on,
+        duration_minutes=row.duration_minutes,
+        capacity=row.capacity,
+        materialised_until=row.materialised_until,
+    )
+
+
+def _session(row: dict[str, Any]) -> SessionRecord:
+    return SessionRecord(
+        id=row["id"],
+        group_id=row["group_id"],
+        centre_id=row["centre_id"],
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        capacity=row["capacity"],
+        status=SessionStatus(row["status"]),
+        confirmed=row.get("confirmed", 0),
+        attended=row.get("attended", 0),
+    )
+
+
+def _booking(row: dict[str, Any]) -> BookingRecord:
+    return BookingRecord(
+        id=row["id"],
+        session_id=row["session_id"],
+        participant_id=row["participant_id"],
+        status=BookingStatus(row["status"]),
+        waitlist_position=row["waitlist_position"],
+        idempotency_key=row["idempotency_key"],
+    )
+
+
+def _with_counts(queryset: QuerySet[Session]) -> QuerySet[Session]:
+    """Sessions annotated with their confirmed and attended bookings, in the same query."""
+    return queryset.annotate(
+        confirmed=Count("bookings", _filter=Q(bookings__status=BookingStatus.CONFIRMED.value)),
+        attended=Count("bookings", _filter=Q(bookings__status=BookingStatus.ATTENDED.value)),
+    )
+
+
+async def _session_rows(queryset: QuerySet[Session]) -> list[SessionRecord]:
+    rows = await _with_counts(queryset).values(*_SESSION_COLUMNS, "confirmed", "attended")
+    return [_session(row) for row in rows]
+
+
+# --- timetable -----------------------------------------------------------------------------
+
+
+async def series_for_groups(group_ids: Sequence[str]) -> list[SeriesRecord]:
+    return [_series(row) for row in await Series.filter(group_id__in=list(group_ids))]
+
+
+async def insert_series(series: Iterable[SeriesRecord]) -> None:
+    """Insert series that do not exist yet (by group); existing ones are left as they are."""
+    rows = [
+        Series(
+            id=s.id,
+            group_id=s.group_id,
+            centre_id=s.centre_id,
+            rrule=s.rrule,
+            timezone=s.timezone,
+            starts_on=s.starts_on,
+            duration_minutes=s.duration_minutes,
+            capacity=s.capacity,
+            materialised_until=s.materialised_until,
+        )
+        for s in series
+    ]
+    if rows:
+        await Series.bulk_create(rows, ignore_conflicts=True)
+
+
+async def insert_sessions(sessions: Iterable[SessionRecord]) -> None:
+    """One bulk insert; sessions that already exist (same stable id) are kept unchanged."""
+    rows = [
+        Session(
+            id=s.id,
+            group_id=s.group_id,
+            centre_id=s.centre_id,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            capacity=s.capacity,
+            status=s.status.value,
+        )
+        for s in sessions
+    ]
+    if rows:
+        await Session.bulk_create(rows, ignore_conflicts=True)
+
+
+async def mark_materialised(series_ids: Sequence[str], until: datetime) -> None:
+    await Series.filter(id__in=list(series_ids)).update(materialised_until=until)
+
+
+async def sessions_by_ids(session_ids: Sequence[str]) -> dict[str, SessionRecord]:
+    rows = await _session_rows(Session.filter(id__in=list(session_ids)))
+    return {row.id: row for row in rows}
+
+
+async def upcoming_sessions(group_ids: Sequence[str], after: datetime) -> list[SessionRecord]:
+    """Scheduled sessions of the groups starting after ``after``, by start then id."""
+    return await _session_rows(
+        Session.filter(
+            group_id__in=list(group_ids),
+            status=SessionStatus.SCHEDULED.value,
+            starts_at__gt=after,
+        ).order_by("starts_at", "id")
+    )
+
+
+async def scheduled_between(
+    group_ids: Sequence[str], start: datetime, end: datetime
+) -> list[SessionRecord]:
+    """Scheduled sessions of the groups starting in ``[start, end]``."""
+    return await _session_rows(
+        Session.filter(
+            group_id__in=list(group_ids),
+            status=SessionStatus.SCHEDULED.value,
+            starts_at__gte=start,
+            starts_at__lte=end,
+        )
+    )
+
+
+# --- bookings ------------------------------------------------------------------------------
+
+
+async def bookings_by_ids(booking_ids: Sequence[str]) -> dict[str, BookingRecord]:
+    rows = await Booking.filter(id__in=list(booking_ids)).values(*_BOOKING_COLUMNS)
+    return {row["id"]: _booking(row) for row in rows}
+
+
+async def booking_by_key(participant_id: str, idempotency_key: str) -> BookingRecord | None:
+    rows = await Booking.filter(
+        participant_id=participant_id, idempotency_key=idempotency_key
+    ).values(*_BOOKING_COLUMNS)
+    return _booking(rows[0]) if rows else None
+
+
+async def bookings_of_participants(
+    participant_ids: Sequence[str],
+    *,
+    statuses: Sequence[BookingStatus] | None = None,
+    ending_after: datetime | None = None,
+) -> list[BookingRecord]:
+    """The participants' bookings in session start order, optionally filtered."""
+    queryset = Booking.filter(participant_id__in=list(participant_ids))
+    if statuses is not None:
+        queryset = queryset.filter(status__in=[s.value for s in statuses])
+    if ending_after is not None:
+        queryset = queryset.filter(session__ends_at__gt=ending_after)
+    rows = await queryset.order_by("session__starts_at", "id").values(*_BOOKING_COLUMNS)
+    return [_booking(row) for row in rows]
+
+
+class Unit:
+    """The queries of one transaction (see ``unit_of_work``)."""
+
+    def __init__(self, connection: BaseDBAsyncClient) -> None:
+        self._db = connection
+
+    async def lock_session(self, session_id: str) -> SessionRecord | None:
+        """The session, its row locked until the end of the transaction (PostgreSQL)."""
+        # A model query, not ``.values()``: tortoise adds FOR UPDATE to model queries only.
+        row = await Session.filter(id=session_id).select_for_update().using_db(self._db).first()
+        if row is None:
+            return None
+        counts = await self._counts(session_id)
+        return _session({**{name: getattr(row, name) for name in _SESSION_COLUMNS}, **counts})
+
+    async def _counts(self, session_id: str) -> dict[str, int]:
+        rows = (
+            await Booking.filter(session_id=session_id)
+            .using_db(self._db)
+            .annotate(count=Count("id"))
+            .group_by("status")
+            .values("status", "count")
+        )
+        by_status = {row["status"]: row["count"] for row in rows}
+        return {
+            "confirmed": by_status.get(BookingStatus.CONFIRMED.value, 0),
+            "attended": by_status.get(BookingStatus.ATTENDED.value, 0),
+        }
+
+    async def booking(self, booking_id: str) -> BookingRecord | None:
+        rows = await Booking.filter(id=booking_id).using_db(self._db).values(*_BOOKING_COLUMNS)
+        return _booking(rows[0]) if rows else None
+
+    async def booking_by_key(self, participant_id: str, key: str) -> BookingRecord | None:
+        rows = (
+            await Booking.filter(participant_id=participant_id, idempotency_key=key)
+            .using_db(self._db)
+            .values(*_BOOKING_COLUMNS)
+        )
+        return _booking(rows[0]) if rows else None
+
+    async def live_booking(self, session_id: str, participant_id: str) -> BookingRecord | None:
+        rows = (
+            await Booking.filter(
+                session_id=session_id,
+                participant_id=participant_id,
+                status__in=[BookingStatus.CONFIRMED.value, BookingStatus.WAITLISTED.value],
+            )
+            .using_db(self._db)
+            .values(*_BOOKING_COLUMNS)
+        )
+        return _booking(rows[0]) if rows else None
+
+    async def last_waitlist_position(self, session_id: str) -> int:
+        rows = (
+            await Booking.filter(session_id=session_id, status=BookingStatus.WAITLISTED.value)
+            .using_db(self._db)
+            .annotate(last=Max("waitlist_position"))
+            .values("last")
+        )
+        return int(rows[0]["last"] or 0) if rows else 0
+
+    async def waitlist(self, session_id: str, first: int) -> list[BookingRecord]:
+        rows = (
+            await Booking.filter(session_id=session_id, status=BookingStatus.WAITLISTED.value)
+            .using_db(self._db)
+            .order_by("waitlist_position")
+            .limit(first)
+            .values(*_BOOKING_COLUMNS)
+        )
+        return [_booking(row) for row in rows]
+
+    async def add_booking(self, booking: BookingRecord, at: datetime) -> None:
+        """Insert ``booking`` and its first event; ``DuplicateIdempotencyKey`` on a lost race."""
+        try:
+            await Booking.create(
+                using_db=self._db,
+                id=booking.id,
+                session_id=booking.session_id,
+                participant_id=booking.participant_id,
+                status=booking.status.value,
+                waitlist_position=booking.waitlist_position,
+                idempotency_key=booking.idempotency_key,
+                created_at=at,
+                updated_at=at,
+            )
+        except IntegrityError:
+            raise DuplicateIdempotencyKey(booking.idempotency_key) from None
+        await self._event(booking, at)
+
+    async def set_status(
+        self, bookings: Sequence[BookingRecord], status: BookingStatus, at: datetime
+    ) -> None:
+        """Move ``bookings`` to ``status`` (clearing waitlist positions), one event each."""
+        if not bookings:
+            return
+        await (
+            Booking.filter(id__in=[b.id for b in bookings])
+            .using_db(self._db)
+            .update(status=status.value, waitlist_position=None, updated_at=at)
+        )
+        await BookingEvent.bulk_create(
+            [
+                BookingEvent(booking_id=b.id, session_id=b.session_id, status=status.value, at=at)
+                for b in bookings
+            ],
+            using_db=self._db,
+        )
+
+    async def close_waitlist_gap(self, session_id: str, after: int, by: int) -> None:
+        """Move everyone waitlisted behind position ``after`` forward by ``by`` places."""
+        await (
+            Booking.filter(
+                session_id=session_id,
+                status=BookingStatus.WAITLISTED.value,
+                waitlist_position__gt=after,
+            )
+            .using_db(self._db)
+            .update(waitlist_position=F("waitlist_position") - by)
+        )
+
+    async def _event(self, booking: BookingRecord, at: datetime) -> None:
+        await BookingEvent.create(
+            using_db=self._db,
+            booking_id=booking.id,
+            session_id=booking.session_id,
+            status=booking.status.value,
+            at=at,
+        )
+
+
+@asynccontextmanager
+async def unit_of_work() -> AsyncIterator[Unit]:
+    """One transaction; committed when the block ends, rolled back if it raises."""
+    async with in_transaction(CONNECTION) as connection:
+        yield Unit(connection)
+
+
+# --- demo data -------------------------------------------------------------------------------
+
+
+async def existing_session_ids(session_ids: Sequence[str]) -> set[str]:
+    rows = await Session.filter(id__in=list(session_ids)).values_list("id", flat=True)
+    return {str(row) for row in rows}
+
+
+async def insert_history(
+    bookings: Sequence[tuple[BookingRecord, datetime]],
+    events: Sequence[tuple[BookingRecord, BookingStatus, datetime]],
+    feedback: Sequence[tuple[str, BookingRecord, int, datetime]],
+) -> None:
+    """Bookings (with the time each was made), their status events and feedback, in bulk."""
+    await Booking.bulk_create(
+        [
+            Booking(
+                id=b.id,
+                session_id=b.session_id,
+                participant_id=b.participant_id,
+                status=b.status.value,
+                waitlist_position=b.waitlist_position,
+                idempotency_key=b.idempotency_key,
+                created_at=at,
+                updated_at=at,
+            )
+            for b, at in bookings
+        ],
+        ignore_conflicts=True,
+    )
+    await BookingEvent.bulk_create(
+        [
+            BookingEvent(booking_id=b.id, session_id=b.session_id, status=status.value, at=at)
+            for b, status, at in events
+        ]
+    )
+    await Feedback.bulk_create(
+        [
+            Feedback(
+                id=feedback_id,
+                booking_id=b.id,
+                session_id=b.session_id,
+                participant_id=b.participant_id,
+                rating=rating,
+                anonymous=True,
+                at=at,
+            )
+            for feedback_id, b, rating, at in feedback
+        ],
+        ignore_conflicts=True,
+    )

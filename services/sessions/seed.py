@@ -1,0 +1,120 @@
+"""The sessions part of the demo network: timetables, eight weeks of history, open seats ahead.
+
+For every group in ``saathi.demo.GROUPS``: its series; its sessions from eight weeks ago
+(``COMPLETED``, with bookings by the demo participants marked ``ATTENDED`` or ``NO_SHOW`` and some
+anonymous feedback) to the materialisation horizon ahead (``SCHEDULED``, a few bookings, never
+full). Choices are pseudo-random but seeded by the session id, so the same ``now`` always gives
+the same network, and only sessions that do not exist yet get history: seeding twice changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from saathi import demo
+from saathi.ids import stable_id
+from services.sessions import repository
+from services.sessions.domain.records import (
+    BookingRecord,
+    BookingStatus,
+    SeriesRecord,
+    SessionRecord,
+    SessionStatus,
+)
+from services.sessions.domain.timetable import AHEAD, materialise
+
+HISTORY = timedelta(weeks=8)
+
+
+def demo_series(now: datetime) -> list[SeriesRecord]:
+    return [
+        SeriesRecord(
+            id=stable_id("srs", group.id),
+            group_id=group.id,
+            centre_id=group.centre_id,
+            rrule=group.rrule,
+            timezone=group.timezone,
+            starts_on=group.starts_on,
+            duration_minutes=group.duration_minutes,
+            capacity=group.capacity,
+            materialised_until=now + AHEAD,
+        )
+        for group in demo.GROUPS
+    ]
+
+
+def demo_sessions(series: list[SeriesRecord], now: datetime) -> list[SessionRecord]:
+    """Past sessions that have ended are ``COMPLETED``; the rest are ``SCHEDULED``."""
+    sessions = []
+    for s in series:
+        for session in materialise(s, now - HISTORY, now + AHEAD):
+            if session.ends_at <= now:
+                session = SessionRecord(**{**session.__dict__, "status": SessionStatus.COMPLETED})
+            sessions.append(session)
+    return sessions
+
+
+History = tuple[
+    list[tuple[BookingRecord, datetime]],
+    list[tuple[BookingRecord, BookingStatus, datetime]],
+    list[tuple[str, BookingRecord, int, datetime]],
+]
+
+
+def demo_history(sessions: list[SessionRecord], now: datetime) -> History:
+    """Bookings, their status events and feedback for ``sessions``, deterministically."""
+    bookings: list[tuple[BookingRecord, datetime]] = []
+    events: list[tuple[BookingRecord, BookingStatus, datetime]] = []
+    feedback: list[tuple[str, BookingRecord, int, datetime]] = []
+    for session in sessions:
+        rng = random.Random(session.id)
+        past = session.status is SessionStatus.COMPLETED
+        if past:
+            most = min(session.capacity, len(demo.PARTICIPANTS))
+        else:
+            # Keep seats open ahead: a couple of bookings at most, none in one-seat slots.
+            most = min(session.capacity - 1, 2)
+        if most <= 0:
+            continue
+        chosen = rng.sample(demo.PARTICIPANTS, rng.randint(0 if not past else 1, most))
+        for participant in chosen:
+            made = session.starts_at - timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 12))
+            booking = BookingRecord(
+                id=stable_id("bkg", f"{session.id}:{participant.id}"),
+                session_id=session.id,
+                participant_id=participant.id,
+                status=BookingStatus.CONFIRMED,
+                waitlist_position=None,
+                idempotency_key=f"demo:{session.id}",
+            )
+            events.append((booking, BookingStatus.CONFIRMED, made))
+            if past:
+                attended = rng.random() < 0.8
+                outcome = BookingStatus.ATTENDED if attended else BookingStatus.NO_SHOW
+                booking = BookingRecord(**{**booking.__dict__, "status": outcome})
+                events.append((booking, outcome, session.ends_at))
+                if attended and rng.random() < 0.5:
+                    feedback.append(
+                        (
+                            stable_id("fbk", booking.id),
+                            booking,
+                            rng.choice((3, 4, 4, 5, 5)),
+                            min(session.ends_at + timedelta(hours=rng.randint(1, 48)), now),
+                        )
+                    )
+            bookings.append((booking, made))
+    return bookings, events, feedback
+
+
+async def seed_demo(now: datetime | None = None) -> None:
+    """Write the demo timetable and history; sessions that already exist are left alone."""
+    now = now or datetime.now(UTC)
+    series = demo_series(now)
+    await repository.insert_series(series)
+    sessions = demo_sessions(series, now)
+    existing = await repository.existing_session_ids([s.id for s in sessions])
+    new = [s for s in sessions if s.id not in existing]
+    await repository.insert_sessions(new)
+    await repository.insert_history(*demo_history(new, now))
