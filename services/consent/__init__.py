@@ -1,0 +1,1 @@
+"""The consent subgraph: identity, sign-in, tokens, consents and consent requests."""

@@ -1,0 +1,89 @@
+"""Accounts made by operators, for the command line: participants, staff, and their tokens.
+
+``saathi participant add``, ``saathi staff add`` and ``saathi token`` call these with the
+consent database open. A participant made here has no contact, so signs in only with a token
+an operator issues; a data key is made for them when something personal is first stored.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from saathi.errors import BadUserInput, NotFound
+from saathi.ids import is_id, new_id
+from saathi.keys import SigningKey
+from saathi.settings import Settings
+from saathi.tokens import Role, mint_access_token
+from services.consent import repository
+
+MAX_NAME_LENGTH = 100
+
+
+def _names(names: list[str]) -> list[str]:
+    cleaned = [name.strip() for name in names]
+    if not cleaned:
+        raise BadUserInput("Give at least one name.")
+    for name in cleaned:
+        if not name or len(name) > MAX_NAME_LENGTH:
+            raise BadUserInput(f"A name must have 1 to {MAX_NAME_LENGTH} characters.")
+    return cleaned
+
+
+async def add_participants(names: list[str]) -> list[str]:
+    """New participants with these display names; their ids, in order."""
+    now = datetime.now(UTC)
+    ids = []
+    async with repository.transaction():
+        for name in _names(names):
+            record = await repository.add_participant(
+                participant_id=new_id("par"),
+                display_name=name,
+                home_city=None,
+                preferred_language=None,
+                contact_index=None,
+                contact_sealed=None,
+                wrapped_data_key=None,
+                now=now,
+            )
+            ids.append(record.id)
+    return ids
+
+
+async def add_staff(centre_id: str, role: Role, names: list[str]) -> list[str]:
+    """New staff of ``centre_id`` with ``role``; their ids (``stf_...``), in order."""
+    if not role.is_staff:
+        raise BadUserInput(f"{role.value!r} is not a staff role.")
+    if not is_id(centre_id, "ctr"):
+        raise BadUserInput(f"{centre_id!r} is not a centre id.")
+    now = datetime.now(UTC)
+    ids = []
+    async with repository.transaction():
+        for name in _names(names):
+            record = await repository.add_staff(
+                staff_id=new_id("stf"), display_name=name, centre_id=centre_id, role=role, now=now
+            )
+            ids.append(record.id)
+    return ids
+
+
+async def token_for(subject_id: str, key: SigningKey, settings: Settings) -> str:
+    """An access token for an existing participant or staff member; ``NotFound`` otherwise."""
+    role: Role
+    centre_id: str | None = None
+    if is_id(subject_id, "par") and await repository.participant_by_id(subject_id) is not None:
+        role = Role.PARTICIPANT
+    elif is_id(subject_id, "stf") and (staff := await repository.staff_by_id(subject_id)):
+        role, centre_id = staff.role, staff.centre_id
+    else:
+        raise NotFound(f"No participant or staff member has the id {subject_id!r}.")
+    return mint_access_token(
+        key,
+        subject=subject_id,
+        role=role,
+        centre_id=centre_id,
+        issuer=settings.issuer,
+        audience=settings.audience,
+        ttl_seconds=settings.access_token_ttl,
+        now=time.time(),
+    )

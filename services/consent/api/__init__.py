@@ -1,0 +1,1 @@
+"""The consent subgraph's GraphQL layer: schema, types, loaders, permissions, mutations."""

@@ -1,0 +1,42 @@
+"""``refreshSession``: rotate a refresh token; reusing a spent one ends its whole family."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+
+from saathi.errors import SaathiError
+from services.consent.api.context import Context
+from services.consent.api.mutations.payload import payload_or_error
+from services.consent.api.types import MutationError
+from services.consent.domain import sessions
+
+
+@strawberry.type
+class RefreshSessionPayload:
+    access_token: str | None = None
+    refresh_token: str | None = None
+    expires_in: int | None = strawberry.field(
+        default=None, description="Seconds until the access token expires."
+    )
+    error: MutationError | None = None
+
+    @classmethod
+    def from_error(cls, error: SaathiError) -> Self:
+        return cls(error=MutationError.of(error))
+
+
+async def _refresh(info: strawberry.Info[Context], refresh_token: str) -> RefreshSessionPayload:
+    tokens = await sessions.refresh_session(info.context.deps, refresh_token)
+    return RefreshSessionPayload(
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_in=tokens.expires_in,
+    )
+
+
+async def refresh_session(
+    info: strawberry.Info[Context], refresh_token: str
+) -> RefreshSessionPayload:
+    return await payload_or_error(RefreshSessionPayload, _refresh(info, refresh_token))

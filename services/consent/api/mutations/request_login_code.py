@@ -1,0 +1,39 @@
+"""``requestLoginCode``: send a sign-in code (the same answer whether or not an account exists)."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+
+from saathi.errors import RateLimited, SaathiError
+from services.consent.api.context import Context
+from services.consent.api.mutations.payload import payload_or_error
+from services.consent.api.types import MutationError
+from services.consent.domain import login
+
+
+@strawberry.type
+class RequestLoginCodePayload:
+    sent: bool
+    retry_after_seconds: int | None = strawberry.field(
+        default=None, description="Seconds until another code may be asked for."
+    )
+    error: MutationError | None = None
+
+    @classmethod
+    def from_error(cls, error: SaathiError) -> Self:
+        retry = error.retry_after if isinstance(error, RateLimited) else None
+        return cls(sent=False, retry_after_seconds=retry, error=MutationError.of(error))
+
+
+async def _send(info: strawberry.Info[Context], contact: str) -> RequestLoginCodePayload:
+    context = info.context
+    retry_after = await login.request_code(context.deps, contact, context.client_address)
+    return RequestLoginCodePayload(sent=True, retry_after_seconds=retry_after)
+
+
+async def request_login_code(
+    info: strawberry.Info[Context], contact: str
+) -> RequestLoginCodePayload:
+    return await payload_or_error(RequestLoginCodePayload, _send(info, contact))

@@ -1,0 +1,47 @@
+"""``verifyLoginCode``: spend the code, sign in, and create the participant on first use."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+
+from saathi.errors import SaathiError
+from services.consent.api.context import Context
+from services.consent.api.mutations.payload import payload_or_error
+from services.consent.api.types import MutationError, Participant
+from services.consent.domain import login
+
+
+@strawberry.type
+class VerifyLoginCodePayload:
+    access_token: str | None = None
+    refresh_token: str | None = None
+    expires_in: int | None = strawberry.field(
+        default=None, description="Seconds until the access token expires."
+    )
+    participant: Participant | None = None
+    error: MutationError | None = None
+
+    @classmethod
+    def from_error(cls, error: SaathiError) -> Self:
+        return cls(error=MutationError.of(error))
+
+
+async def _verify(
+    info: strawberry.Info[Context], contact: str, code: str
+) -> VerifyLoginCodePayload:
+    signed_in = await login.verify_code(info.context.deps, contact, code)
+    info.context.sign_in(signed_in.participant.id)
+    return VerifyLoginCodePayload(
+        access_token=signed_in.tokens.access_token,
+        refresh_token=signed_in.tokens.refresh_token,
+        expires_in=signed_in.tokens.expires_in,
+        participant=Participant.of(signed_in.participant),
+    )
+
+
+async def verify_login_code(
+    info: strawberry.Info[Context], contact: str, code: str
+) -> VerifyLoginCodePayload:
+    return await payload_or_error(VerifyLoginCodePayload, _verify(info, contact, code))

@@ -1,0 +1,153 @@
+"""The consent subgraph's GraphQL types: ``Participant`` (owned), consents, and references."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Self
+
+import strawberry
+from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
+
+from saathi.errors import ErrorCode, SaathiError
+from services.consent.api.context import Context
+from services.consent.api.permissions import IsSelf
+from services.consent.domain.consents import ConsentRequestView, consent_status, requests_for
+from services.consent.records import (
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentRequestStatus,
+    ConsentStatus,
+    DataCategory,
+    ParticipantRecord,
+)
+
+strawberry.enum(ErrorCode, name="ErrorCode")
+strawberry.enum(DataCategory, name="DataCategory")
+strawberry.enum(ConsentPurpose, name="ConsentPurpose")
+strawberry.enum(ConsentStatus, name="ConsentStatus")
+strawberry.enum(ConsentRequestStatus, name="ConsentRequestStatus")
+
+
+@strawberry.federation.type(shareable=True)
+class MutationError:
+    """Why a mutation did nothing: a stable code and a message safe to show."""
+
+    code: ErrorCode
+    message: str
+
+    @classmethod
+    def of(cls, error: SaathiError) -> Self:
+        return cls(code=error.code, message=error.message)
+
+
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
+class Centre:
+    """A centre, by reference; the directory resolves its fields."""
+
+    id: strawberry.ID
+
+
+@strawberry.type
+class Consent:
+    """Categories of a participant's records that a centre may read, for a purpose, for a time."""
+
+    id: strawberry.ID
+    status: ConsentStatus
+    categories: list[DataCategory]
+    purpose: ConsentPurpose
+    valid_from: datetime
+    valid_until: datetime
+    revoked_at: datetime | None
+    grantee: Centre
+    receipt: str = strawberry.field(description="The consent artefact: a compact JWS (EdDSA).")
+
+    @classmethod
+    def of(cls, record: ConsentRecord, now: datetime) -> Self:
+        return cls(
+            id=strawberry.ID(record.id),
+            status=consent_status(record, now),
+            categories=list(record.categories),
+            purpose=record.purpose,
+            valid_from=record.valid_from,
+            valid_until=record.valid_until,
+            revoked_at=record.revoked_at,
+            grantee=Centre(id=strawberry.ID(record.grantee_centre_id)),
+            receipt=record.receipt,
+        )
+
+
+@strawberry.type
+class ConsentRequest:
+    """A centre's request for a consent, waiting for the participant's answer."""
+
+    id: strawberry.ID
+    status: ConsentRequestStatus
+    categories: list[DataCategory]
+    purpose: ConsentPurpose
+    requested_until: datetime
+    reason: str
+    requester: Centre
+
+    @classmethod
+    def of(cls, view: ConsentRequestView) -> Self:
+        record = view.record
+        return cls(
+            id=strawberry.ID(record.id),
+            status=view.status,
+            categories=list(record.categories),
+            purpose=record.purpose,
+            requested_until=record.requested_until,
+            reason=view.reason,
+            requester=Centre(id=strawberry.ID(record.requester_centre_id)),
+        )
+
+
+async def _consents(root: Participant, info: strawberry.Info[Context]) -> list[Consent]:
+    records = await info.context.loaders.consents.load(root.record.id)
+    now = info.context.deps.clock()
+    return [Consent.of(record, now) for record in records]
+
+
+async def _consent_requests(
+    root: Participant,
+    info: strawberry.Info[Context],
+    status: ConsentRequestStatus | None = strawberry.UNSET,
+) -> list[ConsentRequest]:
+    records = await info.context.loaders.consent_requests.load(root.record.id)
+    deps = info.context.deps
+    wanted = status or None  # UNSET (no argument) and null both mean every status
+    views = requests_for(root.record, records, deps.master_key, deps.clock(), wanted)
+    return [ConsentRequest.of(view) for view in views]
+
+
+@strawberry.federation.type(keys=["id"])
+class Participant:
+    """A person using the network. Every field but ``id`` is readable only by themselves."""
+
+    id: strawberry.ID
+    display_name: str = strawberry.field(permission_classes=[IsSelf])
+    home_city: str | None = strawberry.field(permission_classes=[IsSelf])
+    preferred_language: str | None = strawberry.field(permission_classes=[IsSelf])
+    consents: list[Consent] = strawberry.field(resolver=_consents, permission_classes=[IsSelf])
+    consent_requests: list[ConsentRequest] = strawberry.field(
+        resolver=_consent_requests, permission_classes=[IsSelf]
+    )
+    record: strawberry.Private[ParticipantRecord]
+
+    @classmethod
+    def of(cls, record: ParticipantRecord) -> Self:
+        return cls(
+            id=strawberry.ID(record.id),
+            display_name=record.display_name,
+            home_city=record.home_city,
+            preferred_language=record.preferred_language,
+            record=record,
+        )
+
+    @classmethod
+    async def resolve_reference(
+        cls, info: strawberry.Info[Context], id: strawberry.ID
+    ) -> Participant | None:
+        record = await info.context.loaders.participant.load(str(id))
+        return None if record is None else cls.of(record)

@@ -1,0 +1,131 @@
+"""The consent service as a Starlette app: GraphQL, health, and the public keys. No logic here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from saathi.auth import Viewer
+from saathi.database import close_databases, open_databases
+from saathi.graphql_errors import REQUEST_ID_HEADER, format_error
+from saathi.ids import new_id
+from saathi.keys import SigningKey
+from saathi.peers import Peers
+from saathi.runtime import master_key_for, signing_key_for, verifier_for
+from saathi.settings import Settings
+from saathi.tokens import TokenVerifier
+from services.consent.api.context import Context
+from services.consent.api.loaders import make_loaders
+from services.consent.api.schema import schema
+from services.consent.delivery import Delivery, OutboxDelivery
+from services.consent.domain.deps import Clock, Deps, system_clock
+
+COMPONENT = "consent"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
+
+
+def client_address(request: Request | WebSocket) -> str | None:
+    """The first hop of ``X-Forwarded-For`` (set by the gateway), else the socket's peer."""
+    forwarded = request.headers.get("x-forwarded-for", "").split(",")[0].strip()
+    if forwarded:
+        return forwarded
+    return request.client.host if request.client else None
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """Strawberry's ASGI view with our context and our error format."""
+
+    def __init__(self, deps: Deps, verifier: TokenVerifier) -> None:
+        super().__init__(schema, graphql_ide=None)
+        self.deps = deps
+        self.verifier = verifier
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = given if _REQUEST_ID.fullmatch(given) else new_id("req")
+        request.state.request_id = request_id
+        return Context(
+            viewer=Viewer(request.headers.get("authorization"), self.verifier),
+            request_id=request_id,
+            client_address=client_address(request),
+            loaders=make_loaders(),
+            deps=self.deps,
+        )
+
+    async def process_result(
+        self, request: Request | WebSocket, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        request_id = getattr(request.state, "request_id", None) or new_id("req")
+        response: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            response["errors"] = [format_error(error, request_id) for error in result.errors]
+        if result.extensions:
+            response["extensions"] = result.extensions
+        return response
+
+
+def create_app(
+    settings: Settings,
+    *,
+    peers: Peers | None = None,
+    manage_database: bool = True,
+    verifier: TokenVerifier | None = None,
+    signing_key: SigningKey | None = None,
+    delivery: Delivery | None = None,
+    clock: Clock | None = None,
+) -> Starlette:
+    """The consent subgraph. ``signing_key`` defaults to the data dir's key (made on first
+    start), ``delivery`` to the outbox file, ``clock`` to the system clock (tests inject one)."""
+    key = signing_key or signing_key_for(settings)
+    deps = Deps(
+        settings=settings,
+        signing_key=key,
+        master_key=master_key_for(settings),
+        delivery=delivery or OutboxDelivery(settings.outbox_path),
+        clock=clock or system_clock,
+    )
+    view = GraphQLView(deps, verifier or verifier_for(settings, key))
+    own_peers = peers is None
+    app_peers = peers or Peers(settings.service_urls)
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def jwks(request: Request) -> JSONResponse:
+        return JSONResponse(key.jwks(), headers={"cache-control": "public, max-age=300"})
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            await open_databases(settings, [COMPONENT])
+        try:
+            yield
+        finally:
+            if manage_database:
+                await close_databases()
+            if own_peers:
+                await app_peers.aclose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            Route("/health", health, methods=["GET"]),
+            Route("/.well-known/jwks.json", jwks, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.deps = deps
+    app.state.peers = app_peers
+    return app

@@ -1,0 +1,1 @@
+"""The consent service's rules: sign-in, session tokens, participants' keys, consents."""

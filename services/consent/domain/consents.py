@@ -1,0 +1,104 @@
+"""Consents and consent requests: derived statuses, readable reasons, signed receipts.
+
+A receipt is the consent artefact: a compact JWS (EdDSA, ``kid`` header) signed with the
+network key, whose claims carry ``iat``/``exp`` = the consent's validity, so any standard JWT
+library verifies it against the JWKS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import jwt
+
+from saathi.crypto import MasterKey
+from saathi.keys import SigningKey
+from saathi.tokens import ALGORITHM
+from services.consent.domain.personal import open_text
+from services.consent.records import (
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentRequestRecord,
+    ConsentRequestStatus,
+    ConsentStatus,
+    DataCategory,
+    ParticipantRecord,
+)
+
+REASON_FIELD = "consent_request.reason"
+
+
+def consent_status(consent: ConsentRecord, now: datetime) -> ConsentStatus:
+    if consent.revoked_at is not None:
+        return ConsentStatus.REVOKED
+    if consent.valid_until <= now:
+        return ConsentStatus.EXPIRED
+    return ConsentStatus.ACTIVE
+
+
+def request_status(request: ConsentRequestRecord, now: datetime) -> ConsentRequestStatus:
+    if request.status is ConsentRequestStatus.PENDING and request.requested_until <= now:
+        return ConsentRequestStatus.EXPIRED
+    return request.status
+
+
+@dataclass(frozen=True)
+class ConsentRequestView:
+    """A request as its participant sees it: the derived status and the reason in clear."""
+
+    record: ConsentRequestRecord
+    status: ConsentRequestStatus
+    reason: str
+
+
+def requests_for(
+    participant: ParticipantRecord,
+    requests: list[ConsentRequestRecord],
+    master: MasterKey,
+    now: datetime,
+    status: ConsentRequestStatus | None = None,
+) -> list[ConsentRequestView]:
+    """The participant's requests (only those with ``status`` when given), reasons opened."""
+    views = []
+    for request in requests:
+        derived = request_status(request, now)
+        if status is not None and derived is not status:
+            continue
+        assert participant.wrapped_data_key is not None, "a request is sealed under the data key"
+        reason = open_text(
+            master,
+            participant.wrapped_data_key,
+            participant.id,
+            REASON_FIELD,
+            request.reason_sealed,
+        )
+        views.append(ConsentRequestView(record=request, status=derived, reason=reason))
+    return views
+
+
+def sign_receipt(
+    key: SigningKey,
+    *,
+    issuer: str,
+    consent_id: str,
+    participant_id: str,
+    grantee_centre_id: str,
+    categories: tuple[DataCategory, ...],
+    purpose: ConsentPurpose,
+    valid_from: datetime,
+    valid_until: datetime,
+) -> str:
+    claims: dict[str, Any] = {
+        "iss": issuer,
+        "sub": participant_id,
+        "jti": consent_id,
+        "iat": int(valid_from.timestamp()),
+        "exp": int(valid_until.timestamp()),
+        "participant": participant_id,
+        "grantee": grantee_centre_id,
+        "categories": [category.value for category in categories],
+        "purpose": purpose.value,
+    }
+    return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})

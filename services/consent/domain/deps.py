@@ -1,0 +1,40 @@
+"""What the domain needs from outside: settings, keys, delivery, a clock, limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from saathi.crypto import MasterKey
+from saathi.keys import SigningKey
+from saathi.settings import Settings
+from services.consent.delivery import Delivery
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """How often a login code may be sent: per contact and per client address."""
+
+    contact_interval: int = 30
+    contact_per_window: int = 5
+    address_per_window: int = 20
+    window: int = 3600
+
+
+@dataclass(frozen=True)
+class Deps:
+    """The service's collaborators, built once by the app and passed down explicitly."""
+
+    settings: Settings
+    signing_key: SigningKey
+    master_key: MasterKey
+    delivery: Delivery
+    clock: Clock = system_clock
+    limits: LoginLimits = field(default_factory=LoginLimits)

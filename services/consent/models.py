@@ -1,0 +1,105 @@
+"""Tortoise models of the consent service; every table is prefixed ``consent_``.
+
+No column holds a contact detail or free text in the clear: contacts are found through a keyed
+blind index and stored sealed under the participant's own data key, whose wrapped form lives on
+the participant row, so deleting that key erases the person.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Participant(Model):
+    id = fields.CharField(max_length=40, primary_key=True)
+    display_name = fields.CharField(max_length=100)
+    home_city = fields.CharField(max_length=100, null=True)
+    preferred_language = fields.CharField(max_length=8, null=True)
+    contact_index = fields.CharField(max_length=64, unique=True, null=True)
+    contact_sealed = fields.BinaryField(null=True)
+    wrapped_data_key = fields.BinaryField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "consent_participant"
+
+
+class Staff(Model):
+    id = fields.CharField(max_length=40, primary_key=True)
+    display_name = fields.CharField(max_length=100)
+    centre_id = fields.CharField(max_length=40, db_index=True)
+    role = fields.CharField(max_length=20)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "consent_staff"
+
+
+class LoginCode(Model):
+    id = fields.IntField(primary_key=True)
+    contact_index = fields.CharField(max_length=64, db_index=True)
+    code_digest = fields.CharField(max_length=64)
+    attempts = fields.IntField(default=0)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    spent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "consent_login_code"
+
+
+class RefreshToken(Model):
+    id = fields.IntField(primary_key=True)
+    family_id = fields.CharField(max_length=40, db_index=True)
+    participant_id = fields.CharField(max_length=40, db_index=True)
+    digest = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    spent_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "consent_refresh_token"
+
+
+class RateEvent(Model):
+    """One login code sent, counted against a bucket (a contact's or an address's blind index)."""
+
+    id = fields.IntField(primary_key=True)
+    bucket = fields.CharField(max_length=80, db_index=True)
+    at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "consent_rate_event"
+
+
+class Consent(Model):
+    id = fields.CharField(max_length=40, primary_key=True)
+    participant_id = fields.CharField(max_length=40, db_index=True)
+    grantee_centre_id = fields.CharField(max_length=40, db_index=True)
+    categories: fields.JSONField[list[str]] = fields.JSONField()
+    purpose = fields.CharField(max_length=40)
+    valid_from = fields.DatetimeField()
+    valid_until = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+    receipt = fields.TextField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "consent_consent"
+
+
+class ConsentRequest(Model):
+    id = fields.CharField(max_length=40, primary_key=True)
+    participant_id = fields.CharField(max_length=40, db_index=True)
+    requester_centre_id = fields.CharField(max_length=40, db_index=True)
+    categories: fields.JSONField[list[str]] = fields.JSONField()
+    purpose = fields.CharField(max_length=40)
+    requested_until = fields.DatetimeField()
+    reason_sealed = fields.BinaryField()
+    status = fields.CharField(max_length=20)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "consent_consent_request"

@@ -1,0 +1,120 @@
+"""The consent service's records as plain frozen data: the repository returns them, the rest reads.
+
+The repository turns ORM rows into these, so that the API and the domain never touch the ORM.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from saathi.tokens import Role
+
+
+class DataCategory(enum.Enum):
+    """What a consent may share."""
+
+    PROFILE = "PROFILE"
+    ATTENDANCE = "ATTENDANCE"
+    FEEDBACK = "FEEDBACK"
+    WELLBEING = "WELLBEING"
+
+
+class ConsentPurpose(enum.Enum):
+    """Why the receiving centre may read what a consent shares."""
+
+    CARE_CONTINUITY = "CARE_CONTINUITY"
+    REFERRAL = "REFERRAL"
+    PROGRAMME_EVALUATION = "PROGRAMME_EVALUATION"
+    RESEARCH = "RESEARCH"
+
+
+class ConsentStatus(enum.Enum):
+    """A consent's status; ``EXPIRED`` is derived from ``valid_until``, never stored."""
+
+    ACTIVE = "ACTIVE"
+    REVOKED = "REVOKED"
+    EXPIRED = "EXPIRED"
+
+
+class ConsentRequestStatus(enum.Enum):
+    """A request's status; ``EXPIRED`` is derived for a pending request past ``requested_until``."""
+
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    DENIED = "DENIED"
+    EXPIRED = "EXPIRED"
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    """A participant; ``contact_sealed`` is readable only with their unwrapped data key."""
+
+    id: str
+    display_name: str
+    home_city: str | None
+    preferred_language: str | None
+    wrapped_data_key: bytes | None
+    contact_sealed: bytes | None
+
+
+@dataclass(frozen=True)
+class StaffRecord:
+    id: str
+    display_name: str
+    centre_id: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class LoginCodeRecord:
+    """A live login code: only its keyed digest is stored, never the code."""
+
+    id: int
+    digest: str
+    attempts: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class RefreshTokenRecord:
+    id: int
+    family_id: str
+    participant_id: str
+    expires_at: datetime
+    spent_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RateEventRecord:
+    id: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    id: str
+    participant_id: str
+    grantee_centre_id: str
+    categories: tuple[DataCategory, ...]
+    purpose: ConsentPurpose
+    valid_from: datetime
+    valid_until: datetime
+    revoked_at: datetime | None
+    receipt: str
+
+
+@dataclass(frozen=True)
+class ConsentRequestRecord:
+    """A centre's request; ``reason_sealed`` is free text under the participant's data key."""
+
+    id: str
+    participant_id: str
+    requester_centre_id: str
+    categories: tuple[DataCategory, ...]
+    purpose: ConsentPurpose
+    requested_until: datetime
+    reason_sealed: bytes
+    status: ConsentRequestStatus

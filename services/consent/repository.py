@@ -1,0 +1,326 @@
+"""Every ORM query of the consent service; it returns ``records`` and takes plain values.
+
+Writes that must not race (spending a login code or a refresh token, counting an attempt) are
+single conditional ``UPDATE`` statements whose row count says whether this caller won.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from saathi.tokens import Role
+from services.consent import models
+from services.consent.records import (
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentRequestRecord,
+    ConsentRequestStatus,
+    DataCategory,
+    LoginCodeRecord,
+    ParticipantRecord,
+    RateEventRecord,
+    RefreshTokenRecord,
+    StaffRecord,
+)
+
+CONNECTION = "consent"
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
+    """Run the enclosed queries in one transaction on this service's connection."""
+    async with in_transaction(CONNECTION):
+        yield
+
+
+# Participants and staff
+
+
+def _participant(row: models.Participant) -> ParticipantRecord:
+    return ParticipantRecord(
+        id=row.id,
+        display_name=row.display_name,
+        home_city=row.home_city,
+        preferred_language=row.preferred_language,
+        wrapped_data_key=row.wrapped_data_key,
+        contact_sealed=row.contact_sealed,
+    )
+
+
+async def participants_by_ids(ids: Iterable[str]) -> dict[str, ParticipantRecord]:
+    rows = await models.Participant.filter(id__in=list(ids))
+    return {row.id: _participant(row) for row in rows}
+
+
+async def participant_by_id(participant_id: str) -> ParticipantRecord | None:
+    row = await models.Participant.get_or_none(id=participant_id)
+    return None if row is None else _participant(row)
+
+
+async def participant_by_contact_index(contact_index: str) -> ParticipantRecord | None:
+    row = await models.Participant.get_or_none(contact_index=contact_index)
+    return None if row is None else _participant(row)
+
+
+async def add_participant(
+    *,
+    participant_id: str,
+    display_name: str,
+    home_city: str | None,
+    preferred_language: str | None,
+    contact_index: str | None,
+    contact_sealed: bytes | None,
+    wrapped_data_key: bytes | None,
+    now: datetime,
+) -> ParticipantRecord:
+    row = await models.Participant.create(
+        id=participant_id,
+        display_name=display_name,
+        home_city=home_city,
+        preferred_language=preferred_language,
+        contact_index=contact_index,
+        contact_sealed=contact_sealed,
+        wrapped_data_key=wrapped_data_key,
+        created_at=now,
+    )
+    return _participant(row)
+
+
+async def set_participant_data_key(participant_id: str, wrapped_data_key: bytes) -> bool:
+    """Store a data key for a participant who has none yet; ``False`` if one was there first."""
+    updated = await models.Participant.filter(id=participant_id, wrapped_data_key=None).update(
+        wrapped_data_key=wrapped_data_key
+    )
+    return updated == 1
+
+
+def _staff(row: models.Staff) -> StaffRecord:
+    return StaffRecord(
+        id=row.id, display_name=row.display_name, centre_id=row.centre_id, role=Role(row.role)
+    )
+
+
+async def staff_by_id(staff_id: str) -> StaffRecord | None:
+    row = await models.Staff.get_or_none(id=staff_id)
+    return None if row is None else _staff(row)
+
+
+async def add_staff(
+    *, staff_id: str, display_name: str, centre_id: str, role: Role, now: datetime
+) -> StaffRecord:
+    row = await models.Staff.create(
+        id=staff_id, display_name=display_name, centre_id=centre_id, role=role.value, created_at=now
+    )
+    return _staff(row)
+
+
+# Login codes
+
+
+async def supersede_login_codes(contact_index: str, now: datetime) -> None:
+    """Spend every live code of a contact, so that only the newest one can be used."""
+    await models.LoginCode.filter(contact_index=contact_index, spent_at=None).update(spent_at=now)
+
+
+async def add_login_code(
+    *, contact_index: str, digest: str, now: datetime, expires_at: datetime
+) -> None:
+    await models.LoginCode.create(
+        contact_index=contact_index, code_digest=digest, created_at=now, expires_at=expires_at
+    )
+
+
+async def live_login_code(
+    contact_index: str, now: datetime, max_attempts: int
+) -> LoginCodeRecord | None:
+    row = (
+        await models.LoginCode.filter(
+            contact_index=contact_index,
+            spent_at=None,
+            expires_at__gt=now,
+            attempts__lt=max_attempts,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if row is None:
+        return None
+    return LoginCodeRecord(
+        id=row.id, digest=row.code_digest, attempts=row.attempts, expires_at=row.expires_at
+    )
+
+
+async def claim_login_attempt(code_id: int, now: datetime, max_attempts: int) -> bool:
+    """Count one try against a live code; ``False`` when the code is spent, expired or used up."""
+    updated = await models.LoginCode.filter(
+        id=code_id, spent_at=None, expires_at__gt=now, attempts__lt=max_attempts
+    ).update(attempts=F("attempts") + 1)
+    return updated == 1
+
+
+async def spend_login_code(code_id: int, now: datetime) -> bool:
+    updated = await models.LoginCode.filter(id=code_id, spent_at=None).update(spent_at=now)
+    return updated == 1
+
+
+# Refresh tokens
+
+
+async def add_refresh_token(
+    *, family_id: str, participant_id: str, digest: str, now: datetime, expires_at: datetime
+) -> None:
+    await models.RefreshToken.create(
+        family_id=family_id,
+        participant_id=participant_id,
+        digest=digest,
+        created_at=now,
+        expires_at=expires_at,
+    )
+
+
+async def refresh_token_by_digest(digest: str) -> RefreshTokenRecord | None:
+    row = await models.RefreshToken.get_or_none(digest=digest)
+    if row is None:
+        return None
+    return RefreshTokenRecord(
+        id=row.id,
+        family_id=row.family_id,
+        participant_id=row.participant_id,
+        expires_at=row.expires_at,
+        spent_at=row.spent_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+async def spend_refresh_token(token_id: int, now: datetime) -> bool:
+    updated = await models.RefreshToken.filter(id=token_id, spent_at=None, revoked_at=None).update(
+        spent_at=now
+    )
+    return updated == 1
+
+
+async def revoke_refresh_family(family_id: str, now: datetime) -> None:
+    await models.RefreshToken.filter(family_id=family_id, revoked_at=None).update(revoked_at=now)
+
+
+# Rate limit events
+
+
+async def prune_rate_events(before: datetime) -> None:
+    await models.RateEvent.filter(at__lt=before).delete()
+
+
+async def add_rate_event(bucket: str, at: datetime) -> int:
+    row = await models.RateEvent.create(bucket=bucket, at=at)
+    return row.id
+
+
+async def rate_events(bucket: str, since: datetime) -> list[RateEventRecord]:
+    rows = await models.RateEvent.filter(bucket=bucket, at__gt=since).order_by("at", "id")
+    return [RateEventRecord(id=row.id, at=row.at) for row in rows]
+
+
+async def delete_rate_events(ids: Sequence[int]) -> None:
+    await models.RateEvent.filter(id__in=list(ids)).delete()
+
+
+# Consents and consent requests
+
+
+def _categories(raw: object) -> tuple[DataCategory, ...]:
+    assert isinstance(raw, list)
+    return tuple(DataCategory(value) for value in raw)
+
+
+def _consent(row: models.Consent) -> ConsentRecord:
+    return ConsentRecord(
+        id=row.id,
+        participant_id=row.participant_id,
+        grantee_centre_id=row.grantee_centre_id,
+        categories=_categories(row.categories),
+        purpose=ConsentPurpose(row.purpose),
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        revoked_at=row.revoked_at,
+        receipt=row.receipt,
+    )
+
+
+def _consent_request(row: models.ConsentRequest) -> ConsentRequestRecord:
+    return ConsentRequestRecord(
+        id=row.id,
+        participant_id=row.participant_id,
+        requester_centre_id=row.requester_centre_id,
+        categories=_categories(row.categories),
+        purpose=ConsentPurpose(row.purpose),
+        requested_until=row.requested_until,
+        reason_sealed=row.reason_sealed,
+        status=ConsentRequestStatus(row.status),
+    )
+
+
+async def consents_of(participant_ids: Sequence[str]) -> dict[str, list[ConsentRecord]]:
+    """Every consent of each participant, newest first, in one query."""
+    found: dict[str, list[ConsentRecord]] = defaultdict(list)
+    rows = await models.Consent.filter(participant_id__in=list(participant_ids)).order_by(
+        "-valid_from", "-id"
+    )
+    for row in rows:
+        found[row.participant_id].append(_consent(row))
+    return found
+
+
+async def consent_requests_of(
+    participant_ids: Sequence[str],
+) -> dict[str, list[ConsentRequestRecord]]:
+    """Every consent request to each participant, newest first, in one query."""
+    found: dict[str, list[ConsentRequestRecord]] = defaultdict(list)
+    rows = await models.ConsentRequest.filter(participant_id__in=list(participant_ids)).order_by(
+        "-created_at", "-id"
+    )
+    for row in rows:
+        found[row.participant_id].append(_consent_request(row))
+    return found
+
+
+async def consent_exists(consent_id: str) -> bool:
+    return await models.Consent.filter(id=consent_id).exists()
+
+
+async def consent_request_exists(request_id: str) -> bool:
+    return await models.ConsentRequest.filter(id=request_id).exists()
+
+
+async def add_consent(record: ConsentRecord, now: datetime) -> None:
+    await models.Consent.create(
+        id=record.id,
+        participant_id=record.participant_id,
+        grantee_centre_id=record.grantee_centre_id,
+        categories=[category.value for category in record.categories],
+        purpose=record.purpose.value,
+        valid_from=record.valid_from,
+        valid_until=record.valid_until,
+        revoked_at=record.revoked_at,
+        receipt=record.receipt,
+        created_at=now,
+    )
+
+
+async def add_consent_request(record: ConsentRequestRecord, now: datetime) -> None:
+    await models.ConsentRequest.create(
+        id=record.id,
+        participant_id=record.participant_id,
+        requester_centre_id=record.requester_centre_id,
+        categories=[category.value for category in record.categories],
+        purpose=record.purpose.value,
+        requested_until=record.requested_until,
+        reason_sealed=record.reason_sealed,
+        status=record.status.value,
+        created_at=now,
+    )

@@ -1,0 +1,144 @@
+"""The consent service's part of the demo network: participants, staff, one consent, one request.
+
+Ids are ``stable_id``s and existing records are left as they are, so seeding twice changes
+nothing. The first participant gets one active consent (with a signed receipt) and one pending
+request, so that ``me`` shows both.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from saathi import demo
+from saathi.crypto import MasterKey
+from saathi.ids import stable_id
+from saathi.keys import SigningKey
+from saathi.runtime import master_key_for, signing_key_for
+from saathi.settings import Settings, load_settings
+from saathi.tokens import Role
+from services.consent import repository
+from services.consent.delivery import OutboxDelivery
+from services.consent.domain.consents import REASON_FIELD, sign_receipt
+from services.consent.domain.deps import Deps
+from services.consent.domain.participants import create_participant
+from services.consent.domain.personal import data_key_of, seal_text
+from services.consent.records import (
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentRequestRecord,
+    ConsentRequestStatus,
+    DataCategory,
+    ParticipantRecord,
+)
+
+STAFF_ROLES = (Role.FACILITATOR, Role.CENTRE_ADMIN, Role.SUPERVISOR)
+DEMO_REASON = (
+    "To carry on your support at our centre after your move, we would like to see your attendance."
+)
+
+
+def demo_staff_id(centre_id: str, role: Role) -> str:
+    return stable_id("stf", f"{centre_id}:{role.value}")
+
+
+async def seed_demo(
+    settings: Settings | None = None,
+    *,
+    signing_key: SigningKey | None = None,
+    master_key: MasterKey | None = None,
+) -> None:
+    """Write the demo participants, staff, consent and request (keys from ``settings.data_dir``,
+    ``SAATHI_*`` settings when not given). The consent database must be open."""
+    settings = settings or load_settings()
+    deps = Deps(
+        settings=settings,
+        signing_key=signing_key or signing_key_for(settings),
+        master_key=master_key or master_key_for(settings),
+        delivery=OutboxDelivery(settings.outbox_path),
+    )
+    now = deps.clock()
+    async with repository.transaction():
+        participants = [await _participant(deps, person) for person in demo.PARTICIPANTS]
+        for centre in demo.CENTRES:
+            for role in STAFF_ROLES:
+                staff_id = demo_staff_id(centre.id, role)
+                if await repository.staff_by_id(staff_id) is None:
+                    await repository.add_staff(
+                        staff_id=staff_id,
+                        display_name=f"{role.value.replace('_', ' ').capitalize()}, {centre.name}",
+                        centre_id=centre.id,
+                        role=role,
+                        now=now,
+                    )
+        await _consent(deps, participants[0])
+        await _request(deps, participants[0])
+
+
+async def _participant(deps: Deps, person: demo.DemoParticipant) -> ParticipantRecord:
+    found = await repository.participant_by_id(person.id)
+    if found is not None:
+        return found
+    return await create_participant(
+        deps,
+        participant_id=person.id,
+        display_name=person.display_name,
+        home_city=person.home_city,
+        preferred_language=person.preferred_language,
+        contact=person.contact,
+        now=deps.clock(),
+    )
+
+
+async def _consent(deps: Deps, participant: ParticipantRecord) -> None:
+    consent_id = stable_id("cns", f"{participant.id}:demo")
+    if await repository.consent_exists(consent_id):
+        return
+    now = deps.clock().replace(microsecond=0)
+    grantee = demo.CENTRES[1].id
+    categories = (DataCategory.ATTENDANCE, DataCategory.FEEDBACK)
+    purpose = ConsentPurpose.CARE_CONTINUITY
+    valid_until = now + timedelta(days=180)
+    receipt = sign_receipt(
+        deps.signing_key,
+        issuer=deps.settings.issuer,
+        consent_id=consent_id,
+        participant_id=participant.id,
+        grantee_centre_id=grantee,
+        categories=categories,
+        purpose=purpose,
+        valid_from=now,
+        valid_until=valid_until,
+    )
+    record = ConsentRecord(
+        id=consent_id,
+        participant_id=participant.id,
+        grantee_centre_id=grantee,
+        categories=categories,
+        purpose=purpose,
+        valid_from=now,
+        valid_until=valid_until,
+        revoked_at=None,
+        receipt=receipt,
+    )
+    await repository.add_consent(record, now)
+
+
+async def _request(deps: Deps, participant: ParticipantRecord) -> None:
+    request_id = stable_id("crq", f"{participant.id}:demo")
+    if await repository.consent_request_exists(request_id):
+        return
+    now = deps.clock().replace(microsecond=0)
+    wrapped = await data_key_of(deps.master_key, participant)
+    record = ConsentRequestRecord(
+        id=request_id,
+        participant_id=participant.id,
+        requester_centre_id=demo.CENTRES[2].id,
+        categories=(DataCategory.PROFILE, DataCategory.ATTENDANCE),
+        purpose=ConsentPurpose.REFERRAL,
+        requested_until=now + timedelta(days=90),
+        reason_sealed=seal_text(
+            deps.master_key, wrapped, participant.id, REASON_FIELD, DEMO_REASON
+        ),
+        status=ConsentRequestStatus.PENDING,
+    )
+    await repository.add_consent_request(record, now)

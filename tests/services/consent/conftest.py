@@ -1,0 +1,233 @@
+"""Consent service fixtures: a real database, a real key, an injected clock, the ASGI app."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from saathi.crypto import MasterKey
+from saathi.database import close_databases, open_databases
+from saathi.keys import SigningKey, generate_signing_key
+from saathi.runtime import master_key_for
+from saathi.settings import Settings
+from saathi.tokens import Role, mint_access_token
+from services.consent import models
+from services.consent.app import create_app
+from services.consent.delivery import Delivery
+
+CLIENT_ADDRESS = "203.0.113.7"
+
+REQUEST_CODE = """
+mutation RequestCode($contact: String!) {
+  requestLoginCode(contact: $contact) { sent retryAfterSeconds error { code message } }
+}
+"""
+
+VERIFY_CODE = """
+mutation Verify($contact: String!, $code: String!) {
+  verifyLoginCode(contact: $contact, code: $code) {
+    accessToken refreshToken expiresIn participant { id displayName } error { code message }
+  }
+}
+"""
+
+REFRESH = """
+mutation Refresh($refreshToken: String!) {
+  refreshSession(refreshToken: $refreshToken) {
+    accessToken refreshToken expiresIn error { code message }
+  }
+}
+"""
+
+
+@dataclass
+class FakeClock:
+    """The service's clock, moved by hand."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    url = os.environ.get("SAATHI_TEST_DATABASE_URL", "sqlite://:memory:")
+    return Settings(data_dir=tmp_path, database_urls={"consent": url})
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[None]:
+    await open_databases(settings, ["consent"])
+    # A shared PostgreSQL keeps rows between tests; every test starts from empty tables.
+    for model in (
+        models.Participant,
+        models.Staff,
+        models.LoginCode,
+        models.RefreshToken,
+        models.RateEvent,
+        models.Consent,
+        models.ConsentRequest,
+    ):
+        await model.all().delete()
+    yield
+    await close_databases()
+
+
+@pytest.fixture
+def key() -> SigningKey:
+    return generate_signing_key()
+
+
+@pytest.fixture
+def master(settings: Settings) -> MasterKey:
+    return master_key_for(settings)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@dataclass
+class Consent:
+    """The consent subgraph in a test: its client, settings, key and clock."""
+
+    client: httpx.AsyncClient
+    settings: Settings
+    key: SigningKey
+    clock: FakeClock
+
+    async def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        sent = dict(headers or {})
+        if token:
+            sent["authorization"] = f"Bearer {token}"
+        response = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def outbox(self) -> list[dict[str, Any]]:
+        path = self.settings.outbox_path
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines()]
+
+    def last_code(self, contact: str) -> str:
+        return str([line for line in self.outbox() if line["to"] == contact][-1]["code"])
+
+    async def request_code(self, contact: str, **headers: str) -> dict[str, Any]:
+        body = await self.post(REQUEST_CODE, {"contact": contact}, headers=headers)
+        payload: dict[str, Any] = body["data"]["requestLoginCode"]
+        return payload
+
+    async def verify(self, contact: str, code: str) -> dict[str, Any]:
+        body = await self.post(VERIFY_CODE, {"contact": contact, "code": code})
+        assert "errors" not in body, body
+        payload: dict[str, Any] = body["data"]["verifyLoginCode"]
+        return payload
+
+    async def sign_in(self, contact: str) -> dict[str, Any]:
+        """Ask for a code, read it from the outbox, verify it; the verify payload."""
+        sent = await self.request_code(contact)
+        assert sent["sent"] is True, sent
+        return await self.verify(contact, self.last_code(contact))
+
+    async def refresh(self, refresh_token: str) -> dict[str, Any]:
+        body = await self.post(REFRESH, {"refreshToken": refresh_token})
+        payload: dict[str, Any] = body["data"]["refreshSession"]
+        return payload
+
+    def token(
+        self,
+        subject: str,
+        role: Role = Role.PARTICIPANT,
+        *,
+        centre_id: str | None = None,
+        key: SigningKey | None = None,
+        ttl_seconds: int = 600,
+        now: float | None = None,
+    ) -> str:
+        return mint_access_token(
+            key or self.key,
+            subject=subject,
+            role=role,
+            centre_id=centre_id,
+            issuer=self.settings.issuer,
+            audience=self.settings.audience,
+            ttl_seconds=ttl_seconds,
+            now=now,
+        )
+
+
+MakeConsent = Callable[..., Awaitable[Consent]]
+
+
+@pytest.fixture
+async def make_consent(
+    database: None, settings: Settings, key: SigningKey, clock: FakeClock
+) -> AsyncIterator[MakeConsent]:
+    """Builds the app (``delivery``, ``address`` overridable) with a client on it."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def make(*, delivery: Delivery | None = None, address: str = CLIENT_ADDRESS) -> Consent:
+        app = create_app(
+            settings, manage_database=False, signing_key=key, delivery=delivery, clock=clock
+        )
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        client = httpx.AsyncClient(transport=transport, base_url="http://consent.internal")
+        clients.append(client)
+        return Consent(client, settings, key, clock)
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture
+async def consent(make_consent: MakeConsent) -> Consent:
+    return await make_consent()
+
+
+@pytest.fixture
+def sql() -> Iterator[list[str]]:
+    """Every SQL statement the service sends while the test runs."""
+    statements: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            statements.append(record.getMessage())
+
+    logger = logging.getLogger("tortoise.db_client")
+    handler = Collect(level=logging.DEBUG)
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield statements
+    logger.removeHandler(handler)
+    logger.setLevel(previous)
+
+
+def selects_from(statements: list[str], table: str) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT") and f'"{table}"' in s]

@@ -1,0 +1,59 @@
+"""The demo seed: stable ids, sealed contacts, one consent and one request, idempotent."""
+
+from __future__ import annotations
+
+from saathi import demo
+from saathi.crypto import MasterKey
+from saathi.ids import stable_id
+from saathi.tokens import Role
+from services.consent import models
+from services.consent.seed import demo_staff_id, seed_demo
+from tests.services.consent.conftest import Consent
+
+
+async def _counts() -> list[int]:
+    return [
+        await model.all().count()
+        for model in (models.Participant, models.Staff, models.Consent, models.ConsentRequest)
+    ]
+
+
+async def test_seeding_twice_writes_the_demo_once(consent: Consent) -> None:
+    await seed_demo(consent.settings, signing_key=consent.key)
+    first = await _counts()
+
+    await seed_demo(consent.settings, signing_key=consent.key)
+
+    assert first == await _counts() == [len(demo.PARTICIPANTS), 3 * len(demo.CENTRES), 1, 1]
+
+
+async def test_demo_participants_keep_their_ids_and_sealed_contacts(
+    consent: Consent, master: MasterKey
+) -> None:
+    await seed_demo(consent.settings, signing_key=consent.key)
+
+    rows = {row.id: row for row in await models.Participant.all()}
+
+    for person in demo.PARTICIPANTS:
+        row = rows[person.id]
+        assert (row.display_name, row.home_city, row.preferred_language) == (
+            person.display_name,
+            person.home_city,
+            person.preferred_language,
+        )
+        assert row.contact_index == master.blind_index(person.contact)
+        assert person.contact.encode() not in (row.contact_sealed or b"")
+
+
+async def test_demo_staff_have_stable_ids_per_centre_and_role(consent: Consent) -> None:
+    await seed_demo(consent.settings, signing_key=consent.key)
+    centre = demo.CENTRES[0]
+
+    row = await models.Staff.get(id=demo_staff_id(centre.id, Role.FACILITATOR))
+
+    assert row.id == stable_id("stf", f"{centre.id}:facilitator")
+    assert (row.centre_id, row.role, row.display_name) == (
+        centre.id,
+        "facilitator",
+        f"Facilitator, {centre.name}",
+    )
