@@ -91,14 +91,14 @@ async def compose_from_apps(apps: Mapping[str, Any], settings: Settings) -> tupl
     return compose(specs), sdls
 
 
-async def seed_demo_network() -> None:
+async def seed_demo_network(settings: Settings, key: SigningKey) -> None:
     """Write every service's part of the demo network (idempotent)."""
     from services.consent.seed import seed_demo as seed_consent
     from services.directory.seed import seed_demo as seed_directory
     from services.sessions.seed import seed_demo as seed_sessions
 
     await seed_directory()
-    await seed_consent()
+    await seed_consent(settings, signing_key=key)
     await seed_sessions()
 
 
@@ -131,7 +131,7 @@ class EmbeddedNetwork:
                 marker = self.settings.data_dir / DEMO_MARKER
                 if self.demo and not marker.exists():
                     logger.info("seeding the demo network into %s", self.settings.data_dir)
-                    await seed_demo_network()
+                    await seed_demo_network(self.settings, key)
                     marker.write_text("seeded\n")
                 supergraph, _ = await compose_from_apps(apps, self.settings)
                 gateway_settings = GatewaySettings(introspection=self.settings.development)

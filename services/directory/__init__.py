@@ -1,0 +1,1 @@
+"""The directory subgraph: centres, peer groups, peer supporters, crisis lines, nearby search."""

@@ -1,0 +1,1 @@
+"""The directory's GraphQL layer: types, queries, loaders, the request context and the schema."""

@@ -1,0 +1,74 @@
+"""Per-request batching: every id asked for in one pass of the executor is fetched in one query.
+
+A ``BatchLoader`` is made per request (its cache must not outlive the request); the first
+``load`` in a pass schedules one fetch for every key asked for before the event loop turns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from services.directory import domain
+from services.directory.records import Centre, Group, Supporter
+
+V = TypeVar("V")
+
+Fetch = Callable[[list[str]], Awaitable[Mapping[str, V]]]
+
+
+class BatchLoader(Generic[V]):
+    """Loads values by id in batches; a missing id loads as ``None``."""
+
+    def __init__(self, fetch: Fetch[V]) -> None:
+        self._fetch = fetch
+        self._futures: dict[str, asyncio.Future[V | None]] = {}
+        self._queue: list[str] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def load(self, key: str) -> asyncio.Future[V | None]:
+        if key in self._futures:
+            return self._futures[key]
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[V | None] = loop.create_future()
+        self._futures[key] = future
+        if not self._queue:
+            # The task runs once the executor yields, by when the whole pass has queued its keys.
+            task = loop.create_task(self._dispatch())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        self._queue.append(key)
+        return future
+
+    def load_optional(self, key: str | None) -> Awaitable[V | None] | None:
+        return None if key is None else self.load(key)
+
+    async def _dispatch(self) -> None:
+        keys, self._queue = self._queue, []
+        try:
+            values = await self._fetch(keys)
+        except Exception as exc:  # every waiting field gets the failure, formatted by the caller
+            for key in keys:
+                self._futures.pop(key).set_exception(exc)
+            return
+        for key in keys:
+            self._futures[key].set_result(values.get(key))
+
+
+@dataclass(frozen=True)
+class Loaders:
+    """The loaders of one request."""
+
+    centres: BatchLoader[Centre]
+    groups: BatchLoader[Group]
+    supporters: BatchLoader[Supporter]
+
+    @classmethod
+    def new(cls) -> Loaders:
+        return cls(
+            centres=BatchLoader(domain.centres_by_ids),
+            groups=BatchLoader(domain.groups_by_ids),
+            supporters=BatchLoader(domain.supporters_by_ids),
+        )

@@ -1,0 +1,137 @@
+"""The directory's object types. Each reads a ``records`` value; fields that need another
+record go through the request's loaders, so a page of groups costs one query per type."""
+
+# mypy: disallow-subclassing-any=False
+# (graphene ships no type information, so its base classes are ``Any`` to mypy.)
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+import graphene
+from graphene_federation import key, shareable
+from graphql import GraphQLResolveInfo
+
+from services.directory import domain, records
+from services.directory.api.context import context_of
+from services.directory.api.enums import AccessibilityFeature, Audience, Focus, Format, GroupKind
+
+
+@shareable
+class GeoPoint(graphene.ObjectType):
+    """A WGS84 position in decimal degrees."""
+
+    lat = graphene.Float(required=True)
+    lng = graphene.Float(required=True)
+
+
+class Address(graphene.ObjectType):
+    line1 = graphene.String()
+    city = graphene.String()
+    postcode = graphene.String()
+
+
+@key(fields="id")
+class Centre(graphene.ObjectType):
+    """A peer-support centre of the network."""
+
+    class Meta:
+        possible_types = (records.Centre,)
+
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    city = graphene.String(required=True)
+    phone = graphene.String()
+    website = graphene.String()
+    address = graphene.Field(Address)
+    location = graphene.Field(GeoPoint)
+    languages = graphene.List(graphene.NonNull(graphene.String), required=True)
+    is_partner = graphene.Boolean(required=True)
+
+    def __resolve_reference(self, info: GraphQLResolveInfo) -> Awaitable[records.Centre | None]:
+        return context_of(info).loaders.centres.load(str(self.id))
+
+
+@key(fields="id")
+class PeerSupporter(graphene.ObjectType):
+    """A trained peer supporter. The directory holds no contact details for them."""
+
+    class Meta:
+        possible_types = (records.Supporter,)
+
+    id = graphene.ID(required=True)
+    display_name = graphene.String(required=True)
+    trained_in = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Training modules completed (active listening, crisis management, ...).",
+    )
+
+    def __resolve_reference(self, info: GraphQLResolveInfo) -> Awaitable[records.Supporter | None]:
+        return context_of(info).loaders.supporters.load(str(self.id))
+
+
+class Schedule(graphene.ObjectType):
+    """When a group meets: an RFC 5545 RRULE in the group's IANA time zone."""
+
+    rrule = graphene.String(required=True)
+    timezone = graphene.String(required=True)
+    duration_minutes = graphene.Int(required=True)
+    starts_on = graphene.Date(required=True)
+    summary = graphene.String(
+        required=True, description='For people: "Every Tuesday, 18:00 to 19:30".'
+    )
+
+    @staticmethod
+    def resolve_summary(parent: records.Schedule, info: GraphQLResolveInfo) -> str:
+        return domain.schedule_summary(parent)
+
+
+@key(fields="id")
+class PeerGroup(graphene.ObjectType):
+    """A recurring peer group of one centre."""
+
+    class Meta:
+        possible_types = (records.Group,)
+
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    description = graphene.String(required=True)
+    kind = graphene.Field(GroupKind, required=True)
+    focus = graphene.List(graphene.NonNull(Focus), required=True)
+    format = graphene.Field(Format, required=True)
+    languages = graphene.List(graphene.NonNull(graphene.String), required=True)
+    audience = graphene.List(graphene.NonNull(Audience), required=True)
+    accessibility = graphene.List(graphene.NonNull(AccessibilityFeature), required=True)
+    address = graphene.Field(Address)
+    location = graphene.Field(GeoPoint)
+    centre = graphene.Field(Centre, required=True)
+    facilitator = graphene.Field(PeerSupporter)
+    capacity = graphene.Int(required=True)
+    online_join_url = graphene.String()
+    schedule = graphene.Field(Schedule, required=True)
+
+    def __resolve_reference(self, info: GraphQLResolveInfo) -> Awaitable[records.Group | None]:
+        return context_of(info).loaders.groups.load(str(self.id))
+
+    @staticmethod
+    def resolve_centre(
+        parent: records.Group, info: GraphQLResolveInfo
+    ) -> Awaitable[records.Centre | None]:
+        return context_of(info).loaders.centres.load(parent.centre_id)
+
+    @staticmethod
+    def resolve_facilitator(
+        parent: records.Group, info: GraphQLResolveInfo
+    ) -> Awaitable[records.Supporter | None] | None:
+        return context_of(info).loaders.supporters.load_optional(parent.facilitator_id)
+
+
+class CrisisResource(graphene.ObjectType):
+    """A helpline to call now."""
+
+    name = graphene.String(required=True)
+    phone = graphene.String(required=True)
+    hours = graphene.String(required=True)
+    languages = graphene.List(graphene.NonNull(graphene.String), required=True)
+    description = graphene.String(required=True)

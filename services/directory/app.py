@@ -1,0 +1,63 @@
+"""The directory as a Starlette app: ``POST /graphql``, ``GET /health``. Wiring only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from saathi.database import close_databases, open_databases
+from saathi.peers import Peers
+from saathi.runtime import verifier_for
+from saathi.settings import Settings
+from saathi.tokens import TokenVerifier
+from services.directory.api.endpoint import GraphQLEndpoint
+from services.directory.api.schema import schema
+
+NAME = "directory"
+
+
+async def health(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(
+    settings: Settings,
+    *,
+    peers: Peers | None = None,
+    manage_database: bool = True,
+    verifier: TokenVerifier | None = None,
+) -> Starlette:
+    """The directory subgraph. With ``manage_database`` its lifespan opens and closes the
+    directory's database; peers made here (none given) are closed with it."""
+    own_peers = peers is None
+    peer_clients = Peers(settings.service_urls) if peers is None else peers
+    endpoint = GraphQLEndpoint(
+        schema.graphql_schema,
+        peers=peer_clients,
+        verifier=verifier or verifier_for(settings),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            await open_databases(settings, [NAME])
+        try:
+            yield
+        finally:
+            if own_peers:
+                await peer_clients.aclose()
+            if manage_database:
+                await close_databases()
+
+    return Starlette(
+        routes=[
+            Route("/graphql", endpoint.handle, methods=["POST"]),
+            Route("/health", health, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,96 @@
+"""The directory's records as plain frozen values: what the repository returns and the domain and
+the GraphQL layer read. No ORM object leaves ``repository.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Point:
+    """A WGS84 position in decimal degrees."""
+
+    lat: float
+    lng: float
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    """A latitude band and one or two longitude ranges (two when it crosses the antimeridian)."""
+
+    min_lat: float
+    max_lat: float
+    lng_ranges: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class Address:
+    line1: str | None
+    city: str | None
+    postcode: str | None
+
+
+@dataclass(frozen=True)
+class Centre:
+    id: str
+    name: str
+    city: str
+    address: Address
+    location: Point | None
+    phone: str | None
+    website: str | None
+    languages: tuple[str, ...]
+    is_partner: bool
+
+
+@dataclass(frozen=True)
+class Supporter:
+    id: str
+    centre_id: str
+    display_name: str
+    trained_in: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A recurrence: an RFC 5545 RRULE in ``timezone``'s wall time, from ``starts_on``."""
+
+    rrule: str
+    timezone: str
+    duration_minutes: int
+    starts_on: date
+
+
+@dataclass(frozen=True)
+class Group:
+    """A peer group. ``anchor`` is where its distance is measured from (see ``models``)."""
+
+    id: str
+    centre_id: str
+    facilitator_id: str | None
+    name: str
+    description: str
+    kind: str
+    format: str
+    focus: tuple[str, ...]
+    languages: tuple[str, ...]
+    audience: tuple[str, ...]
+    accessibility: tuple[str, ...]
+    capacity: int
+    schedule: Schedule
+    online_join_url: str | None
+    address: Address | None
+    location: Point | None
+    anchor: Point
+
+
+@dataclass(frozen=True)
+class CrisisResource:
+    name: str
+    phone: str
+    hours: str
+    languages: tuple[str, ...]
+    description: str
+    city: str | None = None

@@ -1,0 +1,61 @@
+"""Writes the directory's part of the demo network (``saathi.demo``): centres, peer supporters
+and groups, under their stable ids, so that seeding twice changes nothing."""
+
+from __future__ import annotations
+
+from saathi.demo import CENTRES, GROUPS, SUPPORTERS, DemoCentre, DemoGroup, DemoSupporter
+from services.directory import domain, repository
+from services.directory.records import Address, Centre, Group, Point, Schedule, Supporter
+
+
+def centre_record(demo: DemoCentre) -> Centre:
+    return Centre(
+        id=demo.id,
+        name=demo.name,
+        city=demo.city,
+        address=Address(demo.line1, demo.city, demo.postcode),
+        location=Point(demo.lat, demo.lng),
+        phone=demo.phone,
+        website=demo.website,
+        languages=demo.languages,
+        is_partner=demo.is_partner,
+    )
+
+
+def supporter_record(demo: DemoSupporter) -> Supporter:
+    return Supporter(demo.id, demo.centre_id, demo.display_name, demo.trained_in)
+
+
+def group_record(demo: DemoGroup, centre: Centre) -> Group:
+    """A demo group; one that meets in person does so at its centre's address."""
+    location = None if demo.lat is None or demo.lng is None else Point(demo.lat, demo.lng)
+    return Group(
+        id=demo.id,
+        centre_id=demo.centre_id,
+        facilitator_id=demo.facilitator_id,
+        name=demo.name,
+        description=demo.description,
+        kind=demo.kind,
+        format=demo.format,
+        focus=demo.focus,
+        languages=demo.languages,
+        audience=demo.audience,
+        accessibility=demo.accessibility,
+        capacity=demo.capacity,
+        schedule=Schedule(demo.rrule, demo.timezone, demo.duration_minutes, demo.starts_on),
+        online_join_url=demo.online_join_url,
+        address=centre.address if location else None,
+        location=location,
+        anchor=domain.anchor(location, centre),
+    )
+
+
+async def seed_demo() -> None:
+    """Write (or rewrite, unchanged) every demo centre, supporter and group."""
+    centres = {demo.id: centre_record(demo) for demo in CENTRES}
+    for centre in centres.values():
+        await repository.save_centre(centre)
+    for supporter in SUPPORTERS:
+        await repository.save_supporter(supporter_record(supporter))
+    for group in GROUPS:
+        await repository.save_group(group_record(group, centres[group.centre_id]))

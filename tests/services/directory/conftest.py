@@ -1,0 +1,240 @@
+"""Fixtures for the directory: a real database, the ASGI app, factories, a sessions double and
+a statement counter."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from saathi.database import close_databases, open_databases
+from saathi.ids import new_id
+from saathi.keys import generate_signing_key
+from saathi.peers import Peers
+from saathi.settings import Settings
+from saathi.tokens import TokenVerifier
+from services.directory import domain, repository
+from services.directory.app import create_app
+from services.directory.models import Centre as CentreRow
+from services.directory.models import PeerGroup as GroupRow
+from services.directory.models import PeerSupporter as SupporterRow
+from services.directory.records import Address, Centre, Group, Point, Schedule, Supporter
+
+
+def database_settings() -> Settings:
+    url = os.environ.get("SAATHI_TEST_DATABASE_URL", "sqlite://:memory:")
+    return Settings(database_urls={"directory": url})
+
+
+@pytest.fixture
+async def database() -> AsyncIterator[None]:
+    """The directory's database, empty (PostgreSQL keeps tables between tests, so clear them)."""
+    await open_databases(database_settings(), ["directory"])
+    for model in (GroupRow, SupporterRow, CentreRow):
+        await model.all().delete()
+    yield
+    await close_databases()
+
+
+@pytest.fixture
+def verifier() -> TokenVerifier:
+    return TokenVerifier(
+        issuer="saathi", audience="saathi-network", jwks=generate_signing_key().jwks()
+    )
+
+
+# --- the sessions service, as a test double -----------------------------------------------------
+
+
+@dataclass
+class FakeSession:
+    group_id: str
+    starts_in_hours: float
+    seats_left: int
+    status: str = "SCHEDULED"
+
+
+@dataclass
+class SessionsDouble:
+    """Answers ``/internal/groups/open`` from a fixed table, as the sessions service would."""
+
+    sessions: list[FakeSession] = field(default_factory=list)
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    fail: bool = False
+    garbled: bool = False
+
+    def app(self) -> Starlette:
+        async def open_groups(request: Request) -> JSONResponse:
+            body = await request.json()
+            self.calls.append(body)
+            if self.fail:
+                return JSONResponse({"error": "down"}, status_code=503)
+            if self.garbled:
+                return JSONResponse({"groups": "all of them"})
+            now = datetime.now(UTC)
+            hours = body["withinHours"] if body["withinHours"] is not None else 24 * 28
+            wanted = set(body["groupIds"])
+            ids = {
+                s.group_id
+                for s in self.sessions
+                if s.group_id in wanted
+                and s.status == "SCHEDULED"
+                and now <= now + timedelta(hours=s.starts_in_hours) <= now + timedelta(hours=hours)
+                and (s.seats_left > 0 or not body["openSeatsOnly"])
+            }
+            return JSONResponse({"groupIds": sorted(ids)})
+
+        return Starlette(routes=[Route("/internal/groups/open", open_groups, methods=["POST"])])
+
+
+@pytest.fixture
+def sessions() -> SessionsDouble:
+    return SessionsDouble()
+
+
+@pytest.fixture
+async def peers(sessions: SessionsDouble) -> AsyncIterator[Peers]:
+    peers = Peers()
+    peers.attach_app("sessions", sessions.app())
+    yield peers
+    await peers.aclose()
+
+
+# --- the app ------------------------------------------------------------------------------------
+
+Gql = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+async def client(peers: Peers, verifier: TokenVerifier) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(database_settings(), peers=peers, manage_database=False, verifier=verifier)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://directory") as client:
+        yield client
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> Gql:
+    """Runs one operation and returns the JSON body (asserting a 200)."""
+
+    async def run(query: str, **variables: Any) -> dict[str, Any]:
+        response = await client.post("/graphql", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    return run
+
+
+# --- factories ----------------------------------------------------------------------------------
+
+MakeCentre = Callable[..., Awaitable[Centre]]
+MakeSupporter = Callable[..., Awaitable[Supporter]]
+MakeGroup = Callable[..., Awaitable[Group]]
+
+
+@pytest.fixture
+def make_centre(database: None) -> MakeCentre:
+    async def make(**overrides: Any) -> Centre:
+        centre = Centre(
+            id=new_id("ctr"),
+            name="Saathi Test",
+            city="Pune",
+            address=Address("1 Test Road", "Pune", "411001"),
+            location=Point(18.52, 73.85),
+            phone="+91 20 0000 0000",
+            website="https://saathi.example.org/centres/test",
+            languages=("mr", "en"),
+            is_partner=False,
+        )
+        centre = replace(centre, **overrides)
+        await repository.save_centre(centre)
+        return centre
+
+    return make
+
+
+@pytest.fixture
+def make_supporter(make_centre: MakeCentre) -> MakeSupporter:
+    async def make(centre: Centre | None = None, **overrides: Any) -> Supporter:
+        centre = centre or await make_centre()
+        supporter = Supporter(new_id("sup"), centre.id, "Asha (Pune)", ("active listening",))
+        supporter = replace(supporter, **overrides)
+        await repository.save_supporter(supporter)
+        return supporter
+
+    return make
+
+
+@pytest.fixture
+def make_group(make_centre: MakeCentre) -> MakeGroup:
+    """A group (at its centre's location unless ``location`` is given); any field overridden."""
+
+    async def make(centre: Centre | None = None, **overrides: Any) -> Group:
+        centre = centre or await make_centre()
+        location = overrides.pop("location", centre.location)
+        group = Group(
+            id=new_id("grp"),
+            centre_id=centre.id,
+            facilitator_id=None,
+            name="Recovery Circle",
+            description="A weekly circle for people in recovery.",
+            kind="SUPPORT_GROUP",
+            format="IN_PERSON",
+            focus=("ADDICTION_RECOVERY",),
+            languages=("mr", "en"),
+            audience=("EVERYONE",),
+            accessibility=("WHEELCHAIR",),
+            capacity=12,
+            schedule=Schedule(
+                "FREQ=WEEKLY;BYDAY=TU;BYHOUR=18;BYMINUTE=0", "Asia/Kolkata", 90, date(2025, 1, 7)
+            ),
+            online_join_url=None,
+            address=centre.address if location else None,
+            location=location,
+            anchor=domain.anchor(location, centre),
+        )
+        group = replace(group, **overrides)
+        await repository.save_group(group)
+        return group
+
+    return make
+
+
+# --- counting statements ------------------------------------------------------------------------
+
+
+class StatementLog(logging.Handler):
+    """Every SQL statement the tortoise clients send (they log each one at DEBUG)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == "%s: %s" and isinstance(record.args, tuple):
+            self.statements.append(str(record.args[0]))
+
+    def clear(self) -> None:
+        self.statements.clear()
+
+
+@pytest.fixture
+def sql() -> Iterator[StatementLog]:
+    logger = logging.getLogger("tortoise.db_client")
+    handler, level = StatementLog(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)
