@@ -71,7 +71,9 @@ def main_options(data_dir: DataDir = None) -> None:
 def up(
     port: Annotated[int, typer.Option(help="Gateway port.")] = 4000,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Seed the demo network on first start.")] = True,
+    demo: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Seed the demo network on first start.")
+    ] = True,
     data_dir: DataDir = None,
 ) -> None:
     """Run the whole network in one process on the embedded default (SQLite)."""
@@ -84,7 +86,9 @@ def up(
 
     def ready() -> None:
         err.print(f"[green]Saathi is up[/green]: {url}  (data in {settings.data_dir.resolve()})")
-        err.print(f"GraphiQL: open {url} in a browser. Login codes arrive in {settings.outbox_path}.")
+        err.print(
+            f"GraphiQL: open {url} in a browser. Login codes arrive in {settings.outbox_path}."
+        )
 
     network = EmbeddedNetwork(settings, demo=demo, on_ready=ready).build()
     uvicorn.run(network, host=host, port=port, log_level="warning", lifespan="on")
@@ -93,7 +97,9 @@ def up(
 @app.command()
 def serve(
     component: Annotated[str, typer.Argument(help="gateway, directory, sessions or consent.")],
-    port: Annotated[int | None, typer.Option(help="Port (default 4000 gateway, 4001-4003 subgraphs).")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port (default 4000 gateway, 4001-4003 subgraphs).")
+    ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     supergraph: Annotated[Path | None, typer.Option(help="Supergraph SDL for the gateway.")] = None,
     data_dir: DataDir = None,
@@ -110,7 +116,9 @@ def serve(
     if component == "gateway":
         asgi: Any = _gateway_app(settings, supergraph)
     else:
-        asgi = build_subgraph(component, settings, peers=Peers(settings.service_urls), manage_database=True)
+        asgi = build_subgraph(
+            component, settings, peers=Peers(settings.service_urls), manage_database=True
+        )
     uvicorn.run(asgi, host=host, port=port or DEFAULT_PORTS[component], log_level="info")
 
 
@@ -129,7 +137,11 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
 
             async with httpx.AsyncClient(timeout=10) as client:
                 specs = [
-                    SubgraphSpec(name, subgraph_url(settings, name), await fetch_sdl(client, subgraph_url(settings, name)))
+                    SubgraphSpec(
+                        name,
+                        subgraph_url(settings, name),
+                        await fetch_sdl(client, subgraph_url(settings, name)),
+                    )
                     for name in COMPONENTS
                 ]
             return compose(sorted(specs, key=lambda spec: spec.name))
@@ -137,9 +149,13 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
         try:
             sdl = asyncio.run(compose_live())
         except Exception as exc:
-            raise _fail(f"could not compose from the running subgraphs ({exc}); pass --supergraph FILE") from exc
+            raise _fail(
+                f"could not compose from the running subgraphs ({exc}); pass --supergraph FILE"
+            ) from exc
     urls = dict(re.findall(r'@join__graph\(name: "([^"]+)", url: "([^"]+)"\)', sdl))
-    return create_gateway_app(sdl, HttpTransport(urls), settings=GatewaySettings(introspection=settings.development))
+    return create_gateway_app(
+        sdl, HttpTransport(urls), settings=GatewaySettings(introspection=settings.development)
+    )
 
 
 @app.command("compose")
@@ -153,7 +169,10 @@ def compose_command(
     with tempfile.TemporaryDirectory() as scratch:
         settings = load_settings(data_dir=Path(scratch))
         peers = Peers()
-        apps = {name: build_subgraph(name, settings, peers=peers, manage_database=False) for name in COMPONENTS}
+        apps = {
+            name: build_subgraph(name, settings, peers=peers, manage_database=False)
+            for name in COMPONENTS
+        }
         supergraph, sdls = asyncio.run(compose_from_apps(apps, load_settings()))
     out.mkdir(parents=True, exist_ok=True)
     for name, sdl in sdls.items():

@@ -24,7 +24,9 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
     original = error.original_error
     formatted: dict[str, Any] = {"message": error.message}
     if error.locations:
-        formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+        formatted["locations"] = [
+            {"line": loc.line, "column": loc.column} for loc in error.locations
+        ]
     if error.path is not None:
         formatted["path"] = list(error.path)
     if isinstance(original, SaathiError):

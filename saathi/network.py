@@ -53,11 +53,15 @@ def build_subgraph(
     if component == "directory":
         from services.directory.app import create_app as create_directory
 
-        return create_directory(settings, peers=peers, manage_database=manage_database, verifier=verifier)
+        return create_directory(
+            settings, peers=peers, manage_database=manage_database, verifier=verifier
+        )
     if component == "sessions":
         from services.sessions.app import create_app as create_sessions
 
-        return create_sessions(settings, peers=peers, manage_database=manage_database, verifier=verifier)
+        return create_sessions(
+            settings, peers=peers, manage_database=manage_database, verifier=verifier
+        )
     if component == "consent":
         from services.consent.app import create_app as create_consent
 
@@ -81,11 +85,15 @@ async def fetch_sdl(client: httpx.AsyncClient, url: str) -> str:
     return str(body["data"]["_service"]["sdl"])
 
 
-async def compose_from_apps(apps: Mapping[str, Any], settings: Settings) -> tuple[str, dict[str, str]]:
+async def compose_from_apps(
+    apps: Mapping[str, Any], settings: Settings
+) -> tuple[str, dict[str, str]]:
     """Compose the supergraph from in-process apps; also returns each subgraph's SDL."""
     sdls: dict[str, str] = {}
     for name, app in apps.items():
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sdl") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://sdl"
+        ) as client:
             sdls[name] = await fetch_sdl(client, "/graphql")
     specs = [SubgraphSpec(name, subgraph_url(settings, name), sdls[name]) for name in sorted(sdls)]
     return compose(specs), sdls

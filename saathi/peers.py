@@ -12,13 +12,15 @@ from typing import Any
 
 import httpx
 
-from saathi.errors import SaathiError
+from saathi.errors import ErrorCode, SaathiError
 
 ASGIApp = Any
 
 
 class PeerUnavailable(SaathiError):
     """A peer component could not be reached or answered with an error status."""
+
+    code = ErrorCode.SUBGRAPH_UNAVAILABLE
 
 
 class Peers:

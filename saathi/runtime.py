@@ -16,7 +16,9 @@ def signing_key_for(settings: Settings) -> SigningKey:
 def verifier_for(settings: Settings, key: SigningKey | None = None) -> TokenVerifier:
     """A verifier for access tokens: from ``SAATHI_JWKS_URL`` when set, else the local key."""
     if settings.jwks_url and key is None:
-        return TokenVerifier(issuer=settings.issuer, audience=settings.audience, jwks_url=settings.jwks_url)
+        return TokenVerifier(
+            issuer=settings.issuer, audience=settings.audience, jwks_url=settings.jwks_url
+        )
     key = key or signing_key_for(settings)
     return TokenVerifier(issuer=settings.issuer, audience=settings.audience, jwks=key.jwks())
 

@@ -1,4 +1,4 @@
-"""Typed settings read from ``SAATHI_*`` environment variables, with defaults for the embedded network."""
+"""Typed settings from ``SAATHI_*`` environment variables, defaulting to the embedded network."""
 
 from __future__ import annotations
 
@@ -55,7 +55,9 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from None
 
 
-def load_settings(env: Mapping[str, str] | None = None, *, data_dir: Path | None = None) -> Settings:
+def load_settings(
+    env: Mapping[str, str] | None = None, *, data_dir: Path | None = None
+) -> Settings:
     """Read settings from the environment (``os.environ`` by default).
 
     ``SAATHI_DATABASE_URL`` sets one URL for every component (PostgreSQL schemas are kept apart

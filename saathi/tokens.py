@@ -134,7 +134,9 @@ class TokenVerifier:
                 options={"require": list(REQUIRED_CLAIMS)},
             )
         except jwt.ExpiredSignatureError:
-            raise Unauthenticated("The access token has expired; refresh it or sign in again.") from None
+            raise Unauthenticated(
+                "The access token has expired; refresh it or sign in again."
+            ) from None
         except jwt.InvalidTokenError:
             raise Unauthenticated("The access token is not valid.") from None
 

@@ -19,7 +19,14 @@ def test_the_jwks_publishes_only_the_public_half(tmp_path):
 
     (entry,) = key.jwks()["keys"]
 
-    assert entry == {"kty": "OKP", "crv": "Ed25519", "x": entry["x"], "kid": key.kid, "alg": "EdDSA", "use": "sig"}
+    assert entry == {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": entry["x"],
+        "kid": key.kid,
+        "alg": "EdDSA",
+        "use": "sig",
+    }
     assert "d" not in entry
 
 
@@ -29,7 +36,9 @@ def test_the_master_key_persists_and_wraps_data_keys(tmp_path):
 
     data_key = MasterKey.load_or_create(tmp_path).unwrap(wrapped)
 
-    assert unseal(data_key, seal(data_key, b"+919800000001", b"par_1"), b"par_1") == b"+919800000001"
+    assert (
+        unseal(data_key, seal(data_key, b"+919800000001", b"par_1"), b"par_1") == b"+919800000001"
+    )
     assert stat.S_IMODE((tmp_path / "master.key").stat().st_mode) == 0o600
 
 

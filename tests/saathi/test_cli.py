@@ -1,0 +1,162 @@
+"""The command line, run as users run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import jwt
+from typer.testing import CliRunner
+
+from saathi import demo
+from saathi.cli import app
+from saathi.keys import load_or_create_signing_key
+from tests.conftest import operation
+
+runner = CliRunner()
+
+
+def _lines(result) -> list[str]:
+    assert result.exit_code == 0, result.output
+    return result.stdout.split()
+
+
+def test_participant_add_prints_one_id_a_line_and_token_signs_for_it(tmp_path: Path) -> None:
+    ids = _lines(
+        runner.invoke(app, ["participant", "add", "Asha", "Ravi", "--data-dir", str(tmp_path)])
+    )
+    tokens = _lines(runner.invoke(app, ["--data-dir", str(tmp_path), "token", *ids]))
+
+    assert len(ids) == 2
+    assert all(value.startswith("par_") for value in ids)
+    key = load_or_create_signing_key(tmp_path)
+    claims = [
+        jwt.decode(t, key.public_key, algorithms=["EdDSA"], audience="saathi-network")
+        for t in tokens
+    ]
+    assert [c["sub"] for c in claims] == ids
+    assert {c["role"] for c in claims} == {"participant"}
+
+
+def test_staff_tokens_carry_role_and_centre(tmp_path: Path) -> None:
+    centre = demo.CENTRES[0].id
+    ids = _lines(
+        runner.invoke(
+            app,
+            [
+                "staff",
+                "add",
+                "--centre",
+                centre,
+                "--role",
+                "centre_admin",
+                "Meera",
+                "--data-dir",
+                str(tmp_path),
+            ],
+        )
+    )
+    (token,) = _lines(runner.invoke(app, ["token", ids[0], "--data-dir", str(tmp_path)]))
+
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert ids[0].startswith("stf_")
+    assert (claims["role"], claims["centre"]) == ("centre_admin", centre)
+
+
+def test_an_unknown_role_is_refused_with_a_message(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["staff", "add", "--centre", "ctr_x", "--role", "owner", "X", "--data-dir", str(tmp_path)],
+    )
+
+    assert result.exit_code == 2
+    assert "unknown role 'owner'" in result.output
+
+
+def test_a_token_for_an_unknown_id_fails_cleanly(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["token", "par_00000000000000000000000000", "--data-dir", str(tmp_path)]
+    )
+
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_compose_writes_every_subgraph_and_the_supergraph(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["compose", "--out", str(tmp_path / "schema")])
+
+    assert result.exit_code == 0, result.output
+    files = sorted(path.name for path in (tmp_path / "schema").iterdir())
+    assert files == [
+        "consent.graphql",
+        "directory.graphql",
+        "sessions.graphql",
+        "supergraph.graphql",
+    ]
+    supergraph = (tmp_path / "schema" / "supergraph.graphql").read_text()
+    assert '@join__graph(name: "directory", url: "http://127.0.0.1:4001/graphql")' in supergraph
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_saathi_up_answers_nearby_groups_near_pune(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "SAATHI_DATA_DIR": str(tmp_path / "data")}
+    log = tmp_path / "up.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from saathi.cli import main; main()",
+                "up",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "saathi up did not become healthy in 60 s"
+            time.sleep(0.2)
+        query = operation("mobile", "NearbyGroups")
+        body = httpx.post(
+            f"{url}/graphql",
+            json={
+                "query": query,
+                "variables": {"near": {"lat": 18.52, "lng": 73.85}, "radiusKm": 10},
+            },
+        ).json()
+        page = httpx.get(f"{url}/graphql", headers={"accept": "text/html"})
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+
+    edges = body["data"]["nearbyGroups"]["edges"]
+    assert "errors" not in body, json.dumps(body)[:500]
+    assert edges
+    assert all(edge["node"]["centre"]["city"] == "Pune" for edge in edges)
+    assert all(edge["node"]["nextSession"] is not None for edge in edges)
+    assert "graphiql" in page.text.lower()
+    assert (tmp_path / "data" / "signing-key.pem").stat().st_mode & 0o777 == 0o600
