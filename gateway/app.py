@@ -23,6 +23,15 @@ from gateway.settings import GatewaySettings
 logger = logging.getLogger("gateway")
 
 
+def _client_address(request: Request, trusted_proxies: frozenset[str]) -> str:
+    """The caller's address chain as subgraphs should see it (first hop = the real client)."""
+    peer = request.client.host if request.client else "unknown"
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded and peer in trusted_proxies:
+        return f"{forwarded}, {peer}"
+    return peer
+
+
 class _GraphQLEndpoint:
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
@@ -36,6 +45,7 @@ class _GraphQLEndpoint:
             value = request.headers.get(name)
             if value is not None:
                 headers[name] = value
+        headers["x-forwarded-for"] = _client_address(request, settings.trusted_proxies)
         try:
             for hook in self.gateway.hooks:
                 await hook.on_request(request)

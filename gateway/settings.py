@@ -19,3 +19,7 @@ class GatewaySettings:
     plan_cache_size: int = 1024
     forwarded_headers: tuple[str, ...] = ("authorization",)
     request_id_header: str = "x-request-id"
+    # Peers whose X-Forwarded-For is believed (a load balancer in front of the gateway). Any other
+    # caller's header is replaced by its own address, so sign-in rate limits per address cannot
+    # be dodged by sending a made-up header.
+    trusted_proxies: frozenset[str] = frozenset()

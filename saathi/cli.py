@@ -123,8 +123,8 @@ def serve(
 
 
 def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
-    from gateway import GatewaySettings, HttpTransport, SubgraphSpec, compose, create_gateway_app
-    from saathi.network import fetch_sdl, subgraph_url
+    from gateway import HttpTransport, SubgraphSpec, compose, create_gateway_app
+    from saathi.network import fetch_sdl, gateway_settings, subgraph_url
 
     if supergraph is not None:
         if not supergraph.is_file():
@@ -153,9 +153,7 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
                 f"could not compose from the running subgraphs ({exc}); pass --supergraph FILE"
             ) from exc
     urls = dict(re.findall(r'@join__graph\(name: "([^"]+)", url: "([^"]+)"\)', sdl))
-    return create_gateway_app(
-        sdl, HttpTransport(urls), settings=GatewaySettings(introspection=settings.development)
-    )
+    return create_gateway_app(sdl, HttpTransport(urls), settings=gateway_settings(settings))
 
 
 @app.command("compose")

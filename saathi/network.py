@@ -40,6 +40,11 @@ def subgraph_url(settings: Settings, component: str) -> str:
     return base.rstrip("/") + "/graphql"
 
 
+def gateway_settings(settings: Settings) -> GatewaySettings:
+    """Development mode turns on introspection and GraphiQL; production turns both off."""
+    return GatewaySettings(introspection=settings.development, development=settings.development)
+
+
 def build_subgraph(
     component: str,
     settings: Settings,
@@ -128,6 +133,7 @@ class EmbeddedNetwork:
         for name, app in apps.items():
             peers.attach_app(name, app)
         holder: dict[str, Starlette] = {}
+        transport = AsgiTransport(apps)
 
         async def jwks(_: Request) -> JSONResponse:
             return JSONResponse(key.jwks(), headers={"cache-control": "public, max-age=300"})
@@ -141,15 +147,15 @@ class EmbeddedNetwork:
                     logger.info("seeding the demo network into %s", self.settings.data_dir)
                     await seed_demo_network(self.settings, key)
                     marker.write_text("seeded\n")
-                supergraph, _ = await compose_from_apps(apps, self.settings)
-                gateway_settings = GatewaySettings(introspection=self.settings.development)
+                supergraph, _sdls = await compose_from_apps(apps, self.settings)
                 holder["gateway"] = create_gateway_app(
-                    supergraph, AsgiTransport(apps), settings=gateway_settings
+                    supergraph, transport, settings=gateway_settings(self.settings)
                 )
                 if self.on_ready is not None:
                     self.on_ready()
                 yield
             finally:
+                await transport.aclose()
                 await peers.aclose()
                 await close_databases()
 

@@ -158,5 +158,7 @@ def test_saathi_up_answers_nearby_groups_near_pune(tmp_path: Path) -> None:
     assert edges
     assert all(edge["node"]["centre"]["city"] == "Pune" for edge in edges)
     assert all(edge["node"]["nextSession"] is not None for edge in edges)
-    assert "graphiql" in page.text.lower()
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "graphiql" in page.text
     assert (tmp_path / "data" / "signing-key.pem").stat().st_mode & 0o777 == 0o600
