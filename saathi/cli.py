@@ -108,7 +108,7 @@ def serve(
     import uvicorn
 
     from saathi.network import DEFAULT_PORTS, build_subgraph
-    from saathi.peers import Peers
+    from saathi.runtime import peers_for
 
     settings = _settings(data_dir)
     if component not in DEFAULT_PORTS:
@@ -116,9 +116,7 @@ def serve(
     if component == "gateway":
         asgi: Any = _gateway_app(settings, supergraph)
     else:
-        asgi = build_subgraph(
-            component, settings, peers=Peers(settings.service_urls), manage_database=True
-        )
+        asgi = build_subgraph(component, settings, peers=peers_for(settings), manage_database=True)
     uvicorn.run(asgi, host=host, port=port or DEFAULT_PORTS[component], log_level="info")
 
 

@@ -24,7 +24,7 @@ from gateway import AsgiTransport, GatewaySettings, SubgraphSpec, compose, creat
 from saathi.database import close_databases, open_databases
 from saathi.keys import SigningKey
 from saathi.peers import Peers
-from saathi.runtime import signing_key_for, verifier_for
+from saathi.runtime import peers_for, signing_key_for, verifier_for
 from saathi.settings import COMPONENTS, Settings
 
 logger = logging.getLogger("saathi.network")
@@ -125,7 +125,7 @@ class EmbeddedNetwork:
 
     def build(self) -> Starlette:
         key = signing_key_for(self.settings)
-        peers = Peers()
+        peers = peers_for(self.settings, key)
         apps = {
             name: build_subgraph(name, self.settings, peers=peers, manage_database=False, key=key)
             for name in COMPONENTS

@@ -7,7 +7,8 @@ distributed topology over HTTP at ``SAATHI_<NAME>_URL``. Either way the caller s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -26,8 +27,15 @@ class PeerUnavailable(SaathiError):
 class Peers:
     """Lazily built clients keyed by component name."""
 
-    def __init__(self, urls: Mapping[str, str] | None = None, timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        urls: Mapping[str, str] | None = None,
+        timeout: float = 5.0,
+        *,
+        credentials: Callable[[], str] | None = None,
+    ) -> None:
         self._urls = dict(urls or {})
+        self._credentials = credentials
         self._apps: dict[str, ASGIApp] = {}
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._timeout = timeout
@@ -53,8 +61,9 @@ class Peers:
 
     async def post_json(self, name: str, path: str, body: Mapping[str, Any]) -> Any:
         """POST ``body`` to ``path`` on ``name`` and return the decoded JSON answer."""
+        headers = {"authorization": f"Bearer {self._credentials()}"} if self._credentials else {}
         try:
-            response = await self.client(name).post(path, json=dict(body))
+            response = await self.client(name).post(path, json=dict(body), headers=headers)
             response.raise_for_status()
             return response.json()
         except (httpx.HTTPError, ValueError) as exc:
@@ -64,3 +73,24 @@ class Peers:
         for client in self._clients.values():
             await client.aclose()
         self._clients.clear()
+
+
+class ServiceCredentials:
+    """Short-lived service tokens for internal calls, minted with the network key and reused.
+
+    Internal endpoints accept only ``Role.SERVICE`` tokens, so a participant's or a partner's
+    token can never reach them, whatever network path a request takes.
+    """
+
+    def __init__(self, mint: Callable[[int], str], ttl_seconds: int = 300) -> None:
+        self._mint = mint
+        self._ttl = ttl_seconds
+        self._token = ""
+        self._renew_at = 0.0
+
+    def __call__(self) -> str:
+        now = time.monotonic()
+        if now >= self._renew_at:
+            self._token = self._mint(self._ttl)
+            self._renew_at = now + self._ttl / 2
+        return self._token

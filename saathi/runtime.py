@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from starlette.requests import Request
+
 from saathi.crypto import MasterKey
+from saathi.errors import Forbidden, Unauthenticated
 from saathi.keys import SigningKey, load_or_create_signing_key
+from saathi.peers import Peers, ServiceCredentials
 from saathi.settings import Settings
-from saathi.tokens import TokenVerifier
+from saathi.tokens import Principal, Role, TokenVerifier, mint_access_token
 
 
 def signing_key_for(settings: Settings) -> SigningKey:
@@ -25,3 +29,40 @@ def verifier_for(settings: Settings, key: SigningKey | None = None) -> TokenVeri
 
 def master_key_for(settings: Settings) -> MasterKey:
     return MasterKey.load_or_create(settings.data_dir)
+
+
+def service_credentials(
+    settings: Settings, key: SigningKey, name: str = "network"
+) -> ServiceCredentials:
+    """Service tokens for ``name``'s internal calls, signed with the network key."""
+
+    def mint(ttl: int) -> str:
+        return mint_access_token(
+            key,
+            subject=f"service:{name}",
+            role=Role.SERVICE,
+            issuer=settings.issuer,
+            audience=settings.audience,
+            ttl_seconds=ttl,
+        )
+
+    return ServiceCredentials(mint)
+
+
+def peers_for(settings: Settings, key: SigningKey | None = None, name: str = "network") -> Peers:
+    """Clients for internal calls to the other components, carrying service tokens."""
+    key = key or signing_key_for(settings)
+    return Peers(settings.service_urls, credentials=service_credentials(settings, key, name))
+
+
+def require_service(request: Request, verifier: TokenVerifier) -> Principal:
+    """Guard for internal endpoints: only a valid service token passes.
+
+    Raises ``Unauthenticated`` (answer 401) or ``Forbidden`` (answer 403).
+    """
+    principal = verifier.principal_from_header(request.headers.get("authorization"))
+    if principal is None:
+        raise Unauthenticated("Internal endpoints need a service token.")
+    if principal.role is not Role.SERVICE:
+        raise Forbidden("Only other Saathi services may call internal endpoints.")
+    return principal
