@@ -122,7 +122,9 @@ def serve(
 
 def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
     from gateway import HttpTransport, SubgraphSpec, compose, create_gateway_app
-    from saathi.network import fetch_sdl, gateway_settings, subgraph_url
+    from saathi.edge import Edge
+    from saathi.network import fetch_sdl, gateway_settings, peer_urls, subgraph_url
+    from saathi.peers import Peers
 
     if supergraph is not None:
         if not supergraph.is_file():
@@ -151,7 +153,9 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
                 f"could not compose from the running subgraphs ({exc}); pass --supergraph FILE"
             ) from exc
     urls = dict(re.findall(r'@join__graph\(name: "([^"]+)", url: "([^"]+)"\)', sdl))
-    return create_gateway_app(sdl, HttpTransport(urls), settings=gateway_settings(settings))
+    gateway = create_gateway_app(sdl, HttpTransport(urls), settings=gateway_settings(settings))
+    # The edge only passes requests through with the caller's own headers: no service token.
+    return Edge(lambda: gateway, Peers(peer_urls(settings)), COMPONENTS).app()
 
 
 @app.command("compose")

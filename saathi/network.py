@@ -16,12 +16,11 @@ from typing import Any
 
 import httpx
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount
 
 from gateway import AsgiTransport, GatewaySettings, SubgraphSpec, compose, create_gateway_app
 from saathi.database import close_databases, open_databases
+from saathi.edge import Edge
 from saathi.keys import SigningKey
 from saathi.peers import Peers
 from saathi.runtime import peers_for, signing_key_for, verifier_for
@@ -38,6 +37,14 @@ def subgraph_url(settings: Settings, component: str) -> str:
     """Where the gateway reaches ``component`` in the distributed topology."""
     base = settings.service_urls.get(component, f"http://127.0.0.1:{DEFAULT_PORTS[component]}")
     return base.rstrip("/") + "/graphql"
+
+
+def peer_urls(settings: Settings) -> dict[str, str]:
+    """Where each subgraph listens in the distributed topology (its base URL)."""
+    return {
+        name: settings.service_urls.get(name, f"http://127.0.0.1:{DEFAULT_PORTS[name]}")
+        for name in COMPONENTS
+    }
 
 
 def gateway_settings(settings: Settings) -> GatewaySettings:
@@ -135,9 +142,6 @@ class EmbeddedNetwork:
         holder: dict[str, Starlette] = {}
         transport = AsgiTransport(apps)
 
-        async def jwks(_: Request) -> JSONResponse:
-            return JSONResponse(key.jwks(), headers={"cache-control": "public, max-age=300"})
-
         @contextlib.asynccontextmanager
         async def lifespan(_: Starlette) -> AsyncIterator[None]:
             await open_databases(self.settings, COMPONENTS)
@@ -159,13 +163,5 @@ class EmbeddedNetwork:
                 await peers.aclose()
                 await close_databases()
 
-        async def forward(scope: Any, receive: Any, send: Any) -> None:
-            await holder["gateway"](scope, receive, send)
-
-        return Starlette(
-            routes=[
-                Route("/.well-known/jwks.json", jwks),
-                Mount("/", app=forward),
-            ],
-            lifespan=lifespan,
-        )
+        edge = Edge(lambda: holder["gateway"], peers, COMPONENTS)
+        return Starlette(routes=[Mount("/", app=edge.app())], lifespan=lifespan)

@@ -2,81 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import shutil
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from saathi import demo
 from saathi.keys import generate_signing_key
-from saathi.network import EmbeddedNetwork
-from saathi.settings import Settings, load_settings
 from saathi.tokens import Role, mint_access_token
-from tests.conftest import operation
-
-PUNE = {"lat": 18.52, "lng": 73.85}
-
-
-def _settings(data_dir: Path) -> Settings:
-    return load_settings({}, data_dir=data_dir)
-
-
-@pytest.fixture(scope="session")
-def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir with the demo network seeded once; each test works on its own copy."""
-    data_dir = tmp_path_factory.mktemp("seeded")
-
-    async def seed() -> None:
-        app = EmbeddedNetwork(_settings(data_dir)).build()
-        async with app.router.lifespan_context(app):
-            pass
-
-    asyncio.run(seed())
-    return data_dir
-
-
-@dataclass
-class Network:
-    client: httpx.AsyncClient
-    settings: Settings
-
-    async def run(
-        self, file: str, name: str, token: str | None = None, **variables: Any
-    ) -> dict[str, Any]:
-        headers = {"authorization": f"Bearer {token}"} if token else {}
-        response = await self.client.post(
-            "/graphql",
-            json={"query": operation(file, name), "operationName": name, "variables": variables},
-            headers=headers,
-        )
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    async def sign_in(self, contact: str) -> dict[str, Any]:
-        sent = await self.run("mobile", "RequestLoginCode", contact=contact)
-        assert sent["data"]["requestLoginCode"]["sent"] is True
-        lines = self.settings.outbox_path.read_text().splitlines()
-        code = [json.loads(line) for line in lines if json.loads(line)["to"] == contact][-1]["code"]
-        verified = await self.run("mobile", "VerifyLoginCode", contact=contact, code=code)
-        return verified["data"]["verifyLoginCode"]
-
-
-@pytest.fixture
-async def network(seeded_dir: Path, tmp_path: Path) -> AsyncIterator[Network]:
-    data_dir = tmp_path / "data"
-    shutil.copytree(seeded_dir, data_dir)
-    settings = _settings(data_dir)
-    app = EmbeddedNetwork(settings).build()
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://saathi") as client:
-            yield Network(client, settings)
+from tests.saathi.conftest import PUNE, Network
 
 
 def _codes(body: dict[str, Any]) -> list[str]:

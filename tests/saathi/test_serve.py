@@ -123,3 +123,6 @@ def test_a_stopped_subgraph_leaves_a_partial_answer(distributed: Distributed) ->
     assert all(edge["node"]["nextSession"] is None for edge in edges)
     assert {error["extensions"]["code"] for error in body["errors"]} == {"SUBGRAPH_UNAVAILABLE"}
     assert {error["extensions"]["service"] for error in body["errors"]} == {"sessions"}
+    ready = httpx.get(f"{gateway}/ready", timeout=10)
+    assert ready.status_code == 503
+    assert ready.json()["subgraphs"] == {"directory": True, "sessions": False, "consent": True}

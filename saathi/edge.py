@@ -1,0 +1,278 @@
+"""The network's public HTTP surface beside ``/graphql``, in front of the gateway.
+
+``/health`` and ``/graphql`` belong to the gateway; this module adds the rest of the contract's
+HTTP surface: readiness, the JWKS, the partner token endpoint, the feeds and the OpenAPI
+description. Paths owned by a service are passed through to it (in process or over HTTP, through
+``Peers``); a group's iCalendar feed is built from a GraphQL query through the gateway itself, so
+it sees exactly what a client would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from saathi.peers import Peers, PeerUnavailable
+
+PASSED_THROUGH = {
+    "/.well-known/jwks.json": ("consent", ("GET",)),
+    "/oauth/token": ("consent", ("POST",)),
+    "/feeds/meetings.json": ("directory", ("GET",)),
+}
+_HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
+
+GROUP_CALENDAR_QUERY = """
+query GroupCalendar($id: ID!) {
+  group(id: $id) {
+    id name description format onlineJoinUrl
+    address { line1 city postcode }
+    centre { name city }
+    upcomingSessions(first: 50) { id startsAt endsAt status }
+  }
+}
+"""
+
+
+def _pass_through(peers: Peers, service: str) -> Callable[[Request], Any]:
+    async def endpoint(request: Request) -> Response:
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
+        try:
+            answer = await peers.client(service).request(
+                request.method,
+                request.url.path,
+                params=request.query_params,
+                content=await request.body(),
+                headers=headers,
+            )
+        except (httpx.HTTPError, PeerUnavailable):
+            return _unavailable(service)
+        kept = {k: v for k, v in answer.headers.items() if k.lower() not in _HOP_HEADERS}
+        return Response(answer.content, status_code=answer.status_code, headers=kept)
+
+    return endpoint
+
+
+def _unavailable(service: str) -> JSONResponse:
+    return JSONResponse(
+        {
+            "error": {
+                "code": "SUBGRAPH_UNAVAILABLE",
+                "message": f"The {service} service is unavailable.",
+            }
+        },
+        status_code=503,
+        headers={"retry-after": "5"},
+    )
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _ics_fold(line: str) -> str:
+    """RFC 5545 lines are at most 75 octets; longer ones continue after CRLF and a space."""
+    encoded = line.encode()
+    if len(encoded) <= 75:
+        return line
+    parts: list[str] = []
+    current = b""
+    for char in line:
+        piece = char.encode()
+        if len(current) + len(piece) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += piece
+    parts.append(current.decode())
+    return "\r\n ".join(parts)
+
+
+def _ics_time(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def group_calendar(group: dict[str, Any], now: datetime | None = None) -> str:
+    """A group's upcoming sessions as an iCalendar (RFC 5545) document."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    address = group.get("address") or {}
+    where = ", ".join(
+        v for v in (address.get("line1"), address.get("city"), address.get("postcode")) if v
+    )
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Saathi//Peer support network//EN",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{_ics_text(group['name'])}",
+    ]
+    for session in group["upcomingSessions"]:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{session['id']}@saathi",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_ics_time(session['startsAt'])}",
+            f"DTEND:{_ics_time(session['endsAt'])}",
+            f"SUMMARY:{_ics_text(group['name'])}",
+            f"DESCRIPTION:{_ics_text(group.get('description') or '')}",
+            f"STATUS:{'CANCELLED' if session['status'] == 'CANCELLED' else 'CONFIRMED'}",
+        ]
+        if where:
+            lines.append(f"LOCATION:{_ics_text(where)}")
+        if group.get("onlineJoinUrl"):
+            lines.append(f"URL:{group['onlineJoinUrl']}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+class Edge:
+    """The routes around one gateway app; ``gateway()`` returns it once it is built."""
+
+    def __init__(
+        self, gateway: Callable[[], ASGIApp], peers: Peers, services: Sequence[str]
+    ) -> None:
+        self._gateway = gateway
+        self._peers = peers
+        self._services = tuple(services)
+
+    async def _graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        transport = httpx.ASGITransport(app=self._gateway())
+        async with httpx.AsyncClient(transport=transport, base_url="http://edge") as client:
+            answer = await client.post("/graphql", json={"query": query, "variables": variables})
+        body: dict[str, Any] = answer.json()
+        return body
+
+    async def group_calendar(self, request: Request) -> Response:
+        group_id = request.path_params["group_id"]
+        body = await self._graphql(GROUP_CALENDAR_QUERY, {"id": group_id})
+        group = (body.get("data") or {}).get("group")
+        if group is None:
+            codes = {e.get("extensions", {}).get("code") for e in body.get("errors", [])}
+            status = 404 if "NOT_FOUND" in codes or not codes else 503
+            return JSONResponse({"errors": body.get("errors", [])}, status_code=status)
+        if group.get("upcomingSessions") is None:
+            return _unavailable("sessions")
+        content = group_calendar(group).encode()
+        etag = _etag(content)
+        headers = {"etag": etag, "cache-control": "public, max-age=300"}
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        return Response(content, media_type="text/calendar; charset=utf-8", headers=headers)
+
+    async def ready(self, _: Request) -> JSONResponse:
+        """Ready when every subgraph answers its health check."""
+
+        async def check(name: str) -> tuple[str, bool]:
+            try:
+                answer = await self._peers.client(name).get("/health", timeout=2.0)
+            except Exception:  # an unreachable peer is exactly what this reports
+                return name, False
+            return name, answer.status_code == 200
+
+        results = dict(await asyncio.gather(*(check(name) for name in self._services)))
+        ready = all(results.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "unavailable", "subgraphs": results},
+            status_code=200 if ready else 503,
+        )
+
+    async def openapi(self, _: Request) -> JSONResponse:
+        return JSONResponse(OPENAPI)
+
+    def app(self) -> Starlette:
+        routes: list[Route | Mount] = [
+            Route(path, _pass_through(self._peers, service), methods=list(methods))
+            for path, (service, methods) in PASSED_THROUGH.items()
+        ]
+        routes += [
+            Route("/feeds/groups/{group_id}.ics", self.group_calendar, methods=["GET"]),
+            Route("/ready", self.ready, methods=["GET"]),
+            Route("/openapi.json", self.openapi, methods=["GET"]),
+            Mount("/", app=_Lazy(self._gateway)),
+        ]
+        return Starlette(routes=routes)
+
+
+class _Lazy:
+    """An ASGI app that forwards to one built later (the gateway is composed at start-up)."""
+
+    def __init__(self, target: Callable[[], ASGIApp]) -> None:
+        self._target = target
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._target()(scope, receive, send)
+
+
+def _op(summary: str, responses: dict[str, str], **extra: Any) -> dict[str, Any]:
+    return {
+        "summary": summary,
+        "responses": {code: {"description": text} for code, text in responses.items()},
+        **extra,
+    }
+
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Saathi network",
+        "version": "1",
+        "description": "The HTTP surface of the Saathi peer-support network beside GraphQL.",
+    },
+    "paths": {
+        "/graphql": {
+            "post": _op(
+                "GraphQL over HTTP", {"200": "A GraphQL response", "413": "Body too large"}
+            ),
+            "get": _op("GraphQL queries over GET (cacheable)", {"200": "A GraphQL response"}),
+        },
+        "/health": {"get": _op("Liveness", {"200": "The gateway runs"})},
+        "/ready": {"get": _op("Readiness", {"200": "Every subgraph answers", "503": "Not ready"})},
+        "/.well-known/jwks.json": {
+            "get": _op("Public keys for access tokens and consent receipts", {"200": "A JWKS"})
+        },
+        "/oauth/token": {
+            "post": _op(
+                "Partner token (client_credentials with a private_key_jwt assertion, RFC 7523)",
+                {
+                    "200": "An access token",
+                    "400": "invalid_request or invalid_grant",
+                    "401": "invalid_client",
+                },
+            )
+        },
+        "/feeds/meetings.json": {
+            "get": _op(
+                "The directory as a Meeting Guide (TSML) feed",
+                {"200": "TSML", "304": "Not modified"},
+            )
+        },
+        "/feeds/groups/{group_id}.ics": {
+            "get": _op(
+                "A group's upcoming sessions as iCalendar",
+                {"200": "text/calendar", "304": "Not modified", "404": "No such group"},
+                parameters=[
+                    {
+                        "name": "group_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+            )
+        },
+        "/openapi.json": {"get": _op("This description", {"200": "OpenAPI 3.1"})},
+    },
+}
