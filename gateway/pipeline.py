@@ -19,7 +19,7 @@ from gateway.errors import GatewayError, OperationError, QueryTooComplex, Reques
 from gateway.executor.run import PlanExecution
 from gateway.executor.transport import Transport
 from gateway.hooks import GatewayHooks, OperationContext
-from gateway.planner.build import PlanningError
+from gateway.planner.routing import PlanningError
 from gateway.settings import GatewaySettings
 
 Response = dict[str, Any]
@@ -137,12 +137,13 @@ class Gateway:
             assert isinstance(result, ExecutionResult)
             introspection = result.data
         data, violations = prepared.shaper.shape(execution.data, coerced, introspection)
-        errors = execution.errors
-        for violation in violations:
-            at = violation["path"]
-            if not any(e.get("path", [])[: len(at)] == at for e in errors):
-                errors.append(violation)
         response: Response = {"data": data}
-        if errors:
-            response["errors"] = errors
+        if execution.errors:
+            # A failed fetch explains the nulls it caused; like @apollo/gateway, no extra
+            # "Cannot return null" errors on top of it.
+            response["errors"] = execution.errors
+        elif violations:
+            # Subgraphs broke their own schema (a non-null field came back null or missing):
+            # reported apart from `errors`, as @apollo/gateway does.
+            response["extensions"] = {"valueCompletion": violations}
         return response

@@ -90,6 +90,15 @@ class _Merger:
         self.subgraphs = sorted(subgraphs, key=lambda s: s.name)
         self.problems: list[str] = []
         self.types: dict[str, MergedType] = {}
+        # (graph, type, field) of external fields a @provides makes the graph resolve
+        self.provided: set[tuple[str, str, str]] = {
+            (sub.name, _named(sub_field.type), name)
+            for sub in self.subgraphs
+            for sub_type in sub.types.values()
+            for sub_field in sub_type.fields.values()
+            if sub_field.provides
+            for name in top_level_fields(sub_field.provides)
+        }
 
     def merge(self) -> MergedSchema:
         names = sorted({n for s in self.subgraphs for n in s.types})
@@ -182,12 +191,14 @@ class _Merger:
                 f"Field {where} is marked @external in every subgraph that defines it "
                 f"({', '.join(sorted(subs))}): no subgraph resolves it"
             )
-        if merged.kind == "object" and len(resolving) > 1:
-            unshared = [g for g in resolving if not subs[g].shareable]
+        provided = [g for g in subs if (g, merged.name, merged_field.name) in self.provided]
+        sharing = sorted({*resolving, *provided})
+        if merged.kind == "object" and len(sharing) > 1:
+            unshared = [g for g in sharing if not (subs[g].shareable or subs[g].external)]
             if unshared:
                 self.problems.append(
                     f"Non-shareable field {where} is resolved from multiple subgraphs: it is "
-                    f"resolved from subgraphs {_quote(resolving)} and defined as non-shareable "
+                    f"resolved from subgraphs {_quote(sharing)} and defined as non-shareable "
                     f"in subgraph(s) {_quote(unshared)}"
                 )
         merged_type = _merge_output_type([f.type for f in subs.values()])

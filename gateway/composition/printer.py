@@ -144,6 +144,9 @@ def _field_directives(merged: MergedType, merged_field: MergedField) -> str:
     special = any(f.external or f.requires or f.provides or f.override for f in subs.values())
     if set(subs) == set(merged.per_graph) and not special and not merged_field.types_differ:
         return ""
+    if not set(subs) & set(merged.per_graph):
+        # added by an @interfaceObject graph: reached through the interface, as Apollo prints it
+        return " @join__field"
     parts = []
     for graph, sub in subs.items():
         args = [f"graph: {graph_enum_name(graph)}"]

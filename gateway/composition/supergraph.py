@@ -199,8 +199,12 @@ class Supergraph:
             for field_node in node.fields or ():
                 type_name, list_depth = _named(field_node.type)
                 graphs: dict[str, FieldInGraph] = {}
+                bare = False  # `@join__field` alone: no graph resolves it on this type
                 for directive in field_node.directives or ():
-                    if directive.name.value != "join__field" or _arg(directive, "graph") is None:
+                    if directive.name.value != "join__field":
+                        continue
+                    if _arg(directive, "graph") is None:
+                        bare = True
                         continue
                     if _arg(directive, "usedOverridden"):
                         continue
@@ -216,7 +220,7 @@ class Supergraph:
                         provides=parse_field_set(provides) if isinstance(provides, str) else None,
                         override=override if isinstance(override, str) else None,
                     )
-                if not graphs:
+                if not graphs and not bare:
                     graphs = {g: FieldInGraph(g) for g in info.graphs}
                 info.fields[field_node.name.value] = FieldInfo(
                     field_node.name.value, type_name, list_depth, graphs

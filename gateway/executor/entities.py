@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.planner.plan import RequiredField, Requires
+from gateway.planner.plan import INTERNAL_ALIAS_SUFFIX, RequiredField, Requires
 
 Path = tuple[str | int, ...]
 
@@ -47,7 +47,9 @@ def _project(value: Any, fields: tuple[RequiredField, ...]) -> Any:
         return value
     result: dict[str, Any] = {}
     for required in fields:
-        item = value.get(required.name, _MISSING)
+        item = value.get(required.name + INTERNAL_ALIAS_SUFFIX, _MISSING)
+        if item is _MISSING:
+            item = value.get(required.name, _MISSING)
         if item is _MISSING:
             return _MISSING
         if required.children is not None and item is not None:
@@ -70,16 +72,17 @@ def build_representations(
     objects: list[tuple[dict[str, Any], Path]], requires: tuple[Requires, ...]
 ) -> Representations:
     """One representation per distinct (`__typename`, key, required fields)."""
-    by_type = {r.type_name: r.fields for r in requires}
+    by_type = {t: r for r in requires for t in r.applies_to}
     result = Representations()
     index: dict[str, int] = {}
     for obj, path in objects:
-        fields = by_type.get(obj.get("__typename", ""))
-        if fields is None:
+        spec = by_type.get(obj.get("__typename", ""))
+        if spec is None:
             continue
-        representation = _project(obj, fields)
+        representation = _project(obj, spec.fields)
         if representation is _MISSING:
             continue
+        representation["__typename"] = spec.type_name
         signature = json.dumps(representation, sort_keys=True, separators=(",", ":"))
         position = index.get(signature)
         if position is None:

@@ -19,26 +19,31 @@ from graphql import (
     SelectionSetNode,
 )
 
-from gateway.composition.supergraph import Key, Supergraph
+from gateway.composition.supergraph import Supergraph
 from gateway.planner.groups import FetchGroup, sequence_nodes, stages, wrap
 from gateway.planner.plan import (
     QueryPlan,
     Sequence,
 )
+from gateway.planner.routing import (
+    Jump,
+    PlanningError,
+    choose_jump,
+    is_interface_object,
+    needs_requires,
+    object_types,
+    resolves,
+    typename_jump,
+)
 from gateway.planner.selection import (
     FieldSel,
+    FragmentSel,
     Sel,
     add_field,
     add_fragment,
 )
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
-
-
-class PlanningError(Exception):
-    """The operation cannot be planned over this supergraph (code QUERY_PLANNING_FAILED)."""
-
-    code = "QUERY_PLANNING_FAILED"
 
 
 class _Planner:
@@ -71,36 +76,6 @@ class _Planner:
     def _entity_group(self, service: str, path: tuple[str, ...], parent: FetchGroup) -> FetchGroup:
         existing = self.by_key.get((service, path, parent.index))
         return existing or self._new_group(service, path, parent)
-
-    # -- resolvability ------------------------------------------------------------------------
-
-    def _resolves(
-        self, graph: str, type_name: str, field_name: str, provided: SelectionSetNode | None
-    ) -> bool:
-        info = self.sg.types[type_name]
-        if graph not in info.graphs:
-            return False
-        field_info = info.fields.get(field_name)
-        if field_info is None:
-            return False
-        if field_info.resolvable_in(graph):
-            return True
-        in_graph = field_info.graphs.get(graph)
-        return in_graph is not None and provided is not None and _selects(provided, field_name)
-
-    def _can_fetch(self, graph: str, type_name: str, selection: SelectionSetNode) -> bool:
-        for node in selection.selections:
-            if not isinstance(node, FieldNode):
-                return False
-            if node.name.value == "__typename":
-                continue
-            if not self._resolves(graph, type_name, node.name.value, None):
-                return False
-            if node.selection_set is not None:
-                child = self.sg.types[type_name].fields[node.name.value].type_name
-                if not self._can_fetch(graph, child, node.selection_set):
-                    return False
-        return True
 
     # -- walking the operation ----------------------------------------------------------------
 
@@ -170,7 +145,23 @@ class _Planner:
                         provided,
                         conditions,
                     )
-        # an object type the graph does not know can never be returned by it: nothing to fetch
+            return
+        if is_interface_object(self.sg, group.service, parent_type):
+            # the graph sees the interface as an object: its real type lives elsewhere
+            jump = typename_jump(self.sg, group.service, parent_type)
+            child, fragment = self._enter(group, target, parent_type, jump, path, provided, ())
+            self._visit_fragment(
+                child,
+                fragment.children,
+                parent_type,
+                condition,
+                directives,
+                inner,
+                path,
+                None,
+                conditions,
+            )
+        # otherwise an object type the graph does not know can never be returned by it
 
     def _visit_field(
         self,
@@ -194,12 +185,12 @@ class _Planner:
             )
             return
         info = self.sg.types[parent_type]
-        if self._resolves(group.service, parent_type, name, provided):
-            for touched in self._touched:
-                touched.add(group.index)
+        if resolves(self.sg, group.service, parent_type, name, provided) and not needs_requires(
+            self.sg, group.service, parent_type, name
+        ):
             self._add_local(group, target, parent_type, node, path, provided)
             return
-        if info.is_abstract:
+        if info.is_abstract and not self._jumps_as_interface(group.service, parent_type, name):
             for type_name in sorted(self.sg.possible_types_in(parent_type, group.service)):
                 fragment = add_fragment(target, type_name)
                 self._visit_field(
@@ -217,6 +208,8 @@ class _Planner:
         path: tuple[str, ...],
         provided: SelectionSetNode | None,
     ) -> None:
+        for touched in self._touched:
+            touched.add(group.index)
         field_info = self.sg.types[parent_type].fields[node.name.value]
         sel = add_field(
             target,
@@ -226,13 +219,14 @@ class _Planner:
                 tuple(node.arguments or ()),
                 tuple(node.directives or ()),
                 [] if node.selection_set is not None else None,
+                internal=bool(self._touched),
             ),
         )
         if node.selection_set is None or sel.children is None:
             return
         child_type = field_info.type_name
         if self.sg.types[child_type].is_abstract:
-            add_field(sel.children, FieldSel("__typename"))
+            add_field(sel.children, FieldSel("__typename", internal=True))
         in_graph = field_info.graphs.get(group.service)
         child_provided = None
         if in_graph is not None and in_graph.provides is not None:
@@ -240,6 +234,13 @@ class _Planner:
         elif provided is not None:
             child_provided = _sub_selection(provided, node.name.value)
         child_path = path + (sel.response_key,) + ("@",) * field_info.list_depth
+        if is_interface_object(self.sg, group.service, child_type):
+            # "__typename" there is the interface's name: ask a graph knowing the real type
+            jump = typename_jump(self.sg, group.service, child_type)
+            _, fragment = self._enter(
+                group, sel.children, child_type, jump, child_path, child_provided, ()
+            )
+            add_field(fragment.children, FieldSel("__typename"))
         self._visit(
             group,
             sel.children,
@@ -250,25 +251,13 @@ class _Planner:
             (),
         )
 
-    def _choose_jump(
-        self, group: FetchGroup, type_name: str, field_name: str, path: tuple[str, ...]
-    ) -> tuple[str, Key]:
-        field_info = self.sg.types[type_name].fields[field_name]
-        candidates = sorted(g for g in field_info.graphs if field_info.resolvable_in(g))
-        candidates.sort(key=lambda g: (g, path, group.index) not in self.by_key)
-        for direct in (True, False):
-            # Prefer a key the current graph can provide; otherwise its fields are fetched
-            # first from another graph, like @requires fields.
-            for graph in candidates:
-                in_graph = self.sg.types[type_name].graphs.get(graph)
-                for key in in_graph.keys if in_graph else ():
-                    if key.resolvable and (
-                        not direct or self._can_fetch(group.service, type_name, key.selection)
-                    ):
-                        return graph, key
-        raise PlanningError(
-            f'Cannot plan field "{type_name}.{field_name}": no subgraph that resolves it has a '
-            f'key that subgraph "{group.service}" can provide'
+    def _jumps_as_interface(self, graph: str, interface: str, field_name: str) -> bool:
+        """Jump with the interface itself when either side sees it as an @interfaceObject."""
+        if is_interface_object(self.sg, graph, interface):
+            return True
+        field_info = self.sg.types[interface].fields.get(field_name)
+        return field_info is not None and any(
+            is_interface_object(self.sg, g, interface) for g in field_info.graphs
         )
 
     def _jump(
@@ -281,26 +270,47 @@ class _Planner:
         provided: SelectionSetNode | None,
         conditions: tuple[DirectiveNode, ...],
     ) -> None:
-        graph, key = self._choose_jump(group, parent_type, node.name.value, path)
-        add_field(target, FieldSel("__typename"))
+        preferred = {s for (s, p, i) in self.by_key if p == path and i == group.index}
+        name = node.name.value
+        jump = choose_jump(self.sg, group.service, parent_type, name, preferred)
+        requires = self.sg.types[jump.entity_type].fields[name].graphs[jump.graph].requires
+        child, fragment = self._enter(
+            group, target, parent_type, jump, path, provided, conditions, requires
+        )
+        self._add_local(child, fragment.children, jump.entity_type, node, path, None)
+
+    def _enter(
+        self,
+        group: FetchGroup,
+        target: list[Sel],
+        parent_type: str,
+        jump: Jump,
+        path: tuple[str, ...],
+        provided: SelectionSetNode | None,
+        conditions: tuple[DirectiveNode, ...],
+        requires: SelectionSetNode | None = None,
+    ) -> tuple[FetchGroup, FragmentSel]:
+        """Select key (and required) fields in `group`; return the `_entities` group and the
+        fragment on the entity type to select the jumped-to fields in."""
+        add_field(target, FieldSel("__typename", internal=True))
         touched: set[int] = set()
         self._touched.append(touched)
-        self._visit(group, target, parent_type, key.selection.selections, path, provided, ())
-        requires = self.sg.types[parent_type].fields[node.name.value].graphs[graph].requires
+        self._visit(group, target, parent_type, jump.key.selection.selections, path, provided, ())
         if requires is not None:
             self._visit(group, target, parent_type, requires.selections, path, provided, ())
         self._touched.pop()
-        child = self._entity_group(graph, path, group)
+        child = self._entity_group(jump.graph, path, group)
         child.deps.update(touched - {child.index})
-        representation = add_fragment(child.requires, parent_type)
+        child.object_types[jump.entity_type] = object_types(self.sg, jump.entity_type)
+        representation = add_fragment(child.requires, jump.entity_type)
         add_field(representation.children, FieldSel("__typename"))
-        _copy_field_set(representation.children, key.selection)
+        _copy_field_set(representation.children, jump.key.selection)
         if requires is not None:
             _copy_field_set(representation.children, requires)
-        fragment = add_fragment(child.selections, parent_type)
+        fragment = add_fragment(child.selections, jump.entity_type)
         if conditions:
-            fragment = add_fragment(fragment.children, parent_type, conditions)
-        self._visit(child, fragment.children, parent_type, [node], path, None, ())
+            fragment = add_fragment(fragment.children, jump.entity_type, conditions)
+        return child, fragment
 
     # -- roots ----------------------------------------------------------------------------------
 
@@ -369,10 +379,6 @@ class _Planner:
             if group.parent is not None and group.parent.index in members:
                 members.add(group.index)
         return [g for g in self.groups if g.index in members]
-
-
-def _selects(selection: SelectionSetNode, name: str) -> bool:
-    return any(isinstance(s, FieldNode) and s.name.value == name for s in selection.selections)
 
 
 def _sub_selection(selection: SelectionSetNode, name: str) -> SelectionSetNode | None:

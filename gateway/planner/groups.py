@@ -29,6 +29,7 @@ class FetchGroup:
     selections: list[Sel] = field(default_factory=list)
     requires: list[Sel] = field(default_factory=list)
     deps: set[int] = field(default_factory=set)
+    object_types: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see Requires
 
     @property
     def is_entity(self) -> bool:
@@ -79,7 +80,9 @@ def group_node(group: FetchGroup, operation: OperationDefinitionNode) -> PlanNod
         service=group.service,
         operation=text,
         selection=print_selections(group.selections),
-        requires=tuple(_requires(s) for s in group.requires if isinstance(s, FragmentSel)),
+        requires=tuple(
+            _requires(s, group.object_types) for s in group.requires if isinstance(s, FragmentSel)
+        ),
         requires_text=print_selections(group.requires) if group.is_entity else None,
         variable_usages=tuple(d.variable.name.value for d in definitions),
         operation_kind=kind,
@@ -95,8 +98,14 @@ def _required_fields(selections: list[Sel]) -> tuple[RequiredField, ...]:
     )
 
 
-def _requires(fragment: FragmentSel) -> Requires:
-    return Requires(fragment.type_condition or "", _required_fields(fragment.children))
+def _requires(fragment: FragmentSel, object_types: dict[str, tuple[str, ...]]) -> Requires:
+    type_name = fragment.type_condition or ""
+    applies_to = object_types.get(type_name, (type_name,))
+    return Requires(
+        type_name,
+        _required_fields(fragment.children),
+        () if applies_to == (type_name,) else applies_to,
+    )
 
 
 def _variables_in(selections: list[Sel]) -> set[str]:

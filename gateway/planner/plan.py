@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The alias of a key or @requires field the planner added where the client's own selection
+# already uses the field's name as a response key; representations read it first.
+INTERNAL_ALIAS_SUFFIX = "__key"
+
 
 @dataclass(frozen=True)
 class RequiredField:
@@ -19,10 +23,20 @@ class RequiredField:
 
 @dataclass(frozen=True)
 class Requires:
-    """What to copy from each object of `type_name` into its `_entities` representation."""
+    """What to copy from an object into its `_entities` representation of `type_name`.
+
+    `object_types` are the `__typename`s of objects it applies to: `type_name` itself, or an
+    interface's implementations when the target graph sees the interface as an
+    @interfaceObject (the representation then carries the interface's name).
+    """
 
     type_name: str
     fields: tuple[RequiredField, ...]
+    object_types: tuple[str, ...] = ()
+
+    @property
+    def applies_to(self) -> tuple[str, ...]:
+        return self.object_types or (self.type_name,)
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,10 @@ def _print_node(node: PlanNode) -> str:
         body = node.selection
         if node.requires_text is not None:
             body = node.requires_text + " =>\n" + body
+            for requires in node.requires:
+                if requires.applies_to != (requires.type_name,):
+                    sources = ", ".join(requires.applies_to)
+                    body = f"representations of {sources} as {requires.type_name}:\n" + body
         return f'Fetch(service: "{node.service}") {{\n{_indent(body, "  ")}\n}}'
     if isinstance(node, Flatten):
         inner = _indent(_print_node(node.node), "  ")

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from graphql import ArgumentNode, DirectiveNode, print_ast
 
+from gateway.planner.plan import INTERNAL_ALIAS_SUFFIX
+
 
 @dataclass
 class FieldSel:
@@ -16,10 +18,14 @@ class FieldSel:
     arguments: tuple[ArgumentNode, ...] = ()
     directives: tuple[DirectiveNode, ...] = ()
     children: list[Sel] | None = None
+    internal: bool = False  # added by the planner (a key, @requires), not asked by the client
 
     @property
     def response_key(self) -> str:
         return self.alias or self.name
+
+    def shape(self) -> tuple[str, tuple[str, ...]]:
+        return (self.name, tuple(print_ast(a) for a in self.arguments))
 
     def signature(self) -> tuple[str, str]:
         return (self.response_key, _print_directives(self.directives))
@@ -44,13 +50,35 @@ def _print_directives(directives: tuple[DirectiveNode, ...]) -> str:
     return "".join(" " + print_ast(d) for d in directives)
 
 
-def add_field(target: list[Sel], new: FieldSel) -> FieldSel:
-    """Add a field, or return the existing one with the same response key and directives."""
+def _collision(target: list[Sel], new: FieldSel) -> FieldSel | None:
     signature = new.signature()
     for existing in target:
         if isinstance(existing, FieldSel) and existing.signature() == signature:
+            return existing
+    return None
+
+
+def add_field(target: list[Sel], new: FieldSel) -> FieldSel:
+    """Add a field, or return the existing one with the same response key and directives.
+
+    When the planner's own field (a key or @requires field) and a client's field share a
+    response key but not the field (`id` against a client's `id: title`), the planner's field
+    moves aside to the alias `<name>__key`, where representations look for it first.
+    """
+    for _ in range(3):
+        existing = _collision(target, new)
+        if existing is None:
+            break
+        if existing.shape() == new.shape():
             if new.children is not None and existing.children is None:
                 existing.children = []
+            existing.internal = existing.internal and new.internal
+            return existing
+        if new.internal and new.alias is None:
+            new.alias = new.name + INTERNAL_ALIAS_SUFFIX
+        elif existing.internal and existing.alias is None:
+            existing.alias = existing.name + INTERNAL_ALIAS_SUFFIX
+        else:  # two client fields: validation guarantees they are the same field
             return existing
     target.append(new)
     return new

@@ -64,6 +64,8 @@ def make_centre(centre_id: str) -> Centre:
 
 @strawberry.federation.type(keys=["id", "slug"])
 class PeerGroup(Listing):
+    # shareable: sessions resolves it too where featuredGroup @provides it
+    title: str = strawberry.federation.field(shareable=True)
     slug: str
     size: int
     centre_id: strawberry.Private[str]
