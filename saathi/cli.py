@@ -248,6 +248,211 @@ def token(
         print(value)
 
 
+def _with_databases(
+    settings: Settings, components: list[str], work: Callable[[], Awaitable[T]]
+) -> T:
+    from saathi.database import close_databases, open_databases
+
+    async def run() -> T:
+        await open_databases(settings, components)
+        try:
+            return await work()
+        finally:
+            await close_databases()
+
+    return asyncio.run(run())
+
+
+@app.command()
+def seed(
+    synthetic: Annotated[
+        bool, typer.Option("--synthetic", help="A large synthetic directory (load tests).")
+    ] = False,
+    groups: Annotated[int, typer.Option(help="How many groups.", min=0)] = 1000,
+    cities: Annotated[int, typer.Option(help="Across how many synthetic cities.", min=1)] = 10,
+    rng_seed: Annotated[int, typer.Option("--seed", help="The random seed.")] = 7,
+    data_dir: DataDir = None,
+) -> None:
+    """Seed the directory. ``--synthetic``: N groups across M cities near real Indian cities,
+    with centres and peer supporters to match; the same parameters add nothing the second time."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from services.directory.synthetic import SyntheticPlan, seed_synthetic
+
+    if not synthetic:
+        raise _fail("say what to seed: --synthetic (the demo network is seeded by saathi up)")
+    settings = _settings(data_dir)
+    plan = SyntheticPlan(groups=groups, cities=cities, seed=rng_seed)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]seeding[/bold] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+    ) as progress:
+        task = progress.add_task(f"{groups} groups in {cities} cities", total=groups)
+        totals = _with_databases(
+            settings,
+            ["directory"],
+            lambda: seed_synthetic(plan, progress=lambda n: progress.advance(task, n)),
+        )
+    err.print(
+        f"added {totals['centres']} centres, {totals['supporters']} supporters, "
+        f"{totals['groups']} groups"
+    )
+
+
+@app.command("import")
+def import_feed(
+    url: Annotated[str, typer.Argument(help="The feed: a file:// path or an http(s) URL.")],
+    centre: Annotated[str, typer.Option("--centre", help="The centre the groups belong to.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Import a partner's Meeting Guide (TSML) feed into a centre's groups (idempotent).
+
+    Timetables go to sessions: over HTTP when SAATHI_SESSIONS_URL is set, else in this process
+    through the sessions app on its own database. Any that cannot be sent stay queued in the
+    directory's outbox, and the directory sends them when it next starts or writes a group.
+    """
+    from saathi.errors import SaathiError
+    from services.directory.imports import ImportReport, import_tsml, read_feed
+    from services.directory.timetables import PushReport
+
+    settings = _settings(data_dir)
+
+    async def work() -> tuple[ImportReport, PushReport]:
+        report = await import_tsml(await read_feed(url), centre)
+        return report, await _push_timetables(settings)
+
+    components = ["directory"] if "sessions" in settings.service_urls else ["directory", "sessions"]
+    try:
+        report, pushed = _with_databases(settings, components, work)
+    except SaathiError as exc:
+        raise _fail(exc.message) from exc
+    for line in report.details:
+        err.print(line)
+    if pushed.pending:
+        err.print(
+            f"{pushed.pending} timetables queued for sessions "
+            "(sent when the directory next starts or writes a group)"
+        )
+    print(report.summary())
+
+
+async def _push_timetables(settings: Settings) -> Any:
+    """Send the directory's queued timetables to sessions (in process unless it has a URL)."""
+    from saathi.network import build_subgraph
+    from saathi.runtime import peers_for, signing_key_for
+    from services.directory.timetables import push_pending
+
+    key = signing_key_for(settings)
+    peers = peers_for(settings, key)
+    if "sessions" not in settings.service_urls:
+        sessions = build_subgraph("sessions", settings, peers=peers, manage_database=False, key=key)
+        peers.attach_app("sessions", sessions)
+    try:
+        return await push_pending(peers)
+    finally:
+        await peers.aclose()
+
+
+partner_app = typer.Typer(help="Partner centres' own systems.", no_args_is_help=True)
+audit_app = typer.Typer(help="Audit the data-access logs.", no_args_is_help=True)
+consent_app = typer.Typer(help="Consents and their receipts.", no_args_is_help=True)
+app.add_typer(partner_app, name="partner")
+app.add_typer(audit_app, name="audit")
+app.add_typer(consent_app, name="consent")
+
+
+@partner_app.command("add")
+def partner_add(
+    centre: Annotated[str, typer.Option("--centre", help="The partner's centre id.")],
+    public_key: Annotated[
+        Path, typer.Option("--public-key", help="The partner's Ed25519 public key (PEM file).")
+    ],
+    data_dir: DataDir = None,
+) -> None:
+    """Register a partner system's Ed25519 key; prints its client id."""
+    from saathi.errors import BadUserInput
+    from services.consent.accounts import add_partner
+
+    if not public_key.is_file():
+        raise _fail(f"no public key file at {public_key}")
+    pem = public_key.read_bytes()
+    settings = _settings(data_dir)
+    try:
+        client_id = _with_consent_db(settings, lambda: add_partner(centre, pem))
+    except BadUserInput as exc:
+        raise _fail(exc.message) from exc
+    print(client_id)
+
+
+@audit_app.command("verify")
+def audit_verify(data_dir: DataDir = None) -> None:
+    """Walk every data-access log chain; exit 1 naming any entry edited, removed or reordered."""
+    from rich.progress import Progress
+
+    from services.consent.domain.access_log import (
+        ChainBreak,
+        participants_with_logs,
+        verify_chain,
+    )
+
+    settings = _settings(data_dir)
+
+    async def walk() -> tuple[int, list[ChainBreak]]:
+        found: list[ChainBreak] = []
+        participant_ids = await participants_with_logs()
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Verifying access logs", total=len(participant_ids))
+            for participant_id in participant_ids:
+                found.extend(await verify_chain(participant_id))
+                progress.advance(task)
+        return len(participant_ids), found
+
+    checked, breaks = _with_consent_db(settings, walk)
+    for found in breaks:
+        print(f"BROKEN {found}")
+    if breaks:
+        err.print(f"[red]{len(breaks)} break(s)[/red] in {checked} participant log(s)")
+        raise typer.Exit(code=1)
+    err.print(f"[green]ok[/green]: {checked} participant log(s) intact")
+
+
+@consent_app.command("verify")
+def consent_verify(
+    receipt: Annotated[str, typer.Argument(help="The consent receipt (compact JWS).")],
+    data_dir: DataDir = None,
+) -> None:
+    """Check a consent receipt against this network's keys (SAATHI_JWKS_URL, else the local
+    key); prints its claims as JSON; exit 0 valid, 1 invalid with the reason."""
+    import json
+
+    from saathi.runtime import signing_key_for
+    from services.consent.domain.consents import ReceiptInvalid, verify_receipt
+
+    settings = _settings(data_dir)
+    jwks = None if settings.jwks_url else signing_key_for(settings).jwks()
+    try:
+        claims = verify_receipt(receipt.strip(), jwks, settings.jwks_url)
+    except ReceiptInvalid as exc:
+        err.print(f"[red]invalid:[/red] {exc}")
+        raise typer.Exit(code=1) from exc
+    print(json.dumps(claims, indent=2, sort_keys=True))
+
+
 def main() -> None:
     try:
         app()

@@ -1,8 +1,9 @@
-"""Accounts made by operators, for the command line: participants, staff, and their tokens.
+"""Accounts made by operators, for the command line: participants, staff, partners, tokens.
 
-``saathi participant add``, ``saathi staff add`` and ``saathi token`` call these with the
-consent database open. A participant made here has no contact, so signs in only with a token
-an operator issues; a data key is made for them when something personal is first stored.
+``saathi participant add``, ``saathi staff add``, ``saathi partner add`` and ``saathi token``
+call these with the consent database open. A participant made here has no contact, so signs in
+only with a token an operator issues; a data key is made for them when something personal is
+first stored.
 """
 
 from __future__ import annotations
@@ -10,12 +11,20 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    PublicFormat,
+    load_pem_public_key,
+)
+
 from saathi.errors import BadUserInput, NotFound
 from saathi.ids import is_id, new_id
 from saathi.keys import SigningKey
 from saathi.settings import Settings
 from saathi.tokens import Role, mint_access_token
 from services.consent import repository
+from services.consent.repository import partners
 
 MAX_NAME_LENGTH = 100
 
@@ -65,6 +74,23 @@ async def add_staff(centre_id: str, role: Role, names: list[str]) -> list[str]:
             )
             ids.append(record.id)
     return ids
+
+
+async def add_partner(centre_id: str, public_key_pem: bytes) -> str:
+    """Register a partner system of ``centre_id`` by its Ed25519 public key; its client id."""
+    if not is_id(centre_id, "ctr"):
+        raise BadUserInput(f"{centre_id!r} is not a centre id.")
+    try:
+        key = load_pem_public_key(public_key_pem)
+    except ValueError:
+        raise BadUserInput("The public key is not a PEM public key.") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise BadUserInput("The public key must be an Ed25519 key.")
+    pem = key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+    record = await partners.add_partner(
+        partner_id=new_id("prt"), centre_id=centre_id, public_key_pem=pem, now=datetime.now(UTC)
+    )
+    return record.id
 
 
 async def token_for(subject_id: str, key: SigningKey, settings: Settings) -> str:

@@ -1,4 +1,5 @@
-"""The consent service as a Starlette app: GraphQL, health, and the public keys. No logic here."""
+"""The consent service as a Starlette app: GraphQL, health, public keys, the OAuth token
+endpoint and the internal endpoints. No logic here."""
 
 from __future__ import annotations
 
@@ -21,11 +22,13 @@ from saathi.graphql_errors import REQUEST_ID_HEADER, format_error
 from saathi.ids import new_id
 from saathi.keys import SigningKey
 from saathi.peers import Peers
-from saathi.runtime import master_key_for, signing_key_for, verifier_for
+from saathi.runtime import master_key_for, peers_for, signing_key_for, verifier_for
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
+from services.consent.api import internal
 from services.consent.api.context import Context
 from services.consent.api.loaders import make_loaders
+from services.consent.api.oauth import token_endpoint
 from services.consent.api.schema import schema
 from services.consent.delivery import Delivery, OutboxDelivery
 from services.consent.domain.deps import Clock, Deps, system_clock
@@ -60,7 +63,7 @@ class GraphQLView(GraphQL[Context, None]):
             viewer=Viewer(request.headers.get("authorization"), self.verifier),
             request_id=request_id,
             client_address=client_address(request),
-            loaders=make_loaders(),
+            loaders=make_loaders(self.deps),
             deps=self.deps,
         )
 
@@ -89,16 +92,18 @@ def create_app(
     """The consent subgraph. ``signing_key`` defaults to the data dir's key (made on first
     start), ``delivery`` to the outbox file, ``clock`` to the system clock (tests inject one)."""
     key = signing_key or signing_key_for(settings)
+    own_peers = peers is None
+    app_peers = peers or peers_for(settings, key, COMPONENT)
     deps = Deps(
         settings=settings,
         signing_key=key,
         master_key=master_key_for(settings),
         delivery=delivery or OutboxDelivery(settings.outbox_path),
         clock=clock or system_clock,
+        peers=app_peers,
     )
-    view = GraphQLView(deps, verifier or verifier_for(settings, key))
-    own_peers = peers is None
-    app_peers = peers or Peers(settings.service_urls)
+    token_verifier = verifier or verifier_for(settings, key)
+    view = GraphQLView(deps, token_verifier)
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -123,6 +128,8 @@ def create_app(
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/.well-known/jwks.json", jwks, methods=["GET"]),
+            Route("/oauth/token", token_endpoint(deps), methods=["POST"]),
+            *internal.routes(deps, token_verifier),
         ],
         lifespan=lifespan,
     )

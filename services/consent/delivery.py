@@ -1,4 +1,5 @@
-"""How a login code reaches a person: a small protocol, and the embedded default (a JSON outbox).
+"""How a login code or a message reaches a person: a protocol, and the embedded default (an
+outbox of JSON lines).
 
 An SMS or e-mail gateway replaces ``OutboxDelivery`` by implementing ``Delivery``. The outbox is
 a delivery channel, not the database: it holds the contact in the clear because a message
@@ -16,17 +17,22 @@ from typing import Protocol
 
 
 class Delivery(Protocol):
-    """Sends a login code to a contact."""
+    """Sends login codes and messages to contacts."""
 
     async def send_login_code(self, *, to: str, normalised: str, code: str, at: datetime) -> None:
         """Deliver ``code``; ``to`` is the contact as the person typed it, ``normalised`` its
         canonical form (E.164 or a lower-case e-mail address)."""
 
+    async def send_message(self, *, to: str, kind: str, message: str, at: datetime) -> None:
+        """Deliver ``message`` (``kind`` names it, like ``session_cancelled``) to a contact."""
+
 
 class OutboxDelivery:
-    """Appends one JSON object a line to ``path``: ``to``, ``contact``, ``kind``, ``code``, ``at``.
+    """Appends one JSON object a line to ``path``: ``to``, ``contact``, ``kind``, ``code``, ``at``
+    for a login code; ``to``, ``kind``, ``message``, ``at`` for a message.
 
-    ``to`` is the contact as typed and ``contact`` its normalised form.
+    For a code ``to`` is the contact as typed and ``contact`` its normalised form; a message
+    goes to the stored (normalised) contact.
     """
 
     def __init__(self, path: Path) -> None:
@@ -42,6 +48,10 @@ class OutboxDelivery:
                 "at": at.isoformat(),
             }
         )
+        await asyncio.to_thread(self._append, line + "\n")
+
+    async def send_message(self, *, to: str, kind: str, message: str, at: datetime) -> None:
+        line = json.dumps({"to": to, "kind": kind, "message": message, "at": at.isoformat()})
         await asyncio.to_thread(self._append, line + "\n")
 
     def _append(self, line: str) -> None:

@@ -103,3 +103,73 @@ class ConsentRequest(Model):
 
     class Meta:
         table = "consent_consent_request"
+
+
+class DataAccess(Model):
+    """One read of a participant's records by a centre: an entry of their hash-chained log.
+
+    ``hash`` = sha256(``prev_hash`` ‖ canonical JSON of the entry); ``seq`` counts from 0 per
+    participant, so an edited, removed or reordered entry breaks the chain.
+    """
+
+    id = fields.IntField(primary_key=True)
+    participant_id = fields.CharField(max_length=40)
+    seq = fields.IntField()
+    at = fields.DatetimeField()
+    accessor_centre_id = fields.CharField(max_length=40)
+    categories: fields.JSONField[list[str]] = fields.JSONField()
+    purpose = fields.CharField(max_length=40)
+    consent_id = fields.CharField(max_length=40)
+    prev_hash = fields.CharField(max_length=64)
+    hash = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "consent_data_access"
+        unique_together = (("participant_id", "seq"),)
+
+
+class DataAccessHead(Model):
+    """The newest entry of each participant's log, so that removing the last one shows too."""
+
+    participant_id = fields.CharField(max_length=40, primary_key=True)
+    seq = fields.IntField()
+    hash = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "consent_data_access_head"
+
+
+class Erasure(Model):
+    """A tombstone: an account was erased at ``at``. Counts only, nothing about the person."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    at = fields.DatetimeField()
+    bookings = fields.IntField()
+    feedback = fields.IntField()
+    consents = fields.IntField()
+    log_entries = fields.IntField()
+
+    class Meta:
+        table = "consent_erasure"
+
+
+class Partner(Model):
+    """A partner centre's own system: signs client assertions with its Ed25519 key."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    centre_id = fields.CharField(max_length=40, db_index=True)
+    public_key_pem = fields.TextField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "consent_partner"
+
+
+class SeenAssertion(Model):
+    """A client assertion's ``jti``, kept until the assertion expires so it is used once."""
+
+    key = fields.CharField(max_length=300, primary_key=True)
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "consent_seen_assertion"

@@ -118,3 +118,37 @@ class ConsentRequestRecord:
     requested_until: datetime
     reason_sealed: bytes
     status: ConsentRequestStatus
+
+
+@dataclass(frozen=True)
+class DataAccessRecord:
+    """One entry of a participant's hash-chained data-access log."""
+
+    participant_id: str
+    seq: int
+    at: datetime
+    accessor_centre_id: str
+    categories: tuple[DataCategory, ...]
+    purpose: ConsentPurpose
+    consent_id: str
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class PartnerRecord:
+    """A partner system: its client id, its centre and its Ed25519 public key (PEM)."""
+
+    id: str
+    centre_id: str
+    public_key_pem: str
+
+
+@dataclass(frozen=True)
+class ErasureCounts:
+    """What an erasure removed, by kind: the tombstone keeps these numbers and nothing else."""
+
+    bookings: int
+    feedback: int
+    consents: int
+    log_entries: int

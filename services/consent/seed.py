@@ -1,12 +1,15 @@
-"""The consent service's part of the demo network: participants, staff, one consent, one request.
+"""The consent service's part of the demo network: participants, staff, consents, a request, and
+a few logged reads.
 
 Ids are ``stable_id``s and existing records are left as they are, so seeding twice changes
-nothing. The first participant gets one active consent (with a signed receipt) and one pending
-request, so that ``me`` shows both.
+nothing. The first participant gets an active consent (with a signed receipt) and a pending
+request, so that ``me`` shows both; the second an active consent covering PROFILE, the third a
+revoked one. Reads under the active ones fill the first two participants' data-access logs.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from saathi import demo
@@ -18,6 +21,8 @@ from saathi.settings import Settings, load_settings
 from saathi.tokens import Role
 from services.consent import repository
 from services.consent.delivery import OutboxDelivery
+from services.consent.domain import access_log
+from services.consent.domain.access_log import append_entry
 from services.consent.domain.consents import REASON_FIELD, sign_receipt
 from services.consent.domain.deps import Deps
 from services.consent.domain.participants import create_participant
@@ -70,7 +75,10 @@ async def seed_demo(
                         role=role,
                         now=now,
                     )
-        await _consent(deps, participants[0])
+        for index, specs in DEMO_CONSENTS.items():
+            made = [await _consent(deps, participants[index], spec) for spec in specs]
+            if made[0].revoked_at is None:
+                await _reads(deps, participants[index], made[0])
         await _request(deps, participants[0])
 
 
@@ -89,38 +97,97 @@ async def _participant(deps: Deps, person: demo.DemoParticipant) -> ParticipantR
     )
 
 
-async def _consent(deps: Deps, participant: ParticipantRecord) -> None:
-    consent_id = stable_id("cns", f"{participant.id}:demo")
-    if await repository.consent_exists(consent_id):
-        return
+@dataclass(frozen=True)
+class DemoConsent:
+    name: str
+    grantee: int
+    categories: tuple[DataCategory, ...]
+    purpose: ConsentPurpose
+    days: int
+    revoked_days_ago: int | None = None
+
+
+# Per demo participant (by index): their consents; the first stays the original demo consent.
+DEMO_CONSENTS: dict[int, tuple[DemoConsent, ...]] = {
+    0: (
+        DemoConsent(
+            "demo",
+            1,
+            (DataCategory.ATTENDANCE, DataCategory.FEEDBACK),
+            ConsentPurpose.CARE_CONTINUITY,
+            180,
+        ),
+    ),
+    1: (
+        DemoConsent(
+            "demo",
+            0,
+            (DataCategory.PROFILE, DataCategory.ATTENDANCE),
+            ConsentPurpose.REFERRAL,
+            90,
+        ),
+    ),
+    2: (
+        DemoConsent(
+            "demo", 3, (DataCategory.FEEDBACK,), ConsentPurpose.RESEARCH, 365, revoked_days_ago=10
+        ),
+    ),
+}
+# Reads logged under each participant's first consent, so many days ago.
+DEMO_READS_DAYS_AGO = (21, 9, 2)
+
+
+async def _consent(deps: Deps, participant: ParticipantRecord, spec: DemoConsent) -> ConsentRecord:
+    consent_id = stable_id("cns", f"{participant.id}:{spec.name}")
+    found = await repository.consent_by_id(consent_id)
+    if found is not None:
+        return found
     now = deps.clock().replace(microsecond=0)
-    grantee = demo.CENTRES[1].id
-    categories = (DataCategory.ATTENDANCE, DataCategory.FEEDBACK)
-    purpose = ConsentPurpose.CARE_CONTINUITY
-    valid_until = now + timedelta(days=180)
+    valid_from = now - timedelta(days=30)
+    grantee = demo.CENTRES[spec.grantee].id
+    valid_until = valid_from + timedelta(days=spec.days)
     receipt = sign_receipt(
         deps.signing_key,
         issuer=deps.settings.issuer,
         consent_id=consent_id,
         participant_id=participant.id,
         grantee_centre_id=grantee,
-        categories=categories,
-        purpose=purpose,
-        valid_from=now,
+        categories=spec.categories,
+        purpose=spec.purpose,
+        valid_from=valid_from,
         valid_until=valid_until,
     )
     record = ConsentRecord(
         id=consent_id,
         participant_id=participant.id,
         grantee_centre_id=grantee,
-        categories=categories,
-        purpose=purpose,
-        valid_from=now,
+        categories=spec.categories,
+        purpose=spec.purpose,
+        valid_from=valid_from,
         valid_until=valid_until,
-        revoked_at=None,
+        revoked_at=None
+        if spec.revoked_days_ago is None
+        else now - timedelta(days=spec.revoked_days_ago),
         receipt=receipt,
     )
     await repository.add_consent(record, now)
+    return record
+
+
+async def _reads(deps: Deps, participant: ParticipantRecord, consent: ConsentRecord) -> None:
+    """A few logged reads under ``consent``, written only into an empty log."""
+    if not await access_log.participants_log_is_empty(participant.id):
+        return
+    now = deps.clock().replace(microsecond=0)
+    for days_ago in DEMO_READS_DAYS_AGO:
+        await append_entry(
+            participant.id,
+            at=now - timedelta(days=days_ago),
+            accessor_centre_id=consent.grantee_centre_id,
+            categories=consent.categories,
+            purpose=consent.purpose,
+            consent_id=consent.id,
+        )
 
 
 async def _request(deps: Deps, participant: ParticipantRecord) -> None:

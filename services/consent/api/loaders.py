@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
+from services.consent.domain.deps import Deps
 from services.consent.domain.participants import (
     load_consent_requests,
     load_consents,
     load_participants,
 )
+from services.consent.domain.visibility import load_visibility
 from services.consent.records import ConsentRecord, ConsentRequestRecord, ParticipantRecord
 
 
@@ -19,11 +21,16 @@ class Loaders:
     participant: DataLoader[str, ParticipantRecord | None]
     consents: DataLoader[str, list[ConsentRecord]]
     consent_requests: DataLoader[str, list[ConsentRequestRecord]]
+    visibility: DataLoader[tuple[str, str], bool]
 
 
-def make_loaders() -> Loaders:
+def make_loaders(deps: Deps) -> Loaders:
+    async def visibility(keys: list[tuple[str, str]]) -> list[bool]:
+        return await load_visibility(deps, keys)
+
     return Loaders(
         participant=DataLoader(load_fn=load_participants),
         consents=DataLoader(load_fn=load_consents),
         consent_requests=DataLoader(load_fn=load_consent_requests),
+        visibility=DataLoader(load_fn=visibility),
     )

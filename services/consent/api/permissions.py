@@ -35,3 +35,25 @@ class IsSelf(BasePermission):
         if principal.subject != getattr(source, "id", None):
             raise Forbidden(self.message)
         return True
+
+
+class IsSelfOrStaffWhoMaySee(BasePermission):
+    """The participant themselves, or staff of a centre where they booked or to which a live
+    consent covers PROFILE (decided for the whole request in one batch)."""
+
+    message = "Only the participant, or staff of a centre they booked at, may read this."
+
+    async def has_permission(
+        self, source: Any, info: strawberry.Info[Context], **kwargs: Any
+    ) -> bool:
+        principal = info.context.viewer.required()
+        participant_id = getattr(source, "id", None)
+        if principal.is_participant:
+            if principal.subject != participant_id:
+                raise Forbidden(self.message)
+            return True
+        if principal.role.is_staff and principal.centre_id and participant_id:
+            key = (principal.centre_id, str(participant_id))
+            if await info.context.loaders.visibility.load(key):
+                return True
+        raise Forbidden(self.message)

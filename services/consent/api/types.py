@@ -11,13 +11,15 @@ from strawberry.federation.types import FieldSet
 
 from saathi.errors import ErrorCode, SaathiError
 from services.consent.api.context import Context
-from services.consent.api.permissions import IsSelf
+from services.consent.api.permissions import IsSelf, IsSelfOrStaffWhoMaySee
+from services.consent.domain import access_log
 from services.consent.domain.consents import ConsentRequestView, consent_status, requests_for
 from services.consent.records import (
     ConsentPurpose,
     ConsentRecord,
     ConsentRequestStatus,
     ConsentStatus,
+    DataAccessRecord,
     DataCategory,
     ParticipantRecord,
 )
@@ -46,6 +48,47 @@ class Centre:
     """A centre, by reference; the directory resolves its fields."""
 
     id: strawberry.ID
+
+
+@strawberry.federation.type(shareable=True)
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class DataAccess:
+    """One read of the participant's records by a centre, under a consent."""
+
+    at: datetime
+    accessor: Centre
+    categories: list[DataCategory]
+    purpose: ConsentPurpose
+    consent_id: strawberry.ID
+
+    @classmethod
+    def of(cls, record: DataAccessRecord) -> Self:
+        return cls(
+            at=record.at,
+            accessor=Centre(id=strawberry.ID(record.accessor_centre_id)),
+            categories=list(record.categories),
+            purpose=record.purpose,
+            consent_id=strawberry.ID(record.consent_id),
+        )
+
+
+@strawberry.type
+class DataAccessEdge:
+    cursor: str
+    node: DataAccess
+
+
+@strawberry.type
+class DataAccessConnection:
+    """The participant's data-access log, newest first."""
+
+    page_info: PageInfo
+    edges: list[DataAccessEdge]
 
 
 @strawberry.type
@@ -121,17 +164,47 @@ async def _consent_requests(
     return [ConsentRequest.of(view) for view in views]
 
 
+async def _data_access_log(
+    root: Participant,
+    first: int | None = access_log.DEFAULT_PAGE,
+    after: str | None = None,
+) -> DataAccessConnection:
+    found = await access_log.log_page(root.record.id, first, after)
+    edges = [
+        DataAccessEdge(cursor=access_log.cursor_of(entry), node=DataAccess.of(entry))
+        for entry in found.entries
+    ]
+    return DataAccessConnection(
+        page_info=PageInfo(
+            has_next_page=found.has_next_page, end_cursor=edges[-1].cursor if edges else None
+        ),
+        edges=edges,
+    )
+
+
+async def _display_name(root: Participant) -> str:
+    return root.record.display_name
+
+
 @strawberry.federation.type(keys=["id"])
 class Participant:
-    """A person using the network. Every field but ``id`` is readable only by themselves."""
+    """A person using the network. Every field but ``id`` is readable only by themselves, but
+    ``displayName``, which staff of a centre they booked at (or consented PROFILE to) may read."""
 
     id: strawberry.ID
-    display_name: str = strawberry.field(permission_classes=[IsSelf])
+    display_name: str = strawberry.field(
+        resolver=_display_name, permission_classes=[IsSelfOrStaffWhoMaySee]
+    )
     home_city: str | None = strawberry.field(permission_classes=[IsSelf])
     preferred_language: str | None = strawberry.field(permission_classes=[IsSelf])
     consents: list[Consent] = strawberry.field(resolver=_consents, permission_classes=[IsSelf])
     consent_requests: list[ConsentRequest] = strawberry.field(
         resolver=_consent_requests, permission_classes=[IsSelf]
+    )
+    data_access_log: DataAccessConnection = strawberry.field(
+        resolver=_data_access_log,
+        permission_classes=[IsSelf],
+        description="Who read my records, when, under which consent; newest first.",
     )
     record: strawberry.Private[ParticipantRecord]
 
@@ -139,7 +212,6 @@ class Participant:
     def of(cls, record: ParticipantRecord) -> Self:
         return cls(
             id=strawberry.ID(record.id),
-            display_name=record.display_name,
             home_city=record.home_city,
             preferred_language=record.preferred_language,
             record=record,

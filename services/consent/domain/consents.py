@@ -7,6 +7,7 @@ library verifies it against the JWKS.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -94,6 +95,7 @@ def sign_receipt(
         "iss": issuer,
         "sub": participant_id,
         "jti": consent_id,
+        "consent": consent_id,
         "iat": int(valid_from.timestamp()),
         "exp": int(valid_until.timestamp()),
         "participant": participant_id,
@@ -102,3 +104,40 @@ def sign_receipt(
         "purpose": purpose.value,
     }
     return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})
+
+
+class ReceiptInvalid(Exception):
+    """A receipt that this network did not sign, or that is malformed or expired."""
+
+
+def verify_receipt(
+    receipt: str, jwks: Mapping[str, Any] | None, jwks_url: str | None
+) -> dict[str, Any]:
+    """The verified claims of a consent receipt, against a JWKS (given, or fetched from a URL).
+
+    A valid receipt proves that the participant gave the consent; whether it has been revoked
+    since is a live question only the consent service answers.
+    """
+    try:
+        kid = jwt.get_unverified_header(receipt).get("kid")
+        if jwks_url is not None:
+            key = jwt.PyJWKClient(jwks_url).get_signing_key_from_jwt(receipt).key
+        else:
+            assert jwks is not None
+            keys = {entry["kid"]: entry for entry in jwks["keys"]}
+            if kid not in keys:
+                raise ReceiptInvalid("it was not signed by this network's key")
+            key = jwt.PyJWK(dict(keys[kid]), algorithm=ALGORITHM).key
+        claims: dict[str, Any] = jwt.decode(
+            receipt,
+            key,
+            algorithms=[ALGORITHM],
+            options={"require": ["iss", "sub", "iat", "exp", "jti"], "verify_aud": False},
+        )
+    except jwt.ExpiredSignatureError:
+        raise ReceiptInvalid("the consent period has ended (exp is in the past)") from None
+    except jwt.PyJWKClientError as exc:
+        raise ReceiptInvalid(f"no key of this network verifies it ({exc})") from None
+    except jwt.InvalidTokenError as exc:
+        raise ReceiptInvalid(f"not a valid receipt: {exc}") from None
+    return claims

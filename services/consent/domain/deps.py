@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from saathi.crypto import MasterKey
 from saathi.keys import SigningKey
+from saathi.peers import Peers, PeerUnavailable
 from saathi.settings import Settings
 from services.consent.delivery import Delivery
 
@@ -38,3 +39,11 @@ class Deps:
     delivery: Delivery
     clock: Clock = system_clock
     limits: LoginLimits = field(default_factory=LoginLimits)
+    peers: Peers = field(default_factory=Peers)
+
+    async def call(self, peer: str, path: str, body: dict[str, object]) -> dict[str, object]:
+        """POST to another component's internal endpoint; ``PeerUnavailable`` when it fails."""
+        answer = await self.peers.post_json(peer, path, body)
+        if not isinstance(answer, dict):
+            raise PeerUnavailable(f"The {peer} service answered {path} with no JSON object.")
+        return answer

@@ -49,6 +49,11 @@ def _bucket(kind: str, master: MasterKey, value: str) -> str:
     return f"{kind}:{master.blind_index(f'{kind}:{value}')}"
 
 
+def contact_bucket(master: MasterKey, contact: str) -> str:
+    """The rate-limit bucket of a normalised contact (erasure deletes it with the account)."""
+    return _bucket("contact", master, contact)
+
+
 async def request_code(deps: Deps, raw_contact: str, client_address: str | None) -> int:
     """Send a new code to the contact; the seconds until it may ask again."""
     contact = normalise_contact(raw_contact)
@@ -58,7 +63,7 @@ async def request_code(deps: Deps, raw_contact: str, client_address: str | None)
     retry_after = await take_login_slot(
         deps.limits,
         now,
-        contact_bucket=_bucket("contact", master, contact),
+        contact_bucket=contact_bucket(master, contact),
         address_bucket=_bucket("address", master, client_address or "unknown"),
     )
     code = new_code()

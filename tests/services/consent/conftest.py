@@ -13,11 +13,17 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from saathi.crypto import MasterKey
 from saathi.database import close_databases, open_databases
 from saathi.keys import SigningKey, generate_signing_key
-from saathi.runtime import master_key_for
+from saathi.peers import Peers
+from saathi.runtime import master_key_for, peers_for, require_service, verifier_for
 from saathi.settings import Settings
 from saathi.tokens import Role, mint_access_token
 from services.consent import models
@@ -80,6 +86,11 @@ async def database(settings: Settings) -> AsyncIterator[None]:
         models.RateEvent,
         models.Consent,
         models.ConsentRequest,
+        models.DataAccess,
+        models.DataAccessHead,
+        models.Erasure,
+        models.Partner,
+        models.SeenAssertion,
     ):
         await model.all().delete()
     yield
@@ -184,16 +195,81 @@ class Consent:
 MakeConsent = Callable[..., Awaitable[Consent]]
 
 
+@dataclass
+class FakeSessions:
+    """A tiny real Starlette app standing in for sessions' internal endpoints.
+
+    ``related`` maps a centre to the participants booked there; ``down`` answers 503; every
+    call is kept in ``calls`` as (path, body) after the service token is checked.
+    """
+
+    key: SigningKey
+    settings: Settings
+    related: dict[str, set[str]] = field(default_factory=dict)
+    erased: dict[str, int] = field(default_factory=lambda: {"bookings": 3, "feedback": 1})
+    down: bool = False
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def app(self) -> Starlette:
+        verifier = verifier_for(self.settings, self.key)
+
+        async def relations(request: Request) -> JSONResponse:
+            body = await self._checked(request)
+            known = self.related.get(body["centreId"], set())
+            return JSONResponse(
+                {"participantIds": [p for p in body["participantIds"] if p in known]}
+            )
+
+        async def erase(request: Request) -> JSONResponse:
+            await self._checked(request)
+            return JSONResponse({"erased": self.erased})
+
+        async def guard(request: Request, call_next: Any) -> Any:
+            if self.down:
+                return JSONResponse({"error": "down"}, status_code=503)
+            require_service(request, verifier)
+            return await call_next(request)
+
+        app = Starlette(
+            routes=[
+                Route("/internal/participants/relations", relations, methods=["POST"]),
+                Route("/internal/participants/erase", erase, methods=["POST"]),
+            ]
+        )
+        app.add_middleware(BaseHTTPMiddleware, dispatch=guard)
+        return app
+
+    async def _checked(self, request: Request) -> dict[str, Any]:
+        body: dict[str, Any] = await request.json()
+        self.calls.append((request.url.path, body))
+        return body
+
+
 @pytest.fixture
 async def make_consent(
     database: None, settings: Settings, key: SigningKey, clock: FakeClock
 ) -> AsyncIterator[MakeConsent]:
     """Builds the app (``delivery``, ``address`` overridable) with a client on it."""
     clients: list[httpx.AsyncClient] = []
+    all_peers: list[Peers] = []
 
-    async def make(*, delivery: Delivery | None = None, address: str = CLIENT_ADDRESS) -> Consent:
+    async def make(
+        *,
+        delivery: Delivery | None = None,
+        address: str = CLIENT_ADDRESS,
+        sessions: FakeSessions | None = None,
+    ) -> Consent:
+        peers = peers_for(settings, key, "consent")
+        all_peers.append(peers)
+        if sessions is not None:
+            peers.attach_app("sessions", sessions.app())
         app = create_app(
-            settings, manage_database=False, signing_key=key, delivery=delivery, clock=clock
+            settings,
+            manage_database=False,
+            signing_key=key,
+            delivery=delivery,
+            clock=clock,
+            peers=peers,
         )
         transport = httpx.ASGITransport(app=app, client=(address, 40000))
         client = httpx.AsyncClient(transport=transport, base_url="http://consent.internal")
@@ -203,6 +279,8 @@ async def make_consent(
     yield make
     for client in clients:
         await client.aclose()
+    for peers in all_peers:
+        await peers.aclose()
 
 
 @pytest.fixture
@@ -231,3 +309,12 @@ def sql() -> Iterator[list[str]]:
 
 def selects_from(statements: list[str], table: str) -> list[str]:
     return [s for s in statements if s.lstrip().upper().startswith("SELECT") and f'"{table}"' in s]
+
+
+@pytest.fixture
+def sessions(settings: Settings, key: SigningKey) -> FakeSessions:
+    return FakeSessions(key=key, settings=settings)
+
+
+def staff_token(consent: Consent, centre_id: str, role: Role = Role.FACILITATOR) -> str:
+    return consent.token("stf_01JD3TESTTESTTESTTESTTESTT", role, centre_id=centre_id)

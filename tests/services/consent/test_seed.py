@@ -14,7 +14,13 @@ from tests.services.consent.conftest import Consent
 async def _counts() -> list[int]:
     return [
         await model.all().count()
-        for model in (models.Participant, models.Staff, models.Consent, models.ConsentRequest)
+        for model in (
+            models.Participant,
+            models.Staff,
+            models.Consent,
+            models.ConsentRequest,
+            models.DataAccess,
+        )
     ]
 
 
@@ -24,7 +30,7 @@ async def test_seeding_twice_writes_the_demo_once(consent: Consent) -> None:
 
     await seed_demo(consent.settings, signing_key=consent.key)
 
-    assert first == await _counts() == [len(demo.PARTICIPANTS), 3 * len(demo.CENTRES), 1, 1]
+    assert first == await _counts() == [len(demo.PARTICIPANTS), 3 * len(demo.CENTRES), 3, 1, 6]
 
 
 async def test_demo_participants_keep_their_ids_and_sealed_contacts(

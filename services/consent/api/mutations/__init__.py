@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
+from services.consent.api.mutations.delete_my_account import delete_my_account
+from services.consent.api.mutations.grant_consent import grant_consent
 from services.consent.api.mutations.refresh_session import refresh_session
+from services.consent.api.mutations.request_consent import request_consent
 from services.consent.api.mutations.request_login_code import request_login_code
+from services.consent.api.mutations.respond_to_consent_request import (
+    respond_to_consent_request,
+)
+from services.consent.api.mutations.revoke_consent import revoke_consent
 from services.consent.api.mutations.verify_login_code import verify_login_code
 
 
@@ -22,4 +29,24 @@ class Mutation:
     refresh_session = strawberry.mutation(
         resolver=refresh_session,
         description="Trade a refresh token for new tokens; the old refresh token is spent.",
+    )
+    grant_consent = strawberry.mutation(
+        resolver=grant_consent,
+        description="Let a centre read categories of my records, for a purpose, until a time.",
+    )
+    respond_to_consent_request = strawberry.mutation(
+        resolver=respond_to_consent_request,
+        description="Approve or deny a centre's pending request for a consent.",
+    )
+    revoke_consent = strawberry.mutation(
+        resolver=revoke_consent,
+        description="Take a consent back; it counts from the next read.",
+    )
+    request_consent = strawberry.mutation(
+        resolver=request_consent,
+        description="Staff: ask a participant for a consent to this centre.",
+    )
+    delete_my_account = strawberry.mutation(
+        resolver=delete_my_account,
+        description="Erase everything the network holds about me.",
     )

@@ -29,6 +29,9 @@ def test_participant_is_an_entity_keyed_by_id() -> None:
         "  preferredLanguage: String\n"
         "  consents: [Consent!]!\n"
         "  consentRequests(status: ConsentRequestStatus): [ConsentRequest!]!\n"
+        "\n"
+        '  """Who read my records, when, under which consent; newest first."""\n'
+        "  dataAccessLog(first: Int = 20, after: String = null): DataAccessConnection!\n"
         "}"
     )
 

@@ -9,7 +9,6 @@ import jwt
 import pytest
 
 from saathi import demo
-from saathi.tokens import Role
 from services.consent.seed import DEMO_REASON, seed_demo
 from tests.services.consent.conftest import Consent, selects_from
 
@@ -129,19 +128,6 @@ async def test_only_the_participant_reads_their_fields(seeded: Consent) -> None:
     (error,) = body["errors"]
     assert error["extensions"] == {"code": "FORBIDDEN"}
     assert error["path"] == ["_entities", 1, "displayName"]
-
-
-async def test_staff_cannot_read_a_participant_yet(seeded: Consent) -> None:
-    token = seeded.token(
-        "stf_01JD3TESTTESTTESTTESTTESTT", Role.CENTRE_ADMIN, centre_id=demo.CENTRES[0].id
-    )
-
-    body = await seeded.post(
-        ENTITIES, {"representations": [{"__typename": "Participant", "id": PRIYA.id}]}, token=token
-    )
-
-    assert body["data"]["_entities"] == [None]
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
 
 
 async def test_consent_lists_of_many_participants_take_one_query_each(

@@ -22,6 +22,7 @@ from services.consent.records import (
     ConsentRequestRecord,
     ConsentRequestStatus,
     DataCategory,
+    ErasureCounts,
     LoginCodeRecord,
     ParticipantRecord,
     RateEventRecord,
@@ -324,3 +325,83 @@ async def add_consent_request(record: ConsentRequestRecord, now: datetime) -> No
         status=record.status.value,
         created_at=now,
     )
+
+
+async def consent_by_id(consent_id: str) -> ConsentRecord | None:
+    row = await models.Consent.get_or_none(id=consent_id)
+    return None if row is None else _consent(row)
+
+
+async def consent_request_by_id(request_id: str) -> ConsentRequestRecord | None:
+    row = await models.ConsentRequest.get_or_none(id=request_id)
+    return None if row is None else _consent_request(row)
+
+
+async def revoke_consent(consent_id: str, now: datetime) -> None:
+    """Set ``revoked_at`` once; a second revocation keeps the first time."""
+    await models.Consent.filter(id=consent_id, revoked_at=None).update(revoked_at=now)
+
+
+async def answer_consent_request(request_id: str, status: ConsentRequestStatus) -> bool:
+    """Move a pending request to ``status``; ``False`` when it was answered first elsewhere."""
+    updated = await models.ConsentRequest.filter(
+        id=request_id, status=ConsentRequestStatus.PENDING.value
+    ).update(status=status.value)
+    return updated == 1
+
+
+async def live_consents(
+    participant_ids: Sequence[str], grantee_centre_id: str, now: datetime
+) -> list[ConsentRecord]:
+    """Consents of ``participant_ids`` to one centre, in force at ``now``, in one query."""
+    rows = await models.Consent.filter(
+        participant_id__in=list(participant_ids),
+        grantee_centre_id=grantee_centre_id,
+        revoked_at=None,
+        valid_from__lte=now,
+        valid_until__gt=now,
+    ).order_by("-valid_until", "id")
+    return [_consent(row) for row in rows]
+
+
+# Erasure
+
+
+async def erase_participant(
+    participant_id: str, contact_index: str | None, rate_bucket: str | None
+) -> tuple[int, int]:
+    """Delete every row about the participant; (consents, log entries) deleted.
+
+    The participant row goes last, and with it the wrapped data key: whatever was sealed under
+    it (the contact, request reasons) is unreadable in any copy that outlives this.
+    """
+    await models.Participant.filter(id=participant_id).update(
+        wrapped_data_key=None, contact_sealed=None, contact_index=None
+    )
+    if contact_index is not None:
+        await models.LoginCode.filter(contact_index=contact_index).delete()
+    if rate_bucket is not None:
+        await models.RateEvent.filter(bucket=rate_bucket).delete()
+    await models.RefreshToken.filter(participant_id=participant_id).delete()
+    consents = await models.Consent.filter(participant_id=participant_id).delete()
+    await models.ConsentRequest.filter(participant_id=participant_id).delete()
+    entries = await models.DataAccess.filter(participant_id=participant_id).delete()
+    await models.DataAccessHead.filter(participant_id=participant_id).delete()
+    await models.Participant.filter(id=participant_id).delete()
+    return consents, entries
+
+
+async def add_erasure(erasure_id: str, at: datetime, counts: ErasureCounts) -> None:
+    await models.Erasure.create(
+        id=erasure_id,
+        at=at,
+        bookings=counts.bookings,
+        feedback=counts.feedback,
+        consents=counts.consents,
+        log_entries=counts.log_entries,
+    )
+
+
+async def participant_contact_index(participant_id: str) -> str | None:
+    row = await models.Participant.get_or_none(id=participant_id)
+    return None if row is None else row.contact_index

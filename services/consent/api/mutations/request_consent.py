@@ -1,0 +1,54 @@
+"""``requestConsent``: staff of a centre ask a participant for a consent to their centre."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Self
+
+import strawberry
+
+from saathi.errors import SaathiError
+from services.consent.api.context import Context
+from services.consent.api.mutations.payload import payload_or_error
+from services.consent.api.types import ConsentRequest, MutationError
+from services.consent.domain import grants
+from services.consent.records import ConsentPurpose, DataCategory
+
+
+@strawberry.input
+class RequestConsentInput:
+    participant_id: strawberry.ID
+    categories: list[DataCategory]
+    purpose: ConsentPurpose
+    requested_until: datetime
+    reason: str = strawberry.field(description="Shown to the participant; stored encrypted.")
+
+
+@strawberry.type
+class RequestConsentPayload:
+    request: ConsentRequest | None = None
+    error: MutationError | None = None
+
+    @classmethod
+    def from_error(cls, error: SaathiError) -> Self:
+        return cls(error=MutationError.of(error))
+
+
+async def _ask(info: strawberry.Info[Context], input: RequestConsentInput) -> RequestConsentPayload:
+    context = info.context
+    view = await grants.ask(
+        context.deps,
+        context.viewer.staff(),
+        participant_id=str(input.participant_id),
+        categories=input.categories,
+        purpose=input.purpose,
+        requested_until=input.requested_until,
+        reason=input.reason,
+    )
+    return RequestConsentPayload(request=ConsentRequest.of(view))
+
+
+async def request_consent(
+    info: strawberry.Info[Context], input: RequestConsentInput
+) -> RequestConsentPayload:
+    return await payload_or_error(RequestConsentPayload, _ask(info, input))

@@ -1,0 +1,59 @@
+"""Erasure of an account: everything the network holds about a participant, on their request.
+
+Sessions erases its part first (bookings, feedback, events); if it cannot be reached nothing
+here changes, so the participant can simply try again (both sides are idempotent). Then, in one
+transaction: the wrapped data key is destroyed (crypto-shredding: the sealed contact and
+request reasons are unreadable in any copy made without that key), every row about the person
+is deleted, and a tombstone records that an erasure happened and how many rows went, with
+nothing that identifies who.
+
+An access token issued before the erasure still verifies, but names a participant who no longer
+exists: ``me`` and every mutation answer ``UNAUTHENTICATED`` ("This account no longer exists").
+"""
+
+from __future__ import annotations
+
+from saathi.ids import new_id
+from saathi.peers import PeerUnavailable
+from saathi.tokens import Principal
+from services.consent import repository
+from services.consent.domain.deps import Deps
+from services.consent.domain.login import contact_bucket
+from services.consent.domain.participants import CONTACT_FIELD, signed_in
+from services.consent.domain.personal import open_text
+from services.consent.records import ErasureCounts
+
+SESSIONS_ERASE = "/internal/participants/erase"
+
+
+def _count(answer: dict[str, object], name: str) -> int:
+    erased = answer.get("erased")
+    value = erased.get(name) if isinstance(erased, dict) else None
+    if not isinstance(value, int):
+        raise PeerUnavailable(f"The sessions service did not say how many {name} it erased.")
+    return value
+
+
+async def erase_account(deps: Deps, viewer: Principal) -> ErasureCounts:
+    """Erase the signed-in participant everywhere; what was removed, by kind."""
+    participant = signed_in(await repository.participant_by_id(viewer.subject))
+    answer = await deps.call("sessions", SESSIONS_ERASE, {"participantId": participant.id})
+    bookings, feedback = _count(answer, "bookings"), _count(answer, "feedback")
+    bucket = None
+    if participant.contact_sealed is not None and participant.wrapped_data_key is not None:
+        contact = open_text(
+            deps.master_key,
+            participant.wrapped_data_key,
+            participant.id,
+            CONTACT_FIELD,
+            participant.contact_sealed,
+        )
+        bucket = contact_bucket(deps.master_key, contact)
+    async with repository.transaction():
+        index = await repository.participant_contact_index(participant.id)
+        consents, entries = await repository.erase_participant(participant.id, index, bucket)
+        counts = ErasureCounts(
+            bookings=bookings, feedback=feedback, consents=consents, log_entries=entries
+        )
+        await repository.add_erasure(new_id("ers"), deps.clock(), counts)
+    return counts

@@ -1,0 +1,141 @@
+"""Consent's internal endpoints: authorise-read (and its log entry) and notify."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from saathi import demo
+from saathi.ids import stable_id
+from saathi.tokens import Role
+from services.consent import models
+from services.consent.seed import seed_demo
+from tests.services.consent.conftest import Consent, staff_token
+
+PRIYA, RAVI = demo.PARTICIPANTS[0], demo.PARTICIPANTS[1]
+GRANTEE = demo.CENTRES[1].id
+PRIYAS_CONSENT = stable_id("cns", f"{PRIYA.id}:demo")
+AUTHORISE = "/internal/consents/authorise-read"
+NOTIFY = "/internal/notify"
+
+
+@pytest.fixture
+async def seeded(consent: Consent) -> Consent:
+    await seed_demo(consent.settings, signing_key=consent.key)
+    return consent
+
+
+async def _call(consent: Consent, path: str, body: Any, token: str | None = None) -> httpx.Response:
+    token = token or consent.token("service:sessions", Role.SERVICE)
+    return await consent.client.post(path, json=body, headers={"authorization": f"Bearer {token}"})
+
+
+def _read(categories: list[str], participant: str = PRIYA.id) -> dict[str, Any]:
+    return {"participantId": participant, "accessorCentreId": GRANTEE, "categories": categories}
+
+
+async def test_a_covered_read_is_allowed_and_appends_exactly_one_entry(seeded: Consent) -> None:
+    before = await models.DataAccess.filter(participant_id=PRIYA.id).count()
+
+    response = await _call(seeded, AUTHORISE, _read(["WELLBEING", "FEEDBACK", "ATTENDANCE"]))
+
+    consent = await models.Consent.get(id=PRIYAS_CONSENT)
+    assert response.status_code == 200
+    assert response.json() == {
+        "consentId": PRIYAS_CONSENT,
+        "categories": ["FEEDBACK", "ATTENDANCE"],
+        "purpose": "CARE_CONTINUITY",
+        "validUntil": consent.valid_until.isoformat(),
+    }
+    entries = await models.DataAccess.filter(participant_id=PRIYA.id).order_by("-seq")
+    assert len(entries) == before + 1
+    newest = entries[0]
+    assert (newest.accessor_centre_id, newest.categories, newest.consent_id, newest.at) == (
+        GRANTEE,
+        ["FEEDBACK", "ATTENDANCE"],
+        PRIYAS_CONSENT,
+        seeded.clock.now,
+    )
+    assert newest.prev_hash == entries[1].hash
+
+
+async def test_no_consent_means_no_categories_and_no_entry(seeded: Consent) -> None:
+    before = await models.DataAccess.all().count()
+
+    uncovered = await _call(seeded, AUTHORISE, _read(["WELLBEING"]))
+    other_centre = await _call(
+        seeded, AUTHORISE, {**_read(["ATTENDANCE"]), "accessorCentreId": demo.CENTRES[5].id}
+    )
+
+    assert uncovered.json() == other_centre.json() == {"consentId": None, "categories": []}
+    assert await models.DataAccess.all().count() == before
+
+
+async def test_a_revocation_refuses_the_very_next_read(seeded: Consent) -> None:
+    revoke = "mutation($id: ID!) { revokeConsent(id: $id) { consent { status } } }"
+    await _call(seeded, AUTHORISE, _read(["ATTENDANCE"]))
+    await seeded.post(revoke, {"id": PRIYAS_CONSENT}, token=seeded.token(PRIYA.id))
+
+    response = await _call(seeded, AUTHORISE, _read(["ATTENDANCE"]))
+
+    assert response.json() == {"consentId": None, "categories": []}
+
+
+async def test_an_expired_consent_refuses(seeded: Consent) -> None:
+    seeded.clock.advance(timedelta(days=181).total_seconds())
+
+    response = await _call(seeded, AUTHORISE, _read(["ATTENDANCE"]))
+
+    assert response.json() == {"consentId": None, "categories": []}
+
+
+async def test_internal_endpoints_need_a_service_token(seeded: Consent) -> None:
+    anonymous = await seeded.client.post(AUTHORISE, json=_read(["ATTENDANCE"]))
+    staff = await _call(seeded, AUTHORISE, _read(["ATTENDANCE"]), staff_token(seeded, GRANTEE))
+    participant = await _call(seeded, NOTIFY, {}, seeded.token(PRIYA.id))
+
+    assert (anonymous.status_code, staff.status_code, participant.status_code) == (401, 403, 403)
+    assert staff.json()["error"]["code"] == "FORBIDDEN"
+    assert await models.DataAccess.filter(participant_id=PRIYA.id).count() == 3
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        {"participantId": "nobody", "accessorCentreId": GRANTEE, "categories": []},
+        {"participantId": PRIYA.id, "accessorCentreId": GRANTEE, "categories": ["SECRETS"]},
+    ],
+)
+async def test_a_bad_body_is_400(seeded: Consent, body: Any) -> None:
+    response = await _call(seeded, AUTHORISE, body)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_notify_delivers_to_decrypted_contacts_and_counts_the_skipped(
+    seeded: Consent,
+) -> None:
+    body = {
+        "participantIds": [PRIYA.id, RAVI.id, PRIYA.id, stable_id("par", "nobody")],
+        "kind": "session_cancelled",
+        "message": "Tuesday's group is cancelled.",
+    }
+
+    response = await _call(seeded, NOTIFY, body)
+
+    assert response.json() == {"delivered": 2, "skipped": 1}
+    sent = [line for line in seeded.outbox() if line["kind"] == "session_cancelled"]
+    assert sent == [
+        {
+            "to": person.contact,
+            "kind": "session_cancelled",
+            "message": "Tuesday's group is cancelled.",
+            "at": seeded.clock.now.isoformat(),
+        }
+        for person in (PRIYA, RAVI)
+    ]
