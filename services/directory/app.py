@@ -1,7 +1,9 @@
-"""The directory as a Starlette app: ``POST /graphql``, ``GET /health``. Wiring only."""
+"""The directory as a Starlette app: ``POST /graphql``, ``GET /health`` and the feeds
+(``GET /feeds/meetings.json``). Wiring only."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,13 +14,17 @@ from starlette.routing import Route
 
 from saathi.database import close_databases, open_databases
 from saathi.peers import Peers
-from saathi.runtime import verifier_for
+from saathi.runtime import peers_for, verifier_for
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
+from services.directory import timetables
 from services.directory.api.endpoint import GraphQLEndpoint
+from services.directory.api.feeds import meetings_json
 from services.directory.api.schema import schema
 
 NAME = "directory"
+
+logger = logging.getLogger("saathi.directory")
 
 
 async def health(request: Request) -> JSONResponse:
@@ -33,9 +39,10 @@ def create_app(
     verifier: TokenVerifier | None = None,
 ) -> Starlette:
     """The directory subgraph. With ``manage_database`` its lifespan opens and closes the
-    directory's database; peers made here (none given) are closed with it."""
+    directory's database and then sends sessions any timetable still queued; peers made here
+    (none given: service-token clients from ``peers_for``) are closed with it."""
     own_peers = peers is None
-    peer_clients = Peers(settings.service_urls) if peers is None else peers
+    peer_clients = peers_for(settings) if peers is None else peers
     endpoint = GraphQLEndpoint(
         schema.graphql_schema,
         peers=peer_clients,
@@ -46,6 +53,11 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_database:
             await open_databases(settings, [NAME])
+            report = await timetables.push_pending(peer_clients)
+            if report.pushed or report.pending:
+                logger.info(
+                    "timetables at start: %d pushed, %d pending", report.pushed, report.pending
+                )
         try:
             yield
         finally:
@@ -58,6 +70,7 @@ def create_app(
         routes=[
             Route("/graphql", endpoint.handle, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
+            Route("/feeds/meetings.json", meetings_json, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -76,7 +76,31 @@ class PeerGroup(Model):
     lng = fields.FloatField(null=True, db_index=True)
     anchor_lat = fields.FloatField()
     anchor_lng = fields.FloatField()
+    # Where an imported group came from (a partner feed's slug or id), so a re-import updates it.
+    source_ref = fields.CharField(max_length=200, null=True)
+    # Set by the writes that change a group (not by re-seeding unchanged demo data).
+    updated_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "directory_peer_group"
         indexes = (("anchor_lat", "anchor_lng"),)
+        unique_together = (("centre", "source_ref"),)
+
+
+class SeriesPush(Model):
+    """A group's timetable still to be told to the sessions service (the transactional outbox).
+
+    Written in the same transaction as the group, deleted once sessions has accepted it. One row
+    a group: the latest timetable replaces an older one still pending, and ``version`` makes
+    sure a push of an older body never deletes a newer one.
+    """
+
+    group_id = fields.CharField(max_length=40, primary_key=True)
+    body: fields.JSONField[dict[str, object]] = fields.JSONField()
+    version = fields.IntField(default=1)
+    attempts = fields.IntField(default=0)
+    last_error = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "directory_series_push"

@@ -5,7 +5,7 @@ the GraphQL layer read. No ORM object leaves ``repository.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,8 @@ class Group:
     address: Address | None
     location: Point | None
     anchor: Point
+    source_ref: str | None = None
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -94,3 +96,13 @@ class CrisisResource:
     languages: tuple[str, ...]
     description: str
     city: str | None = None
+
+
+@dataclass(frozen=True)
+class SeriesPush:
+    """A timetable waiting in the outbox for the sessions service."""
+
+    group_id: str
+    body: dict[str, object]
+    version: int
+    attempts: int

@@ -3,13 +3,16 @@ objects, and every function is one SQL statement (or one per record written, whe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
 
 from services.directory.models import Centre as CentreRow
 from services.directory.models import PeerGroup as GroupRow
 from services.directory.models import PeerSupporter as SupporterRow
+from services.directory.models import SeriesPush as PushRow
 from services.directory.records import (
     Address,
     BoundingBox,
@@ -17,8 +20,11 @@ from services.directory.records import (
     Group,
     Point,
     Schedule,
+    SeriesPush,
     Supporter,
 )
+
+CONNECTION = "directory"
 
 
 def _point(lat: float | None, lng: float | None) -> Point | None:
@@ -68,6 +74,8 @@ def _group(row: GroupRow) -> Group:
         address=Address(row.line1, row.city, row.postcode) if has_address else None,
         location=_point(row.lat, row.lng),
         anchor=Point(row.anchor_lat, row.anchor_lng),
+        source_ref=row.source_ref,
+        updated_at=row.updated_at,
     )
 
 
@@ -165,36 +173,145 @@ async def save_supporter(supporter: Supporter) -> None:
     )
 
 
+def _group_fields(group: Group) -> dict[str, Any]:
+    address, location = group.address, group.location
+    values: dict[str, Any] = {
+        "centre_id": group.centre_id,
+        "facilitator_id": group.facilitator_id,
+        "name": group.name,
+        "description": group.description,
+        "kind": group.kind,
+        "format": group.format,
+        "focus": list(group.focus),
+        "languages": list(group.languages),
+        "audience": list(group.audience),
+        "accessibility": list(group.accessibility),
+        "capacity": group.capacity,
+        "rrule": group.schedule.rrule,
+        "timezone": group.schedule.timezone,
+        "duration_minutes": group.schedule.duration_minutes,
+        "starts_on": group.schedule.starts_on,
+        "online_join_url": group.online_join_url,
+        "line1": address.line1 if address else None,
+        "city": address.city if address else None,
+        "postcode": address.postcode if address else None,
+        "lat": location.lat if location else None,
+        "lng": location.lng if location else None,
+        "anchor_lat": group.anchor.lat,
+        "anchor_lng": group.anchor.lng,
+        "source_ref": group.source_ref,
+    }
+    if group.updated_at is not None:
+        values["updated_at"] = group.updated_at
+    return values
+
+
 async def save_group(group: Group) -> None:
     """Insert or update ``group``; its anchor is written with it."""
-    address, location = group.address, group.location
-    await GroupRow.update_or_create(
-        id=group.id,
-        defaults={
-            "centre_id": group.centre_id,
-            "facilitator_id": group.facilitator_id,
-            "name": group.name,
-            "description": group.description,
-            "kind": group.kind,
-            "format": group.format,
-            "focus": list(group.focus),
-            "languages": list(group.languages),
-            "audience": list(group.audience),
-            "accessibility": list(group.accessibility),
-            "capacity": group.capacity,
-            "rrule": group.schedule.rrule,
-            "timezone": group.schedule.timezone,
-            "duration_minutes": group.schedule.duration_minutes,
-            "starts_on": group.schedule.starts_on,
-            "online_join_url": group.online_join_url,
-            "line1": address.line1 if address else None,
-            "city": address.city if address else None,
-            "postcode": address.postcode if address else None,
-            "lat": location.lat if location else None,
-            "lng": location.lng if location else None,
-            "anchor_lat": group.anchor.lat,
-            "anchor_lng": group.anchor.lng,
-        },
+    await GroupRow.update_or_create(id=group.id, defaults=_group_fields(group))
+
+
+async def save_group_and_push(group: Group, body: Mapping[str, object]) -> None:
+    """Write ``group`` and queue its timetable for the sessions service, in one transaction, so
+    that either both are stored or neither is."""
+    async with in_transaction(CONNECTION) as connection:
+        await GroupRow.update_or_create(
+            id=group.id, defaults=_group_fields(group), using_db=connection
+        )
+        queued = await PushRow.filter(group_id=group.id).using_db(connection).first()
+        if queued is None:
+            await PushRow.create(group_id=group.id, body=dict(body), using_db=connection)
+        else:
+            queued.body = dict(body)
+            queued.version += 1
+            await queued.save(using_db=connection)
+
+
+async def pending_pushes(limit: int) -> list[SeriesPush]:
+    """The oldest timetables not yet accepted by the sessions service."""
+    rows = await PushRow.all().order_by("created_at", "group_id").limit(limit)
+    return [SeriesPush(r.group_id, dict(r.body), r.version, r.attempts) for r in rows]
+
+
+async def count_pending_pushes() -> int:
+    return await PushRow.all().count()
+
+
+async def forget_push(push: SeriesPush) -> None:
+    """Drop a push sessions accepted, unless a newer timetable replaced it meanwhile."""
+    await PushRow.filter(group_id=push.group_id, version=push.version).delete()
+
+
+async def note_push_failure(push: SeriesPush, error: str) -> None:
+    await PushRow.filter(group_id=push.group_id).update(
+        attempts=F("attempts") + 1, last_error=error[:2000]
+    )
+
+
+async def groups_by_source(centre_id: str, refs: Sequence[str]) -> dict[str, Group]:
+    """A centre's imported groups by the source's slug or id."""
+    if not refs:
+        return {}
+    rows = await GroupRow.filter(centre_id=centre_id, source_ref__in=list(refs))
+    return {row.source_ref: _group(row) for row in rows if row.source_ref is not None}
+
+
+async def all_groups() -> list[Group]:
+    """Every group, by id (feeds, and the brute-force reference of the benchmark)."""
+    return [_group(row) for row in await GroupRow.all().order_by("id")]
+
+
+async def all_centres() -> list[Centre]:
+    return [_centre(row) for row in await CentreRow.all().order_by("id")]
+
+
+async def insert_missing(
+    centres: Iterable[Centre], supporters: Iterable[Supporter], groups: Iterable[Group]
+) -> dict[str, int]:
+    """Bulk-insert the records whose ids are not stored yet (one chunk of a large seed); returns
+    how many of each were inserted. Stored records are left as they are."""
+    inserted: dict[str, int] = {}
+    batches: list[tuple[str, Any, list[Any]]] = [
+        ("centres", CentreRow, [_centre_row(c) for c in centres]),
+        ("supporters", SupporterRow, [_supporter_row(s) for s in supporters]),
+        ("groups", GroupRow, [GroupRow(id=g.id, **_group_fields(g)) for g in groups]),
+    ]
+    async with in_transaction(CONNECTION) as connection:
+        for name, model, rows in batches:
+            ids = [row.id for row in rows]
+            stored = set(
+                await model.filter(id__in=ids).using_db(connection).values_list("id", flat=True)
+            )
+            fresh = [row for row in rows if row.id not in stored]
+            if fresh:
+                await model.bulk_create(fresh, using_db=connection)
+            inserted[name] = len(fresh)
+    return inserted
+
+
+def _centre_row(centre: Centre) -> CentreRow:
+    location = centre.location
+    return CentreRow(
+        id=centre.id,
+        name=centre.name,
+        city=centre.city,
+        line1=centre.address.line1,
+        postcode=centre.address.postcode,
+        lat=location.lat if location else None,
+        lng=location.lng if location else None,
+        phone=centre.phone,
+        website=centre.website,
+        languages=list(centre.languages),
+        is_partner=centre.is_partner,
+    )
+
+
+def _supporter_row(supporter: Supporter) -> SupporterRow:
+    return SupporterRow(
+        id=supporter.id,
+        centre_id=supporter.centre_id,
+        display_name=supporter.display_name,
+        trained_in=list(supporter.trained_in),
     )
 
 

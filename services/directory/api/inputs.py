@@ -44,7 +44,7 @@ def point(value: Any) -> Point:
     return Point(float(value.lat), float(value.lng))
 
 
-def _names(values: Iterable[Any] | None) -> tuple[str, ...]:
+def names(values: Iterable[Any] | None) -> tuple[str, ...]:
     # graphene hands enum inputs over as Python enum members.
     return tuple(getattr(v, "name", v) for v in values or ())
 
@@ -53,11 +53,11 @@ def group_filter(value: Any | None) -> domain.GroupFilter:
     if value is None:
         return domain.GroupFilter()
     return domain.GroupFilter(
-        kinds=_names(value.kinds),
-        focus=_names(value.focus),
-        formats=_names(value.formats),
+        kinds=names(value.kinds),
+        focus=names(value.focus),
+        formats=names(value.formats),
         languages=tuple(value.languages or ()),
-        audience=_names(value.audience),
+        audience=names(value.audience),
         starts_within_hours=value.starts_within_hours,
         open_seats_only=bool(value.open_seats_only),
         text=value.text,

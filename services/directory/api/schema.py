@@ -7,11 +7,12 @@ from functools import cache
 from graphene_federation import FederationVersion, build_schema
 from graphql import graphql_sync
 
+from services.directory.api.mutations import Mutation
 from services.directory.api.queries import Query
 
 FEDERATION_VERSION = FederationVersion.VERSION_2_5
 
-schema = build_schema(query=Query, federation_version=FEDERATION_VERSION)
+schema = build_schema(query=Query, mutation=Mutation, federation_version=FEDERATION_VERSION)
 
 
 @cache

@@ -19,15 +19,16 @@ from starlette.routing import Route
 
 from saathi.database import close_databases, open_databases
 from saathi.ids import new_id
-from saathi.keys import generate_signing_key
+from saathi.keys import SigningKey, generate_signing_key
 from saathi.peers import Peers
 from saathi.settings import Settings
-from saathi.tokens import TokenVerifier
+from saathi.tokens import Role, TokenVerifier, mint_access_token
 from services.directory import domain, repository
 from services.directory.app import create_app
 from services.directory.models import Centre as CentreRow
 from services.directory.models import PeerGroup as GroupRow
 from services.directory.models import PeerSupporter as SupporterRow
+from services.directory.models import SeriesPush as PushRow
 from services.directory.records import Address, Centre, Group, Point, Schedule, Supporter
 
 
@@ -40,17 +41,42 @@ def database_settings() -> Settings:
 async def database() -> AsyncIterator[None]:
     """The directory's database, empty (PostgreSQL keeps tables between tests, so clear them)."""
     await open_databases(database_settings(), ["directory"])
-    for model in (GroupRow, SupporterRow, CentreRow):
+    for model in (PushRow, GroupRow, SupporterRow, CentreRow):
         await model.all().delete()
     yield
     await close_databases()
 
 
 @pytest.fixture
-def verifier() -> TokenVerifier:
-    return TokenVerifier(
-        issuer="saathi", audience="saathi-network", jwks=generate_signing_key().jwks()
-    )
+def signing_key() -> SigningKey:
+    return generate_signing_key()
+
+
+@pytest.fixture
+def verifier(signing_key: SigningKey) -> TokenVerifier:
+    return TokenVerifier(issuer="saathi", audience="saathi-network", jwks=signing_key.jwks())
+
+
+Bearer = Callable[..., str]
+
+
+@pytest.fixture
+def bearer(signing_key: SigningKey) -> Bearer:
+    """An ``Authorization`` header value with a real token: ``bearer(Role.CENTRE_ADMIN, id)``."""
+
+    def make(role: Role, centre_id: str | None = None, subject: str = "stf_test") -> str:
+        token = mint_access_token(
+            signing_key,
+            subject=subject,
+            role=role,
+            issuer="saathi",
+            audience="saathi-network",
+            ttl_seconds=600,
+            centre_id=centre_id,
+        )
+        return f"Bearer {token}"
+
+    return make
 
 
 # --- the sessions service, as a test double -----------------------------------------------------
@@ -70,6 +96,7 @@ class SessionsDouble:
 
     sessions: list[FakeSession] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
+    series: list[dict[str, Any]] = field(default_factory=list)
     fail: bool = False
     garbled: bool = False
 
@@ -94,7 +121,19 @@ class SessionsDouble:
             }
             return JSONResponse({"groupIds": sorted(ids)})
 
-        return Starlette(routes=[Route("/internal/groups/open", open_groups, methods=["POST"])])
+        async def put_series(request: Request) -> JSONResponse:
+            body = await request.json()
+            if self.fail:
+                return JSONResponse({"error": "down"}, status_code=503)
+            self.series.append(body)
+            return JSONResponse({"groupId": body["groupId"], "materialisedUntil": None})
+
+        return Starlette(
+            routes=[
+                Route("/internal/groups/open", open_groups, methods=["POST"]),
+                Route("/internal/series", put_series, methods=["POST"]),
+            ]
+        )
 
 
 @pytest.fixture
@@ -127,8 +166,11 @@ async def client(peers: Peers, verifier: TokenVerifier) -> AsyncIterator[httpx.A
 def gql(client: httpx.AsyncClient) -> Gql:
     """Runs one operation and returns the JSON body (asserting a 200)."""
 
-    async def run(query: str, **variables: Any) -> dict[str, Any]:
-        response = await client.post("/graphql", json={"query": query, "variables": variables})
+    async def run(query: str, authorization: str | None = None, **variables: Any) -> dict[str, Any]:
+        headers = {"authorization": authorization} if authorization else {}
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body

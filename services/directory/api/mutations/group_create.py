@@ -1,0 +1,37 @@
+"""``createGroup``: a centre_admin adds a group to their own centre."""
+
+# mypy: disallow-subclassing-any=False
+# (graphene ships no type information, so its base classes are ``Any`` to mypy.)
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from graphql import GraphQLResolveInfo
+
+from saathi.tokens import Role
+from services.directory import editing
+from services.directory.api.context import context_of
+from services.directory.api.errors import errors_as_payload
+from services.directory.api.group_inputs import CreateGroupInput, group_fields
+from services.directory.api.mutations.payloads import CreateGroupPayload, GroupResult
+from services.directory.api.permissions import staff_only
+
+
+class CreateGroup(graphene.ObjectType):
+    create_group = graphene.Field(
+        CreateGroupPayload,
+        required=True,
+        input=CreateGroupInput(required=True),
+        description="centre_admin of the input's centre. Its timetable goes to sessions.",
+    )
+
+    @staticmethod
+    @errors_as_payload(GroupResult.failed)
+    @staff_only(Role.CENTRE_ADMIN)
+    async def resolve_create_group(root: None, info: GraphQLResolveInfo, input: Any) -> GroupResult:
+        context = context_of(info)
+        principal = context.viewer.required()
+        group = await editing.create_group(principal, group_fields(input), context.peers)
+        return GroupResult(group=group)

@@ -1,0 +1,41 @@
+"""What a group mutation answers: the group, or why nothing was done."""
+
+# mypy: disallow-subclassing-any=False
+# (graphene ships no type information, so its base classes are ``Any`` to mypy.)
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import graphene
+
+from saathi.errors import SaathiError
+from services.directory import records
+from services.directory.api.errors import Failure, MutationError
+from services.directory.api.types import PeerGroup
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    group: records.Group | None = None
+    error: Failure | None = None
+
+    @classmethod
+    def failed(cls, error: SaathiError) -> GroupResult:
+        return cls(error=Failure.of(error))
+
+
+class CreateGroupPayload(graphene.ObjectType):
+    class Meta:
+        possible_types = (GroupResult,)
+
+    group = graphene.Field(PeerGroup, description="The new group; null when error is set.")
+    error = graphene.Field(MutationError)
+
+
+class UpdateGroupPayload(graphene.ObjectType):
+    class Meta:
+        possible_types = (GroupResult,)
+
+    group = graphene.Field(PeerGroup, description="The group as changed; null when error is set.")
+    error = graphene.Field(MutationError)

@@ -1,0 +1,69 @@
+"""The synthetic directory: deterministic, sized as asked, and adding nothing the second time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from saathi.cli import app
+from services.directory import domain, repository
+from services.directory.synthetic import SyntheticPlan, seed_synthetic
+
+
+async def test_seeding_writes_groups_centres_and_supporters_to_match(database: None) -> None:
+    plan = SyntheticPlan(groups=260, cities=4)
+    chunks: list[int] = []
+
+    added = await seed_synthetic(plan, chunk_size=100, progress=chunks.append)
+
+    assert added == {"centres": 11, "supporters": 22, "groups": 260}
+    assert await repository.count_rows() == added
+    assert chunks == [100, 100, 60]
+    cities = {c.city for c in await repository.all_centres()}
+    assert cities == {"Mumbai", "Delhi", "Bengaluru", "Hyderabad"}
+
+
+async def test_groups_lie_near_their_centre(database: None) -> None:
+    await seed_synthetic(SyntheticPlan(groups=200, cities=3))
+    centres = {c.id: c for c in await repository.all_centres()}
+
+    groups = await repository.all_groups()
+
+    assert len(groups) == 200
+    for group in groups:
+        centre_point = centres[group.centre_id].location
+        assert centre_point is not None
+        assert domain.haversine_km(group.anchor, centre_point) <= 12.01
+
+
+async def test_seeding_again_with_the_same_parameters_adds_nothing(database: None) -> None:
+    plan = SyntheticPlan(groups=150, cities=2)
+    await seed_synthetic(plan)
+    before = await repository.all_groups()
+
+    added = await seed_synthetic(plan)
+
+    assert added == {"centres": 0, "supporters": 0, "groups": 0}
+    assert await repository.all_groups() == before
+
+
+def test_the_command_seeds_and_reports(tmp_path: Path) -> None:
+    runner = CliRunner()
+    arguments = [
+        "seed",
+        "--synthetic",
+        "--groups",
+        "60",
+        "--cities",
+        "2",
+        "--data-dir",
+        str(tmp_path),
+    ]
+
+    first = runner.invoke(app, arguments)
+    second = runner.invoke(app, arguments)
+
+    assert first.exit_code == 0, first.output
+    assert "added 3 centres, 6 supporters, 60 groups" in first.output
+    assert "added 0 centres, 0 supporters, 0 groups" in second.output
