@@ -1,11 +1,18 @@
-"""The gateway's Starlette app: `/graphql` (POST, GET, GraphiQL) and `/health`."""
+"""The gateway's Starlette app: `/graphql` (POST, GET, GraphiQL) and `/health`.
+
+GET answers are cacheable: an error-free answer to a caller without an `Authorization` header is
+`public, max-age=<get_cache_seconds>` (and varies by `Authorization`); any other answer, and
+every POST answer (mutations included), is `no-store`. With automatic persisted queries a GET URL
+stays short: `?extensions={"persistedQuery":{"version":1,"sha256Hash":...}}&variables=...`.
+Answers made with a root-field fallback (`extensions.fallback`) are degraded, so not cached.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
@@ -17,7 +24,7 @@ from gateway.errors import BodyTooLarge, GatewayError, QueryTooComplex, RequestE
 from gateway.executor.transport import Transport
 from gateway.graphiql import GRAPHIQL_HTML
 from gateway.hooks import GatewayHooks
-from gateway.pipeline import Gateway
+from gateway.pipeline import Gateway, RootFallback
 from gateway.settings import GatewaySettings
 
 logger = logging.getLogger("gateway")
@@ -50,7 +57,8 @@ class _GraphQLEndpoint:
             for hook in self.gateway.hooks:
                 await hook.on_request(request)
             if request.method == "GET":
-                if "query" not in request.query_params and _wants_html(request):
+                params = request.query_params
+                if "query" not in params and "extensions" not in params and _wants_html(request):
                     if settings.development:
                         return HTMLResponse(GRAPHIQL_HTML)
                     raise RequestError("GraphiQL is only served in development mode.")
@@ -70,12 +78,18 @@ class _GraphQLEndpoint:
                 results = await self.gateway.run(
                     body, method=request.method, headers=headers, request_id=request_id
                 )
-            return JSONResponse(results, headers={settings.request_id_header: request_id})
+            return JSONResponse(
+                results,
+                headers={
+                    settings.request_id_header: request_id,
+                    **self._caching(request, results),
+                },
+            )
         except GatewayError as error:
             return JSONResponse(
                 {"errors": [error.to_dict()]},
                 status_code=error.status,
-                headers={settings.request_id_header: request_id},
+                headers={settings.request_id_header: request_id, "cache-control": "no-store"},
             )
         except Exception:
             logger.exception("Unexpected error handling request %s", request_id)
@@ -91,18 +105,34 @@ class _GraphQLEndpoint:
         except GatewayError as error:
             return {"errors": [error.to_dict()]}
 
+    def _caching(self, request: Request, results: Any) -> dict[str, str]:
+        if (
+            request.method == "GET"
+            and isinstance(results, dict)
+            and "errors" not in results
+            and "fallback" not in results.get("extensions", {})
+        ):
+            if "authorization" in request.headers:
+                return {"cache-control": "private, no-store"}
+            return {
+                "cache-control": f"public, max-age={self.settings.get_cache_seconds}",
+                "vary": "authorization",
+            }
+        return {"cache-control": "no-store"}
+
     def _get_payload(self, request: Request) -> dict[str, Any]:
         params = request.query_params
         payload: dict[str, Any] = {
             "query": params.get("query"),
             "operationName": params.get("operationName"),
         }
-        raw = params.get("variables")
-        if raw:
-            try:
-                payload["variables"] = json.loads(raw)
-            except ValueError as error:
-                raise RequestError('"variables" is not valid JSON.') from error
+        for name in ("variables", "extensions"):
+            raw = params.get(name)
+            if raw:
+                try:
+                    payload[name] = json.loads(raw)
+                except ValueError as error:
+                    raise RequestError(f'"{name}" is not valid JSON.') from error
         return payload
 
     async def _post_payload(self, request: Request) -> Any:
@@ -150,9 +180,16 @@ def create_gateway_app(
     *,
     settings: GatewaySettings | None = None,
     hooks: Sequence[GatewayHooks] = (),
+    fallbacks: Mapping[str, RootFallback] | None = None,
 ) -> Starlette:
-    """Build the gateway's ASGI app over a supergraph and a transport to its subgraphs."""
-    gateway = Gateway(supergraph_sdl, transport, settings or GatewaySettings(), hooks)
+    """Build the gateway's ASGI app over a supergraph and a transport to its subgraphs.
+
+    `fallbacks` maps root Query field names to functions of the field's arguments: when the
+    fetch serving such a field fails, the field is answered from its fallback instead, without
+    an error, and the response lists it under `extensions.fallback`. Fallback values should hold
+    every field clients select (no subgraph is asked for more).
+    """
+    gateway = Gateway(supergraph_sdl, transport, settings or GatewaySettings(), hooks, fallbacks)
     app = Starlette(
         routes=[
             Route("/graphql", _GraphQLEndpoint(gateway).handle, methods=["GET", "POST"]),

@@ -1,20 +1,48 @@
 """Errors the gateway reports to clients, each with a stable `extensions.code`.
 
 GatewayError                      base; `code`, `message`, optional `status`
-├── RequestError                  BAD_REQUEST (malformed HTTP/JSON request, status 400)
-│   └── BodyTooLarge              PAYLOAD_TOO_LARGE (status 413)
-├── OperationError                GRAPHQL_VALIDATION_FAILED / GRAPHQL_PARSE_FAILED / ...
+├── RequestError                  BAD_USER_INPUT (malformed HTTP/JSON request, status 400)
+│   ├── BodyTooLarge              QUERY_TOO_COMPLEX (the body limit, status 413)
+│   ├── MethodNotAllowed          BAD_USER_INPUT (a mutation over GET, status 405)
+│   └── PersistedQueryMismatch    BAD_USER_INPUT (APQ hash is not the query's SHA-256, status 400)
+├── PersistedQueryNotFound        PERSISTED_QUERY_NOT_FOUND (APQ hash not registered yet)
+├── OperationError                GRAPHQL_VALIDATION_FAILED / GRAPHQL_PARSE_FAILED
 ├── QueryTooComplex               QUERY_TOO_COMPLEX (a configured limit was exceeded)
+├── Unauthenticated               UNAUTHENTICATED (raised by hooks that check credentials)
 └── SubgraphUnavailable           SUBGRAPH_UNAVAILABLE (refused connection, timeout)
+
+Every error the gateway makes itself carries one of `GATEWAY_CODES`: the network contract's codes
+plus the two standard GraphQL ones and DOWNSTREAM_SERVICE_ERROR (a subgraph error that came
+without a code; see `gateway.executor.run`). Subgraph errors that carry a code keep it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+GATEWAY_CODES = frozenset(
+    {
+        "UNAUTHENTICATED",
+        "FORBIDDEN",
+        "NOT_FOUND",
+        "BAD_USER_INPUT",
+        "QUERY_TOO_COMPLEX",
+        "PERSISTED_QUERY_NOT_FOUND",
+        "SUBGRAPH_UNAVAILABLE",
+        "INTERNAL_SERVER_ERROR",
+        "GRAPHQL_PARSE_FAILED",
+        "GRAPHQL_VALIDATION_FAILED",
+        "DOWNSTREAM_SERVICE_ERROR",
+    }
+)
+
 
 class GatewayError(Exception):
-    """An error that goes out to the client as a GraphQL error with `extensions.code`."""
+    """An error that goes out to the client as a GraphQL error with `extensions.code`.
+
+    Raised from a hook (`gateway.hooks`), it ends the request (or, in `on_subgraph_request`,
+    that one fetch) with this code.
+    """
 
     code = "INTERNAL_SERVER_ERROR"
     status = 200
@@ -32,15 +60,35 @@ class GatewayError(Exception):
 class RequestError(GatewayError):
     """The HTTP request itself is malformed (unparseable JSON, no query)."""
 
-    code = "BAD_REQUEST"
+    code = "BAD_USER_INPUT"
     status = 400
 
 
 class BodyTooLarge(RequestError):
     """The request body exceeds `GatewaySettings.max_body_bytes`."""
 
-    code = "PAYLOAD_TOO_LARGE"
+    code = "QUERY_TOO_COMPLEX"
     status = 413
+
+
+class MethodNotAllowed(RequestError):
+    """A mutation sent over GET."""
+
+    status = 405
+
+
+class PersistedQueryMismatch(RequestError):
+    """An APQ registration whose `sha256Hash` is not the SHA-256 of its query."""
+
+
+class PersistedQueryNotFound(GatewayError):
+    """An APQ hash sent without its query, not known to this gateway: send both once."""
+
+    code = "PERSISTED_QUERY_NOT_FOUND"
+
+    def __init__(self) -> None:
+        # Apollo clients look for exactly this message before they retry with the query.
+        super().__init__("PersistedQueryNotFound")
 
 
 class OperationError(GatewayError):
@@ -53,6 +101,12 @@ class QueryTooComplex(GatewayError):
     """The operation exceeds a configured limit (depth, aliases, batch size)."""
 
     code = "QUERY_TOO_COMPLEX"
+
+
+class Unauthenticated(GatewayError):
+    """Credentials that were sent and are not valid; for hooks that check them at the edge."""
+
+    code = "UNAUTHENTICATED"
 
 
 class SubgraphUnavailable(GatewayError):

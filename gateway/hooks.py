@@ -2,8 +2,10 @@
 
 Subclass `GatewayHooks` and override what you need; every method is an awaited no-op by
 default. Hooks run in the order given to `create_gateway_app`; an exception in a hook fails the
-request (masked as INTERNAL_SERVER_ERROR) except when it is a `GatewayError`, which goes to
-the client with its code.
+request (masked as INTERNAL_SERVER_ERROR) except when it is a `GatewayError` (for instance
+`gateway.errors.Unauthenticated`), which goes to the client with its code before any subgraph is
+called. Raised in `on_subgraph_request`, either fails only that fetch (its fields become null
+with the error), like a subgraph that could not be reached.
 """
 
 from __future__ import annotations

@@ -1,35 +1,73 @@
 """The request pipeline, without HTTP: operation in, GraphQL response out.
 
-parse → validate (cached) → limits → plan (cached) → execute → shape.
+persisted query → parse → validate (cached) → limits → plan (cached) → execute → fallbacks
+→ shape.
 """
 
 from __future__ import annotations
 
+import hashlib
 import inspect
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from graphql import ExecutionResult, execute
-from graphql.execution.values import get_variable_values
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionSetNode,
+    execute,
+)
+from graphql.execution.values import get_argument_values, get_variable_values
 
 from gateway.composition.api import api_schema
 from gateway.composition.supergraph import Supergraph
-from gateway.documents import OperationCache, select_operation, uses_introspection
-from gateway.errors import GatewayError, OperationError, QueryTooComplex, RequestError
-from gateway.executor.run import PlanExecution
+from gateway.documents import (
+    LRU,
+    OperationCache,
+    PreparedOperation,
+    select_operation,
+    uses_introspection,
+)
+from gateway.errors import (
+    MethodNotAllowed,
+    OperationError,
+    PersistedQueryMismatch,
+    PersistedQueryNotFound,
+    QueryTooComplex,
+    RequestError,
+)
+from gateway.executor.run import Fallback, PlanExecution
 from gateway.executor.transport import Transport
 from gateway.hooks import GatewayHooks, OperationContext
 from gateway.planner.routing import PlanningError
 from gateway.settings import GatewaySettings
 
+logger = logging.getLogger("gateway")
+
 Response = dict[str, Any]
+RootFallback = Callable[[dict[str, Any]], Any]  # the field's arguments → its value
+
+__all__ = ["Gateway", "MethodNotAllowed", "Response", "RootFallback"]
 
 
-class MethodNotAllowed(GatewayError):
-    """A mutation sent over GET (HTTP 405)."""
-
-    code = "METHOD_NOT_ALLOWED"
-    status = 405
+def _persisted_hash(extensions: Any) -> str | None:
+    """The APQ `sha256Hash` of a request, if it uses automatic persisted queries."""
+    if extensions is None:
+        return None
+    if not isinstance(extensions, dict):
+        raise RequestError('"extensions" must be a JSON object.')
+    persisted = extensions.get("persistedQuery")
+    if persisted is None:
+        return None
+    if not isinstance(persisted, dict) or persisted.get("version") != 1:
+        raise RequestError("Unsupported persisted query version.")
+    digest = persisted.get("sha256Hash")
+    if not isinstance(digest, str) or not digest:
+        raise RequestError('"persistedQuery" needs a "sha256Hash".')
+    return digest.lower()
 
 
 class Gateway:
@@ -41,15 +79,22 @@ class Gateway:
         transport: Transport,
         settings: GatewaySettings,
         hooks: Sequence[GatewayHooks] = (),
+        fallbacks: Mapping[str, RootFallback] | None = None,
     ) -> None:
         self.supergraph = Supergraph(supergraph_sdl)
         self.schema = api_schema(supergraph_sdl)
         self.transport = transport
         self.settings = settings
         self.hooks = tuple(hooks)
+        self.fallbacks = dict(fallbacks or {})
+        query_type = self.schema.query_type
+        unknown = set(self.fallbacks) - set(query_type.fields if query_type else ())
+        if unknown:
+            raise ValueError(f"fallbacks for unknown Query fields: {', '.join(sorted(unknown))}")
         self.cache = OperationCache(
             self.supergraph, self.schema, settings.document_cache_size, settings.plan_cache_size
         )
+        self.persisted: LRU[str, str] = LRU(settings.persisted_query_cache_size)
 
     async def _on_subgraph_request(
         self, service: str, body: dict[str, Any], headers: dict[str, str]
@@ -57,15 +102,28 @@ class Gateway:
         for hook in self.hooks:
             await hook.on_subgraph_request(service, body, headers)
 
+    def _query(self, payload: dict[str, Any]) -> tuple[str, str | None]:
+        """The query text, and the APQ hash to register once the query validates."""
+        query = payload.get("query")
+        digest = _persisted_hash(payload.get("extensions"))
+        if digest is not None and query is None:
+            known = self.persisted.get(digest)
+            if known is None:
+                raise PersistedQueryNotFound()
+            return known, None
+        if not isinstance(query, str) or not query.strip():
+            raise RequestError("Must provide query string.")
+        if digest is not None and hashlib.sha256(query.encode()).hexdigest() != digest:
+            raise PersistedQueryMismatch("provided sha does not match query")
+        return query, digest
+
     async def run(
         self, payload: Any, *, method: str, headers: dict[str, str], request_id: str
     ) -> Response:
-        """Run one operation payload (`{query, variables, operationName}`)."""
+        """Run one operation payload (`{query, variables, operationName, extensions}`)."""
         if not isinstance(payload, dict):
             raise RequestError("Each operation must be a JSON object.")
-        query = payload.get("query")
-        if not isinstance(query, str) or not query.strip():
-            raise RequestError("Must provide query string.")
+        query, register = self._query(payload)
         variables = payload.get("variables") or {}
         if not isinstance(variables, dict):
             raise RequestError('"variables" must be a JSON object.')
@@ -76,6 +134,8 @@ class Gateway:
         parsed = self.cache.document(query)
         if parsed.document is None:
             return {"errors": list(parsed.errors)}
+        if register is not None:
+            self.persisted.put(register, query)
         settings = self.settings
         if parsed.depth > settings.max_depth:
             raise QueryTooComplex(
@@ -88,12 +148,9 @@ class Gateway:
             )
         operation = select_operation(parsed.document, operation_name)
         if isinstance(operation, str):
-            raise OperationError(operation, code="OPERATION_RESOLUTION_FAILURE")
+            raise OperationError(operation)
         if operation.operation.value == "subscription":
-            raise OperationError(
-                "Subscriptions are not supported by this gateway.",
-                code="OPERATION_NOT_SUPPORTED",
-            )
+            raise OperationError("Subscriptions are not supported by this gateway.")
         if method == "GET" and operation.operation.value != "query":
             raise MethodNotAllowed(
                 f"Can only perform a {operation.operation.value} operation from a POST request."
@@ -118,7 +175,16 @@ class Gateway:
         try:
             prepared = self.cache.prepare(parsed, operation)
         except PlanningError as error:
-            raise OperationError(error.args[0], code=PlanningError.code) from error
+            # A valid operation over a composed supergraph always has a plan: this is our fault.
+            logger.error("Planning failed for request %s: %s", request_id, error)
+            return {
+                "errors": [
+                    {
+                        "message": "Internal server error",
+                        "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+                    }
+                ]
+            }
         for hook in self.hooks:
             await hook.on_plan(prepared.plan, context)
 
@@ -129,6 +195,9 @@ class Gateway:
             self._on_subgraph_request if self.hooks else None,
         )
         await execution.run(prepared.plan.node)
+        filled: list[str] = []
+        if self.fallbacks and prepared.kind == "query" and execution.incomplete:
+            filled = await execution.apply_fallbacks(self._root_fallbacks(prepared, coerced))
         introspection: dict[str, Any] | None = None
         if prepared.introspection is not None:
             result = execute(self.schema, prepared.introspection, variable_values=variables)
@@ -146,4 +215,37 @@ class Gateway:
             # Subgraphs broke their own schema (a non-null field came back null or missing):
             # reported apart from `errors`, as @apollo/gateway does.
             response["extensions"] = {"valueCompletion": violations}
+        if filled:
+            response.setdefault("extensions", {})["fallback"] = filled
         return response
+
+    def _root_fallbacks(
+        self, prepared: PreparedOperation, variables: dict[str, Any]
+    ) -> dict[str, Fallback]:
+        """Response key → fallback thunk, for the operation's root fields that have one."""
+        query_type = self.schema.query_type
+        assert query_type is not None
+        fragments = prepared.shaper.fragments
+        found: dict[str, Fallback] = {}
+
+        def walk(selection_set: SelectionSetNode) -> None:
+            for node in selection_set.selections:
+                if isinstance(node, FieldNode):
+                    fallback = self.fallbacks.get(node.name.value)
+                    key = node.alias.value if node.alias else node.name.value
+                    if fallback is not None and key not in found:
+                        arguments = get_argument_values(
+                            query_type.fields[node.name.value], node, variables
+                        )
+                        found[key] = _bind(fallback, arguments)
+                elif isinstance(node, InlineFragmentNode):
+                    walk(node.selection_set)
+                elif isinstance(node, FragmentSpreadNode) and node.name.value in fragments:
+                    walk(fragments[node.name.value].selection_set)
+
+        walk(prepared.operation.selection_set)
+        return found
+
+
+def _bind(fallback: RootFallback, arguments: dict[str, Any]) -> Fallback:
+    return lambda: fallback(arguments)

@@ -1,4 +1,4 @@
-"""Gateway settings: limits, introspection and development features."""
+"""Gateway settings: limits, caches, introspection and development features."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ class GatewaySettings:
     max_body_bytes: int = 2 * 1024 * 1024
     document_cache_size: int = 1024
     plan_cache_size: int = 1024
+    # Automatic persisted queries: how many (hash → query) registrations are kept (LRU).
+    persisted_query_cache_size: int = 4096
+    # `cache-control: public, max-age=N` on error-free GET query answers to anonymous callers.
+    get_cache_seconds: int = 60
     forwarded_headers: tuple[str, ...] = ("authorization",)
     request_id_header: str = "x-request-id"
     # Peers whose X-Forwarded-For is believed (a load balancer in front of the gateway). Any other

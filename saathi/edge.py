@@ -5,6 +5,10 @@ HTTP surface: readiness, the JWKS, the partner token endpoint, the feeds and the
 description. Paths owned by a service are passed through to it (in process or over HTTP, through
 ``Peers``); a group's iCalendar feed is built from a GraphQL query through the gateway itself, so
 it sees exactly what a client would.
+
+Two gateway extensions live here too: ``EdgeAuthentication`` (a hook refusing a bad token before
+any subgraph is called) and ``crisis_fallbacks`` (crisis lines answered by the gateway itself
+when the directory cannot answer).
 """
 
 from __future__ import annotations
@@ -22,7 +26,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway import GatewayHooks
+from gateway.errors import Unauthenticated as GatewayUnauthenticated
+from saathi.demo import CRISIS_RESOURCES
+from saathi.errors import Unauthenticated
 from saathi.peers import Peers, PeerUnavailable
+from saathi.tokens import TokenVerifier
 
 PASSED_THROUGH = {
     "/.well-known/jwks.json": ("consent", ("GET",)),
@@ -41,6 +50,47 @@ query GroupCalendar($id: ID!) {
   }
 }
 """
+
+
+class EdgeAuthentication(GatewayHooks):
+    """Refuses a present but invalid ``Authorization`` header (expired, forged, malformed).
+
+    The caller gets UNAUTHENTICATED before any subgraph is called; anonymous requests pass.
+    Subgraphs still verify tokens themselves: this only spares them work and answers early.
+    """
+
+    def __init__(self, verifier: TokenVerifier) -> None:
+        self._verifier = verifier
+
+    async def on_request(self, request: Request) -> None:
+        try:
+            self._verifier.principal_from_header(request.headers.get("authorization"))
+        except Unauthenticated as error:
+            raise GatewayUnauthenticated(error.message) from None
+
+
+def crisis_fallbacks() -> dict[str, Callable[[dict[str, Any]], Any]]:
+    """Gateway fallbacks for ``crisisResources``: answered even when every subgraph is down.
+
+    The national lines always, then any for the ``city`` argument (compared without case).
+    """
+
+    def crisis_resources(arguments: dict[str, Any]) -> list[dict[str, Any]]:
+        wanted = str(arguments.get("city") or "").strip().casefold()
+        national = [r for r in CRISIS_RESOURCES if r.city is None]
+        local = [r for r in CRISIS_RESOURCES if wanted and (r.city or "").casefold() == wanted]
+        return [
+            {
+                "name": r.name,
+                "phone": r.phone,
+                "hours": r.hours,
+                "languages": list(r.languages),
+                "description": r.description,
+            }
+            for r in national + local
+        ]
+
+    return {"crisisResources": crisis_resources}
 
 
 def _pass_through(peers: Peers, service: str) -> Callable[[Request], Any]:

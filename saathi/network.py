@@ -11,16 +11,23 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from gateway import AsgiTransport, GatewaySettings, SubgraphSpec, compose, create_gateway_app
+from gateway import (
+    AsgiTransport,
+    GatewaySettings,
+    SubgraphSpec,
+    Transport,
+    compose,
+    create_gateway_app,
+)
 from saathi.database import close_databases, open_databases
-from saathi.edge import Edge
+from saathi.edge import Edge, EdgeAuthentication, crisis_fallbacks
 from saathi.keys import SigningKey
 from saathi.peers import Peers
 from saathi.runtime import peers_for, signing_key_for, verifier_for
@@ -50,6 +57,23 @@ def peer_urls(settings: Settings) -> dict[str, str]:
 def gateway_settings(settings: Settings) -> GatewaySettings:
     """Development mode turns on introspection and GraphiQL; production turns both off."""
     return GatewaySettings(introspection=settings.development, development=settings.development)
+
+
+def build_gateway(
+    supergraph: str, transport: Transport, settings: Settings, key: SigningKey | None = None
+) -> Starlette:
+    """The network's gateway app: tokens checked at the edge, crisis lines that never fail.
+
+    ``key`` is the network's signing key where this process has it (``saathi up``); without it
+    tokens are checked against ``SAATHI_JWKS_URL`` (or the data dir's key).
+    """
+    return create_gateway_app(
+        supergraph,
+        transport,
+        settings=gateway_settings(settings),
+        hooks=(EdgeAuthentication(verifier_for(settings, key)),),
+        fallbacks=crisis_fallbacks(),
+    )
 
 
 def build_subgraph(
@@ -129,6 +153,7 @@ class EmbeddedNetwork:
     settings: Settings
     demo: bool = True
     on_ready: Callable[[], None] | None = None
+    gateway: Starlette | None = field(default=None, init=False, repr=False)  # set at start-up
 
     def build(self) -> Starlette:
         key = signing_key_for(self.settings)
@@ -152,8 +177,8 @@ class EmbeddedNetwork:
                     await seed_demo_network(self.settings, key)
                     marker.write_text("seeded\n")
                 supergraph, _sdls = await compose_from_apps(apps, self.settings)
-                holder["gateway"] = create_gateway_app(
-                    supergraph, transport, settings=gateway_settings(self.settings)
+                self.gateway = holder["gateway"] = build_gateway(
+                    supergraph, transport, self.settings, key
                 )
                 if self.on_ready is not None:
                     self.on_ready()

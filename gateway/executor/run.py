@@ -1,11 +1,27 @@
-"""Walking a query plan: fetches, flattens, merging, and subgraph error rewriting."""
+"""Walking a query plan: fetches, flattens, merging, subgraph error rewriting, fallbacks.
+
+Subgraph errors are passed on with their path rewritten to the client's response path and
+`extensions.service` added. An error that carries `extensions.code` keeps it unchanged. One
+without a code (graphql-core's own messages, as strawberry sends them) gets BAD_USER_INPUT when
+it is about an argument or variable value the subgraph could not coerce (a malformed `DateTime`
+the gateway's API schema cannot check), else DOWNSTREAM_SERVICE_ERROR: the client cannot fix
+that by changing its input, and the code names where it went wrong.
+
+Root-field fallbacks: after the plan ran, a root field whose fetch failed (unreachable subgraph,
+a request-level error, or an error at or below the field) is filled from the fallback given for
+it, and the errors that only explain that field are dropped.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+
+from graphql import FieldNode, InlineFragmentNode, OperationDefinitionNode, SelectionSetNode, parse
 
 from gateway.errors import GatewayError
 from gateway.executor.entities import Path, build_representations, deep_merge, objects_at
@@ -15,6 +31,35 @@ from gateway.planner.plan import Fetch, Flatten, Parallel, PlanNode, Sequence
 logger = logging.getLogger("gateway")
 
 SubgraphRequestHook = Callable[[str, dict[str, Any], dict[str, str]], Awaitable[None]]
+Fallback = Callable[[], Any]  # the value for one root response key (may be awaitable)
+
+# graphql-core's messages for argument and variable values that failed coercion or validation.
+_INPUT_VALUE_ERROR = re.compile(
+    r"^(Variable '\$|Argument '|Expected value of type |Field '[^']+' of required type "
+    r"|Field '[^']+' is not defined by type |Field '[^']+' argument ')"
+)
+
+
+def default_code(message: str) -> str:
+    """The code for a subgraph error that came without one."""
+    return "BAD_USER_INPUT" if _INPUT_VALUE_ERROR.match(message) else "DOWNSTREAM_SERVICE_ERROR"
+
+
+def _root_keys(operation: str) -> frozenset[str]:
+    """The response keys a root fetch's operation selects (read only when the fetch failed)."""
+    keys: set[str] = set()
+
+    def walk(selection_set: SelectionSetNode) -> None:
+        for node in selection_set.selections:
+            if isinstance(node, FieldNode):
+                keys.add(node.alias.value if node.alias else node.name.value)
+            elif isinstance(node, InlineFragmentNode):
+                walk(node.selection_set)
+
+    for definition in parse(operation).definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            walk(definition.selection_set)
+    return frozenset(keys)
 
 
 class PlanExecution:
@@ -33,6 +78,8 @@ class PlanExecution:
         self.on_subgraph_request = on_subgraph_request
         self.data: dict[str, Any] = {}
         self.errors: list[dict[str, Any]] = []
+        # root fetches that answered no data at all, with the errors they produced
+        self._failed_roots: list[tuple[Fetch, list[dict[str, Any]]]] = []
 
     async def run(self, node: PlanNode | None) -> None:
         if node is None:
@@ -51,7 +98,8 @@ class PlanExecution:
     def _variables(self, fetch: Fetch) -> dict[str, Any]:
         return {n: self.variables[n] for n in fetch.variable_usages if n in self.variables}
 
-    async def _send(self, fetch: Fetch, variables: dict[str, Any]) -> dict[str, Any] | None:
+    async def _send(self, fetch: Fetch, variables: dict[str, Any]) -> dict[str, Any]:
+        """The subgraph's response, or one carrying the error that stopped the request."""
         body: dict[str, Any] = {"query": fetch.operation}
         if variables:
             body["variables"] = variables
@@ -61,46 +109,49 @@ class PlanExecution:
                 await self.on_subgraph_request(fetch.service, body, headers)
             return await self.transport.send(fetch.service, body, headers)
         except GatewayError as error:
-            failure = error.to_dict()
-            failure["extensions"]["service"] = fetch.service
-            self.errors.append(failure)
-            return None
+            return {"errors": [error.to_dict()]}
         except Exception:  # a failing subgraph app or hook must not fail the whole response
             logger.exception("Request to subgraph %s failed", fetch.service)
-            self.errors.append(
-                {
-                    "message": f'Subgraph "{fetch.service}" failed',
-                    "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR", "service": fetch.service},
-                }
-            )
-            return None
+            return {
+                "errors": [
+                    {
+                        "message": f'Subgraph "{fetch.service}" failed',
+                        "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
+                    }
+                ]
+            }
 
     def _add_errors(
         self, service: str, errors: Any, rewrite: Callable[[list[Any]], list[Any] | None]
-    ) -> None:
+    ) -> list[dict[str, Any]]:
+        added: list[dict[str, Any]] = []
         for raw in errors if isinstance(errors, list) else ():
             if not isinstance(raw, dict):
                 continue
-            error: dict[str, Any] = {"message": str(raw.get("message", "Subgraph error"))}
+            message = str(raw.get("message", "Subgraph error"))
+            error: dict[str, Any] = {"message": message}
             path = raw.get("path")
             if isinstance(path, list):
                 rewritten = rewrite(path)
                 if rewritten is not None:
                     error["path"] = rewritten
             extensions = dict(raw.get("extensions") or {})
-            extensions.setdefault("code", "DOWNSTREAM_SERVICE_ERROR")
+            if not extensions.get("code"):
+                extensions["code"] = default_code(message)
             extensions["service"] = service
             error["extensions"] = extensions
-            self.errors.append(error)
+            added.append(error)
+        self.errors.extend(added)
+        return added
 
     async def _root_fetch(self, fetch: Fetch) -> None:
         response = await self._send(fetch, self._variables(fetch))
-        if response is None:
-            return
         data = response.get("data")
         if isinstance(data, dict):
             deep_merge(self.data, data)
-        self._add_errors(fetch.service, response.get("errors"), lambda path: path)
+        added = self._add_errors(fetch.service, response.get("errors"), lambda path: path)
+        if not isinstance(data, dict):
+            self._failed_roots.append((fetch, added))
 
     async def _flatten(self, flatten: Flatten) -> None:
         fetch = flatten.node
@@ -110,8 +161,6 @@ class PlanExecution:
         variables = self._variables(fetch)
         variables["representations"] = representations.items
         response = await self._send(fetch, variables)
-        if response is None:
-            return
         data = response.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
         if isinstance(entities, list):
@@ -132,3 +181,42 @@ class PlanExecution:
             return None
 
         self._add_errors(fetch.service, response.get("errors"), rewrite)
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether any fetch failed or reported errors."""
+        return bool(self.errors or self._failed_roots)
+
+    async def apply_fallbacks(self, fallbacks: Mapping[str, Fallback]) -> list[str]:
+        """Fill each failed root response key that has a fallback; returns the keys filled.
+
+        A fallback that raises leaves its field as it was (null, with the original errors).
+        """
+        failed_keys = {
+            error["path"][0] for error in self.errors if error.get("path") and error["path"]
+        }
+        roots = [(_root_keys(fetch.operation), errors) for fetch, errors in self._failed_roots]
+        for keys, _ in roots:
+            failed_keys |= keys
+        filled: list[str] = []
+        for key, fallback in fallbacks.items():
+            if key not in failed_keys:
+                continue
+            try:
+                value = fallback()
+                if inspect.isawaitable(value):
+                    value = await value
+            except Exception:
+                logger.exception("Fallback for %s failed", key)
+                continue
+            self.data[key] = value
+            filled.append(key)
+        if filled:
+            done = set(filled)
+            explained = {id(error) for keys, errors in roots if keys <= done for error in errors}
+            self.errors = [
+                error
+                for error in self.errors
+                if id(error) not in explained and (error.get("path") or [None])[0] not in done
+            ]
+        return filled

@@ -65,9 +65,14 @@ async def make_client(asgi_transport: RecordingTransport) -> AsyncIterator[Clien
         settings: GatewaySettings | None = None,
         transport: Any = None,
         hooks: tuple[GatewayHooks, ...] = (),
+        fallbacks: Mapping[str, Callable[[dict[str, Any]], Any]] | None = None,
     ) -> httpx.AsyncClient:
         app = create_gateway_app(
-            supergraph_sdl(), transport or asgi_transport, settings=settings, hooks=hooks
+            supergraph_sdl(),
+            transport or asgi_transport,
+            settings=settings,
+            hooks=hooks,
+            fallbacks=fallbacks,
         )
         client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://gateway.test"

@@ -4,17 +4,20 @@
   type (@shareable) and a connection for list-path flattens.
 - sessions: Session, Booking; extends PeerGroup (nextSession, upcomingSessions, seatsLeft
   @requires(size), title @external provided by featuredGroup), Participant.bookings, a union,
-  a field that always errors, and mutations.
-- consent: Participant, Centre referenced with resolvable: false, login mutations.
+  a field that always errors, a `Date` argument only the subgraph can check, and mutations.
+- consent: Participant, Centre referenced with resolvable: false, a field refused with a code,
+  login mutations.
 - ratings: extends PeerGroup by its "slug" key only.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from typing import Annotated, Any
 
 import strawberry
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
@@ -232,6 +235,10 @@ class SessionsQuery:
         return [make_session("s1"), Booking(id=strawberry.ID("b1"), session=make_session("s2"))]
 
     @strawberry.field
+    def sessions_on(self, day: datetime.date) -> list[Session]:
+        return [make_session(s) for s, v in SESSIONS.items() if v[0][:10] == day.isoformat()]
+
+    @strawberry.field
     def session_page(self) -> SessionsPageInfo:
         return SessionsPageInfo(has_next_page=False)
 
@@ -290,6 +297,10 @@ class ConsentQuery:
         if authorization != "Bearer good":
             return None
         return Participant(id=strawberry.ID("p1"), display_name="Meera")
+
+    @strawberry.field
+    def staff_only(self) -> str | None:
+        raise GraphQLError("Staff only.", extensions={"code": "FORBIDDEN"})
 
     @strawberry.field
     def echo_headers(self, info: strawberry.Info) -> list[str]:

@@ -41,7 +41,7 @@ async def test_get_refuses_mutations(
     )
 
     assert response.status_code == 405
-    assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert asgi_transport.calls == []
 
 
@@ -59,7 +59,7 @@ async def test_graphiql_is_not_served_in_production(client: httpx.AsyncClient) -
     response = await client.get("/graphql", headers={"Accept": "text/html"})
 
     assert response.status_code == 400
-    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_unparseable_json_is_a_400_with_a_graphql_error(client: httpx.AsyncClient) -> None:
@@ -70,7 +70,7 @@ async def test_unparseable_json_is_a_400_with_a_graphql_error(client: httpx.Asyn
     assert response.status_code == 400
     assert response.json() == {
         "errors": [
-            {"message": "Request body is not valid JSON.", "extensions": {"code": "BAD_REQUEST"}}
+            {"message": "Request body is not valid JSON.", "extensions": {"code": "BAD_USER_INPUT"}}
         ]
     }
 
@@ -81,7 +81,7 @@ async def test_a_body_over_the_limit_is_a_413(make_client: ClientFactory) -> Non
     response = await client.post("/graphql", json={"query": "{ centres { id } }" + " " * 200})
 
     assert response.status_code == 413
-    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
 
 
 async def test_a_syntax_error_is_graphql_parse_failed(client: httpx.AsyncClient) -> None:
@@ -313,4 +313,4 @@ async def test_several_operations_without_a_name_are_refused(client: httpx.Async
 
     response = await client.post("/graphql", json={"query": query})
 
-    assert response.json()["errors"][0]["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import jwt
+import pytest
+from starlette.requests import Request
 
+from gateway.errors import Unauthenticated
 from saathi import demo
-from saathi.edge import group_calendar
-from saathi.keys import load_or_create_signing_key
-from saathi.tokens import Role, mint_access_token
+from saathi.edge import EdgeAuthentication, crisis_fallbacks, group_calendar
+from saathi.keys import generate_signing_key, load_or_create_signing_key
+from saathi.tokens import Role, TokenVerifier, mint_access_token
 from tests.saathi.conftest import Network
 
 
@@ -97,3 +100,61 @@ async def test_openapi_describes_the_http_surface(network: Network) -> None:
     assert {"/graphql", "/ready", "/oauth/token", "/feeds/groups/{group_id}.ics"} <= set(
         spec["paths"]
     )
+
+
+def test_crisis_fallbacks_list_national_lines_then_the_citys() -> None:
+    local = demo.DemoCrisisResource(
+        name="Nagpur line",
+        phone="0712",
+        hours="9-5",
+        languages=("mr",),
+        description="Local.",
+        city="Nagpur",
+    )
+    fallback = crisis_fallbacks()["crisisResources"]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("saathi.edge.CRISIS_RESOURCES", (local, *demo.CRISIS_RESOURCES))
+        in_nagpur = fallback({"city": " nagpur "})
+        in_pune = fallback({"city": "Pune"})
+        anywhere = fallback({})
+
+    national = ["14416", "112", "14446"]
+    assert [r["phone"] for r in in_nagpur] == [*national, "0712"]
+    assert [r["phone"] for r in in_pune] == [r["phone"] for r in anywhere] == national
+    assert in_nagpur[0] == {
+        "name": demo.CRISIS_RESOURCES[0].name,
+        "phone": "14416",
+        "hours": "24 hours, every day",
+        "languages": list(demo.CRISIS_RESOURCES[0].languages),
+        "description": demo.CRISIS_RESOURCES[0].description,
+    }
+
+
+def _request(authorization: str | None) -> Request:
+    headers = [] if authorization is None else [(b"authorization", authorization.encode())]
+    return Request({"type": "http", "method": "POST", "path": "/graphql", "headers": headers})
+
+
+@pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Bearer ", "Bearer a.b.c"])
+async def test_edge_authentication_refuses_a_header_that_is_not_a_valid_token(
+    header: str,
+) -> None:
+    key = generate_signing_key()
+    hook = EdgeAuthentication(TokenVerifier(issuer="saathi", audience="aud", jwks=key.jwks()))
+
+    with pytest.raises(Unauthenticated) as refused:
+        await hook.on_request(_request(header))
+
+    assert refused.value.code == "UNAUTHENTICATED"
+
+
+async def test_edge_authentication_lets_anonymous_and_valid_callers_pass() -> None:
+    key = generate_signing_key()
+    hook = EdgeAuthentication(TokenVerifier(issuer="saathi", audience="aud", jwks=key.jwks()))
+    token = mint_access_token(
+        key, subject="par_1", role=Role.PARTICIPANT, issuer="saathi", audience="aud", ttl_seconds=60
+    )
+
+    await hook.on_request(_request(None))
+    await hook.on_request(_request(f"Bearer {token}"))

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+import shutil
+import socket
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from gateway import HttpTransport
 from saathi import demo
-from saathi.keys import generate_signing_key
+from saathi.keys import generate_signing_key, load_or_create_signing_key
+from saathi.network import EmbeddedNetwork
+from saathi.settings import Settings, load_settings
 from saathi.tokens import Role, mint_access_token
+from tests.conftest import operation
 from tests.saathi.conftest import PUNE, Network
 
 
@@ -143,7 +153,8 @@ async def test_me_needs_a_valid_token(network: Network) -> None:
 
     assert _codes(anonymous) == ["UNAUTHENTICATED"]
     assert _codes(refused) == ["UNAUTHENTICATED"]
-    assert refused["data"] is None or refused["data"]["me"] is None
+    # refused at the edge, before execution: no "data" entry at all
+    assert refused.get("data") is None or refused["data"]["me"] is None
 
 
 async def test_book_retry_cancel_and_me_across_three_subgraphs(network: Network) -> None:
@@ -185,3 +196,155 @@ async def test_booking_needs_a_token(network: Network) -> None:
     payload = (body.get("data") or {}).get("bookSession")
     codes = _codes(body) or [payload["error"]["code"]]
     assert codes == ["UNAUTHENTICATED"]
+
+
+# --- the gateway in front of the network: edge token checks and crisis-line fallbacks ---------
+
+
+class _Counting:
+    """Wraps the network gateway's transport and counts subgraph requests."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.services: list[str] = []
+
+    async def send(
+        self, service: str, body: dict[str, Any], headers: Mapping[str, str]
+    ) -> dict[str, Any]:
+        self.services.append(service)
+        result: dict[str, Any] = await self.inner.send(service, body, headers)
+        return result
+
+
+@dataclass
+class Embedded:
+    """The one-process network with a handle on its gateway (to swap the transport)."""
+
+    network: EmbeddedNetwork
+    client: httpx.AsyncClient
+
+    @property
+    def gateway(self) -> Any:
+        assert self.network.gateway is not None
+        return self.network.gateway.state.gateway
+
+    @property
+    def settings(self) -> Settings:
+        return self.network.settings
+
+
+@pytest.fixture
+async def embedded(seeded_dir: Path, tmp_path: Path) -> AsyncIterator[Embedded]:
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded_dir, data_dir)
+    network = EmbeddedNetwork(load_settings({}, data_dir=data_dir), demo=False)
+    app = network.build()
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://saathi") as c,
+    ):
+        yield Embedded(network, c)
+
+
+async def _nearby(embedded: Embedded, token: str) -> dict[str, Any]:
+    response = await embedded.client.post(
+        "/graphql",
+        json={
+            "query": operation("mobile", "NearbyGroups"),
+            "variables": {"near": PUNE, "radiusKm": 25, "first": 2},
+        },
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _participant_token(key: Any, ttl_seconds: int = 600, now: float | None = None) -> str:
+    return mint_access_token(
+        key,
+        subject=demo.PARTICIPANTS[0].id,
+        role=Role.PARTICIPANT,
+        issuer="saathi",
+        audience="saathi-network",
+        ttl_seconds=ttl_seconds,
+        now=now,
+    )
+
+
+@pytest.mark.parametrize("defect", ["forged", "expired", "malformed"])
+async def test_a_bad_token_is_refused_at_the_edge_before_any_subgraph_call(
+    embedded: Embedded, defect: str
+) -> None:
+    # given a public query sent with a token that is not valid
+    counting = _Counting(embedded.gateway.transport)
+    embedded.gateway.transport = counting
+    key = load_or_create_signing_key(embedded.settings.data_dir)
+    token = {
+        "forged": _participant_token(generate_signing_key()),
+        "expired": _participant_token(key, ttl_seconds=60, now=1_000_000),
+        "malformed": "not-a-jwt",
+    }[defect]
+
+    # when
+    body = await _nearby(embedded, token)
+
+    # then
+    assert _codes(body) == ["UNAUTHENTICATED"]
+    assert "data" not in body
+    assert counting.services == []
+
+
+async def test_a_valid_token_passes_the_edge(embedded: Embedded) -> None:
+    key = load_or_create_signing_key(embedded.settings.data_dir)
+
+    body = await _nearby(embedded, _participant_token(key))
+
+    assert "errors" not in body
+    assert len(body["data"]["nearbyGroups"]["edges"]) == 2
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+async def test_crisis_resources_are_answered_when_every_subgraph_is_down(
+    embedded: Embedded,
+) -> None:
+    # given every subgraph is unreachable
+    gateway = embedded.gateway
+    live = await embedded.client.post(
+        "/graphql",
+        json={"query": operation("mobile", "CrisisResources"), "variables": {"city": "Nagpur"}},
+    )
+    port = _closed_port()
+    down = HttpTransport(
+        {name: f"http://127.0.0.1:{port}/graphql" for name in ("directory", "sessions", "consent")}
+    )
+    gateway.transport = down
+    try:
+        # when
+        response = await embedded.client.post(
+            "/graphql",
+            json={
+                "query": operation("mobile", "CrisisResources"),
+                "variables": {"city": "Nagpur"},
+            },
+        )
+        centres = await embedded.client.post(
+            "/graphql", json={"query": operation("mobile", "Centres"), "variables": {}}
+        )
+    finally:
+        await down.aclose()
+
+    # then the crisis lines come from the gateway, without an error
+    body = response.json()
+    assert "errors" not in body
+    assert body["extensions"] == {"fallback": ["crisisResources"]}
+    assert body["data"] == live.json()["data"]
+    assert [r["phone"] for r in body["data"]["crisisResources"]] == ["14416", "112", "14446"]
+    # and other fields still report the outage
+    assert "SUBGRAPH_UNAVAILABLE" in _codes(centres.json())
