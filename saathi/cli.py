@@ -121,9 +121,9 @@ def serve(
 
 
 def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
-    from gateway import HttpTransport, SubgraphSpec, compose, create_gateway_app
+    from gateway import HttpTransport, SubgraphSpec, compose
     from saathi.edge import Edge
-    from saathi.network import fetch_sdl, gateway_settings, peer_urls, subgraph_url
+    from saathi.network import build_gateway, fetch_sdl, peer_urls, subgraph_url
     from saathi.peers import Peers
 
     if supergraph is not None:
@@ -153,7 +153,7 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
                 f"could not compose from the running subgraphs ({exc}); pass --supergraph FILE"
             ) from exc
     urls = dict(re.findall(r'@join__graph\(name: "([^"]+)", url: "([^"]+)"\)', sdl))
-    gateway = create_gateway_app(sdl, HttpTransport(urls), settings=gateway_settings(settings))
+    gateway = build_gateway(sdl, HttpTransport(urls), settings)
     # The edge only passes requests through with the caller's own headers: no service token.
     return Edge(lambda: gateway, Peers(peer_urls(settings)), COMPONENTS).app()
 

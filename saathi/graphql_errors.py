@@ -45,6 +45,13 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
             "requestId": request_id,
         }
     else:
-        code = (error.extensions or {}).get("code") or "GRAPHQL_VALIDATION_FAILED"
+        code = (error.extensions or {}).get("code") or _code_for_request_error(error.message)
         formatted["extensions"] = {**(error.extensions or {}), "code": code}
     return formatted
+
+
+def _code_for_request_error(message: str) -> str:
+    """A variable value that does not fit its type is bad input; the rest failed validation."""
+    if message.startswith("Variable '$") and "got invalid value" in message:
+        return ErrorCode.BAD_USER_INPUT.value
+    return "GRAPHQL_VALIDATION_FAILED"

@@ -146,6 +146,14 @@ async def seed_demo_network(settings: Settings, key: SigningKey) -> None:
     await seed_sessions()
 
 
+async def push_pending_work(peers: Peers) -> None:
+    """Deliver what a service queued for another while it was down (timetables for sessions)."""
+    from services.directory.timetables import push_pending
+
+    report = await push_pending(peers)
+    logger.info("pending timetables pushed to sessions: %s", report)
+
+
 @dataclass
 class EmbeddedNetwork:
     """Everything ``saathi up`` runs: the subgraph apps, the gateway, their shared lifespan."""
@@ -180,6 +188,7 @@ class EmbeddedNetwork:
                 self.gateway = holder["gateway"] = build_gateway(
                     supergraph, transport, self.settings, key
                 )
+                await push_pending_work(peers)
                 if self.on_ready is not None:
                     self.on_ready()
                 yield
