@@ -1,4 +1,4 @@
-"""The sessions subgraph's Starlette app: ``/graphql``, ``/health``, ``/internal/groups/open``."""
+"""The sessions subgraph's Starlette app: ``/graphql``, ``/health``, the internal endpoints."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from starlette.routing import Route
 
 from saathi.database import close_databases, open_databases
 from saathi.peers import Peers
-from saathi.runtime import verifier_for
+from saathi.runtime import master_key_for, peers_for, verifier_for
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
-from services.sessions.api.internal import open_groups_endpoint
+from services.sessions.api import internal
 from services.sessions.api.view import SessionsGraphQL
+from services.sessions.domain.feedback import CommentKey
 
 COMPONENT = "sessions"
 
@@ -34,7 +35,11 @@ def create_app(
 ) -> Starlette:
     """The sessions subgraph; with ``manage_database`` its lifespan opens and closes the db."""
     own_peers = peers is None
-    peers = peers if peers is not None else Peers(settings.service_urls)
+    # Its own calls (consent's authorise-read and notify) carry a service token.
+    peers = peers if peers is not None else peers_for(settings, name=COMPONENT)
+    verifier = verifier or verifier_for(settings)
+    # The master key is read on the first feedback comment, not at start-up.
+    comment_key = CommentKey(lambda: master_key_for(settings))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -50,9 +55,9 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/graphql", SessionsGraphQL(verifier or verifier_for(settings))),
+            Route("/graphql", SessionsGraphQL(verifier, peers, comment_key)),
             Route("/health", health, methods=["GET"]),
-            Route("/internal/groups/open", open_groups_endpoint, methods=["POST"]),
+            *(Route(path, ep, methods=["POST"]) for path, ep in internal.routes(verifier)),
         ],
         lifespan=lifespan,
     )

@@ -22,6 +22,7 @@ class Series(Model):
     duration_minutes = fields.IntField()
     capacity = fields.IntField()
     materialised_until = fields.DatetimeField(null=True)
+    group_name = fields.CharField(max_length=200, default="")
 
     class Meta:
         table = "sessions_series"
@@ -37,12 +38,20 @@ class Session(Model):
     ends_at = fields.DatetimeField()
     capacity = fields.IntField()
     status = fields.CharField(max_length=16, default="SCHEDULED")
+    held = fields.IntField(default=0)
+    """Seats a partner centre filled outside the network (its ``seatsTaken``)."""
+    external_id = fields.CharField(max_length=200, null=True)
+    """The partner's own id for a session it pushed with ``syncAvailability``."""
+    version = fields.IntField(null=True)
+    """The partner's version of that session: the last version wins."""
 
     bookings: fields.ReverseRelation[Booking]
+    feedback: fields.ReverseRelation[Feedback]
 
     class Meta:
         table = "sessions_session"
-        indexes = (("group_id", "starts_at"),)
+        indexes = (("group_id", "starts_at"), ("centre_id", "starts_at"))
+        unique_together = (("centre_id", "external_id"),)
 
 
 class Booking(Model):
@@ -81,16 +90,58 @@ class BookingEvent(Model):
 
 
 class Feedback(Model):
-    """A participant's rating (1 to 5) of a session they attended."""
+    """A participant's rating (1 to 5) of a session they attended.
+
+    ``comment`` is free text, so it is never stored in the clear: it holds the comment sealed
+    (AES-GCM, base64) with the sessions comment key, bound to the feedback's id.
+    """
 
     id = fields.CharField(max_length=40, primary_key=True)
     booking_id = fields.CharField(max_length=40, unique=True)
-    session_id = fields.CharField(max_length=40, db_index=True)
+    session: fields.ForeignKeyRelation[Session] = fields.ForeignKeyField(
+        "sessions.Session", related_name="feedback", on_delete=fields.RESTRICT
+    )
     participant_id = fields.CharField(max_length=40, db_index=True)
     rating = fields.SmallIntField()
     comment = fields.TextField(null=True)
     anonymous = fields.BooleanField(default=True)
     at = fields.DatetimeField()
 
+    session_id: str
+
     class Meta:
         table = "sessions_feedback"
+
+
+class Notification(Model):
+    """A message for participants not yet handed to consent's ``/internal/notify``.
+
+    Written in the same transaction as the change it announces, so nothing is lost when consent
+    is down; ``delivered_at`` is set once consent accepted it.
+    """
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    participant_ids: fields.Field[list[str]] = fields.JSONField()
+    kind = fields.CharField(max_length=40)
+    message = fields.TextField()
+    created_at = fields.DatetimeField()
+    attempts = fields.IntField(default=0)
+    last_error = fields.TextField(null=True)
+    delivered_at = fields.DatetimeField(null=True, db_index=True)
+
+    class Meta:
+        table = "sessions_notification"
+
+
+class SyncBatch(Model):
+    """The answer given to a partner's ``syncAvailability`` batch, replayed for the same id."""
+
+    id = fields.BigIntField(primary_key=True)
+    centre_id = fields.CharField(max_length=40)
+    batch_id = fields.CharField(max_length=200)
+    answer: fields.Field[dict[str, object]] = fields.JSONField()
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "sessions_sync_batch"
+        unique_together = (("centre_id", "batch_id"),)

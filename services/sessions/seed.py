@@ -1,6 +1,7 @@
 """The sessions part of the demo network: timetables, eight weeks of history, open seats ahead.
 
-For every group in ``saathi.demo.GROUPS``: its series; its sessions from eight weeks ago
+For every group in ``saathi.demo.GROUPS``: its series (with the group's name); its sessions from
+eight weeks ago
 (``COMPLETED``, with bookings by the demo participants marked ``ATTENDED`` or ``NO_SHOW`` and some
 anonymous feedback) to the materialisation horizon ahead (``SCHEDULED``, a few bookings, never
 full). Choices are pseudo-random but seeded by the session id, so the same ``now`` always gives
@@ -40,6 +41,7 @@ def demo_series(now: datetime) -> list[SeriesRecord]:
             duration_minutes=group.duration_minutes,
             capacity=group.capacity,
             materialised_until=now + AHEAD,
+            group_name=group.name,
         )
         for group in demo.GROUPS
     ]
@@ -113,6 +115,7 @@ async def seed_demo(now: datetime | None = None) -> None:
     now = now or datetime.now(UTC)
     series = demo_series(now)
     await repository.insert_series(series)
+    await repository.name_unnamed_series({s.group_id: s.group_name for s in series})
     sessions = demo_sessions(series, now)
     existing = await repository.existing_session_ids([s.id for s in sessions])
     new = [s for s in sessions if s.id not in existing]

@@ -1,34 +1,145 @@
-"""``POST /internal/groups/open``: the directory asks which groups have open sessions soon.
+"""Internal endpoints other services call (see ``docs/internal-api.md``), service tokens only.
 
-Body ``{"groupIds": [...], "withinHours": int | null, "openSeatsOnly": bool}``; answer
-``{"groupIds": [...]}``, the qualifying subset in the order given. Bad input is a 400 whose body
-says what is wrong: ``{"error": {"code": "BAD_USER_INPUT", "message": ...}}``.
+- ``POST /internal/groups/open``: ``{groupIds, withinHours, openSeatsOnly}`` → ``{groupIds}``
+- ``POST /internal/series``: ``{groupId, centreId, groupName, rrule, timezone, startsOn,
+  durationMinutes, capacity}`` → ``{groupId, materialisedUntil}``
+- ``POST /internal/participants/relations``: ``{centreId, participantIds}`` →
+  ``{participantIds}``
+- ``POST /internal/participants/erase``: ``{participantId}`` →
+  ``{erased: {bookings, feedback}}``
+
+Every endpoint starts with ``saathi.runtime.require_service``: 401 without a valid token, 403
+for any token that is not a service's. Bad input is a 400 whose body says what is wrong:
+``{"error": {"code": "BAD_USER_INPUT", "message": ...}}``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from saathi.errors import BadUserInput
+from saathi.errors import BadUserInput, Forbidden, SaathiError, Unauthenticated
+from saathi.ids import stable_id
+from saathi.runtime import require_service
+from saathi.tokens import TokenVerifier
+from services.sessions.domain import participants, timetable
 from services.sessions.domain.availability import OpenGroupsQuery, open_groups
+from services.sessions.domain.records import SeriesRecord
+
+Handler = Callable[[Any], Awaitable[dict[str, Any]]]
+Endpoint = Callable[[Request], Awaitable[JSONResponse]]
+
+_STATUS = {Unauthenticated: 401, Forbidden: 403, BadUserInput: 400}
 
 
-def _bad_request(error: BadUserInput) -> JSONResponse:
+def _error(error: SaathiError) -> JSONResponse:
     return JSONResponse(
-        {"error": {"code": error.code.value, "message": error.message}}, status_code=400
+        {"error": {"code": error.code.value, "message": error.message}},
+        status_code=_STATUS.get(type(error), 400),
     )
 
 
-async def open_groups_endpoint(request: Request) -> JSONResponse:
+def internal(verifier: TokenVerifier, handler: Handler) -> Endpoint:
+    """``handler`` (JSON body → JSON answer) behind the service-token guard."""
+
+    async def endpoint(request: Request) -> JSONResponse:
+        try:
+            require_service(request, verifier)
+            try:
+                body = await request.json()
+            except ValueError:
+                raise BadUserInput("Send a JSON body.") from None
+            return JSONResponse(await handler(body))
+        except (Unauthenticated, Forbidden, BadUserInput) as error:
+            return _error(error)
+
+    return endpoint
+
+
+def _object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise BadUserInput("Send a JSON object.")
+    return body
+
+
+def _text(body: dict[str, Any], name: str, longest: int = 200) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not 1 <= len(value) <= longest:
+        raise BadUserInput(f"{name} must be a string of 1 to {longest} characters.")
+    return value
+
+
+def _whole(body: dict[str, Any], name: str) -> int:
+    value = body.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadUserInput(f"{name} must be a whole number.")
+    return value
+
+
+def _ids(body: dict[str, Any], name: str) -> list[str]:
+    value = body.get(name)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadUserInput(f"{name} must be a list of ids.")
+    if len(value) > participants.MAX_PARTICIPANT_IDS:
+        raise BadUserInput(f"Send at most {participants.MAX_PARTICIPANT_IDS} {name} at a time.")
+    return value
+
+
+async def groups_open(body: Any) -> dict[str, Any]:
+    query = OpenGroupsQuery.from_json(body)
+    return {"groupIds": await open_groups(query, datetime.now(UTC))}
+
+
+async def series(body: Any) -> dict[str, Any]:
+    body = _object(body)
+    group_id = _text(body, "groupId")
     try:
-        body = await request.json()
+        starts_on = date.fromisoformat(_text(body, "startsOn", 10))
     except ValueError:
-        return _bad_request(BadUserInput("Send a JSON body."))
-    try:
-        query = OpenGroupsQuery.from_json(body)
-    except BadUserInput as error:
-        return _bad_request(error)
-    return JSONResponse({"groupIds": await open_groups(query, datetime.now(UTC))})
+        raise BadUserInput("startsOn must be a date, YYYY-MM-DD.") from None
+    name = body.get("groupName", "")
+    if not isinstance(name, str) or len(name) > 200:
+        raise BadUserInput("groupName must be a string of at most 200 characters.")
+    stored = await timetable.replace_series(
+        SeriesRecord(
+            id=stable_id("srs", group_id),
+            group_id=group_id,
+            centre_id=_text(body, "centreId"),
+            rrule=_text(body, "rrule", 500),
+            timezone=_text(body, "timezone", 64),
+            starts_on=starts_on,
+            duration_minutes=_whole(body, "durationMinutes"),
+            capacity=_whole(body, "capacity"),
+            group_name=name,
+        ),
+        datetime.now(UTC),
+    )
+    until = stored.materialised_until
+    return {"groupId": stored.group_id, "materialisedUntil": until.isoformat() if until else None}
+
+
+async def relations(body: Any) -> dict[str, Any]:
+    body = _object(body)
+    centre_id = _text(body, "centreId")
+    found = await participants.related(centre_id, _ids(body, "participantIds"))
+    return {"participantIds": found}
+
+
+async def erase(body: Any) -> dict[str, Any]:
+    body = _object(body)
+    erased = await participants.erase(_text(body, "participantId"), datetime.now(UTC))
+    return {"erased": {"bookings": erased.bookings, "feedback": erased.feedback}}
+
+
+def routes(verifier: TokenVerifier) -> list[tuple[str, Endpoint]]:
+    """``(path, endpoint)`` of every internal endpoint, each behind the guard."""
+    return [
+        ("/internal/groups/open", internal(verifier, groups_open)),
+        ("/internal/series", internal(verifier, series)),
+        ("/internal/participants/relations", internal(verifier, relations)),
+        ("/internal/participants/erase", internal(verifier, erase)),
+    ]

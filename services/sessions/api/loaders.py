@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from strawberry.dataloader import DataLoader
 
-from services.sessions.domain import bookings, timetable
+from services.sessions.domain import bookings, staff, timetable
 from services.sessions.domain.records import BookingRecord, SessionRecord
 
 Clock = Callable[[], datetime]
@@ -31,12 +31,18 @@ class Loaders:
     booking: DataLoader[str, BookingRecord | None] = field(init=False)
     upcoming_sessions: DataLoader[str, list[SessionRecord]] = field(init=False)
     bookings_of: DataLoader[tuple[str, bool], list[BookingRecord]] = field(init=False)
+    centre_sessions: DataLoader[tuple[str, datetime, datetime], list[SessionRecord]] = field(
+        init=False
+    )
+    session_bookings: DataLoader[str, list[BookingRecord]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.session = DataLoader(load_fn=self._sessions)
         self.booking = DataLoader(load_fn=self._bookings)
         self.upcoming_sessions = DataLoader(load_fn=self._upcoming)
         self.bookings_of = DataLoader(load_fn=self._bookings_of)
+        self.centre_sessions = DataLoader(load_fn=self._centre_sessions)
+        self.session_bookings = DataLoader(load_fn=self._session_bookings)
 
     async def _sessions(self, ids: Sequence[str]) -> list[SessionRecord | None]:
         found = await timetable.sessions(ids)
@@ -59,7 +65,27 @@ class Loaders:
                 answers.update({(pid, upcoming): rows for pid, rows in found.items()})
         return [answers[key] for key in keys]
 
+    async def _centre_sessions(
+        self, keys: Sequence[tuple[str, datetime, datetime]]
+    ) -> list[list[SessionRecord]]:
+        # Centres are few a request (one, in the staff tools); one query per distinct key.
+        answers = {
+            key: await staff.centre_sessions(*key, now=self.now) for key in dict.fromkeys(keys)
+        }
+        return [answers[key] for key in keys]
+
+    async def _session_bookings(self, session_ids: Sequence[str]) -> list[list[BookingRecord]]:
+        by_session = await staff.bookings_of_sessions(session_ids)
+        return [by_session[s] for s in session_ids]
+
     def invalidate(self) -> None:
         """Forget every cached answer: a mutation changed seats, so later fields read afresh."""
-        for loader in (self.session, self.booking, self.upcoming_sessions, self.bookings_of):
+        for loader in (
+            self.session,
+            self.booking,
+            self.upcoming_sessions,
+            self.bookings_of,
+            self.centre_sessions,
+            self.session_bookings,
+        ):
             loader.clear_all()

@@ -6,14 +6,32 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
-from services.sessions.api.mutations import booking_book, booking_cancel
-from services.sessions.api.types import Booking, Participant, PeerGroup, Session
+from services.sessions.api import reports, sharing
+from services.sessions.api.mutations import (
+    attendance_record,
+    availability_sync,
+    booking_book,
+    booking_cancel,
+    feedback_submit,
+    session_cancel,
+)
+from services.sessions.api.types import Booking, Centre, Participant, PeerGroup, Session
+
+
+@strawberry.type
+class Query:
+    shared_record = sharing.field
+    programme_report = reports.field
 
 
 @strawberry.type
 class Mutation:
     book_session = booking_book.field
     cancel_booking = booking_cancel.field
+    submit_feedback = feedback_submit.field
+    record_attendance = attendance_record.field
+    cancel_session = session_cancel.field
+    sync_availability = availability_sync.field
 
 
 class SessionsSchema(strawberry.federation.Schema):
@@ -26,8 +44,9 @@ class SessionsSchema(strawberry.federation.Schema):
 
 
 schema = SessionsSchema(
+    query=Query,
     mutation=Mutation,
-    types=[Session, Booking, PeerGroup, Participant],
+    types=[Session, Booking, PeerGroup, Participant, Centre],
     federation_version="2.5",
 )
 

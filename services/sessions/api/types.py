@@ -8,17 +8,23 @@ per-request loader, ``resolve_reference`` included, so ``_entities`` costs one q
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
+from strawberry.permission import PermissionExtension
 
+from saathi.tokens import Role
 from services.sessions.api.context import Context
-from services.sessions.api.permissions import IsSelf
+from services.sessions.api.permissions import STAFF, ActsFor, IsSelf, parent_centre, parent_id
+from services.sessions.domain import partners
 from services.sessions.domain.records import (
+    BookingChangeRecord,
     BookingRecord,
     BookingStatus,
     SessionRecord,
     SessionStatus,
 )
+from services.sessions.domain.staff import MAX_WINDOW, check_window
 from services.sessions.domain.timetable import check_page
 
 SessionStatusEnum = strawberry.enum(SessionStatus)
@@ -31,12 +37,15 @@ class Session:
 
     id: strawberry.ID
     group_id: strawberry.Private[str]
+    centre_id: strawberry.Private[str]
     starts_at: datetime
     ends_at: datetime
     capacity: int
-    seats_taken: int = strawberry.field(description="Confirmed and attended bookings.")
+    seats_taken: int = strawberry.field(
+        description="Confirmed and attended bookings, and seats a partner filled itself."
+    )
     seats_left: int = strawberry.field(
-        description="Capacity minus confirmed bookings, never below 0."
+        description="Capacity minus confirmed (and partner-filled) seats, never below 0."
     )
     status: SessionStatus
     attended_count: int
@@ -45,11 +54,20 @@ class Session:
     def group(self) -> PeerGroup:
         return PeerGroup(id=strawberry.ID(self.group_id))
 
+    @strawberry.field(  # type: ignore[untyped-decorator]  # see PeerGroup.next_session
+        description="Every booking of the session; staff of the holding centre only.",
+        extensions=[PermissionExtension([ActsFor(*STAFF, centre=parent_centre)], False)],
+    )
+    async def bookings(self, info: strawberry.Info[Context]) -> list[Booking]:
+        records = await info.context.loaders.session_bookings.load(str(self.id))
+        return [Booking.from_record(r) for r in records]
+
     @classmethod
     def from_record(cls, record: SessionRecord) -> Session:
         return cls(
             id=strawberry.ID(record.id),
             group_id=record.group_id,
+            centre_id=record.centre_id,
             starts_at=record.starts_at,
             ends_at=record.ends_at,
             capacity=record.capacity,
@@ -153,4 +171,62 @@ class Participant:
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> Participant:
+        return cls(id=id)
+
+
+@strawberry.type
+class BookingChange:
+    """A status a booking at the centre's sessions took, and when."""
+
+    booking_id: strawberry.ID
+    session_id: strawberry.ID
+    external_session_id: str | None = strawberry.field(
+        description="The partner's own id of the session, when the partner pushed it."
+    )
+    status: BookingStatus
+    changed_at: datetime
+
+    @classmethod
+    def from_record(cls, record: BookingChangeRecord) -> BookingChange:
+        return cls(
+            booking_id=strawberry.ID(record.booking_id),
+            session_id=strawberry.ID(record.session_id),
+            external_session_id=record.external_session_id,
+            status=record.status,
+            changed_at=record.changed_at,
+        )
+
+
+@strawberry.federation.type(keys=["id"])
+class Centre:
+    """A centre (owned by the directory), with its private timetable and booking feed."""
+
+    id: strawberry.ID
+
+    @strawberry.field(  # type: ignore[untyped-decorator]  # see PeerGroup.next_session
+        description=f"Sessions (any status) starting in [from, to), at most {MAX_WINDOW.days} "
+        "days; staff of this centre only.",
+        extensions=[PermissionExtension([ActsFor(*STAFF, centre=parent_id)], False)],
+    )
+    async def sessions(
+        self,
+        info: strawberry.Info[Context],
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+    ) -> list[Session]:
+        start, end = check_window(from_, to, MAX_WINDOW)
+        records = await info.context.loaders.centre_sessions.load((str(self.id), start, end))
+        return [Session.from_record(r) for r in records]
+
+    @strawberry.field(  # type: ignore[untyped-decorator]  # see PeerGroup.next_session
+        description="Status changes of bookings at this centre's sessions from `since` "
+        "(inclusive), oldest first; this centre's partner system or staff only.",
+        extensions=[PermissionExtension([ActsFor(Role.PARTNER, *STAFF, centre=parent_id)], False)],
+    )
+    async def booking_changes(self, since: datetime) -> list[BookingChange]:
+        records = await partners.booking_changes(str(self.id), since)
+        return [BookingChange.from_record(r) for r in records]
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> Centre:
         return cls(id=id)

@@ -48,7 +48,7 @@ def seat_for(
     session: SessionRecord, last_waitlist_position: int
 ) -> tuple[BookingStatus, int | None]:
     """A confirmed seat while the session has one left, else the next waitlist place."""
-    if session.confirmed < session.capacity:
+    if session.has_seat:
         return BookingStatus.CONFIRMED, None
     return BookingStatus.WAITLISTED, last_waitlist_position + 1
 
@@ -119,16 +119,23 @@ async def cancel(participant_id: str, booking_id: str, now: datetime) -> Booking
             raise BadUserInput("Attendance was recorded for this booking; it cannot be cancelled.")
         if session.starts_at <= now:
             raise SessionStarted("This session has already started; the booking stands.")
-        await unit.set_status([booking], BookingStatus.CANCELLED, now)
-        if booking.status is BookingStatus.WAITLISTED:
-            await unit.close_waitlist_gap(session.id, after=booking.waitlist_position or 0, by=1)
-        elif session.status is SessionStatus.SCHEDULED:
-            free = session.capacity - (session.confirmed - 1)
-            promoted = await unit.waitlist(session.id, first=free) if free > 0 else []
-            await unit.set_status(promoted, BookingStatus.CONFIRMED, now)
-            if promoted:
-                await unit.close_waitlist_gap(session.id, after=0, by=len(promoted))
+        await release(unit, session, booking, now)
         return replace(booking, status=BookingStatus.CANCELLED, waitlist_position=None)
+
+
+async def release(
+    unit: repository.Unit, session: SessionRecord, booking: BookingRecord, now: datetime
+) -> None:
+    """Cancel a live ``booking``: close its waitlist gap, or give its seat to the waitlist."""
+    await unit.set_status([booking], BookingStatus.CANCELLED, now)
+    if booking.status is BookingStatus.WAITLISTED:
+        await unit.close_waitlist_gap(session.id, after=booking.waitlist_position or 0, by=1)
+    elif session.status is SessionStatus.SCHEDULED:
+        free = session.capacity - session.held - (session.confirmed - 1)
+        promoted = await unit.waitlist(session.id, first=free) if free > 0 else []
+        await unit.set_status(promoted, BookingStatus.CONFIRMED, now)
+        if promoted:
+            await unit.close_waitlist_gap(session.id, after=0, by=len(promoted))
 
 
 async def bookings(booking_ids: Sequence[str]) -> dict[str, BookingRecord]:

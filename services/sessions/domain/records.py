@@ -43,6 +43,7 @@ class SeriesRecord:
     duration_minutes: int
     capacity: int
     materialised_until: datetime | None = None
+    group_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,15 +59,24 @@ class SessionRecord:
     status: SessionStatus
     confirmed: int = 0
     attended: int = 0
+    held: int = 0
+    """Seats a partner filled outside the network (its ``seatsTaken``)."""
+    external_id: str | None = None
+    version: int | None = None
 
     @property
     def seats_taken(self) -> int:
-        return self.confirmed + self.attended
+        return self.confirmed + self.attended + self.held
 
     @property
     def seats_left(self) -> int:
-        """Capacity minus confirmed bookings, never below zero (capacity may be lowered)."""
-        return max(self.capacity - self.confirmed, 0)
+        """Capacity minus confirmed and held seats, never below zero (capacity may be lowered)."""
+        return max(self.capacity - self.confirmed - self.held, 0)
+
+    @property
+    def has_seat(self) -> bool:
+        """Whether one more booking can be confirmed rather than waitlisted."""
+        return self.confirmed + self.held < self.capacity
 
 
 @dataclass(frozen=True)
@@ -79,3 +89,41 @@ class BookingRecord:
     status: BookingStatus
     waitlist_position: int | None
     idempotency_key: str
+
+
+@dataclass(frozen=True)
+class PendingNotification:
+    """A message for participants that consent has not yet accepted."""
+
+    id: str
+    participant_ids: tuple[str, ...]
+    kind: str
+    message: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Raw programme figures over some sessions, and how many people each is about."""
+
+    sessions_held: int
+    participants: int
+    """Distinct participants who attended."""
+    outcome_participants: int
+    """Distinct participants with an attendance recorded (attended or not)."""
+    attended: int
+    no_show: int
+    average_rating: float | None
+    raters: int
+    """Distinct participants who rated."""
+
+
+@dataclass(frozen=True)
+class BookingChangeRecord:
+    """One status a booking took, for the holding centre's partner system."""
+
+    booking_id: str
+    session_id: str
+    external_session_id: str | None
+    status: BookingStatus
+    changed_at: datetime

@@ -9,6 +9,7 @@ so materialising the same window again yields the same ids and inserts nothing n
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -145,3 +146,33 @@ def check_page(first: int | None) -> int:
     if not 1 <= first <= MAX_PAGE:
         raise BadUserInput(f"first must be between 1 and {MAX_PAGE}.")
     return first
+
+
+async def replace_series(series: SeriesRecord, now: datetime) -> SeriesRecord:
+    """Create or replace a group's timetable, then re-materialise its future.
+
+    Future sessions nobody booked are dropped and made again from the new rule; sessions with
+    bookings keep their time (people planned around it), and every future session takes the new
+    capacity. Sessions a partner pushed are the partner's and are left alone.
+    """
+    check_series(series)
+    until = now + AHEAD
+    stored = await repository.save_series(replace(series, materialised_until=until))
+    await repository.drop_unbooked_sessions(stored.group_id, now)
+    await repository.set_future_capacity(stored.group_id, now, stored.capacity)
+    await repository.insert_sessions(materialise(stored, now, until))
+    return stored
+
+
+MAX_DURATION = 24 * 60
+MAX_CAPACITY = 10_000
+
+
+def check_series(series: SeriesRecord) -> None:
+    """``BadUserInput`` unless the rule, the zone, the length and the capacity make sense."""
+    zone(series.timezone)
+    parse_rule(series.rrule, series.starts_on)
+    if not 1 <= series.duration_minutes <= MAX_DURATION:
+        raise BadUserInput(f"durationMinutes must be between 1 and {MAX_DURATION}.")
+    if not 1 <= series.capacity <= MAX_CAPACITY:
+        raise BadUserInput(f"capacity must be between 1 and {MAX_CAPACITY}.")

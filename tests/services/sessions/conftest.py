@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,12 +17,27 @@ import pytest
 from saathi.database import close_databases, open_databases
 from saathi.ids import new_id
 from saathi.keys import SigningKey, generate_signing_key
+from saathi.peers import Peers
 from saathi.settings import Settings
 from saathi.tokens import Role, TokenVerifier, mint_access_token
 from services.sessions import repository
 from services.sessions.app import create_app
-from services.sessions.domain.records import SeriesRecord, SessionRecord, SessionStatus
-from services.sessions.models import Booking, BookingEvent, Feedback, Series, Session
+from services.sessions.domain.records import (
+    BookingRecord,
+    BookingStatus,
+    SeriesRecord,
+    SessionRecord,
+    SessionStatus,
+)
+from services.sessions.models import (
+    Booking,
+    BookingEvent,
+    Feedback,
+    Notification,
+    Series,
+    Session,
+    SyncBatch,
+)
 
 ISSUER = "saathi"
 AUDIENCE = "saathi-network"
@@ -35,7 +51,7 @@ def utc_now() -> datetime:
 async def database() -> AsyncIterator[None]:
     url = os.environ.get("SAATHI_TEST_DATABASE_URL", "sqlite://:memory:")
     await open_databases(Settings(database_urls={"sessions": url}), ["sessions"])
-    for model in (Feedback, BookingEvent, Booking, Session, Series):
+    for model in (Feedback, BookingEvent, Booking, Session, Series, Notification, SyncBatch):
         await model.all().delete()
     yield
     await close_databases()
@@ -73,8 +89,23 @@ def token_for(signing_key: SigningKey) -> TokenFactory:
 
 
 @pytest.fixture
-async def client(database: None, verifier: TokenVerifier) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(), manage_database=False, verifier=verifier)
+def service_token(token_for: TokenFactory) -> str:
+    """A real service token, as another Saathi service's internal call carries."""
+    return token_for("service:consent", Role.SERVICE)
+
+
+@pytest.fixture
+def peers(service_token: str) -> Peers:
+    """Sessions' clients for the other services; tests attach stand-in apps to it."""
+    return Peers(credentials=lambda: service_token)
+
+
+@pytest.fixture
+async def client(
+    database: None, verifier: TokenVerifier, peers: Peers, tmp_path: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings(data_dir=tmp_path)
+    app = create_app(settings, peers=peers, manage_database=False, verifier=verifier)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://sessions.test") as http:
         yield http
@@ -177,3 +208,20 @@ def sql_statements() -> Callable[[], Any]:
             logger.setLevel(previous)
 
     return capture
+
+
+async def book(
+    session: SessionRecord, participant_id: str, status: BookingStatus, at: datetime | None = None
+) -> BookingRecord:
+    """A stored booking of ``participant_id`` with ``status`` and its event."""
+    booking = BookingRecord(
+        id=new_id("bkg"),
+        session_id=session.id,
+        participant_id=participant_id,
+        status=status,
+        waitlist_position=1 if status is BookingStatus.WAITLISTED else None,
+        idempotency_key=new_id("key"),
+    )
+    at = at or utc_now()
+    await repository.insert_history([(booking, at)], [(booking, status, at)], [])
+    return booking

@@ -17,6 +17,7 @@ from services.sessions.domain.records import (
 from tests.services.sessions.conftest import utc_now
 
 MakeSession = Callable[..., Awaitable[SessionRecord]]
+Call = Callable[[str, Any], Awaitable[httpx.Response]]
 
 
 async def fill(session: SessionRecord) -> None:
@@ -29,12 +30,23 @@ async def fill(session: SessionRecord) -> None:
     await repository.insert_history([(b, utc_now()) for b in bookings], [], [])
 
 
-async def open_groups(client: httpx.AsyncClient, body: Any) -> httpx.Response:
-    return await client.post("/internal/groups/open", json=body)
+@pytest.fixture
+def call(client: httpx.AsyncClient, service_token: str) -> Call:
+    """POST to an internal endpoint with a service token, as consent or directory would."""
+
+    async def post(path: str, body: Any) -> httpx.Response:
+        headers = {"authorization": f"Bearer {service_token}"}
+        return await client.post(path, json=body, headers=headers)
+
+    return post
+
+
+async def open_groups(call: Call, body: Any) -> httpx.Response:
+    return await call("/internal/groups/open", body)
 
 
 async def test_open_groups_by_window_and_open_seats(
-    client: httpx.AsyncClient, make_session: MakeSession, sql_statements: Callable[..., Any]
+    call: Call, make_session: MakeSession, sql_statements: Callable[..., Any]
 ) -> None:
     now = utc_now()
     await make_session(group_id="grp_soon", starts_at=now + timedelta(hours=3))
@@ -48,14 +60,14 @@ async def test_open_groups_by_window_and_open_seats(
     everyone = ["grp_later", "grp_soon", "grp_full", "grp_off", "grp_past", "grp_unknown"]
 
     within_day = await open_groups(
-        client, {"groupIds": everyone, "withinHours": 24, "openSeatsOnly": False}
+        call, {"groupIds": everyone, "withinHours": 24, "openSeatsOnly": False}
     )
     with sql_statements() as log:
         open_seats = await open_groups(
-            client, {"groupIds": everyone, "withinHours": None, "openSeatsOnly": True}
+            call, {"groupIds": everyone, "withinHours": None, "openSeatsOnly": True}
         )
     any_time = await open_groups(
-        client, {"groupIds": everyone, "withinHours": None, "openSeatsOnly": False}
+        call, {"groupIds": everyone, "withinHours": None, "openSeatsOnly": False}
     )
 
     assert within_day.json() == {"groupIds": ["grp_soon", "grp_full"]}
@@ -66,20 +78,20 @@ async def test_open_groups_by_window_and_open_seats(
 
 
 async def test_open_groups_materialises_timetables_first(
-    client: httpx.AsyncClient, make_series: Callable[..., Awaitable[object]]
+    call: Call, make_series: Callable[..., Awaitable[object]]
 ) -> None:
     await make_series(group_id="grp_weekly")
 
     response = await open_groups(
-        client, {"groupIds": ["grp_weekly"], "withinHours": 24 * 8, "openSeatsOnly": True}
+        call, {"groupIds": ["grp_weekly"], "withinHours": 24 * 8, "openSeatsOnly": True}
     )
 
     assert response.json() == {"groupIds": ["grp_weekly"]}
 
 
-async def test_empty_group_list_answers_empty(client: httpx.AsyncClient) -> None:
+async def test_empty_group_list_answers_empty(call: Call) -> None:
     response = await open_groups(
-        client, {"groupIds": [], "withinHours": None, "openSeatsOnly": False}
+        call, {"groupIds": [], "withinHours": None, "openSeatsOnly": False}
     )
 
     assert response.json() == {"groupIds": []}
@@ -107,17 +119,21 @@ async def test_empty_group_list_answers_empty(client: httpx.AsyncClient) -> None
         ({"groupIds": ["g"] * 5001}, "Send at most 5000 groupIds at a time."),
     ],
 )
-async def test_bad_input_is_a_400_with_a_message(
-    client: httpx.AsyncClient, body: Any, message: str
-) -> None:
-    response = await open_groups(client, body)
+async def test_bad_input_is_a_400_with_a_message(call: Call, body: Any, message: str) -> None:
+    response = await open_groups(call, body)
 
     assert response.status_code == 400
     assert response.json() == {"error": {"code": "BAD_USER_INPUT", "message": message}}
 
 
-async def test_body_that_is_not_json_is_a_400(client: httpx.AsyncClient) -> None:
-    response = await client.post("/internal/groups/open", content=b"{nope")
+async def test_body_that_is_not_json_is_a_400(
+    client: httpx.AsyncClient, service_token: str
+) -> None:
+    response = await client.post(
+        "/internal/groups/open",
+        content=b"{nope",
+        headers={"authorization": f"Bearer {service_token}"},
+    )
 
     assert response.status_code == 400
     assert response.json()["error"]["message"] == "Send a JSON body."

@@ -15,7 +15,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Count, Max
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -27,11 +27,29 @@ from services.sessions.domain.records import (
     SessionRecord,
     SessionStatus,
 )
-from services.sessions.models import Booking, BookingEvent, Feedback, Series, Session
+from services.sessions.models import (
+    Booking,
+    BookingEvent,
+    Feedback,
+    Notification,
+    Series,
+    Session,
+)
 
 CONNECTION = "sessions"
 
-_SESSION_COLUMNS = ("id", "group_id", "centre_id", "starts_at", "ends_at", "capacity", "status")
+_SESSION_COLUMNS = (
+    "id",
+    "group_id",
+    "centre_id",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "status",
+    "held",
+    "external_id",
+    "version",
+)
 _BOOKING_COLUMNS = (
     "id",
     "session_id",
@@ -57,6 +75,7 @@ def _series(row: Series) -> SeriesRecord:
         duration_minutes=row.duration_minutes,
         capacity=row.capacity,
         materialised_until=row.materialised_until,
+        group_name=row.group_name,
     )
 
 
@@ -71,6 +90,9 @@ def _session(row: dict[str, Any]) -> SessionRecord:
         status=SessionStatus(row["status"]),
         confirmed=row.get("confirmed", 0),
         attended=row.get("attended", 0),
+        held=row.get("held", 0),
+        external_id=row.get("external_id"),
+        version=row.get("version"),
     )
 
 
@@ -118,11 +140,97 @@ async def insert_series(series: Iterable[SeriesRecord]) -> None:
             duration_minutes=s.duration_minutes,
             capacity=s.capacity,
             materialised_until=s.materialised_until,
+            group_name=s.group_name,
         )
         for s in series
     ]
     if rows:
         await Series.bulk_create(rows, ignore_conflicts=True)
+
+
+async def series_for_centre(centre_id: str) -> list[SeriesRecord]:
+    return [_series(row) for row in await Series.filter(centre_id=centre_id)]
+
+
+async def series_of_centre(centre_id: str, group_ids: Sequence[str]) -> set[str]:
+    """Which of ``group_ids`` have a timetable held by ``centre_id``."""
+    rows = await Series.filter(centre_id=centre_id, group_id__in=list(group_ids)).values_list(
+        "group_id", flat=True
+    )
+    return {str(row) for row in rows}
+
+
+async def save_series(series: SeriesRecord) -> SeriesRecord:
+    """Create the group's series, or replace its timetable (keeping the series id)."""
+    async with in_transaction(CONNECTION) as connection:
+        row = await Series.filter(group_id=series.group_id).using_db(connection).first()
+        values = {
+            "centre_id": series.centre_id,
+            "rrule": series.rrule,
+            "timezone": series.timezone,
+            "starts_on": series.starts_on,
+            "duration_minutes": series.duration_minutes,
+            "capacity": series.capacity,
+            "materialised_until": series.materialised_until,
+            "group_name": series.group_name,
+        }
+        if row is None:
+            row = await Series.create(
+                using_db=connection, id=series.id, group_id=series.group_id, **values
+            )
+        else:
+            await Series.filter(id=row.id).using_db(connection).update(**values)
+            row = await Series.filter(id=row.id).using_db(connection).get()
+    return _series(row)
+
+
+async def name_unnamed_series(names: dict[str, str]) -> None:
+    """Give a name to the series of these groups that have none yet (older databases)."""
+    unnamed = await Series.filter(group_id__in=list(names), group_name="").values_list(
+        "group_id", flat=True
+    )
+    for group_id in unnamed:
+        await Series.filter(group_id=group_id).update(group_name=names[str(group_id)])
+
+
+async def group_names(group_ids: Sequence[str]) -> dict[str, str]:
+    rows = await Series.filter(group_id__in=list(group_ids)).values("group_id", "group_name")
+    return {row["group_id"]: row["group_name"] for row in rows}
+
+
+async def drop_unbooked_sessions(group_id: str, after: datetime) -> None:
+    """Delete the group's sessions starting after ``after`` that never had a booking."""
+    booked = Booking.filter(session__group_id=group_id).values("session_id")
+    await (
+        Session.filter(group_id=group_id, starts_at__gt=after, external_id=None)
+        .exclude(id__in=Subquery(booked))
+        .delete()
+    )
+
+
+async def set_future_capacity(group_id: str, after: datetime, capacity: int) -> None:
+    await Session.filter(group_id=group_id, starts_at__gt=after, external_id=None).update(
+        capacity=capacity
+    )
+
+
+async def sessions_of_centre(centre_id: str, start: datetime, end: datetime) -> list[SessionRecord]:
+    """Every session (any status) of the centre starting in ``[start, end)``, by start then id."""
+    return await _session_rows(
+        Session.filter(centre_id=centre_id, starts_at__gte=start, starts_at__lt=end).order_by(
+            "starts_at", "id"
+        )
+    )
+
+
+async def bookings_of_sessions(session_ids: Sequence[str]) -> list[BookingRecord]:
+    """The sessions' bookings (any status) in the order they were made."""
+    rows = (
+        await Booking.filter(session_id__in=list(session_ids))
+        .order_by("created_at", "id")
+        .values(*_BOOKING_COLUMNS)
+    )
+    return [_booking(row) for row in rows]
 
 
 async def insert_sessions(sessions: Iterable[SessionRecord]) -> None:
@@ -136,6 +244,9 @@ async def insert_sessions(sessions: Iterable[SessionRecord]) -> None:
             ends_at=s.ends_at,
             capacity=s.capacity,
             status=s.status.value,
+            held=s.held,
+            external_id=s.external_id,
+            version=s.version,
         )
         for s in sessions
     ]
@@ -328,6 +439,42 @@ class Unit:
             .using_db(self._db)
             .update(waitlist_position=F("waitlist_position") - by)
         )
+
+    async def bookings_in(
+        self, session_id: str, statuses: Sequence[BookingStatus] | None = None
+    ) -> list[BookingRecord]:
+        """The session's bookings (with one of ``statuses`` when given), oldest first."""
+        queryset = Booking.filter(session_id=session_id).using_db(self._db)
+        if statuses is not None:
+            queryset = queryset.filter(status__in=[s.value for s in statuses])
+        rows = await queryset.order_by("created_at", "id").values(*_BOOKING_COLUMNS)
+        return [_booking(row) for row in rows]
+
+    async def set_session_status(self, session_id: str, status: SessionStatus) -> None:
+        await Session.filter(id=session_id).using_db(self._db).update(status=status.value)
+
+    async def add_notification(
+        self,
+        notification_id: str,
+        participant_ids: Sequence[str],
+        kind: str,
+        message: str,
+        at: datetime,
+    ) -> None:
+        """Queue a message for consent's ``/internal/notify`` in this transaction."""
+        await Notification.create(
+            using_db=self._db,
+            id=notification_id,
+            participant_ids=list(participant_ids),
+            kind=kind,
+            message=message,
+            created_at=at,
+        )
+
+    @property
+    def connection(self) -> BaseDBAsyncClient:
+        """This transaction's connection, for the repository's other modules."""
+        return self._db
 
     async def _event(self, booking: BookingRecord, at: datetime) -> None:
         await BookingEvent.create(

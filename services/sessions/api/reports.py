@@ -1,0 +1,85 @@
+"""``programmeReport``: a centre's programme figures, small numbers withheld."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.permission import PermissionExtension
+
+from saathi.tokens import Role
+from services.sessions.api.context import Context
+from services.sessions.api.permissions import ActsFor, centre_argument
+from services.sessions.api.types import PeerGroup
+from services.sessions.domain import reports
+from services.sessions.domain.reports import ReportRow
+
+
+@strawberry.type
+class GroupReport:
+    """One group's figures; null where a figure is about fewer than 11 participants."""
+
+    group: PeerGroup
+    sessions_held: int
+    unique_participants: int | None
+    attendance_rate: float | None
+    average_rating: float | None
+    suppressed: bool
+
+
+@strawberry.type
+class ProgrammeReport:
+    """The centre's figures over the window; null where a figure is about fewer than 11
+    participants, and then ``suppressed`` is true."""
+
+    sessions_held: int
+    unique_participants: int | None
+    attendance_rate: float | None = strawberry.field(
+        description="Attended bookings over bookings with an attendance recorded, 0 to 1."
+    )
+    average_rating: float | None
+    suppressed: bool
+    groups: list[GroupReport]
+
+
+def _group(group_id: str, row: ReportRow) -> GroupReport:
+    return GroupReport(
+        group=PeerGroup(id=strawberry.ID(group_id)),
+        sessions_held=row.sessions_held,
+        unique_participants=row.unique_participants,
+        attendance_rate=row.attendance_rate,
+        average_rating=row.average_rating,
+        suppressed=row.suppressed,
+    )
+
+
+async def programme_report(
+    info: strawberry.Info[Context],
+    centre_id: strawberry.ID,
+    from_: Annotated[datetime, strawberry.argument(name="from")],
+    to: datetime,
+) -> ProgrammeReport:
+    report = await reports.programme_report(str(centre_id), from_, to, info.context.loaders.now)
+    total = report.total
+    return ProgrammeReport(
+        sessions_held=total.sessions_held,
+        unique_participants=total.unique_participants,
+        attendance_rate=total.attendance_rate,
+        average_rating=total.average_rating,
+        suppressed=total.suppressed,
+        groups=[_group(group_id, row) for group_id, row in report.groups],
+    )
+
+
+field = strawberry.field(
+    resolver=programme_report,
+    description="Programme evaluation over sessions held in [from, to), at most 366 days; "
+    "centre_admin or supervisor of that centre.",
+    extensions=[
+        PermissionExtension(
+            [ActsFor(Role.CENTRE_ADMIN, Role.SUPERVISOR, centre=centre_argument)],
+            use_directives=False,
+        )
+    ],
+)

@@ -1,0 +1,91 @@
+"""``sharedRecord``: staff read what other centres hold about a participant, under consent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.permission import PermissionExtension
+
+from services.sessions.api.context import Context
+from services.sessions.api.errors import ErrorsAsPayload, MutationError
+from services.sessions.api.permissions import STAFF, ActsFor
+from services.sessions.api.types import Centre, Participant
+from services.sessions.domain import sharing
+from services.sessions.domain.sharing import DataCategory
+
+strawberry.enum(DataCategory, name="DataCategory")
+
+
+@strawberry.type
+class SharedAttendance:
+    """A session the participant attended at another centre."""
+
+    session_id: strawberry.ID
+    group_name: str
+    attended_at: datetime
+    centre: Centre
+
+
+@strawberry.type
+class SharedFeedback:
+    """A rating the participant gave under their name at another centre (never the comment)."""
+
+    session_id: strawberry.ID
+    rating: int
+    at: datetime
+
+
+@strawberry.type
+class SharedRecordPayload:
+    """The granted categories only (null for the others); ``CONSENT_REQUIRED`` without a live
+    consent, and then nothing else."""
+
+    consent_id: strawberry.ID | None = None
+    redisclosure_notice: str | None = None
+    participant: Participant | None = None
+    attendance: list[SharedAttendance] | None = None
+    feedback: list[SharedFeedback] | None = None
+    error: MutationError | None = None
+
+
+async def shared_record(
+    info: strawberry.Info[Context], participant_id: strawberry.ID, categories: list[DataCategory]
+) -> SharedRecordPayload:
+    staff = info.context.viewer.staff()
+    record = await sharing.read(
+        info.context.peers, str(participant_id), str(staff.centre_id), categories
+    )
+    return SharedRecordPayload(
+        consent_id=strawberry.ID(record.consent_id),
+        redisclosure_notice=sharing.REDISCLOSURE_NOTICE,
+        participant=Participant(id=strawberry.ID(record.participant_id)),
+        attendance=None
+        if record.attendance is None
+        else [
+            SharedAttendance(
+                session_id=strawberry.ID(a.session_id),
+                group_name=a.group_name,
+                attended_at=a.attended_at,
+                centre=Centre(id=strawberry.ID(a.centre_id)),
+            )
+            for a in record.attendance
+        ],
+        feedback=None
+        if record.feedback is None
+        else [
+            SharedFeedback(session_id=strawberry.ID(f.session_id), rating=f.rating, at=f.at)
+            for f in record.feedback
+        ],
+    )
+
+
+field = strawberry.field(
+    resolver=shared_record,
+    description="Records other centres hold about a participant, under a live consent to "
+    "your centre; every read is checked afresh and logged for the participant.",
+    extensions=[
+        PermissionExtension([ActsFor(*STAFF)], use_directives=False),
+        ErrorsAsPayload(SharedRecordPayload),
+    ],
+)

@@ -1,0 +1,46 @@
+"""What consent asks about participants: who is related to a centre, and erasure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.sessions import repository
+from services.sessions.domain.bookings import release
+from services.sessions.repository import outbox, participants
+
+MAX_PARTICIPANT_IDS = 5000
+
+
+async def related(centre_id: str, participant_ids: Sequence[str]) -> list[str]:
+    """Those of ``participant_ids`` who hold or held a booking at the centre, in the order given."""
+    if not participant_ids:
+        return []
+    found = await participants.related(centre_id, participant_ids)
+    return [p for p in dict.fromkeys(participant_ids) if p in found]
+
+
+@dataclass(frozen=True)
+class Erased:
+    bookings: int
+    feedback: int
+
+
+async def erase(participant_id: str, now: datetime) -> Erased:
+    """Delete the participant's bookings, feedback and events; safe to repeat.
+
+    Live bookings ahead are released first, one transaction each, so their seats go to the
+    waitlist exactly as a cancellation would; then everything of theirs is deleted, and they
+    are taken out of any message still waiting in the outbox.
+    """
+    for booking in await participants.live_bookings_ahead(participant_id, now):
+        async with repository.unit_of_work() as unit:
+            session = await unit.lock_session(booking.session_id)
+            current = await unit.booking(booking.id)
+            if session is None or current is None or not current.status.is_live:
+                continue
+            await release(unit, session, current, now)
+    bookings, feedback = await participants.delete_everything_of(participant_id)
+    await outbox.forget_participant(participant_id)
+    return Erased(bookings=bookings, feedback=feedback)

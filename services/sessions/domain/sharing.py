@@ -1,0 +1,110 @@
+"""``sharedRecord``: records other centres hold about a participant, released only under consent.
+
+Every read asks consent afresh (``POST /internal/consents/authorise-read``), which checks the
+consent live and writes the participant's access-log entry; nothing is cached, so a revocation
+counts from the next read. Only the granted categories come back. What sessions holds: the
+sessions a participant attended (``ATTENDANCE``) and the ratings they gave under their name
+(``FEEDBACK``), never a comment and never anonymous feedback, and only what centres other than
+the reader's hold (the reader's own records are theirs already).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from saathi.errors import BadUserInput, ConsentRequired
+from saathi.peers import Peers, PeerUnavailable
+from services.sessions.repository import participants
+
+REDISCLOSURE_NOTICE = (
+    "These records are shared under the participant's consent, for the purpose stated in that "
+    "consent only; they must not be disclosed further."
+)
+
+
+class DataCategory(enum.Enum):
+    """What a consent may share (defined identically by consent)."""
+
+    PROFILE = "PROFILE"
+    ATTENDANCE = "ATTENDANCE"
+    FEEDBACK = "FEEDBACK"
+    WELLBEING = "WELLBEING"
+
+
+@dataclass(frozen=True)
+class AttendedSession:
+    session_id: str
+    group_name: str
+    attended_at: datetime
+    centre_id: str
+
+
+@dataclass(frozen=True)
+class NamedRating:
+    session_id: str
+    rating: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SharedRecord:
+    """What the reader may see; ``None`` for a category the consent does not grant."""
+
+    consent_id: str
+    participant_id: str
+    attendance: list[AttendedSession] | None
+    feedback: list[NamedRating] | None
+
+
+def _granted(answer: Any, asked: Sequence[DataCategory]) -> tuple[str | None, set[DataCategory]]:
+    if not isinstance(answer, dict):
+        raise PeerUnavailable("The consent service gave an answer sessions cannot read.")
+    consent_id = answer.get("consentId")
+    raw = answer.get("categories") or []
+    granted = {c for c in asked if c.value in raw}
+    return (consent_id if isinstance(consent_id, str) and consent_id else None), granted
+
+
+async def read(
+    peers: Peers, participant_id: str, accessor_centre_id: str, categories: Sequence[DataCategory]
+) -> SharedRecord:
+    """The participant's records at other centres that a live consent lets the accessor read.
+
+    ``ConsentRequired`` when no live consent covers any of ``categories``.
+    """
+    if not categories:
+        raise BadUserInput("Ask for at least one category.")
+    asked = list(dict.fromkeys(categories))
+    answer = await peers.post_json(
+        "consent",
+        "/internal/consents/authorise-read",
+        {
+            "participantId": participant_id,
+            "accessorCentreId": accessor_centre_id,
+            "categories": [c.value for c in asked],
+        },
+    )
+    consent_id, granted = _granted(answer, asked)
+    if consent_id is None or not granted:
+        raise ConsentRequired(
+            "No live consent from this participant lets your centre read these records."
+        )
+    attendance = None
+    if DataCategory.ATTENDANCE in granted:
+        attendance = [
+            AttendedSession(*row)
+            for row in await participants.attended_elsewhere(participant_id, accessor_centre_id)
+        ]
+    feedback = None
+    if DataCategory.FEEDBACK in granted:
+        feedback = [
+            NamedRating(*row)
+            for row in await participants.named_feedback_elsewhere(
+                participant_id, accessor_centre_id
+            )
+        ]
+    return SharedRecord(consent_id, participant_id, attendance, feedback)

@@ -1,0 +1,149 @@
+"""Queries about one participant across sessions: feedback, shared records, relations, erasure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from services.sessions.domain.records import BookingRecord, BookingStatus
+from services.sessions.models import Booking, BookingEvent, Feedback, Series
+
+CONNECTION = "sessions"
+
+
+class DuplicateFeedback(Exception):
+    """The booking already has its feedback."""
+
+
+async def booking_with_status(
+    session_id: str, participant_id: str, status: BookingStatus
+) -> BookingRecord | None:
+    rows = await Booking.filter(
+        session_id=session_id, participant_id=participant_id, status=status.value
+    ).values("id", "session_id", "participant_id", "status", "waitlist_position", "idempotency_key")
+    if not rows:
+        return None
+    row = rows[0]
+    return BookingRecord(
+        id=row["id"],
+        session_id=row["session_id"],
+        participant_id=row["participant_id"],
+        status=BookingStatus(row["status"]),
+        waitlist_position=row["waitlist_position"],
+        idempotency_key=row["idempotency_key"],
+    )
+
+
+async def add_feedback(
+    feedback_id: str,
+    booking: BookingRecord,
+    rating: int,
+    sealed_comment: str | None,
+    anonymous: bool,
+    at: datetime,
+) -> None:
+    """Store a booking's feedback; ``DuplicateFeedback`` when it already has one."""
+    try:
+        await Feedback.create(
+            id=feedback_id,
+            booking_id=booking.id,
+            session_id=booking.session_id,
+            participant_id=booking.participant_id,
+            rating=rating,
+            comment=sealed_comment,
+            anonymous=anonymous,
+            at=at,
+        )
+    except IntegrityError:
+        raise DuplicateFeedback(booking.id) from None
+
+
+async def attended_elsewhere(
+    participant_id: str, centre_id: str
+) -> list[tuple[str, str, datetime, str]]:
+    """``(session id, group name, starts at, centre id)`` of sessions the participant attended
+    at centres other than ``centre_id``, oldest first."""
+    rows = (
+        await Booking.filter(participant_id=participant_id, status=BookingStatus.ATTENDED.value)
+        .exclude(session__centre_id=centre_id)
+        .order_by("session__starts_at", "id")
+        .values("session_id", "session__group_id", "session__starts_at", "session__centre_id")
+    )
+    names = dict(
+        await Series.filter(
+            group_id__in=list({row["session__group_id"] for row in rows})
+        ).values_list("group_id", "group_name")
+    )
+    return [
+        (
+            row["session_id"],
+            str(names.get(row["session__group_id"], "")),
+            row["session__starts_at"],
+            row["session__centre_id"],
+        )
+        for row in rows
+    ]
+
+
+async def named_feedback_elsewhere(
+    participant_id: str, centre_id: str
+) -> list[tuple[str, int, datetime]]:
+    """``(session id, rating, at)`` of the participant's non-anonymous feedback on sessions of
+    other centres, oldest first. Never the comment."""
+    rows = (
+        await Feedback.filter(participant_id=participant_id, anonymous=False)
+        .exclude(session__centre_id=centre_id)
+        .order_by("at", "id")
+        .values_list("session_id", "rating", "at")
+    )
+    return [(str(sid), int(rating), at) for sid, rating, at in rows]
+
+
+async def related(centre_id: str, participant_ids: Sequence[str]) -> set[str]:
+    """Those of ``participant_ids`` who hold or held a booking at a session of the centre."""
+    rows = (
+        await Booking.filter(participant_id__in=list(participant_ids), session__centre_id=centre_id)
+        .distinct()
+        .values_list("participant_id", flat=True)
+    )
+    return {str(row) for row in rows}
+
+
+async def live_bookings_ahead(participant_id: str, now: datetime) -> list[BookingRecord]:
+    """The participant's live bookings at sessions not yet started."""
+    rows = await Booking.filter(
+        participant_id=participant_id,
+        status__in=[BookingStatus.CONFIRMED.value, BookingStatus.WAITLISTED.value],
+        session__starts_at__gt=now,
+    ).values("id", "session_id", "participant_id", "status", "waitlist_position", "idempotency_key")
+    return [
+        BookingRecord(
+            id=row["id"],
+            session_id=row["session_id"],
+            participant_id=row["participant_id"],
+            status=BookingStatus(row["status"]),
+            waitlist_position=row["waitlist_position"],
+            idempotency_key=row["idempotency_key"],
+        )
+        for row in rows
+    ]
+
+
+async def delete_everything_of(participant_id: str) -> tuple[int, int]:
+    """Delete the participant's feedback, booking events and bookings; answers the counts of
+    bookings and feedback deleted."""
+    async with in_transaction(CONNECTION) as connection:
+        booking_ids = (
+            await Booking.filter(participant_id=participant_id)
+            .using_db(connection)
+            .values_list("id", flat=True)
+        )
+        feedback = (
+            await Feedback.filter(participant_id=participant_id).using_db(connection).delete()
+        )
+        await BookingEvent.filter(booking_id__in=list(booking_ids)).using_db(connection).delete()
+        bookings = await Booking.filter(participant_id=participant_id).using_db(connection).delete()
+    return int(bookings), int(feedback)

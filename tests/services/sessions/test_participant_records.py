@@ -1,0 +1,372 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from saathi.peers import Peers
+from saathi.tokens import Role
+from services.sessions.domain.records import BookingStatus, SessionRecord
+from services.sessions.models import Booking, Feedback
+from tests.services.sessions.conftest import Gql, TokenFactory, book, utc_now
+
+MakeSession = Callable[..., Awaitable[SessionRecord]]
+# SharedParticipantRecord as this subgraph answers it: displayName and the centre's name and
+# city come from consent and directory through the gateway.
+SHARED = """
+query SharedParticipantRecord($participantId: ID!, $categories: [DataCategory!]!) {
+  sharedRecord(participantId: $participantId, categories: $categories) {
+    consentId
+    redisclosureNotice
+    participant { id }
+    attendance { sessionId groupName attendedAt centre { id } }
+    feedback { sessionId rating at }
+    error { code message }
+  }
+}
+"""
+# SubmitFeedback of the mobile contract, as the app sends it.
+FEEDBACK = """
+mutation SubmitFeedback($input: FeedbackInput!) {
+  submitFeedback(input: $input) {
+    accepted
+    error { code message }
+  }
+}
+"""
+
+
+async def test_feedback_from_an_attendee_is_stored_once_with_the_comment_sealed(
+    gql: Gql, make_session: MakeSession, token_for: TokenFactory
+) -> None:
+    session = await make_session(starts_at=utc_now() - timedelta(hours=2))
+    await book(session, "par_1", BookingStatus.ATTENDED)
+    given = {"sessionId": session.id, "rating": 5, "comment": "It helped me a lot"}
+
+    first = await gql(FEEDBACK, {"input": given}, token=token_for("par_1"))
+    second = await gql(FEEDBACK, {"input": given}, token=token_for("par_1"))
+
+    assert first["data"]["submitFeedback"] == {"accepted": True, "error": None}
+    assert second["data"]["submitFeedback"] == {
+        "accepted": False,
+        "error": {
+            "code": "BAD_USER_INPUT",
+            "message": "Feedback on this session was already given.",
+        },
+    }
+    (stored,) = await Feedback.all()
+    assert stored.rating == 5
+    assert stored.anonymous is True
+    assert stored.comment is not None
+    assert "helped" not in stored.comment
+
+
+async def test_feedback_refusals(
+    gql: Gql, make_session: MakeSession, token_for: TokenFactory
+) -> None:
+    session = await make_session(starts_at=utc_now() - timedelta(hours=2))
+    await book(session, "par_1", BookingStatus.NO_SHOW)
+    await book(session, "par_2", BookingStatus.ATTENDED)
+
+    async def error(input_: dict[str, Any], token: str | None) -> Any:
+        body = await gql(FEEDBACK, {"input": input_}, token=token)
+        return body["data"]["submitFeedback"]["error"]
+
+    assert (await error({"sessionId": session.id, "rating": 4}, token_for("par_1")))[
+        "code"
+    ] == "FORBIDDEN"
+    assert (await error({"sessionId": session.id, "rating": 6}, token_for("par_2")))[
+        "code"
+    ] == "BAD_USER_INPUT"
+    assert (
+        await error(
+            {"sessionId": session.id, "rating": 4, "comment": "x" * 2001}, token_for("par_2")
+        )
+    )["message"] == "comment may be at most 2000 characters long."
+    assert (await error({"sessionId": "ses_nope", "rating": 4}, token_for("par_2")))[
+        "code"
+    ] == "NOT_FOUND"
+    assert (await error({"sessionId": session.id, "rating": 4}, None))["code"] == "UNAUTHENTICATED"
+
+
+def consent_authorising(calls: list[dict[str, Any]], grants: dict[str, list[str]]) -> Starlette:
+    """Consent's authorise-read: ``grants`` maps an accessor centre to the categories it holds."""
+
+    async def authorise(request: Request) -> JSONResponse:
+        body = json.loads(await request.body())
+        calls.append(body)
+        granted = [c for c in body["categories"] if c in grants.get(body["accessorCentreId"], [])]
+        if not granted:
+            return JSONResponse({"consentId": None, "categories": []})
+        return JSONResponse(
+            {
+                "consentId": "cns_1",
+                "categories": granted,
+                "purpose": "CARE_CONTINUITY",
+                "validUntil": "2099-01-01T00:00:00+00:00",
+            }
+        )
+
+    return Starlette(
+        routes=[Route("/internal/consents/authorise-read", authorise, methods=["POST"])]
+    )
+
+
+async def records_elsewhere(
+    make_session: MakeSession, make_series: Callable[..., Awaitable[Any]]
+) -> SessionRecord:
+    series = await make_series(centre_id="ctr_a", group_name="Recovery circle")
+    held = await make_session(
+        centre_id="ctr_a", group_id=series.group_id, starts_at=utc_now() - timedelta(days=3)
+    )
+    own = await make_session(centre_id="ctr_b", starts_at=utc_now() - timedelta(days=2))
+    a = await book(held, "par_1", BookingStatus.ATTENDED)
+    b = await book(own, "par_1", BookingStatus.ATTENDED)
+    await Feedback.create(
+        id="fbk_named",
+        booking_id=a.id,
+        session_id=held.id,
+        participant_id="par_1",
+        rating=4,
+        anonymous=False,
+        at=held.ends_at,
+    )
+    await Feedback.create(
+        id="fbk_anon",
+        booking_id=b.id,
+        session_id=own.id,
+        participant_id="par_1",
+        rating=2,
+        anonymous=True,
+        at=own.ends_at,
+    )
+    return held
+
+
+async def test_shared_record_releases_only_granted_categories_held_elsewhere(
+    gql: Gql,
+    make_session: MakeSession,
+    make_series: Callable[..., Awaitable[Any]],
+    token_for: TokenFactory,
+    peers: Peers,
+) -> None:
+    held = await records_elsewhere(make_session, make_series)
+    calls: list[dict[str, Any]] = []
+    peers.attach_app("consent", consent_authorising(calls, {"ctr_b": ["ATTENDANCE"]}))
+
+    body = await gql(
+        SHARED,
+        {"participantId": "par_1", "categories": ["ATTENDANCE", "FEEDBACK"]},
+        token=token_for("stf_b", Role.FACILITATOR, "ctr_b"),
+    )
+
+    assert calls == [
+        {
+            "participantId": "par_1",
+            "accessorCentreId": "ctr_b",
+            "categories": ["ATTENDANCE", "FEEDBACK"],
+        }
+    ]
+    shared = body["data"]["sharedRecord"]
+    assert shared == {
+        "consentId": "cns_1",
+        "redisclosureNotice": "These records are shared under the participant's consent, "
+        "for the purpose stated in that consent only; they must not be disclosed further.",
+        "participant": {"id": "par_1"},
+        "attendance": [
+            {
+                "sessionId": held.id,
+                "groupName": "Recovery circle",
+                "attendedAt": held.starts_at.isoformat(),
+                "centre": {"id": "ctr_a"},
+            }
+        ],
+        "feedback": None,
+        "error": None,
+    }
+
+
+async def test_shared_feedback_is_named_ratings_only_and_revocation_counts_next_read(
+    gql: Gql,
+    make_session: MakeSession,
+    make_series: Callable[..., Awaitable[Any]],
+    token_for: TokenFactory,
+    peers: Peers,
+) -> None:
+    held = await records_elsewhere(make_session, make_series)
+    grants = {"ctr_b": ["FEEDBACK"]}
+    peers.attach_app("consent", consent_authorising([], grants))
+    token = token_for("stf_b", Role.SUPERVISOR, "ctr_b")
+    variables = {"participantId": "par_1", "categories": ["FEEDBACK"]}
+
+    granted = await gql(SHARED, variables, token=token)
+    grants.clear()  # the participant revokes
+    revoked = await gql(SHARED, variables, token=token)
+
+    assert granted["data"]["sharedRecord"]["feedback"] == [
+        {"sessionId": held.id, "rating": 4, "at": held.ends_at.isoformat()}
+    ]
+    assert granted["data"]["sharedRecord"]["attendance"] is None
+    assert revoked["data"]["sharedRecord"] == {
+        "consentId": None,
+        "redisclosureNotice": None,
+        "participant": None,
+        "attendance": None,
+        "feedback": None,
+        "error": {
+            "code": "CONSENT_REQUIRED",
+            "message": "No live consent from this participant lets your centre read these records.",
+        },
+    }
+
+
+async def test_shared_record_is_for_staff_only(
+    gql: Gql, database: None, token_for: TokenFactory
+) -> None:
+    variables = {"participantId": "par_1", "categories": ["ATTENDANCE"]}
+
+    participant = await gql(SHARED, variables, token=token_for("par_1"))
+    anonymous = await gql(SHARED, variables)
+
+    assert participant["data"]["sharedRecord"]["error"]["code"] == "FORBIDDEN"
+    assert anonymous["data"]["sharedRecord"]["error"]["code"] == "UNAUTHENTICATED"
+
+
+async def internal(
+    client: httpx.AsyncClient, path: str, body: Any, token: str | None
+) -> httpx.Response:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    return await client.post(path, json=body, headers=headers)
+
+
+async def test_internal_endpoints_need_a_service_token(
+    client: httpx.AsyncClient, database: None, token_for: TokenFactory
+) -> None:
+    paths = [
+        "/internal/groups/open",
+        "/internal/series",
+        "/internal/participants/relations",
+        "/internal/participants/erase",
+    ]
+
+    anonymous = [(await internal(client, p, {}, None)).status_code for p in paths]
+    staff = [
+        (await internal(client, p, {}, token_for("stf_a", Role.CENTRE_ADMIN, "ctr_a"))).status_code
+        for p in paths
+    ]
+    forged = (await internal(client, paths[0], {}, "not-a-token")).status_code
+
+    assert anonymous == [401, 401, 401, 401]
+    assert staff == [403, 403, 403, 403]
+    assert forged == 401
+
+
+async def test_relations_answer_who_booked_at_the_centre(
+    client: httpx.AsyncClient, make_session: MakeSession, service_token: str
+) -> None:
+    await book(await make_session(centre_id="ctr_a"), "par_1", BookingStatus.CANCELLED)
+    await book(await make_session(centre_id="ctr_b"), "par_2", BookingStatus.CONFIRMED)
+
+    response = await internal(
+        client,
+        "/internal/participants/relations",
+        {"centreId": "ctr_a", "participantIds": ["par_2", "par_1", "par_3"]},
+        service_token,
+    )
+
+    assert response.json() == {"participantIds": ["par_1"]}
+
+
+async def test_erase_deletes_bookings_and_feedback_and_promotes_the_waitlist(
+    client: httpx.AsyncClient, make_session: MakeSession, service_token: str
+) -> None:
+    ahead = await make_session(capacity=1)
+    past = await make_session(starts_at=utc_now() - timedelta(days=1))
+    await book(ahead, "par_1", BookingStatus.CONFIRMED)
+    waiting = await book(ahead, "par_2", BookingStatus.WAITLISTED)
+    attended = await book(past, "par_1", BookingStatus.ATTENDED)
+    await Feedback.create(
+        id="fbk_1",
+        booking_id=attended.id,
+        session_id=past.id,
+        participant_id="par_1",
+        rating=3,
+        at=past.ends_at,
+    )
+
+    first = await internal(
+        client, "/internal/participants/erase", {"participantId": "par_1"}, service_token
+    )
+    again = await internal(
+        client, "/internal/participants/erase", {"participantId": "par_1"}, service_token
+    )
+
+    assert first.json() == {"erased": {"bookings": 2, "feedback": 1}}
+    assert again.json() == {"erased": {"bookings": 0, "feedback": 0}}
+    assert await Booking.filter(participant_id="par_1").count() == 0
+    assert (await Booking.get(id=waiting.id)).status == "CONFIRMED"
+
+
+async def test_series_creates_and_replaces_a_timetable(
+    client: httpx.AsyncClient, database: None, service_token: str
+) -> None:
+    body = {
+        "groupId": "grp_new",
+        "centreId": "ctr_a",
+        "groupName": "Evening circle",
+        "rrule": "FREQ=WEEKLY;BYDAY=MO;BYHOUR=18;BYMINUTE=0",
+        "timezone": "Asia/Kolkata",
+        "startsOn": "2025-01-06",
+        "durationMinutes": 90,
+        "capacity": 10,
+    }
+    from services.sessions.models import Series, Session
+
+    created = await internal(client, "/internal/series", body, service_token)
+    mondays = await Session.filter(group_id="grp_new").count()
+    session = await Session.filter(group_id="grp_new").order_by("starts_at").first()
+    assert session is not None
+    await Booking.create(
+        id="bkg_keep",
+        session_id=session.id,
+        participant_id="par_1",
+        status="CONFIRMED",
+        idempotency_key="k",
+        created_at=utc_now(),
+        updated_at=utc_now(),
+    )
+    replaced = await internal(
+        client,
+        "/internal/series",
+        {**body, "rrule": "FREQ=WEEKLY;BYDAY=TU;BYHOUR=18;BYMINUTE=0", "capacity": 8},
+        service_token,
+    )
+    bad = await internal(
+        client, "/internal/series", {**body, "timezone": "Mars/Base"}, service_token
+    )
+
+    assert created.status_code == 200
+    assert created.json()["groupId"] == "grp_new"
+    assert mondays >= 4
+    assert replaced.status_code == 200
+    kept = await Session.get(id=session.id)
+    assert kept.capacity == 8
+    others = (
+        await Session.filter(group_id="grp_new")
+        .exclude(id=session.id)
+        .values_list("starts_at", flat=True)
+    )
+    assert all(s.astimezone().weekday() in (0, 1) for s in others)
+    assert {s.weekday() for s in others} == {1}  # 18:00 IST Tuesday is 12:30 UTC Tuesday
+    assert (await Series.get(group_id="grp_new")).group_name == "Evening circle"
+    assert bad.status_code == 400
+    assert bad.json() == {
+        "error": {"code": "BAD_USER_INPUT", "message": "'Mars/Base' is not an IANA time zone."}
+    }
