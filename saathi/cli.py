@@ -90,8 +90,23 @@ def up(
             f"GraphiQL: open {url} in a browser. Login codes arrive in {settings.outbox_path}."
         )
 
+    _preflight(settings)
     network = EmbeddedNetwork(settings, demo=demo, on_ready=ready).build()
     uvicorn.run(network, host=host, port=port, log_level="warning", lifespan="on")
+
+
+def _preflight(settings: Settings) -> None:
+    """Open and close every database once, so an outdated data dir is a message, not a trace."""
+    from saathi.database import OutdatedDatabase, close_databases, open_databases
+
+    async def check() -> None:
+        await open_databases(settings, COMPONENTS)
+        await close_databases()
+
+    try:
+        asyncio.run(check())
+    except OutdatedDatabase as exc:
+        raise _fail(str(exc)) from exc
 
 
 @app.command()

@@ -39,9 +39,48 @@ async def open_databases(settings: Settings, components: Iterable[str]) -> None:
     The context is global for the process (the ASGI lifespan runs in another task than the
     requests it serves), so call ``close_databases`` before opening another set.
     """
-    config = tortoise_config(settings, list(components))
+    components = list(components)
+    config = tortoise_config(settings, components)
     await Tortoise.init(config=config, _enable_global_fallback=True)
     await Tortoise.generate_schemas(safe=True)
+    try:
+        for component in components:
+            await check_columns(component)
+    except OutdatedDatabase:
+        await Tortoise.close_connections()
+        raise
+
+
+class OutdatedDatabase(RuntimeError):
+    """A table exists without columns this version's models need (a data dir from an older
+    version). Refusing to start beats failing on the first request that touches the column."""
+
+
+async def check_columns(component: str) -> None:
+    """Raise ``OutdatedDatabase`` naming every model column missing from the database."""
+    connection = Tortoise.get_connection(component)
+    missing: list[str] = []
+    apps = Tortoise.apps
+    models = apps[component].values() if apps is not None and component in apps else ()
+    for model in models:
+        table = model._meta.db_table
+        if connection.capabilities.dialect == "sqlite":
+            _, rows = await connection.execute_query(f'PRAGMA table_info("{table}")')
+            present = {row["name"] for row in rows}
+        else:
+            _, rows = await connection.execute_query(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = $1 AND table_schema = current_schema()",
+                [table],
+            )
+            present = {row["column_name"] for row in rows}
+        wanted = {model._meta.fields_db_projection[name] for name in model._meta.db_fields}
+        missing += [f"{table}.{column}" for column in sorted(wanted - present)]
+    if missing:
+        raise OutdatedDatabase(
+            f"The {component} database was made by an older version of Saathi and lacks "
+            f"{', '.join(missing)}. Start with a fresh --data-dir (or database), or migrate it."
+        )
 
 
 async def close_databases() -> None:
