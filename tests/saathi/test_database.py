@@ -29,4 +29,4 @@ async def test_a_current_database_opens_again(tmp_path: Path) -> None:
     await close_databases()
 
     files = {"consent.sqlite3", "directory.sqlite3", "sessions.sqlite3"}
-    assert files == {name for name in files if (tmp_path / name).exists()}  # noqa: ASYNC240
+    assert files == {name for name in files if (tmp_path / name).exists()}
