@@ -46,8 +46,8 @@ async def open_databases(settings: Settings, components: Iterable[str]) -> None:
     try:
         for component in components:
             await check_columns(component)
-    except OutdatedDatabase:
-        await Tortoise.close_connections()
+    except BaseException:
+        await Tortoise.close_connections()  # no worker threads left behind to hang the exit
         raise
 
 
