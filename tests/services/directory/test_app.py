@@ -7,11 +7,18 @@ import sqlite3
 from pathlib import Path
 
 import httpx
+import pytest
 
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
 from services.directory.app import create_app
+from tests.database import TEST_DATABASE_URL
 
+
+@pytest.mark.skipif(
+    bool(TEST_DATABASE_URL),
+    reason="opens the embedded SQLite file; tortoise takes one backend per test process",
+)
 
 async def test_the_lifespan_opens_the_database_in_the_data_dir(
     tmp_path: Path, verifier: TokenVerifier
