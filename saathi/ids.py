@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import time
+from collections.abc import Iterable
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _PATTERN = re.compile(r"^[a-z]{2,4}_[0-9A-HJKMNP-TV-Z]{26}$")
@@ -41,3 +42,12 @@ def is_id(value: str, prefix: str | None = None) -> bool:
     if not _PATTERN.match(value):
         return False
     return prefix is None or value.startswith(prefix + "_")
+
+
+MAX_ID_LENGTH = 40
+"""Every id column is this wide; a longer value cannot name a record (and tortoise refuses it)."""
+
+
+def storable(ids: Iterable[str]) -> list[str]:
+    """The ids that could name a stored record; the rest simply match nothing."""
+    return [value for value in ids if len(value) <= MAX_ID_LENGTH]

@@ -9,6 +9,7 @@ from typing import Any
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from saathi.ids import storable
 from services.directory.models import Centre as CentreRow
 from services.directory.models import PeerGroup as GroupRow
 from services.directory.models import PeerSupporter as SupporterRow
@@ -85,21 +86,21 @@ def _group(row: GroupRow) -> Group:
 async def centres_by_ids(ids: Sequence[str]) -> dict[str, Centre]:
     if not ids:
         return {}
-    rows = await CentreRow.filter(id__in=list(ids))
+    rows = await CentreRow.filter(id__in=storable(ids))
     return {row.id: _centre(row) for row in rows}
 
 
 async def supporters_by_ids(ids: Sequence[str]) -> dict[str, Supporter]:
     if not ids:
         return {}
-    rows = await SupporterRow.filter(id__in=list(ids))
+    rows = await SupporterRow.filter(id__in=storable(ids))
     return {row.id: _supporter(row) for row in rows}
 
 
 async def groups_by_ids(ids: Sequence[str]) -> dict[str, Group]:
     if not ids:
         return {}
-    rows = await GroupRow.filter(id__in=list(ids))
+    rows = await GroupRow.filter(id__in=storable(ids))
     return {row.id: _group(row) for row in rows}
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from saathi.ids import is_id, new_id, stable_id
+from saathi.ids import is_id, new_id, stable_id, storable
 
 
 def test_new_ids_are_unique_prefixed_and_time_ordered():
@@ -21,3 +21,7 @@ def test_is_id_refuses_other_shapes():
     assert not is_id("grp_123")
     assert not is_id("'; drop table --")
     assert not is_id(stable_id("ctr", "pune"), "grp")
+
+
+def test_storable_drops_ids_wider_than_any_column():
+    assert storable(["grp_1", "x" * 40, "x" * 41]) == ["grp_1", "x" * 40]

@@ -348,3 +348,11 @@ async def test_crisis_resources_are_answered_when_every_subgraph_is_down(
     assert [r["phone"] for r in body["data"]["crisisResources"]] == ["14416", "112", "14446"]
     # and other fields still report the outage
     assert "SUBGRAPH_UNAVAILABLE" in _codes(centres.json())
+
+
+@pytest.mark.parametrize("length", [41, 500])
+async def test_an_overlong_id_is_simply_not_found(network: Network, length: int) -> None:
+    body = await network.run("mobile", "GroupDetail", id="0" * length)
+
+    assert body["data"]["group"] is None
+    assert _codes(body) == ["NOT_FOUND"]

@@ -14,6 +14,7 @@ from datetime import datetime
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from saathi.ids import storable
 from saathi.tokens import Role
 from services.consent import models
 from services.consent.records import (
@@ -55,7 +56,7 @@ def _participant(row: models.Participant) -> ParticipantRecord:
 
 
 async def participants_by_ids(ids: Iterable[str]) -> dict[str, ParticipantRecord]:
-    rows = await models.Participant.filter(id__in=list(ids))
+    rows = await models.Participant.filter(id__in=storable(ids))
     return {row.id: _participant(row) for row in rows}
 
 

@@ -20,6 +20,7 @@ from tortoise.functions import Count, Max
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from saathi.ids import storable
 from services.sessions.domain.records import (
     BookingRecord,
     BookingStatus,
@@ -259,7 +260,7 @@ async def mark_materialised(series_ids: Sequence[str], until: datetime) -> None:
 
 
 async def sessions_by_ids(session_ids: Sequence[str]) -> dict[str, SessionRecord]:
-    rows = await _session_rows(Session.filter(id__in=list(session_ids)))
+    rows = await _session_rows(Session.filter(id__in=storable(session_ids)))
     return {row.id: row for row in rows}
 
 
@@ -292,7 +293,7 @@ async def scheduled_between(
 
 
 async def bookings_by_ids(booking_ids: Sequence[str]) -> dict[str, BookingRecord]:
-    rows = await Booking.filter(id__in=list(booking_ids)).values(*_BOOKING_COLUMNS)
+    rows = await Booking.filter(id__in=storable(booking_ids)).values(*_BOOKING_COLUMNS)
     return {row["id"]: _booking(row) for row in rows}
 
 
