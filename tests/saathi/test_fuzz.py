@@ -83,7 +83,7 @@ def test_no_input_makes_the_network_fail_or_leak(live: Live, operation: Any) -> 
         max_examples=EXAMPLES_PER_FIELD,
         deadline=None,
         database=None,
-        derandomize=True,  # the same examples every run: CI stays deterministic; raise the count to explore
+        derandomize=True,  # the same examples each run keep CI deterministic
         suppress_health_check=list(HealthCheck),
     )
     @given(case=operation.as_strategy(), signed_in=st.booleans())
