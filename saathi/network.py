@@ -8,10 +8,12 @@ through ``AsgiTransport``. The supergraph is composed at start from each subgrap
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -147,11 +149,24 @@ async def seed_demo_network(settings: Settings, key: SigningKey) -> None:
 
 
 async def push_pending_work(peers: Peers) -> None:
-    """Deliver what a service queued for another while it was down (timetables for sessions)."""
+    """Deliver what a service queued for another while it was down: timetables for sessions,
+    notices for participants (through consent)."""
     from services.directory.timetables import push_pending
+    from services.sessions.domain.notifications import flush
 
     report = await push_pending(peers)
-    logger.info("pending timetables pushed to sessions: %s", report)
+    notices = await flush(peers, datetime.now(UTC))
+    logger.info("pending work: timetables %s; notices delivered %d", report, notices)
+
+
+async def retry_pending_work(peers: Peers, every_seconds: float) -> None:
+    """Keep delivering queued work until cancelled; a failed round is logged and retried."""
+    while True:
+        await asyncio.sleep(every_seconds)
+        try:
+            await push_pending_work(peers)
+        except Exception:  # one bad round must not stop the retries that come after it
+            logger.exception("retrying pending work failed; trying again in %ss", every_seconds)
 
 
 @dataclass
@@ -161,11 +176,13 @@ class EmbeddedNetwork:
     settings: Settings
     demo: bool = True
     on_ready: Callable[[], None] | None = None
+    retry_seconds: float = 60.0
     gateway: Starlette | None = field(default=None, init=False, repr=False)  # set at start-up
+    peers: Peers | None = field(default=None, init=False, repr=False)  # set by build()
 
     def build(self) -> Starlette:
         key = signing_key_for(self.settings)
-        peers = peers_for(self.settings, key)
+        peers = self.peers = peers_for(self.settings, key)
         apps = {
             name: build_subgraph(name, self.settings, peers=peers, manage_database=False, key=key)
             for name in COMPONENTS
@@ -189,9 +206,15 @@ class EmbeddedNetwork:
                     supergraph, transport, self.settings, key
                 )
                 await push_pending_work(peers)
+                retries = asyncio.create_task(retry_pending_work(peers, self.retry_seconds))
                 if self.on_ready is not None:
                     self.on_ready()
-                yield
+                try:
+                    yield
+                finally:
+                    retries.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await retries
             finally:
                 await transport.aclose()
                 await peers.aclose()

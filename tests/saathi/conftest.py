@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from saathi.network import EmbeddedNetwork
+from saathi.peers import Peers
 from saathi.settings import Settings, load_settings
 from tests.conftest import operation
 
@@ -42,6 +43,7 @@ def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Network:
     client: httpx.AsyncClient
     settings: Settings
+    peers: Peers
 
     async def run(
         self, file: str, name: str, token: str | None = None, **variables: Any
@@ -69,8 +71,10 @@ async def network(seeded_dir: Path, tmp_path: Path) -> AsyncIterator[Network]:
     data_dir = tmp_path / "data"
     shutil.copytree(seeded_dir, data_dir)
     settings = _settings(data_dir)
-    app = EmbeddedNetwork(settings).build()
+    embedded = EmbeddedNetwork(settings)
+    app = embedded.build()
+    assert embedded.peers is not None
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://saathi") as client:
-            yield Network(client, settings)
+            yield Network(client, settings, embedded.peers)

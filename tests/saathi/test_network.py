@@ -356,3 +356,55 @@ async def test_an_overlong_id_is_simply_not_found(network: Network, length: int)
 
     assert body["data"]["group"] is None
     assert _codes(body) == ["NOT_FOUND"]
+
+
+async def test_queued_notices_are_delivered_by_the_retry_round(network: Network) -> None:
+    from datetime import UTC, datetime
+
+    from saathi.network import push_pending_work
+    from services.sessions.models import Notification
+
+    participant = demo.PARTICIPANTS[1]
+    await Notification.create(
+        id="ntf_retry",
+        participant_ids=[participant.id],
+        kind="session_cancelled",
+        message="Your Tuesday session is cancelled.",
+        created_at=datetime.now(UTC),
+    )
+
+    await push_pending_work(network.peers)
+
+    lines = [json.loads(line) for line in network.settings.outbox_path.read_text().splitlines()]
+    assert any(
+        line["kind"] == "session_cancelled" and line["to"] == participant.contact for line in lines
+    )
+    assert (await Notification.get(id="ntf_retry")).delivered_at is not None
+
+
+async def test_the_network_retries_queued_work_on_its_own(seeded_dir: Path, tmp_path: Path) -> None:
+    import asyncio
+    import shutil
+    from datetime import UTC, datetime
+
+    from saathi.network import EmbeddedNetwork
+    from saathi.settings import load_settings
+    from services.sessions.models import Notification
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded_dir, data_dir)
+    app = EmbeddedNetwork(load_settings({}, data_dir=data_dir), retry_seconds=0.05).build()
+    async with app.router.lifespan_context(app):
+        await Notification.create(
+            id="ntf_loop",
+            participant_ids=[demo.PARTICIPANTS[2].id],
+            kind="session_cancelled",
+            message="Cancelled.",
+            created_at=datetime.now(UTC),
+        )
+        for _ in range(100):
+            if (await Notification.get(id="ntf_loop")).delivered_at is not None:
+                break
+            await asyncio.sleep(0.05)
+
+        assert (await Notification.get(id="ntf_loop")).delivered_at is not None
