@@ -50,9 +50,9 @@ def internal_endpoint(
             try:
                 body = await request.json()
             except ValueError:
-                raise BadUserInput("The body must be JSON.") from None
+                raise BadUserInput("Send a JSON body.") from None
             if not isinstance(body, dict):
-                raise BadUserInput("The body must be a JSON object.")
+                raise BadUserInput("Send a JSON object.")
             return JSONResponse(dict(await handler(body)))
         except SaathiError as error:
             return error_response(error)

@@ -8,8 +8,8 @@
 - ``POST /internal/participants/erase``: ``{participantId}`` →
   ``{erased: {bookings, feedback}}``
 
-Every endpoint starts with ``saathi.runtime.require_service``: 401 without a valid token, 403
-for any token that is not a service's. Bad input is a 400 whose body says what is wrong:
+Every endpoint is wrapped by ``saathi.internal.internal_endpoint``: 401 without a valid token,
+403 for any token that is not a service's. Bad input is a 400 whose body says what is wrong:
 ``{"error": {"code": "BAD_USER_INPUT", "message": ...}}``.
 """
 
@@ -22,42 +22,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from saathi.errors import BadUserInput, Forbidden, SaathiError, Unauthenticated
+from saathi.errors import BadUserInput
 from saathi.ids import stable_id
-from saathi.runtime import require_service
+from saathi.internal import internal_endpoint
 from saathi.tokens import TokenVerifier
 from services.sessions.domain import participants, timetable
 from services.sessions.domain.availability import OpenGroupsQuery, open_groups
 from services.sessions.domain.records import SeriesRecord
 
-Handler = Callable[[Any], Awaitable[dict[str, Any]]]
 Endpoint = Callable[[Request], Awaitable[JSONResponse]]
-
-_STATUS = {Unauthenticated: 401, Forbidden: 403, BadUserInput: 400}
-
-
-def _error(error: SaathiError) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"code": error.code.value, "message": error.message}},
-        status_code=_STATUS.get(type(error), 400),
-    )
-
-
-def internal(verifier: TokenVerifier, handler: Handler) -> Endpoint:
-    """``handler`` (JSON body → JSON answer) behind the service-token guard."""
-
-    async def endpoint(request: Request) -> JSONResponse:
-        try:
-            require_service(request, verifier)
-            try:
-                body = await request.json()
-            except ValueError:
-                raise BadUserInput("Send a JSON body.") from None
-            return JSONResponse(await handler(body))
-        except (Unauthenticated, Forbidden, BadUserInput) as error:
-            return _error(error)
-
-    return endpoint
 
 
 def _object(body: Any) -> dict[str, Any]:
@@ -138,8 +111,8 @@ async def erase(body: Any) -> dict[str, Any]:
 def routes(verifier: TokenVerifier) -> list[tuple[str, Endpoint]]:
     """``(path, endpoint)`` of every internal endpoint, each behind the guard."""
     return [
-        ("/internal/groups/open", internal(verifier, groups_open)),
-        ("/internal/series", internal(verifier, series)),
-        ("/internal/participants/relations", internal(verifier, relations)),
-        ("/internal/participants/erase", internal(verifier, erase)),
+        ("/internal/groups/open", internal_endpoint(verifier, groups_open)),
+        ("/internal/series", internal_endpoint(verifier, series)),
+        ("/internal/participants/relations", internal_endpoint(verifier, relations)),
+        ("/internal/participants/erase", internal_endpoint(verifier, erase)),
     ]
