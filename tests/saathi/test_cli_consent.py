@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
+from click.testing import Result
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from typer.testing import CliRunner
@@ -15,8 +19,12 @@ from typer.testing import CliRunner
 from saathi import demo
 from saathi.cli import app
 from saathi.database import close_databases, open_databases
-from saathi.settings import Settings
+from saathi.network import EmbeddedNetwork
+from saathi.runtime import signing_key_for
+from saathi.settings import Settings, load_settings
+from saathi.tokens import Role, mint_access_token
 from services.consent.seed import seed_demo
+from tests.conftest import operation
 
 runner = CliRunner()
 PRIYA = demo.PARTICIPANTS[0]
@@ -161,3 +169,132 @@ def test_consent_verify_refuses_a_receipt_of_another_network(
 
     assert result.exit_code == 1
     assert "not signed by this network's key" in result.stderr
+
+
+# Rewrites of the access log by someone who holds only the database (here: the SQLite file).
+
+
+def _sha256_chain_hash(prev_hash: str, row: sqlite3.Row) -> str:
+    """The chain hash as a database-only attacker recomputes it: plain SHA-256, no key."""
+    at = datetime.fromisoformat(row["at"]).astimezone(UTC)
+    content = {
+        "participant": row["participant_id"],
+        "seq": row["seq"],
+        "at": at.isoformat(timespec="microseconds"),
+        "accessor": row["accessor_centre_id"],
+        "categories": json.loads(row["categories"]),
+        "purpose": row["purpose"],
+        "consent": row["consent_id"],
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(prev_hash.encode() + canonical).hexdigest()
+
+
+def _log_rows(db: sqlite3.Connection, participant_id: str) -> list[sqlite3.Row]:
+    db.row_factory = sqlite3.Row
+    return list(
+        db.execute(
+            "SELECT * FROM consent_data_access WHERE participant_id = ? ORDER BY seq",
+            (participant_id,),
+        )
+    )
+
+
+def _verify(data_dir: Path) -> Result:
+    return runner.invoke(app, ["audit", "verify", "--data-dir", str(data_dir)])
+
+
+def test_audit_verify_names_a_removed_newest_entry_with_its_head_moved_back(
+    seeded_dir: Path,
+) -> None:
+    with _db(seeded_dir) as db:
+        *kept, newest = _log_rows(db, PRIYA.id)
+        db.execute("DELETE FROM consent_data_access WHERE id = ?", (newest["id"],))
+        db.execute(
+            "UPDATE consent_data_access_head SET seq = ?, hash = ? WHERE participant_id = ?",
+            (kept[-1]["seq"], kept[-1]["hash"], PRIYA.id),
+        )
+
+    result = _verify(seeded_dir)
+
+    assert result.exit_code == 1, result.output
+    assert result.stdout == (
+        f"BROKEN {PRIYA.id} head: the log ends at entry 1 but the anchor signed entry 2 as its "
+        "newest (entries removed)\n"
+    )
+
+
+def test_audit_verify_names_a_whole_removed_chain(seeded_dir: Path) -> None:
+    with _db(seeded_dir) as db:
+        db.execute("DELETE FROM consent_data_access WHERE participant_id = ?", (PRIYA.id,))
+        db.execute("DELETE FROM consent_data_access_head WHERE participant_id = ?", (PRIYA.id,))
+
+    result = _verify(seeded_dir)
+
+    assert result.exit_code == 1, result.output
+    assert result.stdout == (
+        f"BROKEN {PRIYA.id} head: the anchor signed entry 2 as its newest but the whole log is "
+        "gone (entries removed)\n"
+    )
+
+
+def test_audit_verify_names_a_removed_middle_entry_with_the_rest_rehashed(
+    seeded_dir: Path,
+) -> None:
+    with _db(seeded_dir) as db:
+        first, middle, last = _log_rows(db, PRIYA.id)
+        db.execute("DELETE FROM consent_data_access WHERE id = ?", (middle["id"],))
+        db.execute("UPDATE consent_data_access SET seq = 1 WHERE id = ?", (last["id"],))
+        (moved,) = [row for row in _log_rows(db, PRIYA.id) if row["id"] == last["id"]]
+        rehashed = _sha256_chain_hash(first["hash"], moved)
+        db.execute(
+            "UPDATE consent_data_access SET prev_hash = ?, hash = ? WHERE id = ?",
+            (first["hash"], rehashed, last["id"]),
+        )
+        db.execute(
+            "UPDATE consent_data_access_head SET seq = 1, hash = ? WHERE participant_id = ?",
+            (rehashed, PRIYA.id),
+        )
+
+    result = _verify(seeded_dir)
+
+    assert result.exit_code == 1, result.output
+    assert result.stdout == (
+        f"BROKEN {PRIYA.id} entry 1: edited: its content does not match its MAC\n"
+        f"BROKEN {PRIYA.id} head: the log ends at entry 1 but the anchor signed entry 2 as its "
+        "newest (entries removed)\n"
+    )
+
+
+def test_audit_verify_passes_after_an_erasure(seeded_dir: Path) -> None:
+    settings = load_settings({}, data_dir=seeded_dir)
+
+    async def erase() -> dict[str, object]:
+        app_ = EmbeddedNetwork(settings, demo=False).build()
+        token = mint_access_token(
+            signing_key_for(settings),
+            subject=PRIYA.id,
+            role=Role.PARTICIPANT,
+            issuer=settings.issuer,
+            audience=settings.audience,
+            ttl_seconds=60,
+        )
+        async with app_.router.lifespan_context(app_):
+            transport = httpx.ASGITransport(app=app_)
+            async with httpx.AsyncClient(transport=transport, base_url="http://saathi") as client:
+                response = await client.post(
+                    "/graphql",
+                    json={"query": operation("consent", "DeleteMyAccount")},
+                    headers={"authorization": f"Bearer {token}"},
+                )
+        body: dict[str, object] = response.json()
+        return body
+
+    erased = asyncio.run(erase())
+
+    result = _verify(seeded_dir)
+
+    assert erased == {"data": {"deleteMyAccount": {"deleted": True, "error": None}}}
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "1 participant log(s) intact" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -63,6 +64,30 @@ async def test_a_bad_cursor_or_size_is_bad_user_input(seeded: Consent) -> None:
 
     assert bad_cursor["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
     assert too_many["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+
+
+def _cursor(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor("log:" + "9" * 30),  # wider than any integer column
+        _cursor("log:" + "9" * 5000),  # wider than Python parses
+        _cursor("log:-1"),
+        _cursor("log: 1"),
+        _cursor("log:1_0"),
+        _cursor("log:\u0661"),  # a non-ASCII digit
+        "\u00e9\u00e9\u00e9\u00e9",
+        "bG9n" + "=" * 10_000,
+    ],
+)
+async def test_every_bad_cursor_is_bad_user_input(seeded: Consent, cursor: str) -> None:
+    body = await seeded.post(LOG, {"after": cursor}, token=seeded.token(PRIYA.id))
+
+    assert body["data"] == {"me": None}
+    assert [error["extensions"] for error in body["errors"]] == [{"code": "BAD_USER_INPUT"}]
 
 
 async def test_another_participants_log_is_forbidden(seeded: Consent) -> None:
