@@ -260,7 +260,9 @@ def test_audit_verify_names_a_removed_middle_entry_with_the_rest_rehashed(
 
     assert result.exit_code == 1, result.output
     assert result.stdout == (
-        f"BROKEN {PRIYA.id} entry 1: edited: its content does not match its MAC\n"
+        f"BROKEN {PRIYA.id} entry 1: edited: its content does not match its hash\n"
+        f"BROKEN {PRIYA.id} entry 1: differs from the entry the anchor signed at line 1 "
+        "(rewritten)\n"
         f"BROKEN {PRIYA.id} head: the log ends at entry 1 but the anchor signed entry 2 as its "
         "newest (entries removed)\n"
     )

@@ -9,6 +9,7 @@ import pytest
 
 from saathi import demo
 from services.consent import models
+from services.consent.audit_key import AuditKey, load_audit_key
 from services.consent.domain.access_log import ChainBreak, entry_hash, verify_chain
 from services.consent.repository.access_log import _entry
 from services.consent.seed import seed_demo
@@ -26,6 +27,12 @@ LOG = operation("consent", "MyDataAccessLog").replace(
 async def seeded(consent: Consent) -> Consent:
     await seed_demo(consent.settings, signing_key=consent.key)
     return consent
+
+
+def _key(consent: Consent) -> AuditKey:
+    key = load_audit_key(consent.settings.data_dir)
+    assert key is not None
+    return key
 
 
 async def _page(consent: Consent, **variables: Any) -> dict[str, Any]:
@@ -104,7 +111,7 @@ async def test_another_participants_log_is_forbidden(seeded: Consent) -> None:
 async def test_an_untouched_chain_verifies(seeded: Consent) -> None:
     rows = await _rows()
 
-    assert await verify_chain(PRIYA.id) == []
+    assert await verify_chain(PRIYA.id, _key(seeded)) == []
     assert rows[0].prev_hash == "0" * 64
     assert [row.prev_hash for row in rows[1:]] == [row.hash for row in rows[:-1]]
 
@@ -113,7 +120,7 @@ async def test_an_edited_entry_is_named(seeded: Consent) -> None:
     rows = await _rows()
     await models.DataAccess.filter(id=rows[1].id).update(accessor_centre_id=demo.CENTRES[4].id)
 
-    assert await verify_chain(PRIYA.id) == [
+    assert await verify_chain(PRIYA.id, _key(seeded)) == [
         ChainBreak(PRIYA.id, 1, "edited: its content does not match its hash")
     ]
 
@@ -122,9 +129,11 @@ async def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(seeded: Conse
     rows = await _rows()
     await models.DataAccess.filter(id=rows[1].id).update(categories=["WELLBEING"])
     (edited,) = [r for r in await _rows() if r.id == rows[1].id]
-    await models.DataAccess.filter(id=edited.id).update(hash=entry_hash(_entry(edited)))
+    await models.DataAccess.filter(id=edited.id).update(
+        hash=entry_hash(_entry(edited), _key(seeded))
+    )
 
-    breaks = await verify_chain(PRIYA.id)
+    breaks = await verify_chain(PRIYA.id, _key(seeded))
 
     assert breaks == [
         ChainBreak(PRIYA.id, 2, "does not follow the entry before it (removed or reordered)")
@@ -135,7 +144,7 @@ async def test_a_removed_entry_is_named(seeded: Consent) -> None:
     rows = await _rows()
     await models.DataAccess.filter(id=rows[1].id).delete()
 
-    assert await verify_chain(PRIYA.id) == [
+    assert await verify_chain(PRIYA.id, _key(seeded)) == [
         ChainBreak(PRIYA.id, 2, "entries 1 to 1 are missing here (removed or moved)")
     ]
 
@@ -144,7 +153,7 @@ async def test_removing_the_newest_entry_is_caught_by_the_head(seeded: Consent) 
     rows = await _rows()
     await models.DataAccess.filter(id=rows[-1].id).delete()
 
-    assert await verify_chain(PRIYA.id) == [
+    assert await verify_chain(PRIYA.id, _key(seeded)) == [
         ChainBreak(
             PRIYA.id,
             None,
@@ -159,7 +168,7 @@ async def test_reordered_entries_are_named(seeded: Consent) -> None:
     await models.DataAccess.filter(id=second.id).update(seq=0)
     await models.DataAccess.filter(id=first.id).update(seq=1)
 
-    breaks = await verify_chain(PRIYA.id)
+    breaks = await verify_chain(PRIYA.id, _key(seeded))
 
     assert breaks == [
         ChainBreak(
@@ -175,4 +184,4 @@ async def test_reordered_entries_are_named(seeded: Consent) -> None:
         ),
         ChainBreak(PRIYA.id, 2, "entries 1 to 1 are missing here (removed or moved)"),
     ]
-    assert await verify_chain(RAVI.id) == []
+    assert await verify_chain(RAVI.id, _key(seeded)) == []
