@@ -27,7 +27,7 @@ from services.consent.seed import seed_demo
 from tests.conftest import operation
 
 runner = CliRunner()
-PRIYA = demo.PARTICIPANTS[0]
+PRIYA, RAVI = demo.PARTICIPANTS[0], demo.PARTICIPANTS[1]
 
 
 @pytest.fixture
@@ -300,3 +300,73 @@ def test_audit_verify_passes_after_an_erasure(seeded_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert "1 participant log(s) intact" in result.stderr
+
+
+def _kept_head(data_dir: Path) -> str:
+    """Priya's newest signed head, as the app showed it to her (line 2 of the anchor file)."""
+    return (data_dir / "audit-heads.jsonl").read_text().splitlines()[2]
+
+
+def test_audit_verify_accepts_a_kept_head_the_log_still_holds(seeded_dir: Path) -> None:
+    result = runner.invoke(
+        app, ["audit", "verify", "--head", _kept_head(seeded_dir), "--data-dir", str(seeded_dir)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "2 participant log(s) intact; anchor: 6 signed line(s), tail " in result.stderr
+
+
+def test_audit_verify_names_a_kept_head_the_log_no_longer_holds(seeded_dir: Path) -> None:
+    kept = _kept_head(seeded_dir)
+    anchor = seeded_dir / "audit-heads.jsonl"
+    anchor.write_text("\n".join(anchor.read_text().splitlines()[:2]) + "\n")
+    with _db(seeded_dir) as db:
+        db.execute(
+            "DELETE FROM consent_data_access WHERE participant_id = ? AND seq = 2", (PRIYA.id,)
+        )
+        (seq, hash_) = db.execute(
+            "SELECT seq, hash FROM consent_data_access WHERE participant_id = ? AND seq = 1",
+            (PRIYA.id,),
+        ).fetchone()
+        db.execute(
+            "UPDATE consent_data_access_head SET seq = ?, hash = ? WHERE participant_id = ?",
+            (seq, hash_, PRIYA.id),
+        )
+
+    result = runner.invoke(app, ["audit", "verify", "--head", kept, "--data-dir", str(seeded_dir)])
+
+    assert result.exit_code == 1, result.output
+    # Priya's log and the cut anchor agree now: only the head she kept shows the rewrite.
+    assert result.stdout.splitlines() == [
+        f"BROKEN {RAVI.id} head: no line of the anchor file signs this log (written around the "
+        "consent service, or the anchor file was cut short)",
+        f"BROKEN signed head {kept[-12:]}: the anchor file no longer holds line 2 that was "
+        "signed (cut short or rewritten)",
+        f"BROKEN signed head {kept[-12:]}: the log no longer holds entry 2 as it was signed "
+        "(removed or rewritten)",
+    ]
+
+
+def test_audit_verify_refuses_a_head_it_did_not_sign(seeded_dir: Path) -> None:
+    header, payload, signature = _kept_head(seeded_dir).split(".")
+    forged = f"{header}.{payload}.{signature[:-4]}AAAA"
+
+    result = runner.invoke(
+        app, ["audit", "verify", "--head", forged, "--data-dir", str(seeded_dir)]
+    )
+
+    assert result.exit_code == 1, result.output
+    assert result.stdout == (
+        f"BROKEN signed head {forged[-12:]}: not a valid signed head: "
+        "Signature verification failed\n"
+    )
+
+
+def test_audit_verify_without_the_audit_key_says_so(seeded_dir: Path) -> None:
+    (seeded_dir / "audit-key.pem").unlink()
+
+    result = _verify(seeded_dir)
+
+    assert result.exit_code == 2
+    assert "no audit key in" in result.stderr
+    assert not (seeded_dir / "audit-key.pem").exists()

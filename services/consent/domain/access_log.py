@@ -313,9 +313,10 @@ async def verify_chain(participant_id: str, key: AuditKey) -> list[ChainBreak]:
 
 @dataclass
 class _Anchored:
-    """What the anchor file says about one log: every head signed since it was last erased."""
+    """What the anchor file says about one log: every head signed since it was last erased
+    (a ``seq`` signed twice means the log was rolled back in between: both are checked)."""
 
-    heads: dict[int, AnchoredHead] = field(default_factory=dict)
+    heads: dict[int, list[AnchoredHead]] = field(default_factory=dict)
     latest: AnchoredHead | None = None
 
 
@@ -326,7 +327,7 @@ def _by_log(lines: Sequence[AnchoredHead]) -> dict[str, _Anchored]:
         if line.event == ERASE:
             anchored.heads = {}
         elif line.seq is not None:
-            anchored.heads[line.seq] = line
+            anchored.heads.setdefault(line.seq, []).append(line)
         anchored.latest = line
     return logs
 
@@ -359,7 +360,8 @@ async def _against_anchor(participant_id: str, anchored: _Anchored | None) -> li
             seq,
             f"differs from the entry the anchor signed at line {line.line} (rewritten)",
         )
-        for seq, line in sorted(anchored.heads.items())
+        for seq, lines in sorted(anchored.heads.items())
+        for line in lines
         if seq in entries and entries[seq] != line.head
     ]
     assert latest.seq is not None
