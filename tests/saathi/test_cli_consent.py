@@ -11,10 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from click.testing import Result
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from saathi import demo
 from saathi.cli import app
