@@ -480,6 +480,21 @@ def audit_verify(
     )
 
 
+@audit_app.command("key")
+def audit_key(data_dir: DataDir = None) -> None:
+    """Print the public key (JWK) that verifies the access log's signed heads, for participants
+    and auditors to check a head they kept without this data dir."""
+    import json
+
+    from services.consent.audit_key import load_audit_key
+
+    settings = _settings(data_dir)
+    key = load_audit_key(settings.data_dir)
+    if key is None:
+        raise _fail(f"no audit key in {settings.data_dir} (the consent service makes it)")
+    print(json.dumps(key.public_jwk(), sort_keys=True))
+
+
 @consent_app.command("verify")
 def consent_verify(
     receipt: Annotated[str, typer.Argument(help="The consent receipt (compact JWS).")],

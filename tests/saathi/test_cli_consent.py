@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -357,7 +358,7 @@ def test_audit_verify_refuses_a_head_it_did_not_sign(seeded_dir: Path) -> None:
     assert result.exit_code == 1, result.output
     assert result.stdout == (
         f"BROKEN signed head {forged[-12:]}: not a valid signed head: "
-        "Signature verification failed\n"
+        "its signature does not verify\n"
     )
 
 
@@ -369,3 +370,14 @@ def test_audit_verify_without_the_audit_key_says_so(seeded_dir: Path) -> None:
     assert result.exit_code == 2
     assert "no audit key in" in result.stderr
     assert not (seeded_dir / "audit-key.pem").exists()
+
+
+def test_audit_key_prints_the_jwk_that_verifies_a_kept_head(seeded_dir: Path) -> None:
+    result = runner.invoke(app, ["audit", "key", "--data-dir", str(seeded_dir)])
+
+    assert result.exit_code == 0, result.output
+    jwk = json.loads(result.stdout)
+    public = jwt.PyJWK(jwk, algorithm="EdDSA").key
+    claims = json.loads(jwt.api_jws.decode(_kept_head(seeded_dir), public, algorithms=["EdDSA"]))
+    assert (jwk["kty"], jwk["crv"], "d" in jwk) == ("OKP", "Ed25519", False)
+    assert (claims["line"], claims["seq"], claims["event"]) == (2, 2, "append")

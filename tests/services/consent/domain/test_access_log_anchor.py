@@ -223,7 +223,7 @@ async def test_an_edited_anchor_line_is_named(seeded: Consent) -> None:
     breaks = await _audit(seeded)
 
     assert [str(found) for found in breaks[:2]] == [
-        "anchor line 1: edited or forged: not a valid signed head: Signature verification failed",
+        "anchor line 1: edited or forged: not a valid signed head: its signature does not verify",
         "anchor line 2: does not follow the line before it",
     ]
 
