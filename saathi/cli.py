@@ -444,11 +444,11 @@ def audit_verify(
     async def walk() -> tuple[LogAudit, list[str]] | int:
         if key is None:
             return len(await participants_with_logs())
-        report = await audit(key, anchor_path)
+        report = await audit(key, settings.data_dir)
         held: list[str] = []
         for token in head or []:
             try:
-                problems = await check_held_head(key, anchor_path, token.strip())
+                problems = await check_held_head(key, settings.data_dir, token.strip())
             except LineInvalid as exc:
                 problems = [str(exc)]
             held += [f"signed head {token.strip()[-12:]}: {problem}" for problem in problems]

@@ -24,7 +24,7 @@ import fcntl
 import hashlib
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,9 @@ from services.consent.audit_key import (
 )
 
 ANCHOR_FILE = "audit-heads.jsonl"
+# Consent replicas with data dirs of their own each write an ``audit-heads.jsonl``; to audit them
+# together, copy them into one data dir as ``audit-heads.<replica>.jsonl``.
+ANCHOR_FILES = "audit-heads*.jsonl"
 GENESIS = "0" * 64
 APPEND = "append"
 ERASE = "erase"
@@ -54,6 +57,7 @@ class AnchoredHead:
     head: str | None
     at: datetime
     token: str
+    file: str = ANCHOR_FILE
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,11 @@ class AnchorBreak:
 
     line: int
     reason: str
+    file: str = ANCHOR_FILE
 
     def __str__(self) -> str:
-        return f"anchor line {self.line}: {self.reason}"
+        where = "anchor" if self.file == ANCHOR_FILE else f"anchor {self.file}"
+        return f"{where} line {self.line}: {self.reason}"
 
 
 class LineInvalid(Exception):
@@ -231,7 +237,7 @@ def read_anchor(path: Path, key: AuditKey) -> tuple[list[AnchoredHead], list[Anc
         try:
             anchored = parse_line(key, text)
         except LineInvalid as exc:
-            breaks.append(AnchorBreak(expected, f"edited or forged: {exc}"))
+            breaks.append(AnchorBreak(expected, f"edited or forged: {exc}", path.name))
             expected, prev = expected + 1, line_hash(text)
             continue
         if anchored.line > expected:
@@ -239,16 +245,31 @@ def read_anchor(path: Path, key: AuditKey) -> tuple[list[AnchoredHead], list[Anc
                 AnchorBreak(
                     anchored.line,
                     f"lines {expected} to {anchored.line - 1} are missing here (removed)",
+                    path.name,
                 )
             )
         elif anchored.line < expected:
-            breaks.append(AnchorBreak(anchored.line, f"out of order (expected line {expected})"))
+            reason = f"out of order (expected line {expected})"
+            breaks.append(AnchorBreak(anchored.line, reason, path.name))
         elif anchored.prev != prev:
-            breaks.append(AnchorBreak(anchored.line, "does not follow the line before it"))
+            reason = "does not follow the line before it"
+            breaks.append(AnchorBreak(anchored.line, reason, path.name))
         if position == len(lines) - 1 and not data.endswith(b"\n"):
-            breaks.append(AnchorBreak(anchored.line, "the last line is incomplete"))
-        heads.append(anchored)
+            breaks.append(AnchorBreak(anchored.line, "the last line is incomplete", path.name))
+        heads.append(replace(anchored, file=path.name))
         expected, prev = anchored.line + 1, line_hash(text)
+    return heads, breaks
+
+
+def read_anchors(data_dir: Path, key: AuditKey) -> tuple[list[AnchoredHead], list[AnchorBreak]]:
+    """The valid lines and the breaks of every anchor file in ``data_dir`` (this one's, then
+    any copied in from replicas, by name), each file checked as a chain of its own."""
+    heads: list[AnchoredHead] = []
+    breaks: list[AnchorBreak] = []
+    for path in sorted(data_dir.glob(ANCHOR_FILES), key=lambda p: (p.name != ANCHOR_FILE, p)):
+        found, broken = read_anchor(path, key)
+        heads += found
+        breaks += broken
     return heads, breaks
 
 

@@ -27,13 +27,14 @@ from pathlib import Path
 from saathi.errors import BadUserInput
 from services.consent import repository
 from services.consent.anchor import (
+    ANCHOR_FILE,
     APPEND,
     ERASE,
     AnchorBreak,
     AnchoredHead,
     line_hash,
     parse_line,
-    read_anchor,
+    read_anchors,
 )
 from services.consent.audit_key import AuditKey
 from services.consent.domain.deps import Deps
@@ -313,22 +314,26 @@ async def verify_chain(participant_id: str, key: AuditKey) -> list[ChainBreak]:
 
 @dataclass
 class _Anchored:
-    """What the anchor file says about one log: every head signed since it was last erased
-    (a ``seq`` signed twice means the log was rolled back in between: both are checked)."""
+    """What the anchor files say about one log: every head signed for it (a ``seq`` signed twice
+    means the log was rolled back in between: both are checked), and its newest head, or its
+    erasure (participant ids are never reused, so an erased log stays erased)."""
 
     heads: dict[int, list[AnchoredHead]] = field(default_factory=dict)
     latest: AnchoredHead | None = None
 
 
 def _by_log(lines: Sequence[AnchoredHead]) -> dict[str, _Anchored]:
+    """Lines of several files merge: the newest head is the longest, not the last written."""
     logs: dict[str, _Anchored] = {}
     for line in lines:
         anchored = logs.setdefault(line.log, _Anchored())
-        if line.event == ERASE:
-            anchored.heads = {}
-        elif line.seq is not None:
+        latest = anchored.latest
+        if line.event == APPEND and line.seq is not None:
             anchored.heads.setdefault(line.seq, []).append(line)
-        anchored.latest = line
+        if latest is not None and latest.event == ERASE:
+            continue
+        if line.event == ERASE or latest is None or (line.seq or 0) >= (latest.seq or 0):
+            anchored.latest = line
     return logs
 
 
@@ -388,7 +393,8 @@ async def _against_anchor(participant_id: str, anchored: _Anchored | None) -> li
 
 @dataclass(frozen=True)
 class LogAudit:
-    """The outcome of auditing every log against the anchor file."""
+    """The outcome of auditing every log against the anchor files: how many logs, and the
+    length and last line's hash of this data dir's own anchor file (to write down elsewhere)."""
 
     checked: int
     anchor_lines: int
@@ -425,22 +431,23 @@ async def audit_logs(key: AuditKey, anchor_lines: Sequence[AnchoredHead]) -> lis
     return breaks
 
 
-async def audit(key: AuditKey, anchor_path: Path) -> LogAudit:
-    """Audit the anchor file itself, then every log against it."""
-    lines, anchor_breaks = read_anchor(anchor_path, key)
+async def audit(key: AuditKey, data_dir: Path) -> LogAudit:
+    """Audit the data dir's anchor files themselves, then every log against them."""
+    lines, anchor_breaks = read_anchors(data_dir, key)
     breaks: list[ChainBreak | AnchorBreak] = [*anchor_breaks]
     breaks += await audit_logs(key, lines)
     checked = len(await access_log.participants_with_logs())
-    tail = line_hash(lines[-1].token) if lines else GENESIS
-    return LogAudit(checked, len(lines), tail, breaks)
+    own = [line for line in lines if line.file == ANCHOR_FILE]
+    tail = line_hash(own[-1].token) if own else GENESIS
+    return LogAudit(checked, len(own), tail, breaks)
 
 
-async def check_held_head(key: AuditKey, anchor_path: Path, token: str) -> list[str]:
+async def check_held_head(key: AuditKey, data_dir: Path, token: str) -> list[str]:
     """Why a signed head a participant kept shows their log was rewritten since (empty when the
     anchor and the database still hold what it signed). Raises ``LineInvalid`` when it is not
     a head this key signed."""
     held = parse_line(key, token)
-    lines, _ = read_anchor(anchor_path, key)
+    lines, _ = read_anchors(data_dir, key)
     problems = []
     if not any(line.line == held.line and line.token == token for line in lines):
         problems.append(

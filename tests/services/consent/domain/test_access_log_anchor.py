@@ -74,7 +74,7 @@ def _deps(consent: Consent) -> Deps:
 
 async def _audit(consent: Consent) -> list[Any]:
     trail = _trail(consent)
-    return (await audit(trail.key, trail.anchor.path)).breaks
+    return (await audit(trail.key, consent.settings.data_dir)).breaks
 
 
 async def _rows(participant_id: str = PRIYA.id) -> list[models.DataAccess]:
@@ -361,11 +361,11 @@ async def test_a_kept_signed_head_proves_a_later_rewrite(seeded: Consent) -> Non
     trail = _trail(seeded)
     body = await seeded.post(HEAD, token=seeded.token(PRIYA.id))
     kept = body["data"]["me"]["dataAccessLog"]["signedHead"]["signature"]
-    assert await check_held_head(trail.key, trail.anchor.path, kept) == []
+    assert await check_held_head(trail.key, seeded.settings.data_dir, kept) == []
     await models.DataAccess.filter(participant_id=PRIYA.id, seq=2).delete()
     _anchor_path(seeded).write_text("\n".join(_lines(seeded)[:2]) + "\n")
 
-    problems = await check_held_head(trail.key, trail.anchor.path, kept)
+    problems = await check_held_head(trail.key, seeded.settings.data_dir, kept)
 
     assert problems == [
         "the anchor file no longer holds line 2 that was signed (cut short or rewritten)",
@@ -400,4 +400,53 @@ async def test_audit_logs_with_an_empty_anchor_names_every_log(seeded: Consent) 
 
     assert [(found.participant_id, found.seq) for found in breaks] == [
         (participant_id, None) for participant_id in sorted([PRIYA.id, RAVI.id])
+    ]
+
+
+async def _read_on_replica(consent: Consent, name: str) -> None:
+    """One logged read by a consent replica whose data dir has its own anchor file, copied in
+    beside this one's as ``name``."""
+    trail = _trail(consent)
+    replica = AuditTrail(trail.key, AnchorFile(consent.settings.data_dir / name, trail.key))
+    deps = Deps(**{**_deps(consent).__dict__, "audit": replica})
+    assert await authorise_read(deps, PRIYA.id, demo.CENTRES[1].id, [DataCategory.ATTENDANCE])
+
+
+async def test_anchor_files_of_replicas_audit_together(seeded: Consent) -> None:
+    await _read_on_replica(seeded, "audit-heads.replica-b.jsonl")
+
+    report = await audit(_trail(seeded).key, seeded.settings.data_dir)
+
+    assert report.breaks == []
+    assert (report.checked, report.anchor_lines) == (2, 6)
+
+
+async def test_a_replicas_anchor_file_left_out_is_named(seeded: Consent) -> None:
+    await _read_on_replica(seeded, "elsewhere.jsonl")
+
+    breaks = await _audit(seeded)
+
+    assert breaks == [
+        ChainBreak(
+            PRIYA.id,
+            None,
+            "entries 3 to 3 were never signed into the anchor file (written around the consent "
+            "service, or the anchor file was cut short)",
+        )
+    ]
+
+
+async def test_an_edited_line_in_a_replicas_anchor_file_names_that_file(seeded: Consent) -> None:
+    await _read_on_replica(seeded, "audit-heads.replica-b.jsonl")
+    path = seeded.settings.data_dir / "audit-heads.replica-b.jsonl"
+    header, payload, signature = path.read_text().strip().split(".")
+    path.write_text(f"{header}.{payload}.{signature[:-4]}AAAA\n")
+
+    breaks = await _audit(seeded)
+
+    assert [str(found) for found in breaks] == [
+        "anchor audit-heads.replica-b.jsonl line 0: edited or forged: not a valid signed head: "
+        "its signature does not verify",
+        f"{PRIYA.id} head: entries 3 to 3 were never signed into the anchor file (written "
+        "around the consent service, or the anchor file was cut short)",
     ]
