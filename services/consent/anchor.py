@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import hashlib
+import logging
 import os
 import threading
 from dataclasses import dataclass, replace
@@ -36,6 +37,7 @@ from services.consent.audit_key import (
     unverified,
 )
 
+logger = logging.getLogger(__name__)
 ANCHOR_FILE = "audit-heads.jsonl"
 # Consent replicas with data dirs of their own each write an ``audit-heads.jsonl``; to audit them
 # together, copy them into one data dir as ``audit-heads.<replica>.jsonl``.
@@ -107,6 +109,25 @@ def parse_line(key: AuditKey, token: str, *, verify: bool = True) -> AnchoredHea
     return AnchoredHead(line, prev, log, event, seq, head, at, token)
 
 
+def _warn_on_rollback(latest: AnchoredHead | None, log: str, event: str, seq: int | None) -> None:
+    """Say so at once when a log grows from somewhere other than the head this file signed
+    last: its newest entries were removed from the database in between. The line is still
+    written (refusing it would let whoever did that stop every read); the audit names it."""
+    if event != APPEND or seq is None:
+        return
+    expected = 0 if latest is None or latest.seq is None else latest.seq + 1
+    if latest is not None and latest.event == ERASE:
+        expected = 0
+    if seq != expected:
+        logger.warning(
+            "access log %s grows to entry %s but this anchor file signed entry %s last: "
+            "entries were removed from the database (run saathi audit verify)",
+            log,
+            seq,
+            expected - 1,
+        )
+
+
 class AnchorFile:
     """Appends signed heads and answers a log's newest one.
 
@@ -163,6 +184,7 @@ class AnchorFile:
                     lead = b"\n"
                     self._take(partial.decode("utf-8", errors="replace"))
                     self._offset += len(partial) + 1
+                _warn_on_rollback(self._latest.get(log), log, event, seq)
                 claims: dict[str, Any] = {
                     "line": self._count,
                     "prev": self._last,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
@@ -148,7 +149,10 @@ async def test_a_chain_rehashed_with_plain_sha256_fails_before_the_anchor_is_rea
     assert breaks == [ChainBreak(PRIYA.id, 1, "edited: its content does not match its hash")]
 
 
-async def test_a_removed_newest_entry_hidden_by_a_later_read_is_named(seeded: Consent) -> None:
+async def test_a_removed_newest_entry_hidden_by_a_later_read_is_named(
+    seeded: Consent, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="services.consent.anchor")
     *kept, newest = await _rows()
     await newest.delete()
     await models.DataAccessHead.filter(participant_id=PRIYA.id).update(
@@ -164,6 +168,11 @@ async def test_a_removed_newest_entry_hidden_by_a_later_read_is_named(seeded: Co
 
     assert breaks == [
         ChainBreak(PRIYA.id, 2, "differs from the entry the anchor signed at line 2 (rewritten)")
+    ]
+    assert [record.getMessage() for record in caplog.records] == [
+        f"access log {_trail(seeded).key.pseudonym(PRIYA.id)} grows to entry 2 but this anchor "
+        "file signed entry 2 last: entries were removed from the database (run saathi audit "
+        "verify)"
     ]
 
 
