@@ -151,7 +151,14 @@ class AnchorFile:
     def _catch_up(self, fd: int) -> bytes:
         """Read what other writers appended since; returns a trailing partial line, if any."""
         size = os.fstat(fd).st_size
-        if size < self._offset:  # the file was cut short or replaced: read it again
+        if size < self._offset:  # cut short or replaced under us: say so, and read it again
+            logger.error(
+                "anchor file %s shrank from %s to %s bytes: it was cut short "
+                "(run saathi audit verify)",
+                self.path,
+                self._offset,
+                size,
+            )
             self._reset()
         data = os.pread(fd, size - self._offset, self._offset)
         complete = data.rfind(b"\n") + 1

@@ -459,3 +459,21 @@ async def test_an_edited_line_in_a_replicas_anchor_file_names_that_file(seeded: 
         f"{PRIYA.id} head: entries 3 to 3 were never signed into the anchor file (written "
         "around the consent service, or the anchor file was cut short)",
     ]
+
+
+async def test_the_service_says_at_once_that_its_anchor_file_was_cut_short(
+    seeded: Consent, caplog: pytest.LogCaptureFixture
+) -> None:
+    trail = _trail(seeded)
+    await trail.anchor.latest(trail.key.pseudonym(PRIYA.id))
+    size = _anchor_path(seeded).stat().st_size
+    _anchor_path(seeded).write_text("\n".join(_lines(seeded)[:4]) + "\n")
+    caplog.set_level(logging.ERROR, logger="services.consent.anchor")
+
+    latest = await trail.anchor.latest(trail.key.pseudonym(RAVI.id))
+
+    assert (None if latest is None else latest.seq) == 0
+    assert [record.getMessage() for record in caplog.records] == [
+        f"anchor file {_anchor_path(seeded)} shrank from {size} to "
+        f"{_anchor_path(seeded).stat().st_size} bytes: it was cut short (run saathi audit verify)"
+    ]
