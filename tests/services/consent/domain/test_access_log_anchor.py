@@ -149,6 +149,40 @@ async def test_a_chain_rehashed_with_plain_sha256_fails_before_the_anchor_is_rea
     assert breaks == [ChainBreak(PRIYA.id, 1, "edited: its content does not match its hash")]
 
 
+async def test_a_removed_newest_entry_with_its_head_moved_back_is_named(seeded: Consent) -> None:
+    *kept, newest = await _rows()
+    await newest.delete()
+    await models.DataAccessHead.filter(participant_id=PRIYA.id).update(
+        seq=kept[-1].seq, hash=kept[-1].hash
+    )
+    assert await verify_chain(PRIYA.id, _trail(seeded).key) == []
+
+    breaks = await _audit(seeded)
+
+    assert breaks == [
+        ChainBreak(
+            PRIYA.id,
+            None,
+            "the log ends at entry 1 but the anchor signed entry 2 as its newest (entries removed)",
+        )
+    ]
+
+
+async def test_a_whole_log_removed_with_its_head_is_named(seeded: Consent) -> None:
+    await models.DataAccess.filter(participant_id=RAVI.id).delete()
+    await models.DataAccessHead.filter(participant_id=RAVI.id).delete()
+
+    breaks = await _audit(seeded)
+
+    assert breaks == [
+        ChainBreak(
+            RAVI.id,
+            None,
+            "the anchor signed entry 2 as its newest but the whole log is gone (entries removed)",
+        )
+    ]
+
+
 async def test_a_removed_newest_entry_hidden_by_a_later_read_is_named(
     seeded: Consent, caplog: pytest.LogCaptureFixture
 ) -> None:
