@@ -371,12 +371,13 @@ async def _against_anchor(participant_id: str, anchored: _Anchored | None) -> li
     ]
     assert latest.seq is not None
     if newest < latest.seq:
+        held = "has no entries" if newest < 0 else f"ends at entry {newest}"
         breaks.append(
             ChainBreak(
                 participant_id,
                 None,
-                f"the log ends at entry {newest} but the anchor signed entry {latest.seq} as its "
-                "newest (entries removed)",
+                f"the log {held} but the anchor signed entry {latest.seq} as its newest "
+                "(entries removed)",
             )
         )
     elif newest > latest.seq:

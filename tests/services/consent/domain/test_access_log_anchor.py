@@ -511,3 +511,16 @@ async def test_the_service_says_at_once_that_its_anchor_file_was_cut_short(
         f"anchor file {_anchor_path(seeded)} shrank from {size} to "
         f"{_anchor_path(seeded).stat().st_size} bytes: it was cut short (run saathi audit verify)"
     ]
+
+
+async def test_entries_removed_but_the_head_row_left_are_named(seeded: Consent) -> None:
+    await models.DataAccess.filter(participant_id=RAVI.id).delete()
+
+    breaks = await _audit(seeded)
+
+    assert [str(found) for found in breaks] == [
+        f"{RAVI.id} head: the log ends at entry -1 but entry 2 was written last (newest entries "
+        "removed)",
+        f"{RAVI.id} head: the log has no entries but the anchor signed entry 2 as its newest "
+        "(entries removed)",
+    ]
