@@ -415,35 +415,84 @@ def partner_add(
 
 
 @audit_app.command("verify")
-def audit_verify(data_dir: DataDir = None) -> None:
-    """Walk every data-access log chain; exit 1 naming any entry edited, removed or reordered."""
-    from rich.progress import Progress
-
+def audit_verify(
+    head: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--head",
+            help="A signed head a participant kept (the signature of their log's signedHead); "
+            "repeatable. Fails when the log or the anchor file no longer holds it.",
+        ),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Check every data-access log against the anchor file of signed heads; exit 1 naming any
+    entry edited, removed or reordered, any log removed, any anchor line edited or removed."""
+    from services.consent.anchor import ANCHOR_FILE, LineInvalid
+    from services.consent.audit_key import load_audit_key
     from services.consent.domain.access_log import (
-        ChainBreak,
+        LogAudit,
+        audit,
+        check_held_head,
         participants_with_logs,
-        verify_chain,
     )
 
     settings = _settings(data_dir)
+    key = load_audit_key(settings.data_dir)
+    anchor_path = settings.data_dir / ANCHOR_FILE
 
-    async def walk() -> tuple[int, list[ChainBreak]]:
-        found: list[ChainBreak] = []
-        participant_ids = await participants_with_logs()
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("Verifying access logs", total=len(participant_ids))
-            for participant_id in participant_ids:
-                found.extend(await verify_chain(participant_id))
-                progress.advance(task)
-        return len(participant_ids), found
+    async def walk() -> tuple[LogAudit, list[str]] | int:
+        if key is None:
+            return len(await participants_with_logs())
+        report = await audit(key, settings.data_dir)
+        held: list[str] = []
+        for token in head or []:
+            try:
+                problems = await check_held_head(key, settings.data_dir, token.strip())
+            except LineInvalid as exc:
+                problems = [str(exc)]
+            held += [f"signed head {token.strip()[-12:]}: {problem}" for problem in problems]
+        return report, held
 
-    checked, breaks = _with_consent_db(settings, walk)
-    for found in breaks:
+    outcome = _with_consent_db(settings, walk)
+    if isinstance(outcome, int):
+        if outcome or head or anchor_path.exists():
+            raise _fail(
+                f"no audit key in {settings.data_dir} to check the logs with "
+                "(run it with the consent service's --data-dir)"
+            )
+        err.print("[green]ok[/green]: 0 participant log(s) intact")
+        return
+    report, held = outcome
+    for found in report.breaks:
         print(f"BROKEN {found}")
-    if breaks:
-        err.print(f"[red]{len(breaks)} break(s)[/red] in {checked} participant log(s)")
+    for problem in held:
+        print(f"BROKEN {problem}")
+    if report.breaks or held:
+        err.print(
+            f"[red]{len(report.breaks) + len(held)} break(s)[/red] in {report.checked} "
+            "participant log(s)"
+        )
         raise typer.Exit(code=1)
-    err.print(f"[green]ok[/green]: {checked} participant log(s) intact")
+    err.print(
+        f"[green]ok[/green]: {report.checked} participant log(s) intact; anchor: "
+        f"{report.anchor_lines} signed line(s), tail {report.anchor_tail}"
+    )
+
+
+@audit_app.command("key")
+def audit_key(data_dir: DataDir = None) -> None:
+    """Print the public key (JWK) that verifies the access log's signed heads, for participants
+    and auditors to check a head they kept without this data dir."""
+    import json
+
+    from services.consent.audit_key import load_audit_key
+
+    settings = _settings(data_dir)
+    key = load_audit_key(settings.data_dir)
+    if key is None:
+        raise _fail(f"no audit key in {settings.data_dir} (the consent service makes it)")
+    print(json.dumps(key.public_jwk(), sort_keys=True))
 
 
 @consent_app.command("verify")

@@ -25,6 +25,7 @@ from saathi.peers import Peers
 from saathi.runtime import master_key_for, peers_for, signing_key_for, verifier_for
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
+from services.consent.anchor import AuditTrail
 from services.consent.api import internal
 from services.consent.api.context import Context
 from services.consent.api.loaders import make_loaders
@@ -88,9 +89,11 @@ def create_app(
     signing_key: SigningKey | None = None,
     delivery: Delivery | None = None,
     clock: Clock | None = None,
+    audit: AuditTrail | None = None,
 ) -> Starlette:
     """The consent subgraph. ``signing_key`` defaults to the data dir's key (made on first
-    start), ``delivery`` to the outbox file, ``clock`` to the system clock (tests inject one)."""
+    start), ``delivery`` to the outbox file, ``clock`` to the system clock (tests inject one),
+    ``audit`` to the data dir's audit key and anchor file."""
     key = signing_key or signing_key_for(settings)
     own_peers = peers is None
     app_peers = peers or peers_for(settings, key, COMPONENT)
@@ -99,6 +102,7 @@ def create_app(
         signing_key=key,
         master_key=master_key_for(settings),
         delivery=delivery or OutboxDelivery(settings.outbox_path),
+        audit=audit or AuditTrail.for_data_dir(settings.data_dir),
         clock=clock or system_clock,
         peers=app_peers,
     )

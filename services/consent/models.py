@@ -108,8 +108,10 @@ class ConsentRequest(Model):
 class DataAccess(Model):
     """One read of a participant's records by a centre: an entry of their hash-chained log.
 
-    ``hash`` = sha256(``prev_hash`` ‖ canonical JSON of the entry); ``seq`` counts from 0 per
-    participant, so an edited, removed or reordered entry breaks the chain.
+    ``hash`` = HMAC-SHA256(entry key, ``prev_hash`` ‖ canonical JSON of the entry), the key
+    outside the database (the data dir's audit key); ``seq`` counts from 0 per participant, so an
+    edited, removed or reordered entry breaks the chain. Each new head is also signed into the
+    anchor file in the data dir (docs/access-log.md).
     """
 
     id = fields.IntField(primary_key=True)
@@ -129,7 +131,8 @@ class DataAccess(Model):
 
 
 class DataAccessHead(Model):
-    """The newest entry of each participant's log, so that removing the last one shows too."""
+    """The newest entry of each participant's log. Whoever holds the database can move it back
+    with the entries; the anchor file outside the database is what shows that."""
 
     participant_id = fields.CharField(max_length=40, primary_key=True)
     seq = fields.IntField()

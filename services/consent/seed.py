@@ -20,6 +20,7 @@ from saathi.runtime import master_key_for, signing_key_for
 from saathi.settings import Settings, load_settings
 from saathi.tokens import Role
 from services.consent import repository
+from services.consent.anchor import AuditTrail
 from services.consent.delivery import OutboxDelivery
 from services.consent.domain import access_log
 from services.consent.domain.access_log import append_entry
@@ -60,6 +61,7 @@ async def seed_demo(
         signing_key=signing_key or signing_key_for(settings),
         master_key=master_key or master_key_for(settings),
         delivery=OutboxDelivery(settings.outbox_path),
+        audit=AuditTrail.for_data_dir(settings.data_dir),
     )
     now = deps.clock()
     async with repository.transaction():
@@ -181,6 +183,7 @@ async def _reads(deps: Deps, participant: ParticipantRecord, consent: ConsentRec
     now = deps.clock().replace(microsecond=0)
     for days_ago in DEMO_READS_DAYS_AGO:
         await append_entry(
+            deps,
             participant.id,
             at=now - timedelta(days=days_ago),
             accessor_centre_id=consent.grantee_centre_id,

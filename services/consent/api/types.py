@@ -10,6 +10,7 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
 from saathi.errors import ErrorCode, SaathiError
+from services.consent.anchor import AnchoredHead
 from services.consent.api.context import Context
 from services.consent.api.permissions import IsSelf, IsSelfOrStaffWhoMaySee
 from services.consent.domain import access_log
@@ -84,11 +85,53 @@ class DataAccessEdge:
 
 
 @strawberry.type
+class SignedLogHead:
+    """The newest entry of the log as the consent service signed it into its anchor file,
+    outside the database. Keep ``signature``: if the log is later rewritten (entries removed or
+    edited), this head no longer matches it, and the signature proves the service wrote it."""
+
+    sequence: int = strawberry.field(description="The newest entry's number (from 0).")
+    head_hash: str = strawberry.field(description="The log's keyed hash chain up to that entry.")
+    signed_at: datetime
+    key_id: str = strawberry.field(description="The thumbprint of the audit key that signed it.")
+    signature: str = strawberry.field(
+        description="The whole signed head as a compact JWS (EdDSA); check it with "
+        "`saathi audit verify --head`."
+    )
+
+    @classmethod
+    def of(cls, anchored: AnchoredHead, key_id: str) -> Self:
+        assert anchored.seq is not None
+        assert anchored.head is not None
+        return cls(
+            sequence=anchored.seq,
+            head_hash=anchored.head,
+            signed_at=anchored.at,
+            key_id=key_id,
+            signature=anchored.token,
+        )
+
+
+async def _signed_head(
+    root: DataAccessConnection, info: strawberry.Info[Context]
+) -> SignedLogHead | None:
+    deps = info.context.deps
+    anchored = await access_log.signed_head(deps, root.participant_id)
+    return None if anchored is None else SignedLogHead.of(anchored, deps.audit.key.kid)
+
+
+@strawberry.type
 class DataAccessConnection:
     """The participant's data-access log, newest first."""
 
     page_info: PageInfo
     edges: list[DataAccessEdge]
+    signed_head: SignedLogHead | None = strawberry.field(
+        resolver=_signed_head,
+        description="The newest head of the whole log, signed outside the database; null while "
+        "the log is empty.",
+    )
+    participant_id: strawberry.Private[str]
 
 
 @strawberry.type
@@ -179,6 +222,7 @@ async def _data_access_log(
             has_next_page=found.has_next_page, end_cursor=edges[-1].cursor if edges else None
         ),
         edges=edges,
+        participant_id=root.record.id,
     )
 
 

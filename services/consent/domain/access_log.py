@@ -1,24 +1,42 @@
 """The data-access log: who read a participant's records, when, under which consent.
 
-Each participant's log is a hash chain. Entry ``n`` stores ``prev_hash`` (entry ``n - 1``'s hash,
-or 64 zeros for the first) and ``hash = sha256(prev_hash || canonical JSON of the entry)``; the
-participant's head records the newest ``(seq, hash)``. Editing an entry changes its hash,
-removing or reordering entries breaks a ``prev_hash`` link or a ``seq``, and removing the newest
-entry leaves the head pointing at nothing, so ``verify_chain`` names each.
+Each participant's log is a keyed hash chain. Entry ``n`` stores ``prev_hash`` (entry
+``n - 1``'s hash, or 64 zeros for the first) and ``hash = HMAC-SHA256(entry key, prev_hash ||
+canonical JSON of the entry)``, the key derived from the audit key in the data dir, never in the
+database; the participant's head row records the newest ``(seq, hash)``. Editing an entry
+changes its hash (and without the key it cannot be recomputed), removing or reordering entries
+breaks a ``prev_hash`` link or a ``seq``, so ``verify_chain`` names each.
+
+What the database alone cannot show (the newest entries removed with the head moved back, a
+whole log removed with its head) the anchor file does: every append also signs the new head
+into it (``services.consent.anchor``), and ``audit_logs`` compares the two. See
+docs/access-log.md.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from saathi.errors import BadUserInput
 from services.consent import repository
+from services.consent.anchor import (
+    ANCHOR_FILE,
+    APPEND,
+    ERASE,
+    AnchorBreak,
+    AnchoredHead,
+    line_hash,
+    parse_line,
+    read_anchors,
+)
+from services.consent.audit_key import AuditKey
 from services.consent.domain.deps import Deps
 from services.consent.records import (
     ConsentPurpose,
@@ -32,7 +50,9 @@ GENESIS = "0" * 64
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 _APPEND_ATTEMPTS = 5
-_CURSOR_PREFIX = "log:"
+_CURSOR = re.compile(r"log:(0|[1-9][0-9]{0,9})")
+_MAX_SEQ = 2**31 - 1  # the widest value an integer column holds on every backend
+_MAX_CURSOR = 64
 
 
 def canonical(entry: DataAccessRecord) -> bytes:
@@ -49,12 +69,13 @@ def canonical(entry: DataAccessRecord) -> bytes:
     return json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
 
 
-def entry_hash(entry: DataAccessRecord) -> str:
-    """sha256(prev_hash || canonical JSON), hex."""
-    return hashlib.sha256(entry.prev_hash.encode() + canonical(entry)).hexdigest()
+def entry_hash(entry: DataAccessRecord, key: AuditKey) -> str:
+    """HMAC-SHA256(entry key, prev_hash || canonical JSON), hex."""
+    return key.mac(entry.prev_hash.encode() + canonical(entry))
 
 
 def chained(
+    key: AuditKey,
     *,
     participant_id: str,
     head: tuple[int, str] | None,
@@ -77,7 +98,7 @@ def chained(
         prev_hash=prev_hash,
         hash="",
     )
-    return DataAccessRecord(**{**draft.__dict__, "hash": entry_hash(draft)})
+    return DataAccessRecord(**{**draft.__dict__, "hash": entry_hash(draft, key)})
 
 
 class _Contended(Exception):
@@ -85,6 +106,7 @@ class _Contended(Exception):
 
 
 async def append_entry(
+    deps: Deps,
     participant_id: str,
     *,
     at: datetime,
@@ -93,8 +115,15 @@ async def append_entry(
     purpose: ConsentPurpose,
     consent_id: str,
 ) -> DataAccessRecord:
-    """Append one entry inside the caller's transaction; raises ``_Contended`` on a lost race."""
+    """Append one entry inside the caller's transaction and sign the new head into the anchor
+    file; raises ``_Contended`` on a lost race.
+
+    The anchor line is on disk before the transaction commits: a read is never served with its
+    entry unanchored, and if the line cannot be written the read fails with it.
+    """
+    audit = deps.audit
     entry = chained(
+        audit.key,
         participant_id=participant_id,
         head=await access_log.head(participant_id),
         at=at,
@@ -105,7 +134,40 @@ async def append_entry(
     )
     if not await access_log.append(entry):
         raise _Contended
+    await audit.anchor.append(
+        audit.key.pseudonym(participant_id),
+        event=APPEND,
+        seq=entry.seq,
+        head=entry.hash,
+        at=deps.clock(),
+    )
     return entry
+
+
+async def anchor_erasure(deps: Deps, participant_id: str, last: tuple[int, str] | None) -> None:
+    """Sign into the anchor file that the participant's log was erased on their request (inside
+    the erasure's transaction), so that its absence afterwards is not a removal."""
+    log = deps.audit.key.pseudonym(participant_id)
+    if last is None and await deps.audit.anchor.latest(log) is None:
+        return  # the anchor never knew this log: nothing to account for
+    await deps.audit.anchor.append(
+        log,
+        event=ERASE,
+        seq=None if last is None else last[0],
+        head=None if last is None else last[1],
+        at=deps.clock(),
+    )
+
+
+async def log_head(participant_id: str) -> tuple[int, str] | None:
+    return await access_log.head(participant_id)
+
+
+async def signed_head(deps: Deps, participant_id: str) -> AnchoredHead | None:
+    """The newest head of the participant's log as the consent service signed it into the
+    anchor file (not as the database says it is now); ``None`` for an empty log."""
+    anchored = await deps.audit.anchor.latest(deps.audit.key.pseudonym(participant_id))
+    return anchored if anchored is not None and anchored.event == APPEND else None
 
 
 @dataclass(frozen=True)
@@ -153,6 +215,7 @@ async def authorise_read(
                     return None
                 consent, granted = found
                 await append_entry(
+                    deps,
                     participant_id,
                     at=now,
                     accessor_centre_id=accessor_centre_id,
@@ -173,16 +236,20 @@ class LogPage:
 
 
 def cursor_of(entry: DataAccessRecord) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{entry.seq}".encode()).decode()
+    return base64.urlsafe_b64encode(f"log:{entry.seq}".encode()).decode()
 
 
 def _seq_of(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if text.startswith(_CURSOR_PREFIX):
-            return int(text.removeprefix(_CURSOR_PREFIX))
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
+    """The entry a cursor points at; anything but a cursor this list gave out (too long, not
+    base64, not ``log:`` and a plain decimal within an integer column) is the caller's error."""
+    if len(cursor) <= _MAX_CURSOR:
+        try:
+            text = base64.b64decode(cursor, altchars=b"-_", validate=True).decode("ascii")
+        except (binascii.Error, UnicodeError, ValueError):
+            text = ""
+        match = _CURSOR.fullmatch(text)
+        if match is not None and int(match.group(1)) <= _MAX_SEQ:
+            return int(match.group(1))
     raise BadUserInput("This cursor is not one this list gave out.")
 
 
@@ -209,8 +276,9 @@ class ChainBreak:
         return f"{self.participant_id} {where}: {self.reason}"
 
 
-async def verify_chain(participant_id: str) -> list[ChainBreak]:
-    """Every break in one participant's log, in storage order; empty when it is intact."""
+async def verify_chain(participant_id: str, key: AuditKey) -> list[ChainBreak]:
+    """Every break in one participant's log as the database holds it, in storage order; empty
+    when its entries, their keyed hashes, their links and its head row agree."""
     breaks: list[ChainBreak] = []
     expected_seq, prev_hash = 0, GENESIS
     for entry in await access_log.chain(participant_id):
@@ -224,7 +292,7 @@ async def verify_chain(participant_id: str) -> list[ChainBreak]:
                 reasons.append(f"out of order (expected entry {expected_seq})")
             else:
                 reasons.append("does not follow the entry before it (removed or reordered)")
-        if entry_hash(entry) != entry.hash:
+        if entry_hash(entry, key) != entry.hash:
             reasons.append("edited: its content does not match its hash")
         if reasons:
             breaks.append(ChainBreak(participant_id, entry.seq, "; ".join(reasons)))
@@ -242,6 +310,166 @@ async def verify_chain(participant_id: str) -> list[ChainBreak]:
             )
         )
     return breaks
+
+
+@dataclass
+class _Anchored:
+    """What the anchor files say about one log: every head signed for it (a ``seq`` signed twice
+    means the log was rolled back in between: both are checked), and its newest head, or its
+    erasure (participant ids are never reused, so an erased log stays erased)."""
+
+    heads: dict[int, list[AnchoredHead]] = field(default_factory=dict)
+    latest: AnchoredHead | None = None
+
+
+def _by_log(lines: Sequence[AnchoredHead]) -> dict[str, _Anchored]:
+    """Lines of several files merge: the newest head is the longest, not the last written."""
+    logs: dict[str, _Anchored] = {}
+    for line in lines:
+        anchored = logs.setdefault(line.log, _Anchored())
+        latest = anchored.latest
+        if line.event == APPEND and line.seq is not None:
+            anchored.heads.setdefault(line.seq, []).append(line)
+        if latest is not None and latest.event == ERASE:
+            continue
+        if line.event == ERASE or latest is None or (line.seq or 0) >= (latest.seq or 0):
+            anchored.latest = line
+    return logs
+
+
+async def _against_anchor(participant_id: str, anchored: _Anchored | None) -> list[ChainBreak]:
+    """Where the database's log differs from what the anchor file signed about it."""
+    entries = {entry.seq: entry.hash for entry in await access_log.chain(participant_id)}
+    newest = max(entries, default=-1)
+    latest = None if anchored is None else anchored.latest
+    if anchored is None or latest is None:
+        return [
+            ChainBreak(
+                participant_id,
+                None,
+                "no line of the anchor file signs this log (written around the consent service, "
+                "or the anchor file was cut short)",
+            )
+        ]
+    if latest.event == ERASE:
+        return [
+            ChainBreak(
+                participant_id,
+                None,
+                f"the log was erased (anchor line {latest.line}) but has entries in the database",
+            )
+        ]
+    breaks = [
+        ChainBreak(
+            participant_id,
+            seq,
+            f"differs from the entry the anchor signed at line {line.line} (rewritten)",
+        )
+        for seq, lines in sorted(anchored.heads.items())
+        for line in lines
+        if seq in entries and entries[seq] != line.head
+    ]
+    assert latest.seq is not None
+    if newest < latest.seq:
+        held = "has no entries" if newest < 0 else f"ends at entry {newest}"
+        breaks.append(
+            ChainBreak(
+                participant_id,
+                None,
+                f"the log {held} but the anchor signed entry {latest.seq} as its newest "
+                "(entries removed)",
+            )
+        )
+    elif newest > latest.seq:
+        breaks.append(
+            ChainBreak(
+                participant_id,
+                None,
+                f"entries {latest.seq + 1} to {newest} were never signed into the anchor file "
+                "(written around the consent service, or the anchor file was cut short)",
+            )
+        )
+    return breaks
+
+
+@dataclass(frozen=True)
+class LogAudit:
+    """The outcome of auditing every log against the anchor files: how many logs, and the
+    length and last line's hash of this data dir's own anchor file (to write down elsewhere)."""
+
+    checked: int
+    anchor_lines: int
+    anchor_tail: str
+    breaks: list[ChainBreak | AnchorBreak]
+
+
+async def audit_logs(key: AuditKey, anchor_lines: Sequence[AnchoredHead]) -> list[ChainBreak]:
+    """Every break in every participant's log, in the database and against the anchor's lines:
+    per participant (sorted) their chain's breaks then the anchor's, then every log the anchor
+    knows that the database lost, named by participant id when the participant row is left,
+    else by its pseudonym."""
+    logs = _by_log(anchor_lines)
+    breaks: list[ChainBreak] = []
+    seen: set[str] = set()
+    for participant_id in await access_log.participants_with_logs():
+        log = key.pseudonym(participant_id)
+        seen.add(log)
+        breaks += await verify_chain(participant_id, key)
+        breaks += await _against_anchor(participant_id, logs.get(log))
+    names = {key.pseudonym(pid): pid for pid in await access_log.participant_ids()}
+    for log, anchored in sorted(logs.items()):
+        latest = anchored.latest
+        if log in seen or latest is None or latest.event == ERASE:
+            continue
+        breaks.append(
+            ChainBreak(
+                names.get(log, log),
+                None,
+                f"the anchor signed entry {latest.seq} as its newest but the whole log is gone "
+                "(entries removed)",
+            )
+        )
+    return breaks
+
+
+async def audit(key: AuditKey, data_dir: Path) -> LogAudit:
+    """Audit the data dir's anchor files themselves, then every log against them."""
+    lines, anchor_breaks = read_anchors(data_dir, key)
+    breaks: list[ChainBreak | AnchorBreak] = [*anchor_breaks]
+    breaks += await audit_logs(key, lines)
+    checked = len(await access_log.participants_with_logs())
+    own = [line for line in lines if line.file == ANCHOR_FILE]
+    tail = line_hash(own[-1].token) if own else GENESIS
+    return LogAudit(checked, len(own), tail, breaks)
+
+
+async def check_held_head(key: AuditKey, data_dir: Path, token: str) -> list[str]:
+    """Why a signed head a participant kept shows their log was rewritten since (empty when the
+    anchor and the database still hold what it signed). Raises ``LineInvalid`` when it is not
+    a head this key signed."""
+    held = parse_line(key, token)
+    lines, _ = read_anchors(data_dir, key)
+    problems = []
+    if not any(line.line == held.line and line.token == token for line in lines):
+        problems.append(
+            f"the anchor file no longer holds line {held.line} that was signed "
+            "(cut short or rewritten)"
+        )
+    if held.event == APPEND and held.seq is not None:
+        latest = _by_log(lines).get(held.log)
+        erased = latest is not None and latest.latest is not None and latest.latest.event == ERASE
+        names = {key.pseudonym(pid): pid for pid in await access_log.participants_with_logs()}
+        participant_id = names.get(held.log)
+        entries = (
+            {}
+            if participant_id is None
+            else {entry.seq: entry.hash for entry in await access_log.chain(participant_id)}
+        )
+        if not erased and entries.get(held.seq) != held.head:
+            problems.append(
+                f"the log no longer holds entry {held.seq} as it was signed (removed or rewritten)"
+            )
+    return problems
 
 
 async def participants_with_logs() -> list[str]:

@@ -10,6 +10,7 @@ from saathi.crypto import MasterKey
 from saathi.keys import SigningKey
 from saathi.peers import Peers, PeerUnavailable
 from saathi.settings import Settings
+from services.consent.anchor import AuditTrail
 from services.consent.delivery import Delivery
 
 Clock = Callable[[], datetime]
@@ -37,6 +38,7 @@ class Deps:
     signing_key: SigningKey
     master_key: MasterKey
     delivery: Delivery
+    audit: AuditTrail
     clock: Clock = system_clock
     limits: LoginLimits = field(default_factory=LoginLimits)
     peers: Peers = field(default_factory=Peers)

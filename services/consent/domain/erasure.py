@@ -5,7 +5,9 @@ here changes, so the participant can simply try again (both sides are idempotent
 transaction: the wrapped data key is destroyed (crypto-shredding: the sealed contact and
 request reasons are unreadable in any copy made without that key), every row about the person
 is deleted, and a tombstone records that an erasure happened and how many rows went, with
-nothing that identifies who.
+nothing that identifies who. The anchor file of the access log gets a signed erasure line for the
+participant's log (under its pseudonym), so ``saathi audit verify`` tells the erased log from a
+removed one.
 
 An access token issued before the erasure still verifies, but names a participant who no longer
 exists: ``me`` and every mutation answer ``UNAUTHENTICATED`` ("This account no longer exists").
@@ -17,6 +19,7 @@ from saathi.ids import new_id
 from saathi.peers import PeerUnavailable
 from saathi.tokens import Principal
 from services.consent import repository
+from services.consent.domain.access_log import anchor_erasure, log_head
 from services.consent.domain.deps import Deps
 from services.consent.domain.login import contact_bucket
 from services.consent.domain.participants import CONTACT_FIELD, signed_in
@@ -50,6 +53,8 @@ async def erase_account(deps: Deps, viewer: Principal) -> ErasureCounts:
         )
         bucket = contact_bucket(deps.master_key, contact)
     async with repository.transaction():
+        # Signed before the rows go, so the log's absence afterwards reads as this erasure.
+        await anchor_erasure(deps, participant.id, await log_head(participant.id))
         index = await repository.participant_contact_index(participant.id)
         consents, entries = await repository.erase_participant(participant.id, index, bucket)
         counts = ErasureCounts(

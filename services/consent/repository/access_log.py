@@ -82,3 +82,9 @@ async def participants_with_logs() -> list[str]:
     entries = await models.DataAccess.all().distinct().values_list("participant_id", flat=True)
     heads = await models.DataAccessHead.all().values_list("participant_id", flat=True)
     return sorted({str(value) for value in [*entries, *heads]})
+
+
+async def participant_ids() -> list[str]:
+    """Every participant's id (to name a log the anchor file knows by its pseudonym)."""
+    ids = await models.Participant.all().values_list("id", flat=True)
+    return [str(value) for value in ids]

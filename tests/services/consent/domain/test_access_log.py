@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
 
 from saathi import demo
 from services.consent import models
+from services.consent.audit_key import AuditKey, load_audit_key
 from services.consent.domain.access_log import ChainBreak, entry_hash, verify_chain
 from services.consent.repository.access_log import _entry
 from services.consent.seed import seed_demo
@@ -25,6 +27,12 @@ LOG = operation("consent", "MyDataAccessLog").replace(
 async def seeded(consent: Consent) -> Consent:
     await seed_demo(consent.settings, signing_key=consent.key)
     return consent
+
+
+def _key(consent: Consent) -> AuditKey:
+    key = load_audit_key(consent.settings.data_dir)
+    assert key is not None
+    return key
 
 
 async def _page(consent: Consent, **variables: Any) -> dict[str, Any]:
@@ -65,6 +73,30 @@ async def test_a_bad_cursor_or_size_is_bad_user_input(seeded: Consent) -> None:
     assert too_many["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
 
 
+def _cursor(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor("log:" + "9" * 30),  # wider than any integer column
+        _cursor("log:" + "9" * 5000),  # wider than Python parses
+        _cursor("log:-1"),
+        _cursor("log: 1"),
+        _cursor("log:1_0"),
+        _cursor("log:\u0661"),  # a non-ASCII digit
+        "\u00e9\u00e9\u00e9\u00e9",
+        "bG9n" + "=" * 10_000,
+    ],
+)
+async def test_every_bad_cursor_is_bad_user_input(seeded: Consent, cursor: str) -> None:
+    body = await seeded.post(LOG, {"after": cursor}, token=seeded.token(PRIYA.id))
+
+    assert body["data"] == {"me": None}
+    assert [error["extensions"] for error in body["errors"]] == [{"code": "BAD_USER_INPUT"}]
+
+
 async def test_another_participants_log_is_forbidden(seeded: Consent) -> None:
     query = """query($r: [_Any!]!) { _entities(representations: $r) {
       ... on Participant { dataAccessLog { edges { cursor } } } } }"""
@@ -79,7 +111,7 @@ async def test_another_participants_log_is_forbidden(seeded: Consent) -> None:
 async def test_an_untouched_chain_verifies(seeded: Consent) -> None:
     rows = await _rows()
 
-    assert await verify_chain(PRIYA.id) == []
+    assert await verify_chain(PRIYA.id, _key(seeded)) == []
     assert rows[0].prev_hash == "0" * 64
     assert [row.prev_hash for row in rows[1:]] == [row.hash for row in rows[:-1]]
 
@@ -88,7 +120,7 @@ async def test_an_edited_entry_is_named(seeded: Consent) -> None:
     rows = await _rows()
     await models.DataAccess.filter(id=rows[1].id).update(accessor_centre_id=demo.CENTRES[4].id)
 
-    assert await verify_chain(PRIYA.id) == [
+    assert await verify_chain(PRIYA.id, _key(seeded)) == [
         ChainBreak(PRIYA.id, 1, "edited: its content does not match its hash")
     ]
 
@@ -97,9 +129,11 @@ async def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(seeded: Conse
     rows = await _rows()
     await models.DataAccess.filter(id=rows[1].id).update(categories=["WELLBEING"])
     (edited,) = [r for r in await _rows() if r.id == rows[1].id]
-    await models.DataAccess.filter(id=edited.id).update(hash=entry_hash(_entry(edited)))
+    await models.DataAccess.filter(id=edited.id).update(
+        hash=entry_hash(_entry(edited), _key(seeded))
+    )
 
-    breaks = await verify_chain(PRIYA.id)
+    breaks = await verify_chain(PRIYA.id, _key(seeded))
 
     assert breaks == [
         ChainBreak(PRIYA.id, 2, "does not follow the entry before it (removed or reordered)")
@@ -110,7 +144,7 @@ async def test_a_removed_entry_is_named(seeded: Consent) -> None:
     rows = await _rows()
     await models.DataAccess.filter(id=rows[1].id).delete()
 
-    assert await verify_chain(PRIYA.id) == [
+    assert await verify_chain(PRIYA.id, _key(seeded)) == [
         ChainBreak(PRIYA.id, 2, "entries 1 to 1 are missing here (removed or moved)")
     ]
 
@@ -119,7 +153,7 @@ async def test_removing_the_newest_entry_is_caught_by_the_head(seeded: Consent) 
     rows = await _rows()
     await models.DataAccess.filter(id=rows[-1].id).delete()
 
-    assert await verify_chain(PRIYA.id) == [
+    assert await verify_chain(PRIYA.id, _key(seeded)) == [
         ChainBreak(
             PRIYA.id,
             None,
@@ -134,7 +168,7 @@ async def test_reordered_entries_are_named(seeded: Consent) -> None:
     await models.DataAccess.filter(id=second.id).update(seq=0)
     await models.DataAccess.filter(id=first.id).update(seq=1)
 
-    breaks = await verify_chain(PRIYA.id)
+    breaks = await verify_chain(PRIYA.id, _key(seeded))
 
     assert breaks == [
         ChainBreak(
@@ -150,4 +184,4 @@ async def test_reordered_entries_are_named(seeded: Consent) -> None:
         ),
         ChainBreak(PRIYA.id, 2, "entries 1 to 1 are missing here (removed or moved)"),
     ]
-    assert await verify_chain(RAVI.id) == []
+    assert await verify_chain(RAVI.id, _key(seeded)) == []

@@ -1,0 +1,57 @@
+"""The signed head of the data-access log, end to end: a centre reads a shared record through
+the gateway, the participant fetches the head the consent service signed for that read."""
+
+from __future__ import annotations
+
+from saathi import demo
+from saathi.keys import load_or_create_signing_key
+from saathi.tokens import Role, mint_access_token
+from services.consent.audit_key import load_audit_key
+from services.consent.domain.access_log import audit
+from tests.saathi.conftest import Network
+
+PRIYA, PUNE_CAMP = demo.PARTICIPANTS[0], demo.CENTRES[1]
+SIGNED_HEAD = """query { me { dataAccessLog(first: 1) {
+  edges { node { consentId } }
+  signedHead { sequence headHash signedAt keyId signature } } } }"""
+
+
+def _token(network: Network, subject: str, role: Role, centre_id: str | None = None) -> str:
+    return mint_access_token(
+        load_or_create_signing_key(network.settings.data_dir),
+        subject=subject,
+        role=role,
+        centre_id=centre_id,
+        issuer=network.settings.issuer,
+        audience=network.settings.audience,
+        ttl_seconds=900,
+    )
+
+
+async def test_a_read_through_the_gateway_is_signed_into_the_anchor(network: Network) -> None:
+    reader = _token(network, f"stf_{PUNE_CAMP.id[4:]}", Role.FACILITATOR, PUNE_CAMP.id)
+    key = load_audit_key(network.settings.data_dir)
+    assert key is not None
+
+    shared = await network.run(
+        "centre",
+        "SharedParticipantRecord",
+        reader,
+        participantId=PRIYA.id,
+        categories=["ATTENDANCE"],
+    )
+    response = await network.client.post(
+        "/graphql",
+        json={"query": SIGNED_HEAD},
+        headers={"authorization": f"Bearer {_token(network, PRIYA.id, Role.PARTICIPANT)}"},
+    )
+
+    assert shared["data"]["sharedRecord"]["error"] is None
+    log = response.json()["data"]["me"]["dataAccessLog"]
+    head = log["signedHead"]
+    claims = key.verify(head["signature"])
+    assert log["edges"][0]["node"]["consentId"] == shared["data"]["sharedRecord"]["consentId"]
+    assert (head["sequence"], head["keyId"]) == (3, key.kid)
+    assert (claims["seq"], claims["head"], claims["at"]) == (3, head["headHash"], head["signedAt"])
+    assert claims["log"] == key.pseudonym(PRIYA.id)
+    assert (await audit(key, network.settings.data_dir)).breaks == []
