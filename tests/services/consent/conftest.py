@@ -258,6 +258,7 @@ async def make_consent(
         delivery: Delivery | None = None,
         address: str = CLIENT_ADDRESS,
         sessions: FakeSessions | None = None,
+        settings: Settings = settings,
     ) -> Consent:
         peers = peers_for(settings, key, "consent")
         all_peers.append(peers)
