@@ -408,3 +408,21 @@ async def test_the_network_retries_queued_work_on_its_own(seeded_dir: Path, tmp_
             await asyncio.sleep(0.05)
 
         assert (await Notification.get(id="ntf_loop")).delivered_at is not None
+
+
+async def test_a_phone_number_without_its_country_code_says_what_to_type(
+    network: Network,
+) -> None:
+    # when the app sends a local number
+    body = await network.run("mobile", "RequestLoginCode", contact="98765 43210")
+
+    # then nothing is sent and the payload says how to write it
+    assert "errors" not in body
+    assert body["data"]["requestLoginCode"] == {
+        "sent": False,
+        "retryAfterSeconds": None,
+        "error": {
+            "code": "BAD_USER_INPUT",
+            "message": "Give the number with its country code, e.g. +91 98765 43210.",
+        },
+    }
