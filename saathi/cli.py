@@ -478,9 +478,10 @@ def consent_verify(
 def _consent_status(settings: Settings, consent_id: str) -> str:
     """ACTIVE, REVOKED or EXPIRED from the consent database; UNKNOWN when it holds no such
     consent (erased); a note when there is no database here to ask (a remote verifier)."""
-    if "consent" not in settings.database_urls and not Path(
-        settings.database_url("consent").removeprefix("sqlite://")
-    ).is_file():
+    if (
+        "consent" not in settings.database_urls
+        and not Path(settings.database_url("consent").removeprefix("sqlite://")).is_file()
+    ):
         return "not checked (no consent database here; revocation is only known to it)"
     from services.consent import repository
     from services.consent.domain.consents import consent_status

@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from saathi import demo
 from saathi.ids import new_id
-from services.consent.accounts import add_partner
 from saathi.settings import Settings
+from services.consent.accounts import add_partner
 from tests.services.consent.conftest import Consent, MakeConsent
 
 # The public URL of the default settings (SAATHI_PUBLIC_URL), where partners reach the network.
