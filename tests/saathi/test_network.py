@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 import socket
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ from saathi.settings import Settings, load_settings
 from saathi.tokens import Role, mint_access_token
 from tests.conftest import operation
 from tests.saathi.conftest import PUNE, Network
+
+
+def _iso(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat()
 
 
 def _codes(body: dict[str, Any]) -> list[str]:
@@ -425,4 +430,30 @@ async def test_a_phone_number_without_its_country_code_says_what_to_type(
             "code": "BAD_USER_INPUT",
             "message": "Give the number with its country code, e.g. +91 98765 43210.",
         },
+    }
+
+
+async def test_a_consent_to_a_centre_that_does_not_exist_is_not_found(network: Network) -> None:
+    # given a signed-in participant
+    token = (await network.sign_in("+91 98765 00001"))["accessToken"]
+    ghost = "ctr_01JD3ZZZZZZZZZZZZZZZZZZZZZ"
+
+    # when they grant a consent to a centre id no directory entry has
+    body = await network.run(
+        "consent",
+        "GrantConsent",
+        token=token,
+        input={
+            "granteeCentreId": ghost,
+            "categories": ["ATTENDANCE"],
+            "purpose": "REFERRAL",
+            "validUntil": _iso(datetime.now(UTC) + timedelta(days=30)),
+        },
+    )
+
+    # then nothing is granted
+    assert "errors" not in body
+    assert body["data"]["grantConsent"] == {
+        "consent": None,
+        "error": {"code": "NOT_FOUND", "message": f"No centre has the id {ghost!r}."},
     }

@@ -15,6 +15,7 @@ from saathi.errors import BadUserInput, Forbidden, NotFound
 from saathi.ids import is_id, new_id
 from saathi.tokens import Principal
 from services.consent import repository
+from services.consent.domain.centres import centre_exists
 from services.consent.domain.consents import (
     REASON_FIELD,
     ConsentRequestView,
@@ -103,15 +104,23 @@ async def grant(
     purpose: ConsentPurpose,
     valid_until: datetime,
 ) -> ConsentRecord:
-    """The signed-in participant lets a centre read ``categories`` for ``purpose`` until then."""
+    """The signed-in participant lets a centre read ``categories`` for ``purpose`` until then.
+
+    The centre must exist in the directory (asked live): a consent to an id nobody holds would
+    otherwise wait for whoever is given that id, and tells the participant nothing useful."""
     now = deps.clock().replace(microsecond=0)
+    centre_id = _centre(grantee_centre_id)
+    wanted = _categories(categories)
+    until = _until(valid_until, now, "validUntil")
+    if not await centre_exists(deps, centre_id):
+        raise NotFound(f"No centre has the id {centre_id!r}.")
     record = _new_consent(
         deps,
         participant_id=viewer.subject,
-        grantee_centre_id=_centre(grantee_centre_id),
-        categories=_categories(categories),
+        grantee_centre_id=centre_id,
+        categories=wanted,
         purpose=purpose,
-        valid_until=_until(valid_until, now, "validUntil"),
+        valid_until=until,
         now=now,
     )
     async with repository.transaction():
