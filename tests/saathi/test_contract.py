@@ -163,7 +163,15 @@ async def test_consent_opens_a_shared_record_and_revocation_closes_it(network: N
 
 
 async def test_a_consent_request_answered_by_the_participant(network: Network) -> None:
-    participant = _token(network, PRIYA.id, Role.PARTICIPANT)
+    # Staff may ask only a participant who booked at their centre: one books a Delhi group.
+    signed_in = await network.sign_in("moving@example.org")
+    participant = signed_in["accessToken"]
+    group = next(g for g in demo.GROUPS if g.centre_id == DELHI.id)
+    detail = await network.run("mobile", "GroupDetail", id=group.id)
+    session = detail["data"]["group"]["upcomingSessions"][0]
+    await network.run(
+        "mobile", "BookSession", participant, sessionId=session["id"], idempotencyKey="m-1"
+    )
     staff = _staff(network, DELHI, Role.FACILITATOR)
 
     asked = await network.run(
@@ -171,7 +179,7 @@ async def test_a_consent_request_answered_by_the_participant(network: Network) -
         "RequestConsent",
         staff,
         input={
-            "participantId": PRIYA.id,
+            "participantId": signed_in["participant"]["id"],
             "categories": ["ATTENDANCE"],
             "purpose": "REFERRAL",
             "requestedUntil": _iso(datetime.now(UTC) + timedelta(days=60)),

@@ -457,3 +457,85 @@ async def test_a_consent_to_a_centre_that_does_not_exist_is_not_found(network: N
         "consent": None,
         "error": {"code": "NOT_FOUND", "message": f"No centre has the id {ghost!r}."},
     }
+
+
+def _staff_token(network: Network, centre_id: str) -> str:
+    return mint_access_token(
+        load_or_create_signing_key(network.settings.data_dir),
+        subject="stf_01JD3TESTTESTTESTTESTTESTT",
+        role=Role.FACILITATOR,
+        centre_id=centre_id,
+        issuer="saathi",
+        audience="saathi-network",
+        ttl_seconds=600,
+    )
+
+
+async def _ask_consent(network: Network, staff: str, participant_id: str) -> dict[str, Any]:
+    body = await network.run(
+        "centre",
+        "RequestConsent",
+        token=staff,
+        input={
+            "participantId": participant_id,
+            "categories": ["ATTENDANCE"],
+            "purpose": "CARE_CONTINUITY",
+            "requestedUntil": _iso(datetime.now(UTC) + timedelta(days=30)),
+            "reason": "Your account will be closed unless you approve today.",
+        },
+    )
+    assert "errors" not in body, body
+    payload: dict[str, Any] = body["data"]["requestConsent"]
+    return payload
+
+
+async def test_staff_learn_nothing_about_participants_who_never_booked_at_their_centre(
+    network: Network,
+) -> None:
+    # given a participant who signed up but never booked anywhere, and an id nobody holds
+    signed_in = await network.sign_in("+91 98765 00002")
+    stranger = signed_in["participant"]["id"]
+    ghost = "par_01JD3ZZZZZZZZZZZZZZZZZZZZZ"
+    staff = _staff_token(network, demo.CENTRES[2].id)
+
+    # when staff of a centre ask each of them for a consent
+    to_stranger = await _ask_consent(network, staff, stranger)
+    to_ghost = await _ask_consent(network, staff, ghost)
+
+    # then both are refused with the same code and message (but for the id itself)
+    assert to_stranger["request"] is None and to_ghost["request"] is None
+    assert to_stranger["error"]["code"] == to_ghost["error"]["code"] == "NOT_FOUND"
+    assert to_stranger["error"]["message"].replace(stranger, "ID") == to_ghost["error"][
+        "message"
+    ].replace(ghost, "ID")
+    me = await network.run("mobile", "Me", token=signed_in["accessToken"])
+    assert me["data"]["me"]["consentRequests"] == []
+
+
+async def test_staff_of_a_centre_where_the_participant_booked_may_ask(network: Network) -> None:
+    # given a participant who booked a session of a group of one centre
+    signed_in = await network.sign_in("+91 98765 00003")
+    group = demo.GROUPS[0]
+    detail = await network.run("mobile", "GroupDetail", id=group.id)
+    session = detail["data"]["group"]["upcomingSessions"][1]
+    booked = await network.run(
+        "mobile",
+        "BookSession",
+        token=signed_in["accessToken"],
+        sessionId=session["id"],
+        idempotencyKey="k-ask",
+    )
+    assert booked["data"]["bookSession"]["error"] is None
+
+    # when that centre's staff ask, and another centre's staff ask
+    ours = await _ask_consent(
+        network, _staff_token(network, group.centre_id), signed_in["participant"]["id"]
+    )
+    other_centre = next(c.id for c in demo.CENTRES if c.id != group.centre_id)
+    theirs = await _ask_consent(
+        network, _staff_token(network, other_centre), signed_in["participant"]["id"]
+    )
+
+    # then only the centre where they booked reaches them
+    assert ours["error"] is None and ours["request"]["status"] == "PENDING"
+    assert theirs["error"]["code"] == "NOT_FOUND"

@@ -291,6 +291,19 @@ async def consent_requests_of(
     return found
 
 
+async def consent_request_times(
+    since: datetime, *, participant_id: str | None = None, centre_id: str | None = None
+) -> list[datetime]:
+    """When consent requests were made since ``since``, to a participant and/or by a centre."""
+    query = models.ConsentRequest.filter(created_at__gt=since)
+    if participant_id is not None:
+        query = query.filter(participant_id=participant_id)
+    if centre_id is not None:
+        query = query.filter(requester_centre_id=centre_id)
+    rows = await query.values_list("created_at", flat=True)
+    return [row for row in rows if isinstance(row, datetime)]
+
+
 async def consent_exists(consent_id: str) -> bool:
     return await models.Consent.filter(id=consent_id).exists()
 
