@@ -10,6 +10,7 @@ import pytest
 from saathi import demo
 from services.consent import models
 from services.consent.accounts import add_participants
+from services.consent.domain.grants import NO_SUCH_PARTICIPANT
 from services.consent.seed import seed_demo
 from tests.conftest import operation
 from tests.services.consent.conftest import Consent, FakeSessions, MakeConsent, staff_token
@@ -88,7 +89,7 @@ async def test_a_participant_the_centre_may_not_reach_is_not_found_whether_or_no
         "request": None,
         "error": {
             "code": "NOT_FOUND",
-            "message": f"No participant with a booking at your centre has the id {participant_id!r}.",
+            "message": NO_SUCH_PARTICIPANT.format(id=participant_id),
         },
     }
     assert await models.ConsentRequest.filter(participant_id=participant_id).count() == 0
@@ -97,7 +98,8 @@ async def test_a_participant_the_centre_may_not_reach_is_not_found_whether_or_no
 async def test_a_centre_holding_a_live_consent_may_ask_without_a_booking(seeded: Consent) -> None:
     # given Priya's seeded consent to another centre, where she never booked
     granted = await models.Consent.filter(participant_id=PRIYA.id).first()
-    assert granted is not None and granted.grantee_centre_id != CENTRE
+    assert granted is not None
+    assert granted.grantee_centre_id != CENTRE
 
     payload = await _ask(seeded, staff_token(seeded, granted.grantee_centre_id))
 
