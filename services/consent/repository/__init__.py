@@ -300,8 +300,7 @@ async def consent_request_times(
         query = query.filter(participant_id=participant_id)
     if centre_id is not None:
         query = query.filter(requester_centre_id=centre_id)
-    rows = await query.values_list("created_at", flat=True)
-    return [row for row in rows if isinstance(row, datetime)]
+    return [row.created_at for row in await query.only("id", "created_at")]
 
 
 async def consent_exists(consent_id: str) -> bool:
