@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -169,6 +169,40 @@ async def claim_login_attempt(code_id: int, now: datetime, max_attempts: int) ->
 async def spend_login_code(code_id: int, now: datetime) -> bool:
     updated = await models.LoginCode.filter(id=code_id, spent_at=None).update(spent_at=now)
     return updated == 1
+
+
+# Sign-in lockouts
+
+
+async def login_locked_until(bucket: str) -> datetime | None:
+    row = await models.LoginLock.get_or_none(bucket=bucket)
+    return None if row is None else row.locked_until
+
+
+async def count_login_failure(bucket: str) -> int:
+    """Count one wrong code against the bucket; the failures counted since the last lockout."""
+    await models.LoginLock.get_or_create(bucket=bucket)
+    await models.LoginLock.filter(bucket=bucket).update(failures=F("failures") + 1)
+    row = await models.LoginLock.get(bucket=bucket)
+    return row.failures
+
+
+async def lock_login(bucket: str, threshold: int, lockouts: Sequence[int], now: datetime) -> int:
+    """Turn ``threshold`` failures into the next lockout; its seconds (0: another caller did)."""
+    row = await models.LoginLock.get(bucket=bucket)
+    seconds = lockouts[min(row.lockouts, len(lockouts) - 1)]
+    updated = await models.LoginLock.filter(
+        bucket=bucket, failures__gte=threshold, lockouts=row.lockouts
+    ).update(
+        failures=0,
+        lockouts=F("lockouts") + 1,
+        locked_until=now + timedelta(seconds=seconds),
+    )
+    return seconds if updated == 1 else 0
+
+
+async def clear_login_failures(bucket: str) -> None:
+    await models.LoginLock.filter(bucket=bucket).delete()
 
 
 # Refresh tokens
@@ -395,6 +429,7 @@ async def erase_participant(
         await models.LoginCode.filter(contact_index=contact_index).delete()
     if rate_bucket is not None:
         await models.RateEvent.filter(bucket=rate_bucket).delete()
+        await models.LoginLock.filter(bucket=rate_bucket).delete()
     await models.RefreshToken.filter(participant_id=participant_id).delete()
     consents = await models.Consent.filter(participant_id=participant_id).delete()
     await models.ConsentRequest.filter(participant_id=participant_id).delete()

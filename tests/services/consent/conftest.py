@@ -85,6 +85,7 @@ async def database(settings: Settings) -> AsyncIterator[None]:
         models.LoginCode,
         models.RefreshToken,
         models.RateEvent,
+        models.LoginLock,
         models.Consent,
         models.ConsentRequest,
         models.DataAccess,
