@@ -141,6 +141,7 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
     from saathi.edge import Edge
     from saathi.network import build_gateway, fetch_sdl, peer_urls, subgraph_url
     from saathi.peers import Peers
+    from saathi.runtime import peers_for
 
     if supergraph is not None:
         if not supergraph.is_file():
@@ -169,7 +170,8 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
                 f"could not compose from the running subgraphs ({exc}); pass --supergraph FILE"
             ) from exc
     urls = dict(re.findall(r'@join__graph\(name: "([^"]+)", url: "([^"]+)"\)', sdl))
-    gateway = build_gateway(sdl, HttpTransport(urls), settings)
+    # Service-token clients only for asking consent whether a token's sign-in is still live.
+    gateway = build_gateway(sdl, HttpTransport(urls), settings, peers=peers_for(settings))
     # The edge only passes requests through with the caller's own headers: no service token.
     return Edge(lambda: gateway, Peers(peer_urls(settings)), COMPONENTS).app()
 

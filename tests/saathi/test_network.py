@@ -541,3 +541,110 @@ async def test_staff_of_a_centre_where_the_participant_booked_may_ask(network: N
     assert ours["error"] is None
     assert ours["request"]["status"] == "PENDING"
     assert theirs["error"]["code"] == "NOT_FOUND"
+
+
+# --- access tokens of ended sessions: refused on the next request ------------------------------
+
+
+async def _nearby_as(network: Network, token: str) -> dict[str, Any]:
+    return await network.run("mobile", "NearbyGroups", token=token, near=PUNE, radiusKm=25, first=1)
+
+
+async def test_a_refresh_family_revoked_for_reuse_stops_its_access_token_at_once(
+    network: Network,
+) -> None:
+    # given a signed-in participant whose refresh token was copied and used twice
+    signed_in = await network.sign_in("+91 98765 00011")
+    token = signed_in["accessToken"]
+    assert _codes(await network.run("mobile", "Me", token=token)) == []
+    await network.run("mobile", "RefreshSession", refreshToken=signed_in["refreshToken"])
+    reused = await network.run("mobile", "RefreshSession", refreshToken=signed_in["refreshToken"])
+    assert reused["data"]["refreshSession"]["error"]["code"] == "UNAUTHENTICATED"
+
+    # when the access token of that family is sent, minutes before it expires
+    me = await network.run("mobile", "Me", token=token)
+    public = await _nearby_as(network, token)
+
+    # then it is refused at the edge, for private and public fields alike
+    assert _codes(me) == ["UNAUTHENTICATED"]
+    assert _codes(public) == ["UNAUTHENTICATED"]
+    assert "data" not in public
+
+
+async def test_an_erased_participants_token_stops_at_once(network: Network) -> None:
+    signed_in = await network.sign_in("+91 98765 00012")
+    token = signed_in["accessToken"]
+    erased = await network.run("consent", "DeleteMyAccount", token=token)
+    assert erased["data"]["deleteMyAccount"] == {"deleted": True, "error": None}
+
+    booked = await network.run(
+        "mobile",
+        "BookSession",
+        token=token,
+        sessionId="ses_00000000000000000000000000",
+        idempotencyKey="k-erased",
+    )
+
+    assert _codes(booked) == ["UNAUTHENTICATED"]
+
+
+async def test_sign_out_stops_the_access_token_but_not_other_sessions(network: Network) -> None:
+    # given the same participant signed in on two phones
+    first = await network.sign_in("+91 98765 00013")
+    network.settings.outbox_path.write_text("")  # the next code is the only one in the outbox
+    second = await _sign_in_again(network, "+91 98765 00013")
+
+    # when the first phone signs out
+    out = await network.run("mobile", "SignOut", token=first["accessToken"])
+
+    # then its token is refused on the next request, and its refresh token is spent
+    assert out["data"]["signOut"] == {"signedOut": True, "error": None}
+    assert _codes(await network.run("mobile", "Me", token=first["accessToken"])) == [
+        "UNAUTHENTICATED"
+    ]
+    refreshed = await network.run("mobile", "RefreshSession", refreshToken=first["refreshToken"])
+    assert refreshed["data"]["refreshSession"]["error"]["code"] == "UNAUTHENTICATED"
+    # and the other phone's session goes on
+    me = await network.run("mobile", "Me", token=second["accessToken"])
+    assert me["data"]["me"]["id"] == first["participant"]["id"]
+
+
+async def _sign_in_again(network: Network, contact: str) -> dict[str, Any]:
+    """A second sign-in of the same contact, past the 30 s between codes (by the code table)."""
+    from services.consent.models import LoginCode, RateEvent
+
+    await RateEvent.all().delete()
+    await LoginCode.all().delete()
+    return await network.sign_in(contact)
+
+
+async def test_when_consent_cannot_say_a_token_is_live_it_counts_as_anonymous(
+    embedded: Embedded,
+) -> None:
+    # given a valid participant token, and the consent service unreachable
+    key = load_or_create_signing_key(embedded.settings.data_dir)
+    token = _participant_token(key)
+    assert embedded.network.peers is not None
+    embedded.network.peers.attach_app("consent", _Down())
+    await embedded.network.peers.aclose()  # drop the client built for the live consent app
+
+    # when a public and a private field are asked for with it
+    public = await _nearby(embedded, token)
+    private = await embedded.client.post(
+        "/graphql",
+        json={"query": operation("mobile", "Me")},
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+    # then the public field is answered, and nothing is answered as the participant
+    assert "errors" not in public
+    assert len(public["data"]["nearbyGroups"]["edges"]) == 2
+    assert _codes(private.json()) == ["UNAUTHENTICATED"]
+
+
+class _Down:
+    """An ASGI app that answers every request 503."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 503, "headers": []})
+        await send({"type": "http.response.body", "body": b"down"})

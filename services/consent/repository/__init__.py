@@ -245,6 +245,23 @@ async def revoke_refresh_family(family_id: str, now: datetime) -> None:
     await models.RefreshToken.filter(family_id=family_id, revoked_at=None).update(revoked_at=now)
 
 
+async def revoke_refresh_families_of(participant_id: str, now: datetime) -> None:
+    await models.RefreshToken.filter(participant_id=participant_id, revoked_at=None).update(
+        revoked_at=now
+    )
+
+
+async def refresh_family_live(family_id: str, participant_id: str) -> bool:
+    """Whether the family still has a token that was not revoked (one indexed lookup)."""
+    return await models.RefreshToken.filter(
+        family_id=family_id, participant_id=participant_id, revoked_at=None
+    ).exists()
+
+
+async def participant_exists(participant_id: str) -> bool:
+    return await models.Participant.filter(id=participant_id).exists()
+
+
 # Rate limit events
 
 
