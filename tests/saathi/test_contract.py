@@ -245,7 +245,8 @@ async def test_a_partner_syncs_availability_and_reads_booking_changes(network: N
         {
             "iss": client_id,
             "sub": client_id,
-            "aud": network.settings.issuer,
+            "aud": f"{network.settings.public_url}/oauth/token",  # docs/partners.md
+            "iat": int(time.time()),
             "exp": int(time.time()) + 120,
             "jti": secrets.token_hex(16),
         },
@@ -341,3 +342,42 @@ async def test_deleting_an_account_erases_the_participant_everywhere(network: Ne
     assert _codes(me) == ["UNAUTHENTICATED"]
     seats = {s["id"]: s["seatsLeft"] for s in after["data"]["group"]["upcomingSessions"]}
     assert seats[session["id"]] == session["seatsLeft"]
+
+
+async def test_a_partner_assertion_for_a_forwarded_host_is_refused_at_the_edge(
+    network: Network,
+) -> None:
+    from services.consent.accounts import add_partner
+
+    # given a partner assertion made for a host an attacker controls
+    private = Ed25519PrivateKey.generate()
+    pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    client_id = await add_partner(PUNE_CAMP.id, pem)
+    assertion = jwt.encode(
+        {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": "https://attacker.example/oauth/token",
+            "exp": int(time.time()) + 120,
+            "jti": secrets.token_hex(16),
+        },
+        private,
+        algorithm="EdDSA",
+    )
+
+    # when it is sent through the gateway naming that host in X-Forwarded-Host
+    answer = await network.client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": assertion,
+        },
+        headers={"x-forwarded-host": "attacker.example", "x-forwarded-proto": "https"},
+    )
+
+    # then no token is issued
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_grant"
