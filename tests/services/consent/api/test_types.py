@@ -115,7 +115,7 @@ async def test_entities_resolve_many_participants_in_one_query(
     assert body["data"]["_entities"] == [{"id": p.id} for p in demo.PARTICIPANTS] + [None]
     # one query for the batch, and one that the token's participant still exists (it has no sid)
     liveness, batch = sql
-    assert liveness.startswith('SELECT 1 FROM "consent_participant" WHERE "id"=?')
+    assert liveness.startswith('SELECT 1 FROM "consent_participant" WHERE "id"=')
     assert selects_from([batch], "consent_participant") == [batch]
 
 
