@@ -210,7 +210,7 @@ async def ask(
     if not reason or len(reason) > MAX_REASON_LENGTH:
         raise BadUserInput(f"Give a reason of 1 to {MAX_REASON_LENGTH} characters.")
     centre_id = viewer.centre_id
-    await _within_limit(
+    _within_limit(
         await repository.consent_request_times(
             now - timedelta(seconds=REQUEST_WINDOW), centre_id=centre_id
         ),
@@ -220,7 +220,7 @@ async def ask(
         what="Your centre has sent too many consent requests today.",
     )
     participant = await _reachable(deps, centre_id, participant_id, now)
-    await _within_limit(
+    _within_limit(
         await repository.consent_request_times(
             now - timedelta(seconds=PAIR_INTERVAL),
             participant_id=participant.id,
@@ -231,7 +231,7 @@ async def ask(
         window=PAIR_INTERVAL,
         what="Your centre asked this participant recently.",
     )
-    await _within_limit(
+    _within_limit(
         await repository.consent_request_times(
             now - timedelta(seconds=REQUEST_WINDOW), participant_id=participant.id
         ),
@@ -274,7 +274,7 @@ async def _reachable(
     return participant
 
 
-async def _within_limit(
+def _within_limit(
     times: Sequence[datetime], now: datetime, *, per_window: int, window: int, what: str
 ) -> None:
     wait = wait_seconds(times, now, per_window=per_window, window=window)
