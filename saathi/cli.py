@@ -12,6 +12,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -140,6 +141,7 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
     from saathi.edge import Edge
     from saathi.network import build_gateway, fetch_sdl, peer_urls, subgraph_url
     from saathi.peers import Peers
+    from saathi.runtime import peers_for
 
     if supergraph is not None:
         if not supergraph.is_file():
@@ -168,7 +170,8 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
                 f"could not compose from the running subgraphs ({exc}); pass --supergraph FILE"
             ) from exc
     urls = dict(re.findall(r'@join__graph\(name: "([^"]+)", url: "([^"]+)"\)', sdl))
-    gateway = build_gateway(sdl, HttpTransport(urls), settings)
+    # Service-token clients only for asking consent whether a token's sign-in is still live.
+    gateway = build_gateway(sdl, HttpTransport(urls), settings, peers=peers_for(settings))
     # The edge only passes requests through with the caller's own headers: no service token.
     return Edge(lambda: gateway, Peers(peer_urls(settings)), COMPONENTS).app()
 
@@ -501,7 +504,9 @@ def consent_verify(
     data_dir: DataDir = None,
 ) -> None:
     """Check a consent receipt against this network's keys (SAATHI_JWKS_URL, else the local
-    key); prints its claims as JSON; exit 0 valid, 1 invalid with the reason."""
+    key); prints its claims as JSON and, where the consent database is at hand, the consent's
+    status now. Exit 0: valid and ACTIVE (or status unknown); 1: not a valid receipt (an access
+    token is not one); 2: a valid receipt whose consent was revoked or has expired."""
     import json
 
     from saathi.runtime import signing_key_for
@@ -512,9 +517,30 @@ def consent_verify(
     try:
         claims = verify_receipt(receipt.strip(), jwks, settings.jwks_url)
     except ReceiptInvalid as exc:
-        err.print(f"[red]invalid:[/red] {exc}")
+        err.print(f"[red]invalid:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(code=1) from exc
     print(json.dumps(claims, indent=2, sort_keys=True))
+    status = _consent_status(settings, str(claims["consent"]))
+    err.print(f"status: {status}", soft_wrap=True)
+    if status in ("REVOKED", "EXPIRED", "UNKNOWN"):
+        raise typer.Exit(code=2)
+
+
+def _consent_status(settings: Settings, consent_id: str) -> str:
+    """ACTIVE, REVOKED or EXPIRED from the consent database; UNKNOWN when it holds no such
+    consent (erased); a note when there is no database here to ask (a remote verifier)."""
+    if (
+        "consent" not in settings.database_urls
+        and not Path(settings.database_url("consent").removeprefix("sqlite://")).is_file()
+    ):
+        return "not checked (no consent database here; revocation is only known to it)"
+    from services.consent import repository
+    from services.consent.domain.consents import consent_status
+
+    found = _with_consent_db(settings, lambda: repository.consent_by_id(consent_id))
+    if found is None:
+        return "UNKNOWN"
+    return consent_status(found, datetime.now(UTC)).value
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ from saathi.database import close_databases, open_databases
 from saathi.edge import Edge, EdgeAuthentication, crisis_fallbacks
 from saathi.keys import SigningKey
 from saathi.peers import Peers
+from saathi.revocation import RevocationCheck
 from saathi.runtime import peers_for, signing_key_for, verifier_for
 from saathi.settings import COMPONENTS, Settings
 
@@ -62,18 +63,25 @@ def gateway_settings(settings: Settings) -> GatewaySettings:
 
 
 def build_gateway(
-    supergraph: str, transport: Transport, settings: Settings, key: SigningKey | None = None
+    supergraph: str,
+    transport: Transport,
+    settings: Settings,
+    key: SigningKey | None = None,
+    *,
+    peers: Peers,
 ) -> Starlette:
-    """The network's gateway app: tokens checked at the edge, crisis lines that never fail.
+    """The network's gateway app: tokens checked at the edge (signature, then whether their
+    sign-in is still live, asked of consent through ``peers``), crisis lines that never fail.
 
     ``key`` is the network's signing key where this process has it (``saathi up``); without it
     tokens are checked against ``SAATHI_JWKS_URL`` (or the data dir's key).
     """
+    verifier = verifier_for(settings, key)
     return create_gateway_app(
         supergraph,
         transport,
         settings=gateway_settings(settings),
-        hooks=(EdgeAuthentication(verifier_for(settings, key)),),
+        hooks=(EdgeAuthentication(verifier), RevocationCheck(verifier, peers)),
         fallbacks=crisis_fallbacks(),
     )
 
@@ -203,7 +211,7 @@ class EmbeddedNetwork:
                     marker.write_text("seeded\n")
                 supergraph, _sdls = await compose_from_apps(apps, self.settings)
                 self.gateway = holder["gateway"] = build_gateway(
-                    supergraph, transport, self.settings, key
+                    supergraph, transport, self.settings, key, peers=peers
                 )
                 await push_pending_work(peers)
                 retries = asyncio.create_task(retry_pending_work(peers, self.retry_seconds))

@@ -31,6 +31,9 @@ class Settings:
     jwks_url: str | None = None
     service_urls: Mapping[str, str] = field(default_factory=dict)
     development: bool = True
+    # Where clients reach the gateway; the partner token endpoint's audience is derived from it,
+    # never from a request's own Host or X-Forwarded-Host headers.
+    public_url: str = "http://127.0.0.1:4000"
 
     @property
     def outbox_path(self) -> Path:
@@ -85,4 +88,5 @@ def load_settings(
         jwks_url=env.get("SAATHI_JWKS_URL") or None,
         service_urls=services,
         development=env.get("SAATHI_ENV", "development") == "development",
+        public_url=(env.get("SAATHI_PUBLIC_URL") or "http://127.0.0.1:4000").rstrip("/"),
     )

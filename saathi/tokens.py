@@ -45,6 +45,7 @@ class Principal:
     role: Role
     centre_id: str | None = None
     token_id: str = ""
+    session_id: str | None = None  # the ``sid`` claim: the sign-in (refresh family) it belongs to
 
     @property
     def is_participant(self) -> bool:
@@ -61,8 +62,10 @@ def mint_access_token(
     ttl_seconds: int,
     centre_id: str | None = None,
     now: float | None = None,
+    session_id: str | None = None,
 ) -> str:
-    """Sign an access token for ``subject``."""
+    """Sign an access token for ``subject``; ``session_id`` (claim ``sid``) names the sign-in
+    it belongs to, so that ending that sign-in ends the token too."""
     if role is not Role.PARTICIPANT and role is not Role.SERVICE and centre_id is None:
         raise ValueError(f"a {role.value} token must be bound to a centre")
     issued = int(time.time() if now is None else now)
@@ -77,6 +80,8 @@ def mint_access_token(
     }
     if centre_id is not None:
         claims["centre"] = centre_id
+    if session_id is not None:
+        claims["sid"] = session_id
     return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})
 
 
@@ -151,6 +156,7 @@ class TokenVerifier:
             role=role,
             centre_id=claims.get("centre"),
             token_id=str(claims["jti"]),
+            session_id=claims.get("sid"),
         )
 
     def principal_from_header(self, authorization: str | None) -> Principal | None:

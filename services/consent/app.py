@@ -27,7 +27,7 @@ from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
 from services.consent.anchor import AuditTrail
 from services.consent.api import internal
-from services.consent.api.context import Context
+from services.consent.api.context import Context, live_viewer
 from services.consent.api.loaders import make_loaders
 from services.consent.api.oauth import token_endpoint
 from services.consent.api.schema import schema
@@ -61,7 +61,7 @@ class GraphQLView(GraphQL[Context, None]):
         request_id = given if _REQUEST_ID.fullmatch(given) else new_id("req")
         request.state.request_id = request_id
         return Context(
-            viewer=Viewer(request.headers.get("authorization"), self.verifier),
+            viewer=await live_viewer(Viewer(request.headers.get("authorization"), self.verifier)),
             request_id=request_id,
             client_address=client_address(request),
             loaders=make_loaders(self.deps),

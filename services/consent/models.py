@@ -74,6 +74,19 @@ class RateEvent(Model):
         table = "consent_rate_event"
 
 
+class LoginLock(Model):
+    """Wrong sign-in codes of one contact (its rate-limit bucket, a blind index) and the lockout
+    they earned; kept in the database so every replica and every restart sees the same count."""
+
+    bucket = fields.CharField(max_length=80, primary_key=True)
+    failures = fields.IntField(default=0)
+    lockouts = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "consent_login_lock"
+
+
 class Consent(Model):
     id = fields.CharField(max_length=40, primary_key=True)
     participant_id = fields.CharField(max_length=40, db_index=True)

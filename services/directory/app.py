@@ -18,6 +18,7 @@ from saathi.runtime import peers_for, verifier_for
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
 from services.directory import timetables
+from services.directory.api import internal
 from services.directory.api.endpoint import GraphQLEndpoint
 from services.directory.api.feeds import meetings_json
 from services.directory.api.schema import schema
@@ -43,11 +44,8 @@ def create_app(
     (none given: service-token clients from ``peers_for``) are closed with it."""
     own_peers = peers is None
     peer_clients = peers_for(settings) if peers is None else peers
-    endpoint = GraphQLEndpoint(
-        schema.graphql_schema,
-        peers=peer_clients,
-        verifier=verifier or verifier_for(settings),
-    )
+    token_verifier = verifier or verifier_for(settings)
+    endpoint = GraphQLEndpoint(schema.graphql_schema, peers=peer_clients, verifier=token_verifier)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -71,6 +69,7 @@ def create_app(
             Route("/graphql", endpoint.handle, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/feeds/meetings.json", meetings_json, methods=["GET"]),
+            *internal.routes(token_verifier),
         ],
         lifespan=lifespan,
     )

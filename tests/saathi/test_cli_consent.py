@@ -19,6 +19,7 @@ from typer.testing import CliRunner, Result
 from saathi import demo
 from saathi.cli import app
 from saathi.database import close_databases, open_databases
+from saathi.keys import load_or_create_signing_key
 from saathi.network import EmbeddedNetwork
 from saathi.runtime import signing_key_for
 from saathi.settings import Settings, load_settings
@@ -381,3 +382,52 @@ def test_audit_key_prints_the_jwk_that_verifies_a_kept_head(seeded_dir: Path) ->
     claims = json.loads(jwt.api_jws.decode(_kept_head(seeded_dir), public, algorithms=["EdDSA"]))
     assert (jwk["kty"], jwk["crv"], "d" in jwk) == ("OKP", "Ed25519", False)
     assert (claims["line"], claims["seq"], claims["event"]) == (2, 2, "append")
+
+
+def test_consent_verify_refuses_an_access_token_of_this_network(seeded_dir: Path) -> None:
+    # given a participant's access token, signed with this network's own key
+    token = mint_access_token(
+        load_or_create_signing_key(seeded_dir),
+        subject=PRIYA.id,
+        role=Role.PARTICIPANT,
+        issuer="saathi",
+        audience="saathi-network",
+        ttl_seconds=600,
+    )
+
+    # when it is checked as a consent receipt
+    result = runner.invoke(app, ["consent", "verify", token, "--data-dir", str(seeded_dir)])
+
+    # then it is refused in one line, with nothing on stdout
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == "invalid: this is not a consent receipt (it is an access token)\n"
+
+
+def test_consent_verify_prints_the_status_of_an_active_consent(seeded_dir: Path) -> None:
+    result = runner.invoke(
+        app, ["consent", "verify", _receipt(seeded_dir), "--data-dir", str(seeded_dir)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "status: ACTIVE" in result.stderr
+
+
+def test_consent_verify_says_a_revoked_consent_is_revoked(seeded_dir: Path) -> None:
+    # given the consent behind a valid receipt was revoked
+    with _db(seeded_dir) as db:
+        db.execute(
+            "UPDATE consent_consent SET revoked_at = '2026-01-02 03:04:05+00:00' "
+            "WHERE participant_id = ?",
+            (PRIYA.id,),
+        )
+
+    # when the receipt is checked
+    result = runner.invoke(
+        app, ["consent", "verify", _receipt(seeded_dir), "--data-dir", str(seeded_dir)]
+    )
+
+    # then its signature is fine but the consent no longer stands
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["participant"] == PRIYA.id
+    assert "status: REVOKED" in result.stderr

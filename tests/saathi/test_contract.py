@@ -163,7 +163,15 @@ async def test_consent_opens_a_shared_record_and_revocation_closes_it(network: N
 
 
 async def test_a_consent_request_answered_by_the_participant(network: Network) -> None:
-    participant = _token(network, PRIYA.id, Role.PARTICIPANT)
+    # Staff may ask only a participant who booked at their centre: one books a Delhi group.
+    signed_in = await network.sign_in("moving@example.org")
+    participant = signed_in["accessToken"]
+    group = next(g for g in demo.GROUPS if g.centre_id == DELHI.id)
+    detail = await network.run("mobile", "GroupDetail", id=group.id)
+    session = detail["data"]["group"]["upcomingSessions"][0]
+    await network.run(
+        "mobile", "BookSession", participant, sessionId=session["id"], idempotencyKey="m-1"
+    )
     staff = _staff(network, DELHI, Role.FACILITATOR)
 
     asked = await network.run(
@@ -171,7 +179,7 @@ async def test_a_consent_request_answered_by_the_participant(network: Network) -
         "RequestConsent",
         staff,
         input={
-            "participantId": PRIYA.id,
+            "participantId": signed_in["participant"]["id"],
             "categories": ["ATTENDANCE"],
             "purpose": "REFERRAL",
             "requestedUntil": _iso(datetime.now(UTC) + timedelta(days=60)),
@@ -237,7 +245,8 @@ async def test_a_partner_syncs_availability_and_reads_booking_changes(network: N
         {
             "iss": client_id,
             "sub": client_id,
-            "aud": network.settings.issuer,
+            "aud": f"{network.settings.public_url}/oauth/token",  # docs/partners.md
+            "iat": int(time.time()),
             "exp": int(time.time()) + 120,
             "jti": secrets.token_hex(16),
         },
@@ -333,3 +342,42 @@ async def test_deleting_an_account_erases_the_participant_everywhere(network: Ne
     assert _codes(me) == ["UNAUTHENTICATED"]
     seats = {s["id"]: s["seatsLeft"] for s in after["data"]["group"]["upcomingSessions"]}
     assert seats[session["id"]] == session["seatsLeft"]
+
+
+async def test_a_partner_assertion_for_a_forwarded_host_is_refused_at_the_edge(
+    network: Network,
+) -> None:
+    from services.consent.accounts import add_partner
+
+    # given a partner assertion made for a host an attacker controls
+    private = Ed25519PrivateKey.generate()
+    pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    client_id = await add_partner(PUNE_CAMP.id, pem)
+    assertion = jwt.encode(
+        {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": "https://attacker.example/oauth/token",
+            "exp": int(time.time()) + 120,
+            "jti": secrets.token_hex(16),
+        },
+        private,
+        algorithm="EdDSA",
+    )
+
+    # when it is sent through the gateway naming that host in X-Forwarded-Host
+    answer = await network.client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": assertion,
+        },
+        headers={"x-forwarded-host": "attacker.example", "x-forwarded-proto": "https"},
+    )
+
+    # then no token is issued
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_grant"

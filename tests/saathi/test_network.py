@@ -7,6 +7,7 @@ import shutil
 import socket
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,10 @@ from saathi.settings import Settings, load_settings
 from saathi.tokens import Role, mint_access_token
 from tests.conftest import operation
 from tests.saathi.conftest import PUNE, Network
+
+
+def _iso(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat()
 
 
 def _codes(body: dict[str, Any]) -> list[str]:
@@ -408,3 +413,238 @@ async def test_the_network_retries_queued_work_on_its_own(seeded_dir: Path, tmp_
             await asyncio.sleep(0.05)
 
         assert (await Notification.get(id="ntf_loop")).delivered_at is not None
+
+
+async def test_a_phone_number_without_its_country_code_says_what_to_type(
+    network: Network,
+) -> None:
+    # when the app sends a local number
+    body = await network.run("mobile", "RequestLoginCode", contact="98765 43210")
+
+    # then nothing is sent and the payload says how to write it
+    assert "errors" not in body
+    assert body["data"]["requestLoginCode"] == {
+        "sent": False,
+        "retryAfterSeconds": None,
+        "error": {
+            "code": "BAD_USER_INPUT",
+            "message": "Give the number with its country code, e.g. +91 98765 43210.",
+        },
+    }
+
+
+async def test_a_consent_to_a_centre_that_does_not_exist_is_not_found(network: Network) -> None:
+    # given a signed-in participant
+    token = (await network.sign_in("+91 98765 00001"))["accessToken"]
+    ghost = "ctr_01JD3ZZZZZZZZZZZZZZZZZZZZZ"
+
+    # when they grant a consent to a centre id no directory entry has
+    body = await network.run(
+        "consent",
+        "GrantConsent",
+        token=token,
+        input={
+            "granteeCentreId": ghost,
+            "categories": ["ATTENDANCE"],
+            "purpose": "REFERRAL",
+            "validUntil": _iso(datetime.now(UTC) + timedelta(days=30)),
+        },
+    )
+
+    # then nothing is granted
+    assert "errors" not in body
+    assert body["data"]["grantConsent"] == {
+        "consent": None,
+        "error": {"code": "NOT_FOUND", "message": f"No centre has the id {ghost!r}."},
+    }
+
+
+def _staff_token(network: Network, centre_id: str) -> str:
+    return mint_access_token(
+        load_or_create_signing_key(network.settings.data_dir),
+        subject="stf_01JD3TESTTESTTESTTESTTESTT",
+        role=Role.FACILITATOR,
+        centre_id=centre_id,
+        issuer="saathi",
+        audience="saathi-network",
+        ttl_seconds=600,
+    )
+
+
+async def _ask_consent(network: Network, staff: str, participant_id: str) -> dict[str, Any]:
+    body = await network.run(
+        "centre",
+        "RequestConsent",
+        token=staff,
+        input={
+            "participantId": participant_id,
+            "categories": ["ATTENDANCE"],
+            "purpose": "CARE_CONTINUITY",
+            "requestedUntil": _iso(datetime.now(UTC) + timedelta(days=30)),
+            "reason": "Your account will be closed unless you approve today.",
+        },
+    )
+    assert "errors" not in body, body
+    payload: dict[str, Any] = body["data"]["requestConsent"]
+    return payload
+
+
+async def test_staff_learn_nothing_about_participants_who_never_booked_at_their_centre(
+    network: Network,
+) -> None:
+    # given a participant who signed up but never booked anywhere, and an id nobody holds
+    signed_in = await network.sign_in("+91 98765 00002")
+    stranger = signed_in["participant"]["id"]
+    ghost = "par_01JD3ZZZZZZZZZZZZZZZZZZZZZ"
+    staff = _staff_token(network, demo.CENTRES[2].id)
+
+    # when staff of a centre ask each of them for a consent
+    to_stranger = await _ask_consent(network, staff, stranger)
+    to_ghost = await _ask_consent(network, staff, ghost)
+
+    # then both are refused with the same code and message (but for the id itself)
+    assert to_stranger["request"] is None
+    assert to_ghost["request"] is None
+    assert to_stranger["error"]["code"] == to_ghost["error"]["code"] == "NOT_FOUND"
+    assert to_stranger["error"]["message"].replace(stranger, "ID") == to_ghost["error"][
+        "message"
+    ].replace(ghost, "ID")
+    me = await network.run("mobile", "Me", token=signed_in["accessToken"])
+    assert me["data"]["me"]["consentRequests"] == []
+
+
+async def test_staff_of_a_centre_where_the_participant_booked_may_ask(network: Network) -> None:
+    # given a participant who booked a session of a group of one centre
+    signed_in = await network.sign_in("+91 98765 00003")
+    group = demo.GROUPS[0]
+    detail = await network.run("mobile", "GroupDetail", id=group.id)
+    session = detail["data"]["group"]["upcomingSessions"][1]
+    booked = await network.run(
+        "mobile",
+        "BookSession",
+        token=signed_in["accessToken"],
+        sessionId=session["id"],
+        idempotencyKey="k-ask",
+    )
+    assert booked["data"]["bookSession"]["error"] is None
+
+    # when that centre's staff ask, and another centre's staff ask
+    ours = await _ask_consent(
+        network, _staff_token(network, group.centre_id), signed_in["participant"]["id"]
+    )
+    other_centre = next(c.id for c in demo.CENTRES if c.id != group.centre_id)
+    theirs = await _ask_consent(
+        network, _staff_token(network, other_centre), signed_in["participant"]["id"]
+    )
+
+    # then only the centre where they booked reaches them
+    assert ours["error"] is None
+    assert ours["request"]["status"] == "PENDING"
+    assert theirs["error"]["code"] == "NOT_FOUND"
+
+
+# --- access tokens of ended sessions: refused on the next request ------------------------------
+
+
+async def _nearby_as(network: Network, token: str) -> dict[str, Any]:
+    return await network.run("mobile", "NearbyGroups", token=token, near=PUNE, radiusKm=25, first=1)
+
+
+async def test_a_refresh_family_revoked_for_reuse_stops_its_access_token_at_once(
+    network: Network,
+) -> None:
+    # given a signed-in participant whose refresh token was copied and used twice
+    signed_in = await network.sign_in("+91 98765 00011")
+    token = signed_in["accessToken"]
+    assert _codes(await network.run("mobile", "Me", token=token)) == []
+    await network.run("mobile", "RefreshSession", refreshToken=signed_in["refreshToken"])
+    reused = await network.run("mobile", "RefreshSession", refreshToken=signed_in["refreshToken"])
+    assert reused["data"]["refreshSession"]["error"]["code"] == "UNAUTHENTICATED"
+
+    # when the access token of that family is sent, minutes before it expires
+    me = await network.run("mobile", "Me", token=token)
+    public = await _nearby_as(network, token)
+
+    # then it is refused at the edge, for private and public fields alike
+    assert _codes(me) == ["UNAUTHENTICATED"]
+    assert _codes(public) == ["UNAUTHENTICATED"]
+    assert "data" not in public
+
+
+async def test_an_erased_participants_token_stops_at_once(network: Network) -> None:
+    signed_in = await network.sign_in("+91 98765 00012")
+    token = signed_in["accessToken"]
+    erased = await network.run("consent", "DeleteMyAccount", token=token)
+    assert erased["data"]["deleteMyAccount"] == {"deleted": True, "error": None}
+
+    booked = await network.run(
+        "mobile",
+        "BookSession",
+        token=token,
+        sessionId="ses_00000000000000000000000000",
+        idempotencyKey="k-erased",
+    )
+
+    assert _codes(booked) == ["UNAUTHENTICATED"]
+
+
+async def test_sign_out_stops_the_access_token_but_not_other_sessions(network: Network) -> None:
+    # given the same participant signed in on two phones
+    first = await network.sign_in("+91 98765 00013")
+    network.settings.outbox_path.write_text("")  # the next code is the only one in the outbox
+    second = await _sign_in_again(network, "+91 98765 00013")
+
+    # when the first phone signs out
+    out = await network.run("mobile", "SignOut", token=first["accessToken"])
+
+    # then its token is refused on the next request, and its refresh token is spent
+    assert out["data"]["signOut"] == {"signedOut": True, "error": None}
+    assert _codes(await network.run("mobile", "Me", token=first["accessToken"])) == [
+        "UNAUTHENTICATED"
+    ]
+    refreshed = await network.run("mobile", "RefreshSession", refreshToken=first["refreshToken"])
+    assert refreshed["data"]["refreshSession"]["error"]["code"] == "UNAUTHENTICATED"
+    # and the other phone's session goes on
+    me = await network.run("mobile", "Me", token=second["accessToken"])
+    assert me["data"]["me"]["id"] == first["participant"]["id"]
+
+
+async def _sign_in_again(network: Network, contact: str) -> dict[str, Any]:
+    """A second sign-in of the same contact, past the 30 s between codes (by the code table)."""
+    from services.consent.models import LoginCode, RateEvent
+
+    await RateEvent.all().delete()
+    await LoginCode.all().delete()
+    return await network.sign_in(contact)
+
+
+async def test_when_consent_cannot_say_a_token_is_live_it_counts_as_anonymous(
+    embedded: Embedded,
+) -> None:
+    # given a valid participant token, and the consent service unreachable
+    key = load_or_create_signing_key(embedded.settings.data_dir)
+    token = _participant_token(key)
+    assert embedded.network.peers is not None
+    embedded.network.peers.attach_app("consent", _Down())
+    await embedded.network.peers.aclose()  # drop the client built for the live consent app
+
+    # when a public and a private field are asked for with it
+    public = await _nearby(embedded, token)
+    private = await embedded.client.post(
+        "/graphql",
+        json={"query": operation("mobile", "Me")},
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+    # then the public field is answered, and nothing is answered as the participant
+    assert "errors" not in public
+    assert len(public["data"]["nearbyGroups"]["edges"]) == 2
+    assert _codes(private.json()) == ["UNAUTHENTICATED"]
+
+
+class _Down:
+    """An ASGI app that answers every request 503."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 503, "headers": []})
+        await send({"type": "http.response.body", "body": b"down"})

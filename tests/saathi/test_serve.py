@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -79,7 +81,7 @@ def distributed(
         urls: dict[str, subprocess.Popen[bytes] | str] = {
             name: f"http://127.0.0.1:{port}" for name, port in ports.items()
         }
-        yield {**urls, "sessions-process": processes[1]}
+        yield {**urls, "sessions-process": processes[1], "data-dir": str(data_dir)}
     finally:
         for process in processes:
             process.send_signal(signal.SIGINT)
@@ -102,6 +104,38 @@ def test_the_gateway_answers_over_http_across_processes(distributed: Distributed
     assert "errors" not in body, body
     assert body["data"]["group"]["centre"]["id"] == group.centre_id
     assert len(body["data"]["group"]["upcomingSessions"]) == 5
+
+
+def test_a_signed_out_token_is_refused_by_the_served_gateway(distributed: Distributed) -> None:
+    # given a participant signed in through the gateway process
+    gateway = f"{distributed['gateway']}/graphql"
+    contact = "+919876500099"
+
+    def run(name: str, token: str | None = None, **variables: str) -> dict[str, Any]:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        body: dict[str, Any] = httpx.post(
+            gateway,
+            json={"query": operation("mobile", name), "variables": variables},
+            headers=headers,
+            timeout=10,
+        ).json()
+        return body
+
+    assert run("RequestLoginCode", contact=contact)["data"]["requestLoginCode"]["sent"] is True
+    outbox = Path(str(distributed["data-dir"])) / "outbox.jsonl"
+    code = [json.loads(line) for line in outbox.read_text().splitlines()][-1]["code"]
+    token = run("VerifyLoginCode", contact=contact, code=code)["data"]["verifyLoginCode"][
+        "accessToken"
+    ]
+    assert "errors" not in run("Me", token)
+
+    # when they sign out
+    assert run("SignOut", token)["data"]["signOut"]["signedOut"] is True
+
+    # then the gateway (asking consent over HTTP with a service token) refuses the token
+    refused = run("Me", token)
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["UNAUTHENTICATED"]
+    assert "data" not in refused
 
 
 def test_a_stopped_subgraph_leaves_a_partial_answer(distributed: Distributed) -> None:

@@ -33,3 +33,9 @@ def test_environment_overrides_per_component():
 def test_a_malformed_number_names_the_variable():
     with pytest.raises(ValueError, match="SAATHI_ACCESS_TOKEN_TTL"):
         load_settings({"SAATHI_ACCESS_TOKEN_TTL": "soon"})
+
+
+def test_the_public_url_defaults_to_the_local_gateway_and_is_read_without_a_trailing_slash():
+    assert load_settings({}).public_url == "http://127.0.0.1:4000"
+    given = load_settings({"SAATHI_PUBLIC_URL": "https://saathi.example.in/"})
+    assert given.public_url == "https://saathi.example.in"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from saathi.auth import Viewer
+from saathi.errors import Unauthenticated
 from saathi.tokens import Principal, Role, TokenVerifier
 from services.consent.api.loaders import Loaders
 from services.consent.domain.deps import Deps
+from services.consent.domain.sessions import SIGN_IN_ENDED, token_is_live
 
 
 class SignedInViewer(Viewer):
@@ -19,6 +21,27 @@ class SignedInViewer(Viewer):
 
     def optional(self) -> Principal | None:
         return self.signed_in
+
+
+class EndedViewer(Viewer):
+    """A caller whose token verifies but whose sign-in has ended (signed out, reused refresh
+    token, erased account): refused wherever the token is looked at."""
+
+    def optional(self) -> Principal | None:
+        raise Unauthenticated(SIGN_IN_ENDED)
+
+
+async def live_viewer(viewer: Viewer) -> Viewer:
+    """``viewer``, or an ``EndedViewer`` when its token belongs to a sign-in that has ended."""
+    try:
+        principal = viewer.optional()
+    except Unauthenticated:
+        return viewer  # refused again, with its own reason, where a field needs it
+    if principal is None or await token_is_live(
+        principal.subject, principal.role, principal.session_id
+    ):
+        return viewer
+    return EndedViewer(viewer.authorization, viewer.verifier)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Consent's internal endpoints (docs/internal-api.md): called by sessions with a service token.
 
 ``POST /internal/consents/authorise-read`` checks for a live consent and logs the read;
-``POST /internal/notify`` tells participants something through the delivery channel.
+``POST /internal/notify`` tells participants something through the delivery channel;
+``POST /internal/tokens/check`` says whether a verified access token's sign-in is still live.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from starlette.routing import Route
 
 from saathi import internal
 from saathi.errors import BadUserInput
-from saathi.tokens import TokenVerifier
+from saathi.tokens import Role, TokenVerifier
 from services.consent.domain.access_log import authorise_read
 from services.consent.domain.deps import Deps
 from services.consent.domain.notify import notify
+from services.consent.domain.sessions import token_is_live
 from services.consent.records import DataCategory
 
 MAX_MESSAGE = 1000
@@ -59,7 +61,23 @@ def routes(deps: Deps, verifier: TokenVerifier) -> list[Route]:
         )
         return {"delivered": done.delivered, "skipped": done.skipped}
 
+    async def check_token(body: internal.Body) -> Mapping[str, Any]:
+        try:
+            role = Role(internal.text(body, "role", max_length=20))
+        except ValueError:
+            raise BadUserInput("role is not a known role.") from None
+        session = body.get("sessionId")
+        if session is not None and not isinstance(session, str):
+            raise BadUserInput("sessionId must be a string or null.")
+        subject = internal.text(body, "subject", max_length=100)
+        return {"live": await token_is_live(subject, role, session)}
+
     return [
+        Route(
+            "/internal/tokens/check",
+            internal.internal_endpoint(verifier, check_token),
+            methods=["POST"],
+        ),
         Route(
             "/internal/consents/authorise-read",
             internal.internal_endpoint(verifier, authorise),

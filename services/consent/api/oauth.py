@@ -1,8 +1,9 @@
 """``POST /oauth/token``: partner systems trade a signed client assertion for an access token.
 
 The body is form-encoded (RFC 6749 section 4.4); the rules are in ``domain/partners.py``.
-The token endpoint's own URL is an accepted audience, as the partner sees it (through the
-gateway's ``X-Forwarded-Proto``/``X-Forwarded-Host`` when present), and so is the issuer.
+The accepted audiences are the public token URL (``<SAATHI_PUBLIC_URL>/oauth/token``) and the
+issuer. Neither comes from the request: a ``Host`` or ``X-Forwarded-Host`` header is the caller's
+to choose, so an audience taken from it would accept an assertion made for any other server.
 """
 
 from __future__ import annotations
@@ -13,21 +14,18 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from saathi.settings import Settings
 from services.consent.domain.deps import Deps
 from services.consent.domain.partners import OAuthError, client_credentials
 
 _NO_STORE = {"cache-control": "no-store", "pragma": "no-cache"}
 FORM = "application/x-www-form-urlencoded"
+TOKEN_PATH = "/oauth/token"
 
 
-def _audiences(request: Request, issuer: str) -> set[str]:
-    own = str(request.url.replace(query=None, fragment=None))
-    found = {issuer, own}
-    host = request.headers.get("x-forwarded-host")
-    if host:
-        proto = request.headers.get("x-forwarded-proto", request.url.scheme)
-        found.add(f"{proto}://{host}{request.url.path}")
-    return found
+def audiences(settings: Settings) -> set[str]:
+    """The audiences an assertion may name: the public token URL and the issuer."""
+    return {f"{settings.public_url.rstrip('/')}{TOKEN_PATH}", settings.issuer}
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -49,7 +47,7 @@ def token_endpoint(deps: Deps) -> Callable[[Request], Awaitable[JSONResponse]]:
     async def endpoint(request: Request) -> JSONResponse:
         try:
             form = await _form(request)
-            issued = await client_credentials(deps, form, _audiences(request, deps.settings.issuer))
+            issued = await client_credentials(deps, form, audiences(deps.settings))
         except OAuthError as refusal:
             headers = dict(_NO_STORE)
             if refusal.status == 401:

@@ -29,6 +29,8 @@ from services.consent.records import (
 )
 
 REASON_FIELD = "consent_request.reason"
+# The JOSE ``typ`` of a receipt (RFC 8725 explicit typing), so it cannot pass for another JWT.
+RECEIPT_TYPE = "consent-receipt+jwt"
 
 
 def consent_status(consent: ConsentRecord, now: datetime) -> ConsentStatus:
@@ -103,7 +105,9 @@ def sign_receipt(
         "categories": [category.value for category in categories],
         "purpose": purpose.value,
     }
-    return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})
+    return jwt.encode(
+        claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": RECEIPT_TYPE}
+    )
 
 
 class ReceiptInvalid(Exception):
@@ -140,4 +144,17 @@ def verify_receipt(
         raise ReceiptInvalid(f"no key of this network verifies it ({exc})") from None
     except jwt.InvalidTokenError as exc:
         raise ReceiptInvalid(f"not a valid receipt: {exc}") from None
+    _require_receipt(jwt.get_unverified_header(receipt), claims)
     return claims
+
+
+def _require_receipt(header: Mapping[str, Any], claims: Mapping[str, Any]) -> None:
+    """Refuse any other JWT signed with the same key: access tokens carry ``aud`` and ``role``,
+    receipts carry neither but a ``consent`` claim equal to their ``jti`` (and, since explicit
+    typing, ``typ`` = ``consent-receipt+jwt``; receipts made before it say ``JWT``)."""
+    if "role" in claims or "aud" in claims:
+        raise ReceiptInvalid("this is not a consent receipt (it is an access token)")
+    if header.get("typ", RECEIPT_TYPE) not in (RECEIPT_TYPE, "JWT"):
+        raise ReceiptInvalid(f"this is not a consent receipt (typ {header.get('typ')!r})")
+    if claims.get("consent") != claims["jti"]:
+        raise ReceiptInvalid("this is not a consent receipt (it names no consent)")

@@ -12,6 +12,8 @@ _EMAIL = re.compile(
     r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 )
 _MAX_LENGTH = 254
+# Digits (with spaces, dashes or brackets) but no leading +: a number typed the local way.
+_LOCAL_PHONE = re.compile(r"[0-9(][0-9\s()-]{5,20}")
 
 
 def normalise_contact(raw: str) -> str:
@@ -29,6 +31,8 @@ def normalise_contact(raw: str) -> str:
         phone = re.sub(r"[\s-]", "", value)
         if _PHONE.fullmatch(phone):
             return phone
+        if _LOCAL_PHONE.fullmatch(value):
+            raise BadUserInput("Give the number with its country code, e.g. +91 98765 43210.")
     raise BadUserInput(
         "Give a phone number with its country code (like +91 98765 43210) or an e-mail address."
     )

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from saathi.errors import BadUserInput, Forbidden, NotFound
+from saathi.errors import BadUserInput, NotFound, RateLimited
 from saathi.ids import is_id, new_id
 from saathi.tokens import Principal
 from services.consent import repository
+from services.consent.domain.centres import centre_exists, has_booked_at
 from services.consent.domain.consents import (
     REASON_FIELD,
     ConsentRequestView,
@@ -22,6 +23,7 @@ from services.consent.domain.consents import (
     sign_receipt,
 )
 from services.consent.domain.deps import Deps
+from services.consent.domain.limits import wait_seconds
 from services.consent.domain.participants import signed_in
 from services.consent.domain.personal import data_key_of, seal_text
 from services.consent.records import (
@@ -30,10 +32,18 @@ from services.consent.records import (
     ConsentRequestRecord,
     ConsentRequestStatus,
     DataCategory,
+    ParticipantRecord,
 )
 
 MAX_PERIOD = timedelta(days=730)
 MAX_REASON_LENGTH = 1000
+# How often staff may ask: a request is a message pushed to a person in recovery, so a centre
+# cannot flood them, nor send many people requests at once.
+REQUEST_WINDOW = 24 * 3600
+REQUESTS_PER_CENTRE = 30
+REQUESTS_PER_PARTICIPANT = 3
+PAIR_INTERVAL = 7 * 24 * 3600  # one request from a centre to a participant a week
+NO_SUCH_PARTICIPANT = "No participant with a booking at your centre has the id {id!r}."
 
 
 def _categories(categories: Sequence[DataCategory]) -> tuple[DataCategory, ...]:
@@ -103,15 +113,23 @@ async def grant(
     purpose: ConsentPurpose,
     valid_until: datetime,
 ) -> ConsentRecord:
-    """The signed-in participant lets a centre read ``categories`` for ``purpose`` until then."""
+    """The signed-in participant lets a centre read ``categories`` for ``purpose`` until then.
+
+    The centre must exist in the directory (asked live): a consent to an id nobody holds would
+    otherwise wait for whoever is given that id, and tells the participant nothing useful."""
     now = deps.clock().replace(microsecond=0)
+    centre_id = _centre(grantee_centre_id)
+    wanted = _categories(categories)
+    until = _until(valid_until, now, "validUntil")
+    if not await centre_exists(deps, centre_id):
+        raise NotFound(f"No centre has the id {centre_id!r}.")
     record = _new_consent(
         deps,
         participant_id=viewer.subject,
-        grantee_centre_id=_centre(grantee_centre_id),
-        categories=_categories(categories),
+        grantee_centre_id=centre_id,
+        categories=wanted,
         purpose=purpose,
-        valid_until=_until(valid_until, now, "validUntil"),
+        valid_until=until,
         now=now,
     )
     async with repository.transaction():
@@ -123,10 +141,9 @@ async def grant(
 async def revoke(deps: Deps, viewer: Principal, consent_id: str) -> ConsentRecord:
     """Revoke one of the participant's consents; revoking twice keeps the first time."""
     found = await repository.consent_by_id(consent_id)
-    if found is None:
-        raise NotFound(f"No consent has the id {consent_id!r}.")
-    if found.participant_id != viewer.subject:
-        raise Forbidden("Only the participant who gave a consent may revoke it.")
+    # Another's consent is answered as a missing one: an id is no oracle for who exists.
+    if found is None or found.participant_id != viewer.subject:
+        raise NotFound(f"You have no consent with the id {consent_id!r}.")
     await repository.revoke_consent(consent_id, deps.clock())
     revoked = await repository.consent_by_id(consent_id)
     assert revoked is not None
@@ -144,10 +161,8 @@ class Answer:
 async def respond(deps: Deps, viewer: Principal, request_id: str, approve: bool) -> Answer:
     """Approve (a consent as requested) or deny a pending request made to the participant."""
     found = await repository.consent_request_by_id(request_id)
-    if found is None:
-        raise NotFound(f"No consent request has the id {request_id!r}.")
-    if found.participant_id != viewer.subject:
-        raise Forbidden("Only the participant a request was made to may answer it.")
+    if found is None or found.participant_id != viewer.subject:
+        raise NotFound(f"No consent request to you has the id {request_id!r}.")
     participant = signed_in(await repository.participant_by_id(viewer.subject))
     now = deps.clock().replace(microsecond=0)
     (opened,) = requests_for(participant, [found], deps.master_key, now)
@@ -194,16 +209,44 @@ async def ask(
     reason = reason.strip()
     if not reason or len(reason) > MAX_REASON_LENGTH:
         raise BadUserInput(f"Give a reason of 1 to {MAX_REASON_LENGTH} characters.")
-    participant = await repository.participant_by_id(participant_id)
-    if participant is None:
-        raise NotFound(f"No participant has the id {participant_id!r}.")
+    centre_id = viewer.centre_id
+    _within_limit(
+        await repository.consent_request_times(
+            now - timedelta(seconds=REQUEST_WINDOW), centre_id=centre_id
+        ),
+        now,
+        per_window=REQUESTS_PER_CENTRE,
+        window=REQUEST_WINDOW,
+        what="Your centre has sent too many consent requests today.",
+    )
+    participant = await _reachable(deps, centre_id, participant_id, now)
+    _within_limit(
+        await repository.consent_request_times(
+            now - timedelta(seconds=PAIR_INTERVAL),
+            participant_id=participant.id,
+            centre_id=centre_id,
+        ),
+        now,
+        per_window=1,
+        window=PAIR_INTERVAL,
+        what="Your centre asked this participant recently.",
+    )
+    _within_limit(
+        await repository.consent_request_times(
+            now - timedelta(seconds=REQUEST_WINDOW), participant_id=participant.id
+        ),
+        now,
+        per_window=REQUESTS_PER_PARTICIPANT,
+        window=REQUEST_WINDOW,
+        what="This participant has been sent enough consent requests today.",
+    )
     request_id = new_id("crq")
     async with repository.transaction():
         wrapped = await data_key_of(deps.master_key, participant)
         record = ConsentRequestRecord(
             id=request_id,
             participant_id=participant.id,
-            requester_centre_id=viewer.centre_id,
+            requester_centre_id=centre_id,
             categories=wanted,
             purpose=purpose,
             requested_until=until,
@@ -212,3 +255,28 @@ async def ask(
         )
         await repository.add_consent_request(record, now)
     return ConsentRequestView(record=record, status=ConsentRequestStatus.PENDING, reason=reason)
+
+
+async def _reachable(
+    deps: Deps, centre_id: str, participant_id: str, now: datetime
+) -> ParticipantRecord:
+    """The participant, when the centre may ask them: they booked there (sessions says so) or
+    already gave the centre a consent that is in force. A missing participant and one who is
+    not the centre's get the same answer, so the caller learns nothing about other ids."""
+    participant = await repository.participant_by_id(participant_id)
+    # Ask sessions even for a missing id: both refusals then take the same path.
+    booked = await has_booked_at(deps, centre_id, participant_id)
+    consented = participant is not None and bool(
+        await repository.live_consents([participant_id], centre_id, now)
+    )
+    if participant is None or not (booked or consented):
+        raise NotFound(NO_SUCH_PARTICIPANT.format(id=participant_id))
+    return participant
+
+
+def _within_limit(
+    times: Sequence[datetime], now: datetime, *, per_window: int, window: int, what: str
+) -> None:
+    wait = wait_seconds(times, now, per_window=per_window, window=window)
+    if wait:
+        raise RateLimited(f"{what} Try again in {wait} seconds.", wait)

@@ -17,6 +17,7 @@ from datetime import timedelta
 from saathi.crypto import MasterKey
 from saathi.errors import BadUserInput, Unauthenticated
 from services.consent import repository
+from services.consent.domain import lockout
 from services.consent.domain.contacts import normalise_contact
 from services.consent.domain.deps import Deps
 from services.consent.domain.limits import take_login_slot
@@ -60,10 +61,12 @@ async def request_code(deps: Deps, raw_contact: str, client_address: str | None)
     now = deps.clock()
     master = deps.master_key
     index = contact_index(master, contact)
+    bucket = contact_bucket(master, contact)
+    await lockout.refuse_if_locked(bucket, now)
     retry_after = await take_login_slot(
         deps.limits,
         now,
-        contact_bucket=contact_bucket(master, contact),
+        contact_bucket=bucket,
         address_bucket=_bucket("address", master, client_address or "unknown"),
     )
     code = new_code()
@@ -89,11 +92,14 @@ async def verify_code(deps: Deps, raw_contact: str, code: str) -> SignedIn:
     master = deps.master_key
     max_attempts = deps.settings.login_code_attempts
     index = contact_index(master, contact)
+    bucket = contact_bucket(master, contact)
+    await lockout.refuse_if_locked(bucket, now)
     live = await repository.live_login_code(index, now, max_attempts)
     # Claiming the try before comparing bounds the guesses even when requests run in parallel.
     if live is None or not await repository.claim_login_attempt(live.id, now, max_attempts):
         raise Unauthenticated(_NO_LIVE_CODE)
     if not hmac.compare_digest(live.digest, code_digest(master, contact, code)):
+        await lockout.count_failure(bucket, now)
         left = max_attempts - live.attempts - 1
         raise Unauthenticated(
             f"That code is not right. {left} more {'try' if left == 1 else 'tries'} with this code."
@@ -105,4 +111,5 @@ async def verify_code(deps: Deps, raw_contact: str, code: str) -> SignedIn:
             raise Unauthenticated(_NO_LIVE_CODE)
         participant = await find_or_create_by_contact(deps, contact, now)
         tokens = await start_session(deps, participant.id, now)
+        await lockout.clear(bucket)
     return SignedIn(tokens=tokens, participant=participant)

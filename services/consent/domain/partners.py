@@ -1,9 +1,10 @@
 """Tokens for partner systems: OAuth 2.0 client credentials with a JWT client assertion.
 
 RFC 7523 (``private_key_jwt``): the partner signs an assertion with its own Ed25519 key, with
-``iss`` = ``sub`` = its client id, ``aud`` = the token endpoint URL or this network's issuer,
-``exp`` at most five minutes ahead, and a ``jti`` that is accepted once (remembered until the
-assertion expires). The answer is an access token of role ``partner`` bound to its centre.
+``iss`` = ``sub`` = its client id, ``aud`` = the public token URL (``SAATHI_PUBLIC_URL`` +
+``/oauth/token``) or this network's issuer, ``exp`` at most five minutes ahead, and a ``jti``
+that is accepted once (remembered until the assertion expires). The answer is an access token
+of role ``partner`` bound to its centre.
 
 Refusals follow RFC 6749 section 5.2: ``unsupported_grant_type`` and ``invalid_request`` (400)
 for a malformed request, ``invalid_client`` (401) when the client is unknown or the signature is

@@ -3,6 +3,11 @@
 Refresh tokens are 32 random bytes, stored only as a digest, in families: each use spends the
 token and issues the next one of the same family. Presenting a spent token means a copy is in
 someone else's hands, so the whole family is revoked, the newest live token included.
+
+Every access token carries its family id as ``sid``. A token is live only while its family has a
+row that is not revoked: reuse, signing out and erasure (which deletes the rows) all end it on
+the next request, in every replica, because the answer is read from the database each time
+(``token_is_live``, asked by the gateway and by this service's own requests).
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ from datetime import datetime, timedelta
 from saathi.crypto import secret_digest
 from saathi.errors import Unauthenticated
 from saathi.ids import new_id
-from saathi.tokens import Role, mint_access_token
+from saathi.tokens import Principal, Role, mint_access_token
 from services.consent import repository
 from services.consent.domain.deps import Deps
+
+SIGN_IN_ENDED = "This sign-in has ended (signed out, or the account was closed). Sign in again."
 
 
 @dataclass(frozen=True)
@@ -27,7 +34,7 @@ class SessionTokens:
     expires_in: int
 
 
-def access_token_for(deps: Deps, participant_id: str, now: datetime) -> str:
+def access_token_for(deps: Deps, participant_id: str, now: datetime, family_id: str) -> str:
     settings = deps.settings
     return mint_access_token(
         deps.signing_key,
@@ -37,6 +44,7 @@ def access_token_for(deps: Deps, participant_id: str, now: datetime) -> str:
         audience=settings.audience,
         ttl_seconds=settings.access_token_ttl,
         now=now.timestamp(),
+        session_id=family_id,
     )
 
 
@@ -50,7 +58,7 @@ async def _issue(deps: Deps, participant_id: str, family_id: str, now: datetime)
         expires_at=now + timedelta(seconds=deps.settings.refresh_token_ttl),
     )
     return SessionTokens(
-        access_token=access_token_for(deps, participant_id, now),
+        access_token=access_token_for(deps, participant_id, now, family_id),
         refresh_token=refresh_token,
         expires_in=deps.settings.access_token_ttl,
     )
@@ -98,3 +106,27 @@ async def _rotate(deps: Deps, refresh_token: str, now: datetime) -> SessionToken
     if await repository.participant_by_id(stored.participant_id) is None:
         return _Refusal.UNKNOWN
     return await _issue(deps, stored.participant_id, stored.family_id, now)
+
+
+async def token_is_live(subject: str, role: Role, session_id: str | None) -> bool:
+    """Whether an access token (already verified) may still be used.
+
+    A participant's token is live while its sign-in is (``sid``: the refresh family has a row
+    not revoked); one without ``sid`` (minted by an operator) while the participant exists.
+    Staff, partner and service tokens have no sign-in here to end: live until they expire.
+    """
+    if role is not Role.PARTICIPANT:
+        return True
+    if session_id is not None:
+        return await repository.refresh_family_live(session_id, subject)
+    return await repository.participant_exists(subject)
+
+
+async def sign_out(deps: Deps, viewer: Principal, *, everywhere: bool) -> None:
+    """End the caller's sign-in (or every sign-in of theirs): its refresh tokens are revoked,
+    and with them every access token that names it."""
+    now = deps.clock()
+    if everywhere or viewer.session_id is None:
+        await repository.revoke_refresh_families_of(viewer.subject, now)
+    else:
+        await repository.revoke_refresh_family(viewer.session_id, now)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -171,6 +171,40 @@ async def spend_login_code(code_id: int, now: datetime) -> bool:
     return updated == 1
 
 
+# Sign-in lockouts
+
+
+async def login_locked_until(bucket: str) -> datetime | None:
+    row = await models.LoginLock.get_or_none(bucket=bucket)
+    return None if row is None else row.locked_until
+
+
+async def count_login_failure(bucket: str) -> int:
+    """Count one wrong code against the bucket; the failures counted since the last lockout."""
+    await models.LoginLock.get_or_create(bucket=bucket)
+    await models.LoginLock.filter(bucket=bucket).update(failures=F("failures") + 1)
+    row = await models.LoginLock.get(bucket=bucket)
+    return row.failures
+
+
+async def lock_login(bucket: str, threshold: int, lockouts: Sequence[int], now: datetime) -> int:
+    """Turn ``threshold`` failures into the next lockout; its seconds (0: another caller did)."""
+    row = await models.LoginLock.get(bucket=bucket)
+    seconds = lockouts[min(row.lockouts, len(lockouts) - 1)]
+    updated = await models.LoginLock.filter(
+        bucket=bucket, failures__gte=threshold, lockouts=row.lockouts
+    ).update(
+        failures=0,
+        lockouts=F("lockouts") + 1,
+        locked_until=now + timedelta(seconds=seconds),
+    )
+    return seconds if updated == 1 else 0
+
+
+async def clear_login_failures(bucket: str) -> None:
+    await models.LoginLock.filter(bucket=bucket).delete()
+
+
 # Refresh tokens
 
 
@@ -209,6 +243,23 @@ async def spend_refresh_token(token_id: int, now: datetime) -> bool:
 
 async def revoke_refresh_family(family_id: str, now: datetime) -> None:
     await models.RefreshToken.filter(family_id=family_id, revoked_at=None).update(revoked_at=now)
+
+
+async def revoke_refresh_families_of(participant_id: str, now: datetime) -> None:
+    await models.RefreshToken.filter(participant_id=participant_id, revoked_at=None).update(
+        revoked_at=now
+    )
+
+
+async def refresh_family_live(family_id: str, participant_id: str) -> bool:
+    """Whether the family still has a token that was not revoked (one indexed lookup)."""
+    return await models.RefreshToken.filter(
+        family_id=family_id, participant_id=participant_id, revoked_at=None
+    ).exists()
+
+
+async def participant_exists(participant_id: str) -> bool:
+    return await models.Participant.filter(id=participant_id).exists()
 
 
 # Rate limit events
@@ -289,6 +340,18 @@ async def consent_requests_of(
     for row in rows:
         found[row.participant_id].append(_consent_request(row))
     return found
+
+
+async def consent_request_times(
+    since: datetime, *, participant_id: str | None = None, centre_id: str | None = None
+) -> list[datetime]:
+    """When consent requests were made since ``since``, to a participant and/or by a centre."""
+    query = models.ConsentRequest.filter(created_at__gt=since)
+    if participant_id is not None:
+        query = query.filter(participant_id=participant_id)
+    if centre_id is not None:
+        query = query.filter(requester_centre_id=centre_id)
+    return [row.created_at for row in await query.only("id", "created_at")]
 
 
 async def consent_exists(consent_id: str) -> bool:
@@ -383,6 +446,7 @@ async def erase_participant(
         await models.LoginCode.filter(contact_index=contact_index).delete()
     if rate_bucket is not None:
         await models.RateEvent.filter(bucket=rate_bucket).delete()
+        await models.LoginLock.filter(bucket=rate_bucket).delete()
     await models.RefreshToken.filter(participant_id=participant_id).delete()
     consents = await models.Consent.filter(participant_id=participant_id).delete()
     await models.ConsentRequest.filter(participant_id=participant_id).delete()

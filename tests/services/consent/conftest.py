@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from saathi import demo
 from saathi.crypto import MasterKey
 from saathi.database import close_databases, open_databases
 from saathi.keys import SigningKey, generate_signing_key
@@ -84,6 +85,7 @@ async def database(settings: Settings) -> AsyncIterator[None]:
         models.LoginCode,
         models.RefreshToken,
         models.RateEvent,
+        models.LoginLock,
         models.Consent,
         models.ConsentRequest,
         models.DataAccess,
@@ -245,6 +247,31 @@ class FakeSessions:
         return body
 
 
+@dataclass
+class FakeDirectory:
+    """A tiny real Starlette app standing in for the directory's internal endpoint: it knows
+    ``centres`` (the demo network's by default)."""
+
+    key: SigningKey
+    settings: Settings
+    centres: set[str] = field(default_factory=lambda: {centre.id for centre in demo.CENTRES})
+    down: bool = False
+    calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def app(self) -> Starlette:
+        verifier = verifier_for(self.settings, self.key)
+
+        async def known(request: Request) -> JSONResponse:
+            if self.down:
+                return JSONResponse({"error": "down"}, status_code=503)
+            require_service(request, verifier)
+            body: dict[str, Any] = await request.json()
+            self.calls.append(body)
+            return JSONResponse({"centreIds": [c for c in body["centreIds"] if c in self.centres]})
+
+        return Starlette(routes=[Route("/internal/centres/known", known, methods=["POST"])])
+
+
 @pytest.fixture
 async def make_consent(
     database: None, settings: Settings, key: SigningKey, clock: FakeClock
@@ -258,11 +285,14 @@ async def make_consent(
         delivery: Delivery | None = None,
         address: str = CLIENT_ADDRESS,
         sessions: FakeSessions | None = None,
+        settings: Settings = settings,
+        directory: FakeDirectory | None = None,
     ) -> Consent:
         peers = peers_for(settings, key, "consent")
         all_peers.append(peers)
         if sessions is not None:
             peers.attach_app("sessions", sessions.app())
+        peers.attach_app("directory", (directory or FakeDirectory(key, settings)).app())
         app = create_app(
             settings,
             manage_database=False,

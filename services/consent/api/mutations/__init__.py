@@ -13,6 +13,7 @@ from services.consent.api.mutations.respond_to_consent_request import (
     respond_to_consent_request,
 )
 from services.consent.api.mutations.revoke_consent import revoke_consent
+from services.consent.api.mutations.sign_out import sign_out
 from services.consent.api.mutations.verify_login_code import verify_login_code
 
 
@@ -29,6 +30,10 @@ class Mutation:
     refresh_session = strawberry.mutation(
         resolver=refresh_session,
         description="Trade a refresh token for new tokens; the old refresh token is spent.",
+    )
+    sign_out = strawberry.mutation(
+        resolver=sign_out,
+        description="End this sign-in: its access and refresh tokens stop working at once.",
     )
     grant_consent = strawberry.mutation(
         resolver=grant_consent,

@@ -6,7 +6,7 @@ from typing import Self
 
 import strawberry
 
-from saathi.errors import SaathiError
+from saathi.errors import RateLimited, SaathiError
 from services.consent.api.context import Context
 from services.consent.api.mutations.payload import payload_or_error
 from services.consent.api.types import MutationError, Participant
@@ -21,11 +21,15 @@ class VerifyLoginCodePayload:
         default=None, description="Seconds until the access token expires."
     )
     participant: Participant | None = None
+    retry_after_seconds: int | None = strawberry.field(
+        default=None, description="When sign-in is locked out: seconds until it may be tried."
+    )
     error: MutationError | None = None
 
     @classmethod
     def from_error(cls, error: SaathiError) -> Self:
-        return cls(error=MutationError.of(error))
+        retry = error.retry_after if isinstance(error, RateLimited) else None
+        return cls(retry_after_seconds=retry, error=MutationError.of(error))
 
 
 async def _verify(

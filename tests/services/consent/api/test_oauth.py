@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -13,10 +13,12 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from saathi import demo
 from saathi.ids import new_id
+from saathi.settings import Settings
 from services.consent.accounts import add_partner
-from tests.services.consent.conftest import Consent
+from tests.services.consent.conftest import Consent, MakeConsent
 
-TOKEN_URL = "http://consent.internal/oauth/token"
+# The public URL of the default settings (SAATHI_PUBLIC_URL), where partners reach the network.
+TOKEN_URL = "http://127.0.0.1:4000/oauth/token"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 CENTRE = demo.CENTRES[2].id
 
@@ -48,14 +50,16 @@ def _assertion(consent: Consent, partner: Partner, **overrides: Any) -> str:
     return jwt.encode(claims, partner.key, algorithm="EdDSA")
 
 
-async def _token(consent: Consent, assertion: str, **form: str) -> httpx.Response:
+async def _token(
+    consent: Consent, assertion: str, headers: dict[str, str] | None = None, **form: str
+) -> httpx.Response:
     data = {
         "grant_type": "client_credentials",
         "client_assertion_type": ASSERTION_TYPE,
         "client_assertion": assertion,
         **form,
     }
-    return await consent.client.post("/oauth/token", data=data)
+    return await consent.client.post("/oauth/token", data=data, headers=headers)
 
 
 async def test_a_valid_assertion_gets_a_partner_token_bound_to_its_centre(
@@ -163,3 +167,49 @@ async def test_a_json_body_is_an_invalid_request(consent: Consent) -> None:
     response = await consent.client.post("/oauth/token", json={"grant_type": "client_credentials"})
 
     assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
+
+
+async def test_an_audience_from_a_forged_forwarded_host_is_refused(
+    consent: Consent, partner: Partner
+) -> None:
+    # given an assertion for a host the attacker names in X-Forwarded-Host
+    assertion = _assertion(consent, partner, aud="https://evil.example/oauth/token")
+
+    # when it is presented with that header
+    response = await _token(
+        consent,
+        assertion,
+        headers={"x-forwarded-host": "evil.example", "x-forwarded-proto": "https"},
+    )
+
+    # then the audience is not this network's public token URL
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_grant",
+        "error_description": "The assertion's aud is not this token endpoint.",
+    }
+
+
+async def test_the_request_url_of_the_consent_host_is_not_an_audience(
+    consent: Consent, partner: Partner
+) -> None:
+    response = await _token(
+        consent, _assertion(consent, partner, aud="http://consent.internal/oauth/token")
+    )
+
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_grant")
+
+
+async def test_the_configured_public_url_is_the_audience(
+    make_consent: MakeConsent, settings: Settings, partner: Partner
+) -> None:
+    # given a network whose public URL is https://saathi.example.in
+    public = await make_consent(settings=replace(settings, public_url="https://saathi.example.in"))
+
+    # when a partner signs for that URL's token endpoint
+    response = await _token(
+        public, _assertion(public, partner, aud="https://saathi.example.in/oauth/token")
+    )
+
+    # then it gets a token
+    assert response.status_code == 200, response.text

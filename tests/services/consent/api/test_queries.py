@@ -8,6 +8,7 @@ from saathi import demo
 from saathi.keys import generate_signing_key
 from saathi.tokens import Role
 from services.consent.accounts import add_participants
+from services.consent.domain.sessions import SIGN_IN_ENDED
 from tests.services.consent.conftest import Consent
 
 ME = "{ me { id displayName homeCity preferredLanguage consents { id } consentRequests { id } } }"
@@ -89,4 +90,5 @@ async def test_me_with_a_staff_token_is_forbidden(consent: Consent) -> None:
 async def test_me_after_the_account_is_gone_is_unauthenticated(consent: Consent) -> None:
     body = await consent.post(ME, token=consent.token("par_01JD3GONEGONEGONEGONEGONEG"))
 
-    assert _error(body) == ("UNAUTHENTICATED", "This account no longer exists. Sign in again.")
+    # refused before any field runs: a token of a participant who is gone has no live sign-in
+    assert _error(body) == ("UNAUTHENTICATED", SIGN_IN_ENDED)

@@ -42,3 +42,11 @@ def test_contacts_are_normalised(raw: str, expected: str) -> None:
 def test_anything_else_is_bad_user_input(raw: str) -> None:
     with pytest.raises(BadUserInput):
         normalise_contact(raw)
+
+
+@pytest.mark.parametrize("raw", ["9876543210", "098765 43210", "(0) 98765-43210"])
+def test_a_local_number_is_told_to_give_its_country_code(raw: str) -> None:
+    with pytest.raises(BadUserInput) as refused:
+        normalise_contact(raw)
+
+    assert refused.value.message == "Give the number with its country code, e.g. +91 98765 43210."

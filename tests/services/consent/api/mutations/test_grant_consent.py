@@ -9,11 +9,13 @@ import jwt
 import pytest
 
 from saathi import demo
+from saathi.keys import SigningKey
+from saathi.settings import Settings
 from saathi.tokens import Role
 from services.consent import models
 from services.consent.seed import seed_demo
 from tests.conftest import operation
-from tests.services.consent.conftest import Consent, staff_token
+from tests.services.consent.conftest import Consent, FakeDirectory, MakeConsent, staff_token
 
 # What the gateway sends consent for the contract's GrantConsent (Centre's name is directory's).
 GRANT = operation("consent", "GrantConsent").replace("grantee { id name }", "grantee { id }")
@@ -121,3 +123,34 @@ async def test_a_token_of_an_erased_account_is_unauthenticated(consent: Consent)
     payload = await _grant(consent, consent.token("par_01JD3NONENONENONENONENONEN"))
 
     assert payload["error"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_centre_the_directory_does_not_know_is_not_found_and_nothing_is_stored(
+    seeded: Consent,
+) -> None:
+    ghost = "ctr_01JD3ZZZZZZZZZZZZZZZZZZZZZ"
+
+    payload = await _grant(seeded, seeded.token(PRIYA.id), granteeCentreId=ghost)
+
+    assert payload == {
+        "consent": None,
+        "error": {"code": "NOT_FOUND", "message": f"No centre has the id {ghost!r}."},
+    }
+    assert await models.Consent.filter(participant_id=PRIYA.id).count() == 1
+
+
+async def test_when_the_directory_cannot_be_asked_no_consent_is_made(
+    make_consent: MakeConsent, settings: Settings, key: SigningKey
+) -> None:
+    # given a directory that is down
+    down = FakeDirectory(key, settings, down=True)
+    consent = await make_consent(directory=down)
+    await seed_demo(consent.settings, signing_key=consent.key)
+
+    # when a participant grants a consent
+    payload = await _grant(consent, consent.token(PRIYA.id))
+
+    # then it is refused as unavailable, not let through unchecked
+    assert payload["consent"] is None
+    assert payload["error"]["code"] == "SUBGRAPH_UNAVAILABLE"
+    assert await models.Consent.filter(participant_id=PRIYA.id).count() == 1

@@ -9,9 +9,11 @@ import pytest
 
 from saathi import demo
 from services.consent import models
+from services.consent.accounts import add_participants
+from services.consent.domain.grants import NO_SUCH_PARTICIPANT
 from services.consent.seed import seed_demo
 from tests.conftest import operation
-from tests.services.consent.conftest import Consent, staff_token
+from tests.services.consent.conftest import Consent, FakeSessions, MakeConsent, staff_token
 
 REQUEST = operation("consent", "RequestConsent")
 ME = "{ me { consentRequests(status: PENDING) { id reason requester { id } purpose } } }"
@@ -21,7 +23,10 @@ REASON = "We run the weekend group you asked about and would like to see your at
 
 
 @pytest.fixture
-async def seeded(consent: Consent) -> Consent:
+async def seeded(make_consent: MakeConsent, sessions: FakeSessions) -> Consent:
+    # Priya booked at CENTRE (sessions says so); nobody else booked anywhere.
+    sessions.related = {CENTRE: {PRIYA.id}}
+    consent = await make_consent(sessions=sessions)
     await seed_demo(consent.settings, signing_key=consent.key)
     return consent
 
@@ -68,12 +73,86 @@ async def test_without_a_token_it_is_unauthenticated(seeded: Consent) -> None:
     assert payload["error"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_an_unknown_participant_is_not_found(seeded: Consent) -> None:
-    payload = await _ask(
-        seeded, staff_token(seeded, CENTRE), participantId="par_01JD3NONENONENONENONENONEN"
-    )
+@pytest.mark.parametrize(
+    "participant_id",
+    [
+        "par_01JD3ZZZZZZZZZZZZZZZZZZZZZ",  # nobody
+        demo.PARTICIPANTS[1].id,  # exists, never booked at CENTRE
+    ],
+)
+async def test_a_participant_the_centre_may_not_reach_is_not_found_whether_or_not_they_exist(
+    seeded: Consent, participant_id: str
+) -> None:
+    payload = await _ask(seeded, staff_token(seeded, CENTRE), participantId=participant_id)
 
-    assert payload["error"]["code"] == "NOT_FOUND"
+    assert payload == {
+        "request": None,
+        "error": {
+            "code": "NOT_FOUND",
+            "message": NO_SUCH_PARTICIPANT.format(id=participant_id),
+        },
+    }
+    assert await models.ConsentRequest.filter(participant_id=participant_id).count() == 0
+
+
+async def test_a_centre_holding_a_live_consent_may_ask_without_a_booking(seeded: Consent) -> None:
+    # given Priya's seeded consent to another centre, where she never booked
+    granted = await models.Consent.filter(participant_id=PRIYA.id).first()
+    assert granted is not None
+    assert granted.grantee_centre_id != CENTRE
+
+    payload = await _ask(seeded, staff_token(seeded, granted.grantee_centre_id))
+
+    assert payload["error"] is None
+
+
+async def test_a_centre_asks_a_participant_once_a_week(seeded: Consent) -> None:
+    staff = staff_token(seeded, CENTRE)
+    await _ask(seeded, staff)
+    seeded.clock.advance(6 * 24 * 3600)
+
+    again = await _ask(seeded, staff)
+    seeded.clock.advance(24 * 3600)
+    after_a_week = await _ask(seeded, staff)
+
+    assert again["error"] == {
+        "code": "RATE_LIMITED",
+        "message": "Your centre asked this participant recently. Try again in 86400 seconds.",
+    }
+    assert after_a_week["error"] is None
+
+
+async def test_a_participant_gets_at_most_three_requests_a_day_from_all_centres(
+    seeded: Consent, sessions: FakeSessions
+) -> None:
+    # given Priya already has the demo request of today
+    assert await models.ConsentRequest.filter(participant_id=PRIYA.id).count() == 1
+    centres = [c.id for c in demo.CENTRES[3:6]]
+    sessions.related = {centre: {PRIYA.id} for centre in centres}
+
+    # when three more centres ask her
+    answers = [await _ask(seeded, staff_token(seeded, centre)) for centre in centres]
+
+    # then the third is refused until a day has passed
+    assert [a["error"] for a in answers[:2]] == [None, None]
+    assert answers[2]["error"]["code"] == "RATE_LIMITED"
+    assert await models.ConsentRequest.filter(participant_id=PRIYA.id).count() == 3
+    seeded.clock.advance(24 * 3600 + 1)
+    assert (await _ask(seeded, staff_token(seeded, centres[2])))["error"] is None
+
+
+async def test_a_centre_sends_at_most_thirty_requests_a_day(
+    seeded: Consent, sessions: FakeSessions
+) -> None:
+    people = [p.id for p in demo.PARTICIPANTS] + await add_participants(["Extra"])
+    assert len(people) == 31
+    sessions.related = {CENTRE: set(people)}
+    staff = staff_token(seeded, CENTRE)
+
+    answers = [await _ask(seeded, staff, participantId=person) for person in people]
+
+    assert [a["error"] for a in answers[:30]] == [None] * 30
+    assert answers[30]["error"]["code"] == "RATE_LIMITED"
 
 
 @pytest.mark.parametrize(

@@ -82,10 +82,19 @@ async def test_an_expired_request_is_not_answered(seeded: Consent) -> None:
     assert await models.Consent.filter(participant_id=PRIYA.id).count() == 1
 
 
-async def test_another_participant_may_not_answer(seeded: Consent) -> None:
-    payload = await _respond(seeded, RAVI.id, True)
+async def test_another_participants_request_is_answered_as_a_missing_one(seeded: Consent) -> None:
+    # given a request made to Priya, and an id no request has
+    missing = "crq_01JD3ZZZZZZZZZZZZZZZZZZZZZ"
 
-    assert payload["error"]["code"] == "FORBIDDEN"
+    # when Ravi answers each
+    theirs = await _respond(seeded, RAVI.id, True)
+    nothing = await _respond(seeded, RAVI.id, True, missing)
+
+    # then he cannot tell that Priya's exists: the same code and message, but for the id
+    assert theirs["error"]["code"] == nothing["error"]["code"] == "NOT_FOUND"
+    assert theirs["error"]["message"].replace(REQUEST, "ID") == nothing["error"]["message"].replace(
+        missing, "ID"
+    )
     assert (await models.ConsentRequest.get(id=REQUEST)).status == "PENDING"
 
 

@@ -44,15 +44,22 @@ async def test_revoking_sets_revoked_and_a_second_time_keeps_the_first_time(
     assert second["consent"] == first["consent"]
 
 
-async def test_another_participants_consent_is_forbidden(seeded: Consent) -> None:
-    payload = await _revoke(seeded, RAVI.id, PRIYAS_CONSENT)
+async def test_another_participants_consent_is_answered_as_a_missing_one(seeded: Consent) -> None:
+    missing = "cns_01JD3ZZZZZZZZZZZZZZZZZZZZZ"
 
-    assert payload == {
+    theirs = await _revoke(seeded, RAVI.id, PRIYAS_CONSENT)
+    nothing = await _revoke(seeded, RAVI.id, missing)
+
+    assert theirs == {
         "consent": None,
         "error": {
-            "code": "FORBIDDEN",
-            "message": "Only the participant who gave a consent may revoke it.",
+            "code": "NOT_FOUND",
+            "message": f"You have no consent with the id {PRIYAS_CONSENT!r}.",
         },
+    }
+    assert nothing["error"] == {
+        "code": "NOT_FOUND",
+        "message": f"You have no consent with the id {missing!r}.",
     }
 
 

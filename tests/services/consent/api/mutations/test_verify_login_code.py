@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import jwt
 import pytest
 
 from saathi import demo
 from saathi.crypto import MasterKey, unseal
+from saathi.settings import Settings
 from services.consent import models
 from services.consent.seed import seed_demo
 from tests.conftest import operation
-from tests.services.consent.conftest import Consent
+from tests.services.consent.conftest import Consent, MakeConsent
 
 PHONE = "+919876543210"
 NOT_LIVE = "This code has expired or was already used. Ask for a new code."
@@ -127,9 +131,12 @@ async def test_five_wrong_tries_spend_the_code(consent: Consent) -> None:
         "That code is not right. 3 more tries with this code.",
         "That code is not right. 2 more tries with this code.",
         "That code is not right. 1 more try with this code.",
-        "That code is not right, and it has been tried too often. Ask for a new code.",
+        "That code is not right, and too many wrong codes were tried. Try again in 900 seconds.",
     ]
-    assert refused["error"] == {"code": "UNAUTHENTICATED", "message": NOT_LIVE}
+    assert refused["error"] == {
+        "code": "RATE_LIMITED",
+        "message": "Too many wrong codes were tried for this contact. Try again in 900 seconds.",
+    }
     assert await models.Participant.all().count() == 0
 
 
@@ -212,3 +219,93 @@ async def test_the_contact_and_code_are_never_stored_in_the_clear(
     data_key = master.unwrap(participant.wrapped_data_key)
     opened = unseal(data_key, participant.contact_sealed, f"{participant.id}:contact".encode())
     assert opened == PHONE.encode()
+
+
+LOCKOUT = """
+mutation Verify($contact: String!, $code: String!) {
+  verifyLoginCode(contact: $contact, code: $code) { accessToken retryAfterSeconds error { code } }
+}
+"""
+
+
+async def _five_wrong(consent: Consent, contact: str = PHONE) -> dict[str, Any]:
+    """Ask for a code and try five wrong ones; the last answer."""
+    sent = await consent.request_code(contact)
+    assert sent["sent"] is True, sent
+    code = consent.last_code(contact)
+    for _ in range(4):
+        await consent.verify(contact, _wrong(code))
+    body = await consent.post(LOCKOUT, {"contact": contact, "code": _wrong(code)})
+    payload: dict[str, Any] = body["data"]["verifyLoginCode"]
+    return payload
+
+
+async def test_wrong_codes_lock_the_contact_out_for_ever_longer(consent: Consent) -> None:
+    waits = []
+    for _ in range(5):
+        # when five wrong codes are tried
+        locked = await _five_wrong(consent)
+        waits.append(locked["retryAfterSeconds"])
+        assert locked["error"] == {"code": "RATE_LIMITED"}
+        # then no code is sent until the wait is over
+        early = await consent.request_code(PHONE)
+        assert early["sent"] is False
+        assert early["retryAfterSeconds"] == locked["retryAfterSeconds"]
+        consent.clock.advance(locked["retryAfterSeconds"])
+
+    # 15 minutes, 1 hour, 6 hours, then a day each time: not 25 guesses an hour for ever
+    assert waits == [900, 3600, 21600, 86400, 86400]
+
+
+async def test_a_locked_out_contact_cannot_use_even_the_right_code(
+    make_consent: MakeConsent, settings: Settings
+) -> None:
+    # given a code allowing ten tries, five of them wrong: the contact is locked out
+    consent = await make_consent(settings=replace(settings, login_code_attempts=10))
+    await _five_wrong(consent)
+    consent.clock.advance(899)
+
+    # when the right code is tried a second before the wait is over
+    body = await consent.post(LOCKOUT, {"contact": PHONE, "code": consent.last_code(PHONE)})
+
+    # then it is refused, with the second left
+    assert body["data"]["verifyLoginCode"] == {
+        "accessToken": None,
+        "retryAfterSeconds": 1,
+        "error": {"code": "RATE_LIMITED"},
+    }
+
+
+async def test_a_right_code_resets_the_steps(consent: Consent) -> None:
+    # given a contact locked out once, then signed in with the right code
+    await _five_wrong(consent)
+    consent.clock.advance(900)
+    assert (await consent.sign_in(PHONE))["error"] is None
+    consent.clock.advance(30)
+
+    # when five wrong codes are tried again
+    locked = await _five_wrong(consent)
+
+    # then the wait starts again from the first step
+    assert locked["retryAfterSeconds"] == 900
+    assert await models.LoginLock.all().count() == 1
+
+
+async def test_the_count_is_in_the_database_so_another_replica_sees_it(
+    consent: Consent, make_consent: MakeConsent
+) -> None:
+    await _five_wrong(consent)
+    replica = await make_consent()
+
+    refused = await replica.request_code(PHONE)
+
+    assert refused["retryAfterSeconds"] == 900
+    assert refused["sent"] is False
+
+
+async def test_a_lockout_of_one_contact_leaves_another_alone(consent: Consent) -> None:
+    await _five_wrong(consent)
+
+    other = await consent.sign_in("+919876543211")
+
+    assert other["error"] is None

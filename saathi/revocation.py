@@ -1,0 +1,67 @@
+"""Access tokens of ended sign-ins, refused at the gateway on the very next request.
+
+An access token lives 15 minutes, but the sign-in it belongs to can end sooner: its refresh
+family was revoked because a refresh token was reused, the participant signed out, or erased
+their account. ``RevocationCheck`` asks the consent service, which holds the refresh families,
+whether each participant token is still live (``POST /internal/tokens/check``, one indexed
+lookup there) on every operation, without caching: a replica's memory is not where a revocation
+is recorded, the consent database is.
+
+When the consent service cannot answer, the token is not trusted and not refused either: the
+operation runs as anonymous (the ``Authorization`` header is not forwarded), so public fields
+such as the directory and crisis lines keep working while every field that needs the caller's
+identity answers UNAUTHENTICATED. Fail closed for identity, open for what anyone may read.
+
+Staff, partner and service tokens have no sign-in in the consent service and are not asked about.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from gateway import GatewayHooks, OperationContext
+from gateway.errors import Unauthenticated as GatewayUnauthenticated
+from saathi.errors import Unauthenticated
+from saathi.peers import Peers, PeerUnavailable
+from saathi.tokens import Role, TokenVerifier
+
+logger = logging.getLogger("saathi.revocation")
+
+TOKENS_CHECK = "/internal/tokens/check"
+ENDED = "This sign-in has ended (signed out, or the account was closed). Sign in again."
+
+
+class RevocationCheck(GatewayHooks):
+    """Refuses a participant token whose sign-in has ended; see the module docstring."""
+
+    def __init__(self, verifier: TokenVerifier, peers: Peers) -> None:
+        self._verifier = verifier
+        self._peers = peers
+
+    async def on_operation(self, context: OperationContext) -> None:
+        authorization = context.headers.get("authorization")
+        try:
+            principal = self._verifier.principal_from_header(authorization)
+        except Unauthenticated as error:
+            raise GatewayUnauthenticated(error.message) from None
+        if principal is None or principal.role is not Role.PARTICIPANT:
+            return
+        try:
+            answer = await self._peers.post_json(
+                "consent",
+                TOKENS_CHECK,
+                {
+                    "subject": principal.subject,
+                    "role": principal.role.value,
+                    "sessionId": principal.session_id,
+                },
+            )
+            live = answer.get("live") if isinstance(answer, dict) else None
+            if not isinstance(live, bool):
+                raise PeerUnavailable("The consent service answered tokens/check without live.")
+        except PeerUnavailable as error:
+            logger.warning("cannot check a token's sign-in (%s); serving as anonymous", error)
+            del context.headers["authorization"]
+            return
+        if not live:
+            raise GatewayUnauthenticated(ENDED)

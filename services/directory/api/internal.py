@@ -1,0 +1,34 @@
+"""The directory's internal endpoints (docs/internal-api.md), service tokens only.
+
+- ``POST /internal/centres/known``: ``{centreIds}`` → ``{centreIds}``, those that exist, so that
+  consent refuses a grant to a centre nobody can find.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.routing import Route
+
+from saathi import internal
+from saathi.tokens import TokenVerifier
+from services.directory import repository
+
+MAX_CENTRE_IDS = 100
+
+
+async def known_centres(body: internal.Body) -> Mapping[str, Any]:
+    wanted = internal.ids(body, "centreIds", "ctr", max_items=MAX_CENTRE_IDS)
+    found = await repository.centres_by_ids(wanted)
+    return {"centreIds": [centre_id for centre_id in wanted if centre_id in found]}
+
+
+def routes(verifier: TokenVerifier) -> list[Route]:
+    return [
+        Route(
+            "/internal/centres/known",
+            internal.internal_endpoint(verifier, known_centres),
+            methods=["POST"],
+        )
+    ]
