@@ -30,6 +30,7 @@ from gateway import (
 )
 from saathi.database import close_databases, open_databases
 from saathi.edge import Edge, EdgeAuthentication, crisis_fallbacks
+from saathi.files import replace_private
 from saathi.keys import SigningKey
 from saathi.peers import Peers
 from saathi.runtime import peers_for, signing_key_for, verifier_for
@@ -200,7 +201,7 @@ class EmbeddedNetwork:
                 if self.demo and not marker.exists():
                     logger.info("seeding the demo network into %s", self.settings.data_dir)
                     await seed_demo_network(self.settings, key)
-                    marker.write_text("seeded\n")
+                    replace_private(marker, b"seeded\n")
                 supergraph, _sdls = await compose_from_apps(apps, self.settings)
                 self.gateway = holder["gateway"] = build_gateway(
                     supergraph, transport, self.settings, key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from saathi.runtime import master_key_for, signing_key_for
+from saathi.runtime import key_store_for, master_key_for, signing_key_for
 from saathi.settings import Settings
 from services.consent.delivery import OutboxDelivery
 from services.consent.domain.deps import Deps
@@ -14,4 +14,5 @@ def consent_deps(settings: Settings) -> Deps:
         signing_key=signing_key_for(settings),
         master_key=master_key_for(settings),
         delivery=OutboxDelivery(settings.outbox_path),
+        keys=key_store_for(settings, "consent"),
     )

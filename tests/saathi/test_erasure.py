@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import re
@@ -196,10 +197,8 @@ def _values(database: Path) -> list[tuple[list[bytes], bytes]]:
 def _blobs(value: bytes) -> list[bytes]:
     """The value itself and, when it reads as base64, what it decodes to."""
     out = [value]
-    try:
+    with contextlib.suppress(binascii.Error, ValueError):
         out.append(base64.b64decode(value, validate=True))
-    except (binascii.Error, ValueError):
-        pass
     return out
 
 
@@ -229,7 +228,9 @@ def _keys(data_dir: Path) -> list[bytes]:
     """Every key that exists in ``data_dir``: the master key's, and every data key it unwraps
     from any file there."""
     master = MasterKey.load_or_create(data_dir)
-    keys = [hmac.new(master.secret, purpose, hashlib.sha256).digest() for purpose in MASTER_PURPOSES]
+    keys = [
+        hmac.new(master.secret, purpose, hashlib.sha256).digest() for purpose in MASTER_PURPOSES
+    ]
     for database in _sqlite_files(data_dir):
         for _row, value in _values(database):
             for blob in _blobs(value):
@@ -316,4 +317,3 @@ async def test_a_copy_made_before_erasure_is_unreadable_with_every_key_left_afte
     found = {name for name, canary in CANARIES.items() if canary.encode() in after}
     assert found == set()
     assert PHONE.encode() not in after
-

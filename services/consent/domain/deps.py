@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from saathi.crypto import MasterKey
 from saathi.keys import SigningKey
+from saathi.keystore import KeyStore
 from saathi.peers import Peers, PeerUnavailable
 from saathi.settings import Settings
 from services.consent.delivery import Delivery
@@ -37,6 +38,7 @@ class Deps:
     signing_key: SigningKey
     master_key: MasterKey
     delivery: Delivery
+    keys: KeyStore
     clock: Clock = system_clock
     limits: LoginLimits = field(default_factory=LoginLimits)
     peers: Peers = field(default_factory=Peers)

@@ -150,7 +150,7 @@ async def respond(deps: Deps, viewer: Principal, request_id: str, approve: bool)
         raise Forbidden("Only the participant a request was made to may answer it.")
     participant = signed_in(await repository.participant_by_id(viewer.subject))
     now = deps.clock().replace(microsecond=0)
-    (opened,) = requests_for(participant, [found], deps.master_key, now)
+    (opened,) = requests_for(participant, [found], deps.keys, now)
     status = opened.status
     if status is not ConsentRequestStatus.PENDING:
         raise BadUserInput(
@@ -199,7 +199,7 @@ async def ask(
         raise NotFound(f"No participant has the id {participant_id!r}.")
     request_id = new_id("crq")
     async with repository.transaction():
-        wrapped = await data_key_of(deps.master_key, participant)
+        key = data_key_of(deps.keys, participant.id)
         record = ConsentRequestRecord(
             id=request_id,
             participant_id=participant.id,
@@ -207,7 +207,7 @@ async def ask(
             categories=wanted,
             purpose=purpose,
             requested_until=until,
-            reason_sealed=seal_text(deps.master_key, wrapped, participant.id, REASON_FIELD, reason),
+            reason_sealed=seal_text(key, participant.id, REASON_FIELD, reason),
             status=ConsentRequestStatus.PENDING,
         )
         await repository.add_consent_request(record, now)
