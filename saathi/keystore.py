@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -51,13 +51,24 @@ class KeyStore(Protocol):
 
 
 class SqliteKeyStore:
-    """The default key store: one SQLite file, keys wrapped by the master key."""
+    """The default key store: one SQLite file, keys wrapped by the master key.
 
-    def __init__(self, path: Path, master: MasterKey) -> None:
+    ``master`` is the master key, or what loads it: the file and the key are touched on first
+    use, not when a component is built.
+    """
+
+    def __init__(self, path: Path, master: MasterKey | Callable[[], MasterKey]) -> None:
         self.path = path
-        self._master = master
+        self._load_master = master if callable(master) else (lambda: master)
+        self._loaded: MasterKey | None = None
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
+
+    @property
+    def _master(self) -> MasterKey:
+        if self._loaded is None:
+            self._loaded = self._load_master()
+        return self._loaded
 
     def _open(self) -> sqlite3.Connection:
         if self._connection is None:

@@ -34,7 +34,7 @@ def master_key_for(settings: Settings) -> MasterKey:
 
 def key_store_for(settings: Settings, component: str) -> SqliteKeyStore:
     """``component``'s store of people's data keys, in its own file under the data dir."""
-    return SqliteKeyStore(settings.key_store_path(component), master_key_for(settings))
+    return SqliteKeyStore(settings.key_store_path(component), lambda: master_key_for(settings))
 
 
 def service_credentials(

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from saathi.crypto import MasterKey, unseal
+from saathi.crypto import MasterKey
 from saathi.ids import new_id
 from saathi.keys import load_or_create_signing_key
 from saathi.tokens import Role, mint_access_token
@@ -175,9 +176,18 @@ def _sqlite_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.sqlite3"))
 
 
-def _values(database: Path) -> list[tuple[list[bytes], bytes]]:
-    """Every value of every row as ``(that row's values, the value)``, as bytes."""
-    found: list[tuple[list[bytes], bytes]] = []
+@dataclass
+class Value:
+    """One stored value: its bytes, whether SQLite kept it as a BLOB, and its row's values."""
+
+    data: bytes
+    blob: bool
+    row: list[bytes]
+
+
+def _values(database: Path) -> list[Value]:
+    """Every value of every row of every table."""
+    found: list[Value] = []
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
         tables = [
             row[0]
@@ -186,30 +196,35 @@ def _values(database: Path) -> list[tuple[list[bytes], bytes]]:
         for table in tables:
             for row in connection.execute(f'SELECT * FROM "{table}"'):
                 values = [
-                    value if isinstance(value, bytes) else str(value).encode()
+                    (value, True) if isinstance(value, bytes) else (str(value).encode(), False)
                     for value in row
                     if value is not None
                 ]
-                found += [(values, value) for value in values]
+                data = [value for value, _ in values]
+                found += [Value(value, blob, data) for value, blob in values]
     return found
 
 
-def _blobs(value: bytes) -> list[bytes]:
-    """The value itself and, when it reads as base64, what it decodes to."""
-    out = [value]
-    with contextlib.suppress(binascii.Error, ValueError):
-        out.append(base64.b64decode(value, validate=True))
-    return out
+_BASE64 = re.compile(rb"[A-Za-z0-9+/]{38,}={0,2}")
+_HEX = re.compile(rb"[0-9a-f]+")
+
+
+def _sealed(value: Value) -> list[bytes]:
+    """What in a value may be a sealed blob: a BLOB itself, or base64 text anywhere in it (a
+    column, or a string inside JSON), decoded. Nonce and tag alone take 28 bytes."""
+    found = [value.data] if value.blob else []
+    for text in _BASE64.findall(value.data):
+        if _HEX.fullmatch(text):
+            continue  # a digest (blind index, once-token, hash), not sealed data
+        with contextlib.suppress(binascii.Error, ValueError):
+            found.append(base64.b64decode(text, validate=True))
+    return [blob for blob in found if len(blob) >= 28]
 
 
 def _associated(row: list[bytes]) -> list[bytes]:
-    """Associated data a sealed value of this row may be bound to: any id in the row, alone or
-    with a field name after a colon."""
+    """Associated data a sealed value of this row may be bound to: any id in the row, alone,
+    with a field name after a colon, or with another id of the row after a colon."""
     ids = {match for value in row for match in _ID.findall(value)}
-    fields = set()
-    for value in row:
-        fields.update(re.findall(rb"[a-z_.]{4,40}", value))
-    candidates = {b"", b"data-key", *ids}
     known = (
         b"contact",
         b"display_name",
@@ -218,10 +233,33 @@ def _associated(row: list[bytes]) -> list[bytes]:
         b"feedback.comment",
         b"notification.message",
     )
+    candidates = {b"", b"data-key", *ids}
     for identifier in ids:
-        for name in (*known, *fields):
-            candidates.add(identifier + b":" + name)
+        candidates.update(identifier + b":" + name for name in (*known, *ids))
     return sorted(candidates)
+
+
+def _open_all(databases: list[Path], keys: list[bytes]) -> tuple[bytes, list[bytes]]:
+    """Every sealed value of ``databases`` that one of ``keys`` opens: the plaintexts, joined,
+    and the 256-bit keys among them (a key sealed under another key)."""
+    opened = bytearray()
+    found_keys: list[bytes] = []
+    ciphers = [AESGCM(key) for key in keys]
+    for database in databases:
+        for value in _values(database):
+            blobs = _sealed(value)
+            associated = _associated(value.row) if blobs else []
+            for blob in blobs:
+                for cipher in ciphers:
+                    for candidate in associated:
+                        try:
+                            plain = cipher.decrypt(blob[:12], blob[12:], candidate)
+                        except (InvalidTag, ValueError):
+                            continue
+                        opened += plain + b"\n"
+                        if len(plain) == 32:
+                            found_keys.append(plain)
+    return bytes(opened), found_keys
 
 
 def _keys(data_dir: Path) -> list[bytes]:
@@ -232,32 +270,22 @@ def _keys(data_dir: Path) -> list[bytes]:
         hmac.new(master.secret, purpose, hashlib.sha256).digest() for purpose in MASTER_PURPOSES
     ]
     for database in _sqlite_files(data_dir):
-        for _row, value in _values(database):
-            for blob in _blobs(value):
-                try:
+        for value in _values(database):
+            for blob in _sealed(value):
+                with contextlib.suppress(InvalidTag, ValueError):
                     keys.append(master.unwrap(blob))
-                except (InvalidTag, ValueError):
-                    continue
     return keys
 
 
 def _readable(databases: list[Path], keys: list[bytes]) -> bytes:
-    """Everything in ``databases`` readable in the clear or opened with one of ``keys``."""
-    text = bytearray()
-    for database in databases:
-        for row, value in _values(database):
-            text += value + b"\n"
-            blobs = [blob for blob in _blobs(value) if len(blob) >= 28]
-            if not blobs:
-                continue
-            for blob in blobs:
-                for key in keys:
-                    for associated in _associated(row):
-                        try:
-                            text += unseal(key, blob, associated) + b"\n"
-                        except (InvalidTag, ValueError):
-                            continue
-    return bytes(text)
+    """Everything in ``databases`` readable in the clear or opened with one of ``keys`` (or a
+    key they open in turn)."""
+    clear = b"\n".join(value.data for database in databases for value in _values(database))
+    opened, inner = _open_all(databases, keys)
+    if inner:
+        more, _ = _open_all(databases, inner)
+        opened += more
+    return clear + b"\n" + opened
 
 
 def _snapshot(data_dir: Path, into: Path) -> list[Path]:
