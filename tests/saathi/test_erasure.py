@@ -8,6 +8,7 @@ import binascii
 import contextlib
 import hashlib
 import hmac
+import json
 import re
 import shutil
 import sqlite3
@@ -302,8 +303,10 @@ def _snapshot(data_dir: Path, into: Path) -> list[Path]:
 
 
 async def test_erasure_leaves_no_canary_in_any_byte_of_the_data_dir(network: Network) -> None:
-    # given a participant with a canary in every personal field
+    # given a participant with a canary in every personal field, and someone else signed in
     person = await _person_with_canaries(network)
+    other = await network.sign_in("+919800011111")
+    assert other["error"] is None
     data_dir = network.settings.data_dir
     everything = b"".join(p.read_bytes() for p in data_dir.rglob("*") if p.is_file())
     assert PHONE_DIGITS.encode() in everything  # the outbox holds the sign-in code's line
@@ -321,6 +324,9 @@ async def test_erasure_leaves_no_canary_in_any_byte_of_the_data_dir(network: Net
         if canary.encode() in path.read_bytes()
     }
     assert leaks == set()
+    # and the other person's message stays in the outbox
+    lines = [json.loads(line) for line in network.settings.outbox_path.read_text().splitlines()]
+    assert [line["contact"] for line in lines] == ["+919800011111"]
 
 
 async def test_a_copy_made_before_erasure_is_unreadable_with_every_key_left_after_it(
