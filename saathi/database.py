@@ -78,7 +78,7 @@ async def open_databases(settings: Settings, components: Iterable[str]) -> None:
     requests it serves), so call ``close_databases`` before opening another set.
     """
     components = list(components)
-    if _data_dir_in_use(settings, components):
+    if _data_dir_in_use(settings, components) or settings.data_dir.is_dir():
         make_private(settings.data_dir)  # a data dir made by an older version had loose modes
     config = tortoise_config(settings, components)
     await Tortoise.init(config=config, _enable_global_fallback=True)

@@ -74,7 +74,7 @@ async def _gql(network: Network, query: str, token: str, **variables: Any) -> di
 
 async def _empty_upcoming_session() -> Session:
     now = datetime.now(UTC)
-    booked = set(await Booking.all().values_list("session_id", flat=True))
+    booked = {str(s) for s in await Booking.all().values_list("session_id", flat=True)}
     for session in await Session.filter(
         starts_at__gt=now + timedelta(days=2), status="SCHEDULED"
     ).order_by("starts_at", "id"):

@@ -22,8 +22,8 @@ from starlette.routing import Route
 from saathi.crypto import MasterKey
 from saathi.database import close_databases, open_databases
 from saathi.keys import SigningKey, generate_signing_key
-from saathi.peers import Peers
 from saathi.keystore import SqliteKeyStore
+from saathi.peers import Peers
 from saathi.runtime import key_store_for, master_key_for, peers_for, require_service, verifier_for
 from saathi.settings import Settings
 from saathi.tokens import Role, mint_access_token
