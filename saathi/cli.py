@@ -19,6 +19,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from saathi.files import restrict_umask
 from saathi.settings import COMPONENTS, Settings, load_settings
 from saathi.tokens import Role
 
@@ -52,6 +53,9 @@ STAFF_ROLES = {role.value: role for role in (Role.FACILITATOR, Role.CENTRE_ADMIN
 
 
 def _settings(data_dir: Path | None) -> Settings:
+    # Every command that touches the data dir comes here first: what it creates there (keys,
+    # databases, the outbox) is the owner's only, whatever umask the shell had.
+    restrict_umask()
     chosen = data_dir or (_global_data_dir[0] if _global_data_dir else None)
     return load_settings(data_dir=chosen)
 
@@ -218,10 +222,12 @@ def participant_add(
     data_dir: DataDir = None,
 ) -> None:
     """Add participants; prints one new id a line."""
+    from saathi.runtime import key_store_for
     from services.consent.accounts import add_participants
 
     settings = _settings(data_dir)
-    for participant_id in _with_consent_db(settings, lambda: add_participants(names)):
+    keys = key_store_for(settings, "consent")
+    for participant_id in _with_consent_db(settings, lambda: add_participants(names, keys)):
         print(participant_id)
 
 

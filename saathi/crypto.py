@@ -1,7 +1,8 @@
 """Encryption at rest: AES-256-GCM with a data key per person, wrapped by the instance's master key.
 
-Destroying a person's wrapped data key makes every copy of their encrypted fields unreadable,
-backups included (crypto-shredding). Lookups on encrypted values (a phone number at sign-in) use
+Data keys live in a key store apart from the databases (``saathi.keystore``); destroying a
+person's key makes every copy of their encrypted fields unreadable, backups included
+(crypto-shredding). Lookups on encrypted values (a phone number at sign-in) use
 a keyed blind index (HMAC-SHA256), never the plaintext.
 """
 
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from saathi.files import create_private
 
 MASTER_KEY_FILE = "master.key"
 _NONCE = 12
@@ -34,16 +37,7 @@ class MasterKey:
         """Read ``master.key`` from ``data_dir``, creating it (mode 0600) on first start."""
         path = data_dir / MASTER_KEY_FILE
         if not path.exists():
-            data_dir.mkdir(parents=True, exist_ok=True)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(AESGCM.generate_key(bit_length=256))
-                    handle.flush()
-                    os.fsync(handle.fileno())
+            create_private(path, AESGCM.generate_key(bit_length=256))
         secret = path.read_bytes()
         if len(secret) != 32:
             raise ValueError(f"{path} must hold exactly 32 bytes")
@@ -54,7 +48,11 @@ class MasterKey:
 
     def new_data_key(self) -> bytes:
         """A fresh data key, returned wrapped (encrypted under the master key)."""
-        return seal(self._subkey("wrap"), AESGCM.generate_key(bit_length=256), b"data-key")
+        return self.wrap(AESGCM.generate_key(bit_length=256))
+
+    def wrap(self, data_key: bytes) -> bytes:
+        """``data_key`` encrypted under the master key, for a key store."""
+        return seal(self._subkey("wrap"), data_key, b"data-key")
 
     def unwrap(self, wrapped: bytes) -> bytes:
         return unseal(self._subkey("wrap"), wrapped, b"data-key")

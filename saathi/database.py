@@ -9,11 +9,16 @@ component still never reads another's tables.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 
+from saathi.files import make_private, private_file
 from saathi.settings import Settings
+
+SQLITE_MEMORY = "sqlite://:memory:"
 
 
 def models_module(component: str) -> str:
@@ -22,15 +27,48 @@ def models_module(component: str) -> str:
 
 def tortoise_config(settings: Settings, components: Iterable[str]) -> dict[str, Any]:
     """The tortoise config for ``components``, one app and one connection each."""
-    connections: dict[str, str] = {}
+    connections: dict[str, Any] = {}
     apps: dict[str, Any] = {}
     for component in components:
         url = settings.database_url(component)
-        if url.startswith("sqlite://") and url != "sqlite://:memory:":
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-        connections[component] = url
+        if url.startswith("sqlite://"):
+            connections[component] = _sqlite_connection(url)
+        else:
+            connections[component] = url
         apps[component] = {"models": [models_module(component)], "default_connection": component}
     return {"connections": connections, "apps": apps, "use_tz": True, "timezone": "UTC"}
+
+
+def _sqlite_connection(url: str) -> dict[str, Any]:
+    """A SQLite connection that overwrites what it deletes (``secure_delete``), so an erased
+    row leaves no bytes behind in a free page; its file is made 0600 before SQLite opens it,
+    because SQLite gives the ``-wal`` and ``-shm`` files the database file's mode."""
+    config = expand_db_url(url)
+    config["credentials"]["secure_delete"] = "ON"
+    if url != SQLITE_MEMORY:
+        private_file(Path(config["credentials"]["file_path"]))
+    return config
+
+
+def _data_dir_in_use(settings: Settings, components: Iterable[str]) -> bool:
+    return any(
+        settings.database_url(component).startswith("sqlite://")
+        and settings.database_url(component) != SQLITE_MEMORY
+        for component in components
+    )
+
+
+async def scrub(component: str) -> None:
+    """After an erasure: leave no copy of a deleted row in the write-ahead log.
+
+    SQLite (with ``secure_delete``) zeroes deleted rows in the database, but the log keeps the
+    pages as they were until a checkpoint; ``TRUNCATE`` folds it in and cuts it to nothing.
+    PostgreSQL cannot be made to vacuum one row; there the deleted rows wait for autovacuum and
+    the destroyed data keys are the guarantee (docs/erasure.md).
+    """
+    connection = Tortoise.get_connection(component)
+    if connection.capabilities.dialect == "sqlite":
+        await connection.execute_query("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 async def open_databases(settings: Settings, components: Iterable[str]) -> None:
@@ -40,6 +78,8 @@ async def open_databases(settings: Settings, components: Iterable[str]) -> None:
     requests it serves), so call ``close_databases`` before opening another set.
     """
     components = list(components)
+    if _data_dir_in_use(settings, components) or settings.data_dir.is_dir():
+        make_private(settings.data_dir)  # a data dir made by an older version had loose modes
     config = tortoise_config(settings, components)
     await Tortoise.init(config=config, _enable_global_fallback=True)
     await Tortoise.generate_schemas(safe=True)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from saathi.files import create_private
 
 SIGNING_KEY_FILE = "signing-key.pem"
 
@@ -68,22 +69,13 @@ def load_or_create_signing_key(data_dir: Path) -> SigningKey:
     """
     path = data_dir / SIGNING_KEY_FILE
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
         private_key = Ed25519PrivateKey.generate()
         pem = private_key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first: read theirs below
-        else:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(pem)
-                handle.flush()
-                os.fsync(handle.fileno())
+        create_private(path, pem)  # False: another process made it first; read theirs below
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(loaded, Ed25519PrivateKey):
         raise ValueError(f"{path} does not hold an Ed25519 private key")

@@ -30,10 +30,12 @@ from gateway import (
 )
 from saathi.database import close_databases, open_databases
 from saathi.edge import Edge, EdgeAuthentication, crisis_fallbacks
+from saathi.files import replace_private
 from saathi.keys import SigningKey
+from saathi.keystore import KeyStore
 from saathi.peers import Peers
 from saathi.revocation import RevocationCheck
-from saathi.runtime import peers_for, signing_key_for, verifier_for
+from saathi.runtime import key_store_for, peers_for, signing_key_for, verifier_for
 from saathi.settings import COMPONENTS, Settings
 
 logger = logging.getLogger("saathi.network")
@@ -145,7 +147,9 @@ async def compose_from_apps(
     return compose(specs), sdls
 
 
-async def seed_demo_network(settings: Settings, key: SigningKey) -> None:
+async def seed_demo_network(
+    settings: Settings, key: SigningKey, sessions_keys: KeyStore | None = None
+) -> None:
     """Write every service's part of the demo network (idempotent)."""
     from services.consent.seed import seed_demo as seed_consent
     from services.directory.seed import seed_demo as seed_directory
@@ -153,26 +157,26 @@ async def seed_demo_network(settings: Settings, key: SigningKey) -> None:
 
     await seed_directory()
     await seed_consent(settings, signing_key=key)
-    await seed_sessions()
+    await seed_sessions(keys=sessions_keys or key_store_for(settings, "sessions"))
 
 
-async def push_pending_work(peers: Peers) -> None:
+async def push_pending_work(peers: Peers, sessions_keys: KeyStore) -> None:
     """Deliver what a service queued for another while it was down: timetables for sessions,
-    notices for participants (through consent)."""
+    notices for participants (through consent, opened with the recipients' data keys)."""
     from services.directory.timetables import push_pending
     from services.sessions.domain.notifications import flush
 
     report = await push_pending(peers)
-    notices = await flush(peers, datetime.now(UTC))
+    notices = await flush(peers, sessions_keys, datetime.now(UTC))
     logger.info("pending work: timetables %s; notices delivered %d", report, notices)
 
 
-async def retry_pending_work(peers: Peers, every_seconds: float) -> None:
+async def retry_pending_work(peers: Peers, sessions_keys: KeyStore, every_seconds: float) -> None:
     """Keep delivering queued work until cancelled; a failed round is logged and retried."""
     while True:
         await asyncio.sleep(every_seconds)
         try:
-            await push_pending_work(peers)
+            await push_pending_work(peers, sessions_keys)
         except Exception:  # one bad round must not stop the retries that come after it
             logger.exception("retrying pending work failed; trying again in %ss", every_seconds)
 
@@ -187,6 +191,7 @@ class EmbeddedNetwork:
     retry_seconds: float = 60.0
     gateway: Starlette | None = field(default=None, init=False, repr=False)  # set at start-up
     peers: Peers | None = field(default=None, init=False, repr=False)  # set by build()
+    sessions_keys: KeyStore | None = field(default=None, init=False, repr=False)  # by build()
 
     def build(self) -> Starlette:
         key = signing_key_for(self.settings)
@@ -197,6 +202,8 @@ class EmbeddedNetwork:
         }
         for name, app in apps.items():
             peers.attach_app(name, app)
+        sessions_keys: KeyStore = apps["sessions"].state.keys
+        self.sessions_keys = sessions_keys
         holder: dict[str, Starlette] = {}
         transport = AsgiTransport(apps)
 
@@ -207,14 +214,16 @@ class EmbeddedNetwork:
                 marker = self.settings.data_dir / DEMO_MARKER
                 if self.demo and not marker.exists():
                     logger.info("seeding the demo network into %s", self.settings.data_dir)
-                    await seed_demo_network(self.settings, key)
-                    marker.write_text("seeded\n")
+                    await seed_demo_network(self.settings, key, sessions_keys)
+                    replace_private(marker, b"seeded\n")
                 supergraph, _sdls = await compose_from_apps(apps, self.settings)
                 self.gateway = holder["gateway"] = build_gateway(
                     supergraph, transport, self.settings, key, peers=peers
                 )
-                await push_pending_work(peers)
-                retries = asyncio.create_task(retry_pending_work(peers, self.retry_seconds))
+                await push_pending_work(peers, sessions_keys)
+                retries = asyncio.create_task(
+                    retry_pending_work(peers, sessions_keys, self.retry_seconds)
+                )
                 if self.on_ready is not None:
                     self.on_ready()
                 try:

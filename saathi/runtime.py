@@ -7,6 +7,7 @@ from starlette.requests import Request
 from saathi.crypto import MasterKey
 from saathi.errors import Forbidden, Unauthenticated
 from saathi.keys import SigningKey, load_or_create_signing_key
+from saathi.keystore import SqliteKeyStore
 from saathi.peers import Peers, ServiceCredentials
 from saathi.settings import Settings
 from saathi.tokens import Principal, Role, TokenVerifier, mint_access_token
@@ -29,6 +30,11 @@ def verifier_for(settings: Settings, key: SigningKey | None = None) -> TokenVeri
 
 def master_key_for(settings: Settings) -> MasterKey:
     return MasterKey.load_or_create(settings.data_dir)
+
+
+def key_store_for(settings: Settings, component: str) -> SqliteKeyStore:
+    """``component``'s store of people's data keys, in its own file under the data dir."""
+    return SqliteKeyStore(settings.key_store_path(component), lambda: master_key_for(settings))
 
 
 def service_credentials(

@@ -39,6 +39,11 @@ class Settings:
     def outbox_path(self) -> Path:
         return self.data_dir / "outbox.jsonl"
 
+    def key_store_path(self, component: str) -> Path:
+        """Where ``component`` keeps its people's data keys: a file of its own, apart from its
+        database (see ``saathi.keystore``), also when the database is PostgreSQL."""
+        return self.data_dir / "keys" / f"{component}.keys.sqlite3"
+
     def database_url(self, component: str) -> str:
         if component in self.database_urls:
             return self.database_urls[component]

@@ -2,8 +2,7 @@
 
 ``saathi participant add``, ``saathi staff add``, ``saathi partner add`` and ``saathi token``
 call these with the consent database open. A participant made here has no contact, so signs in
-only with a token an operator issues; a data key is made for them when something personal is
-first stored.
+only with a token an operator issues; their name is sealed under a data key of their own.
 """
 
 from __future__ import annotations
@@ -21,9 +20,11 @@ from cryptography.hazmat.primitives.serialization import (
 from saathi.errors import BadUserInput, NotFound
 from saathi.ids import is_id, new_id
 from saathi.keys import SigningKey
+from saathi.keystore import KeyStore
 from saathi.settings import Settings
 from saathi.tokens import Role, mint_access_token
 from services.consent import repository
+from services.consent.domain.personal import DISPLAY_NAME_FIELD, seal_text
 from services.consent.repository import partners
 
 MAX_NAME_LENGTH = 100
@@ -39,20 +40,21 @@ def _names(names: list[str]) -> list[str]:
     return cleaned
 
 
-async def add_participants(names: list[str]) -> list[str]:
+async def add_participants(names: list[str], keys: KeyStore) -> list[str]:
     """New participants with these display names; their ids, in order."""
     now = datetime.now(UTC)
     ids = []
     async with repository.transaction():
         for name in _names(names):
+            participant_id = new_id("par")
+            key = keys.create(participant_id)
             record = await repository.add_participant(
-                participant_id=new_id("par"),
-                display_name=name,
-                home_city=None,
+                participant_id=participant_id,
+                display_name_sealed=seal_text(key, participant_id, DISPLAY_NAME_FIELD, name),
+                home_city_sealed=None,
                 preferred_language=None,
                 contact_index=None,
                 contact_sealed=None,
-                wrapped_data_key=None,
                 now=now,
             )
             ids.append(record.id)

@@ -22,7 +22,13 @@ from saathi.graphql_errors import REQUEST_ID_HEADER, format_error
 from saathi.ids import new_id
 from saathi.keys import SigningKey
 from saathi.peers import Peers
-from saathi.runtime import master_key_for, peers_for, signing_key_for, verifier_for
+from saathi.runtime import (
+    key_store_for,
+    master_key_for,
+    peers_for,
+    signing_key_for,
+    verifier_for,
+)
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
 from services.consent.anchor import AuditTrail
@@ -95,6 +101,7 @@ def create_app(
     start), ``delivery`` to the outbox file, ``clock`` to the system clock (tests inject one),
     ``audit`` to the data dir's audit key and anchor file."""
     key = signing_key or signing_key_for(settings)
+    keys = key_store_for(settings, COMPONENT)
     own_peers = peers is None
     app_peers = peers or peers_for(settings, key, COMPONENT)
     deps = Deps(
@@ -103,6 +110,7 @@ def create_app(
         master_key=master_key_for(settings),
         delivery=delivery or OutboxDelivery(settings.outbox_path),
         audit=audit or AuditTrail.for_data_dir(settings.data_dir),
+        keys=keys,
         clock=clock or system_clock,
         peers=app_peers,
     )
@@ -124,6 +132,7 @@ def create_app(
         finally:
             if manage_database:
                 await close_databases()
+            keys.close()
             if own_peers:
                 await app_peers.aclose()
 

@@ -3,17 +3,19 @@ outbox of JSON lines).
 
 An SMS or e-mail gateway replaces ``OutboxDelivery`` by implementing ``Delivery``. The outbox is
 a delivery channel, not the database: it holds the contact in the clear because a message
-must be addressed, so it is created with mode 0600.
+must be addressed, so it is created with mode 0600, and an erasure takes the person's lines out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
+
+from saathi.files import append_private, replace_private
 
 
 class Delivery(Protocol):
@@ -26,6 +28,10 @@ class Delivery(Protocol):
     async def send_message(self, *, to: str, kind: str, message: str, at: datetime) -> None:
         """Deliver ``message`` (``kind`` names it, like ``session_cancelled``) to a contact."""
 
+    async def forget(self, contact: str) -> int:
+        """Erase whatever the channel still holds for a normalised contact (an account's
+        erasure); how many messages went. A channel that keeps nothing answers 0."""
+
 
 class OutboxDelivery:
     """Appends one JSON object a line to ``path``: ``to``, ``contact``, ``kind``, ``code``, ``at``
@@ -37,6 +43,9 @@ class OutboxDelivery:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # Appends and the rewrite of an erasure must not cross: an append to the file being
+        # replaced would be lost with it.
+        self._lock = threading.Lock()
 
     async def send_login_code(self, *, to: str, normalised: str, code: str, at: datetime) -> None:
         line = json.dumps(
@@ -54,12 +63,31 @@ class OutboxDelivery:
         line = json.dumps({"to": to, "kind": kind, "message": message, "at": at.isoformat()})
         await asyncio.to_thread(self._append, line + "\n")
 
+    async def forget(self, contact: str) -> int:
+        return await asyncio.to_thread(self._forget, contact)
+
     def _append(self, line: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # One write on an O_APPEND descriptor: concurrent writers never interleave a line.
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, line.encode())
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        with self._lock:
+            # One write on an O_APPEND descriptor: concurrent writers never interleave a line.
+            append_private(self.path, line.encode())
+
+    def _forget(self, contact: str) -> int:
+        """Rewrite the outbox without the contact's lines (atomically: a 0600 temporary file,
+        synced, renamed over it); every other line stays as it was."""
+        with self._lock:
+            if not self.path.exists():
+                return 0
+            kept: list[bytes] = []
+            dropped = 0
+            for line in self.path.read_bytes().splitlines(keepends=True):
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    entry = None
+                if isinstance(entry, dict) and contact in (entry.get("to"), entry.get("contact")):
+                    dropped += 1
+                else:
+                    kept.append(line)
+            if dropped:
+                replace_private(self.path, b"".join(kept))
+            return dropped

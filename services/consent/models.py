@@ -1,8 +1,9 @@
 """Tortoise models of the consent service; every table is prefixed ``consent_``.
 
-No column holds a contact detail or free text in the clear: contacts are found through a keyed
-blind index and stored sealed under the participant's own data key, whose wrapped form lives on
-the participant row, so deleting that key erases the person.
+No column holds a contact detail, a name, a city or free text in the clear: contacts are found
+through a keyed blind index, and every such field is sealed under the participant's own data
+key, which lives in the service's key store (``saathi.keystore``), never in this database; so
+destroying that key erases the person in every copy of these tables.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from tortoise.models import Model
 
 class Participant(Model):
     id = fields.CharField(max_length=40, primary_key=True)
-    display_name = fields.CharField(max_length=100)
-    home_city = fields.CharField(max_length=100, null=True)
+    display_name_sealed = fields.BinaryField()
+    home_city_sealed = fields.BinaryField(null=True)
     preferred_language = fields.CharField(max_length=8, null=True)
     contact_index = fields.CharField(max_length=64, unique=True, null=True)
     contact_sealed = fields.BinaryField(null=True)
-    wrapped_data_key = fields.BinaryField(null=True)
     created_at = fields.DatetimeField()
 
     class Meta:

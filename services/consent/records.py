@@ -49,13 +49,12 @@ class ConsentRequestStatus(enum.Enum):
 
 @dataclass(frozen=True)
 class ParticipantRecord:
-    """A participant; ``contact_sealed`` is readable only with their unwrapped data key."""
+    """A participant; the ``_sealed`` fields are readable only with their data key."""
 
     id: str
-    display_name: str
-    home_city: str | None
+    display_name_sealed: bytes
+    home_city_sealed: bytes | None
     preferred_language: str | None
-    wrapped_data_key: bytes | None
     contact_sealed: bytes | None
 
 

@@ -16,7 +16,7 @@ from saathi import demo
 from saathi.crypto import MasterKey
 from saathi.ids import stable_id
 from saathi.keys import SigningKey
-from saathi.runtime import master_key_for, signing_key_for
+from saathi.runtime import key_store_for, master_key_for, signing_key_for
 from saathi.settings import Settings, load_settings
 from saathi.tokens import Role
 from services.consent import repository
@@ -62,6 +62,7 @@ async def seed_demo(
         master_key=master_key or master_key_for(settings),
         delivery=OutboxDelivery(settings.outbox_path),
         audit=AuditTrail.for_data_dir(settings.data_dir),
+        keys=key_store_for(settings, "consent"),
     )
     now = deps.clock()
     async with repository.transaction():
@@ -198,7 +199,7 @@ async def _request(deps: Deps, participant: ParticipantRecord) -> None:
     if await repository.consent_request_exists(request_id):
         return
     now = deps.clock().replace(microsecond=0)
-    wrapped = await data_key_of(deps.master_key, participant)
+    key = data_key_of(deps.keys, participant.id)
     record = ConsentRequestRecord(
         id=request_id,
         participant_id=participant.id,
@@ -206,9 +207,7 @@ async def _request(deps: Deps, participant: ParticipantRecord) -> None:
         categories=(DataCategory.PROFILE, DataCategory.ATTENDANCE),
         purpose=ConsentPurpose.REFERRAL,
         requested_until=now + timedelta(days=90),
-        reason_sealed=seal_text(
-            deps.master_key, wrapped, participant.id, REASON_FIELD, DEMO_REASON
-        ),
+        reason_sealed=seal_text(key, participant.id, REASON_FIELD, DEMO_REASON),
         status=ConsentRequestStatus.PENDING,
     )
     await repository.add_consent_request(record, now)

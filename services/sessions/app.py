@@ -12,12 +12,11 @@ from starlette.routing import Route
 
 from saathi.database import close_databases, open_databases
 from saathi.peers import Peers
-from saathi.runtime import master_key_for, peers_for, verifier_for
+from saathi.runtime import key_store_for, peers_for, verifier_for
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
 from services.sessions.api import internal
 from services.sessions.api.view import SessionsGraphQL
-from services.sessions.domain.feedback import CommentKey
 
 COMPONENT = "sessions"
 
@@ -38,8 +37,9 @@ def create_app(
     # Its own calls (consent's authorise-read and notify) carry a service token.
     peers = peers if peers is not None else peers_for(settings, name=COMPONENT)
     verifier = verifier or verifier_for(settings)
-    # The master key is read on the first feedback comment, not at start-up.
-    comment_key = CommentKey(lambda: master_key_for(settings))
+    # Each participant's data key for what sessions holds about them (feedback comments,
+    # queued notices): a file of its own, apart from the database.
+    keys = key_store_for(settings, COMPONENT)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -52,15 +52,17 @@ def create_app(
                 await peers.aclose()
             if manage_database:
                 await close_databases()
+            keys.close()
 
     app = Starlette(
         routes=[
-            Route("/graphql", SessionsGraphQL(verifier, peers, comment_key)),
+            Route("/graphql", SessionsGraphQL(verifier, peers, keys)),
             Route("/health", health, methods=["GET"]),
-            *(Route(path, ep, methods=["POST"]) for path, ep in internal.routes(verifier)),
+            *(Route(path, ep, methods=["POST"]) for path, ep in internal.routes(verifier, keys)),
         ],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.peers = peers
+    app.state.keys = keys
     return app

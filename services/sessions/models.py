@@ -93,15 +93,18 @@ class Feedback(Model):
     """A participant's rating (1 to 5) of a session they attended.
 
     ``comment`` is free text, so it is never stored in the clear: it holds the comment sealed
-    (AES-GCM, base64) with the sessions comment key, bound to the feedback's id.
+    (AES-GCM, base64) under the participant's data key (in the key store), bound to the
+    feedback's id. Anonymous feedback has no ``booking_id`` and no ``participant_id``; its
+    ``once_token`` (keyed by the participant's data key) keeps it to one per session.
     """
 
     id = fields.CharField(max_length=40, primary_key=True)
-    booking_id = fields.CharField(max_length=40, unique=True)
+    booking_id = fields.CharField(max_length=40, unique=True, null=True)
     session: fields.ForeignKeyRelation[Session] = fields.ForeignKeyField(
         "sessions.Session", related_name="feedback", on_delete=fields.RESTRICT
     )
-    participant_id = fields.CharField(max_length=40, db_index=True)
+    participant_id = fields.CharField(max_length=40, db_index=True, null=True)
+    once_token = fields.CharField(max_length=64, unique=True, null=True)
     rating = fields.SmallIntField()
     comment = fields.TextField(null=True)
     anonymous = fields.BooleanField(default=True)
@@ -117,13 +120,16 @@ class Notification(Model):
     """A message for participants not yet handed to consent's ``/internal/notify``.
 
     Written in the same transaction as the change it announces, so nothing is lost when consent
-    is down; ``delivered_at`` is set once consent accepted it.
+    is down; ``delivered_at`` is set once consent accepted it, and then the recipients and the
+    message are cleared. The message is sealed under a key of its own, which ``recipient_keys``
+    holds sealed under each recipient's data key: an erased recipient's copy goes with theirs.
     """
 
     id = fields.CharField(max_length=40, primary_key=True)
     participant_ids: fields.Field[list[str]] = fields.JSONField()
     kind = fields.CharField(max_length=40)
-    message = fields.TextField()
+    message_sealed = fields.TextField(null=True)
+    recipient_keys: fields.Field[dict[str, str]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField()
     attempts = fields.IntField(default=0)
     last_error = fields.TextField(null=True)

@@ -16,8 +16,11 @@ from datetime import UTC, datetime, timedelta
 
 from saathi import demo
 from saathi.ids import stable_id
+from saathi.keystore import KeyStore
 from services.sessions import repository
+from services.sessions.domain.feedback import once_token
 from services.sessions.domain.records import (
+    AnonymousRating,
     BookingRecord,
     BookingStatus,
     SeriesRecord,
@@ -61,15 +64,18 @@ def demo_sessions(series: list[SeriesRecord], now: datetime) -> list[SessionReco
 History = tuple[
     list[tuple[BookingRecord, datetime]],
     list[tuple[BookingRecord, BookingStatus, datetime]],
-    list[tuple[str, BookingRecord, int, datetime]],
+    list[AnonymousRating],
 ]
 
 
-def demo_history(sessions: list[SessionRecord], now: datetime) -> History:
-    """Bookings, their status events and feedback for ``sessions``, deterministically."""
+def demo_history(
+    sessions: list[SessionRecord], now: datetime, keys: KeyStore | None = None
+) -> History:
+    """Bookings, their status events and (anonymous) feedback for ``sessions``,
+    deterministically; with ``keys`` each feedback carries its author's once-per-session mark."""
     bookings: list[tuple[BookingRecord, datetime]] = []
     events: list[tuple[BookingRecord, BookingStatus, datetime]] = []
-    feedback: list[tuple[str, BookingRecord, int, datetime]] = []
+    feedback: list[AnonymousRating] = []
     for session in sessions:
         rng = random.Random(session.id)
         past = session.status is SessionStatus.COMPLETED
@@ -98,19 +104,23 @@ def demo_history(sessions: list[SessionRecord], now: datetime) -> History:
                 booking = BookingRecord(**{**booking.__dict__, "status": outcome})
                 events.append((booking, outcome, session.ends_at))
                 if attended and rng.random() < 0.5:
+                    given = min(session.ends_at + timedelta(hours=rng.randint(1, 48)), now)
                     feedback.append(
-                        (
-                            stable_id("fbk", booking.id),
-                            booking,
-                            rng.choice((3, 4, 4, 5, 5)),
-                            min(session.ends_at + timedelta(hours=rng.randint(1, 48)), now),
+                        AnonymousRating(
+                            id=stable_id("fbk", booking.id),
+                            session_id=session.id,
+                            once_token=None
+                            if keys is None
+                            else once_token(keys.create(participant.id), session.id),
+                            rating=rng.choice((3, 4, 4, 5, 5)),
+                            day=given.replace(hour=0, minute=0, second=0, microsecond=0),
                         )
                     )
             bookings.append((booking, made))
     return bookings, events, feedback
 
 
-async def seed_demo(now: datetime | None = None) -> None:
+async def seed_demo(now: datetime | None = None, keys: KeyStore | None = None) -> None:
     """Write the demo timetable and history; sessions that already exist are left alone."""
     now = now or datetime.now(UTC)
     series = demo_series(now)
@@ -120,4 +130,4 @@ async def seed_demo(now: datetime | None = None) -> None:
     existing = await repository.existing_session_ids([s.id for s in sessions])
     new = [s for s in sessions if s.id not in existing]
     await repository.insert_sessions(new)
-    await repository.insert_history(*demo_history(new, now))
+    await repository.insert_history(*demo_history(new, now, keys))

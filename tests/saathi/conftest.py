@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from saathi.keystore import KeyStore
 from saathi.network import EmbeddedNetwork
 from saathi.peers import Peers
 from saathi.settings import Settings, load_settings
@@ -44,6 +45,7 @@ class Network:
     client: httpx.AsyncClient
     settings: Settings
     peers: Peers
+    keys: KeyStore  # the sessions service's key store
 
     async def run(
         self, file: str, name: str, token: str | None = None, **variables: Any
@@ -74,7 +76,8 @@ async def network(seeded_dir: Path, tmp_path: Path) -> AsyncIterator[Network]:
     embedded = EmbeddedNetwork(settings)
     app = embedded.build()
     assert embedded.peers is not None
+    assert embedded.sessions_keys is not None
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://saathi") as client:
-            yield Network(client, settings, embedded.peers)
+            yield Network(client, settings, embedded.peers, embedded.sessions_keys)

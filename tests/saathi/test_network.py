@@ -17,6 +17,7 @@ import pytest
 from gateway import HttpTransport
 from saathi import demo
 from saathi.keys import generate_signing_key, load_or_create_signing_key
+from saathi.keystore import KeyStore
 from saathi.network import EmbeddedNetwork
 from saathi.settings import Settings, load_settings
 from saathi.tokens import Role, mint_access_token
@@ -26,6 +27,26 @@ from tests.saathi.conftest import PUNE, Network
 
 def _iso(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
+
+
+async def _queue_notice(
+    keys: KeyStore, notification_id: str, participant_id: str, text: str
+) -> None:
+    """A cancellation notice queued as sessions queues one (sealed for its recipient)."""
+    from datetime import UTC, datetime
+
+    from services.sessions.domain.notifications import seal_notice
+    from services.sessions.models import Notification
+
+    sealed = seal_notice(keys, notification_id, [participant_id], text)
+    await Notification.create(
+        id=notification_id,
+        participant_ids=[participant_id],
+        kind="session_cancelled",
+        message_sealed=sealed.message_sealed,
+        recipient_keys=sealed.recipient_keys,
+        created_at=datetime.now(UTC),
+    )
 
 
 def _codes(body: dict[str, Any]) -> list[str]:
@@ -364,21 +385,14 @@ async def test_an_overlong_id_is_simply_not_found(network: Network, length: int)
 
 
 async def test_queued_notices_are_delivered_by_the_retry_round(network: Network) -> None:
-    from datetime import UTC, datetime
 
     from saathi.network import push_pending_work
     from services.sessions.models import Notification
 
     participant = demo.PARTICIPANTS[1]
-    await Notification.create(
-        id="ntf_retry",
-        participant_ids=[participant.id],
-        kind="session_cancelled",
-        message="Your Tuesday session is cancelled.",
-        created_at=datetime.now(UTC),
-    )
+    await _queue_notice(network.keys, "ntf_retry", participant.id, "Your Tuesday session is off.")
 
-    await push_pending_work(network.peers)
+    await push_pending_work(network.peers, network.keys)
 
     lines = [json.loads(line) for line in network.settings.outbox_path.read_text().splitlines()]
     assert any(
@@ -390,7 +404,6 @@ async def test_queued_notices_are_delivered_by_the_retry_round(network: Network)
 async def test_the_network_retries_queued_work_on_its_own(seeded_dir: Path, tmp_path: Path) -> None:
     import asyncio
     import shutil
-    from datetime import UTC, datetime
 
     from saathi.network import EmbeddedNetwork
     from saathi.settings import load_settings
@@ -398,15 +411,11 @@ async def test_the_network_retries_queued_work_on_its_own(seeded_dir: Path, tmp_
 
     data_dir = tmp_path / "data"
     shutil.copytree(seeded_dir, data_dir)
-    app = EmbeddedNetwork(load_settings({}, data_dir=data_dir), retry_seconds=0.05).build()
+    embedded = EmbeddedNetwork(load_settings({}, data_dir=data_dir), retry_seconds=0.05)
+    app = embedded.build()
+    assert embedded.sessions_keys is not None
     async with app.router.lifespan_context(app):
-        await Notification.create(
-            id="ntf_loop",
-            participant_ids=[demo.PARTICIPANTS[2].id],
-            kind="session_cancelled",
-            message="Cancelled.",
-            created_at=datetime.now(UTC),
-        )
+        await _queue_notice(embedded.sessions_keys, "ntf_loop", demo.PARTICIPANTS[2].id, "Off.")
         for _ in range(100):
             if (await Notification.get(id="ntf_loop")).delivered_at is not None:
                 break

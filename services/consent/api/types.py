@@ -15,6 +15,12 @@ from services.consent.api.context import Context
 from services.consent.api.permissions import IsSelf, IsSelfOrStaffWhoMaySee
 from services.consent.domain import access_log
 from services.consent.domain.consents import ConsentRequestView, consent_status, requests_for
+from services.consent.domain.personal import (
+    DISPLAY_NAME_FIELD,
+    HOME_CITY_FIELD,
+    UNREADABLE_NAME,
+    open_field,
+)
 from services.consent.records import (
     ConsentPurpose,
     ConsentRecord,
@@ -203,7 +209,7 @@ async def _consent_requests(
     records = await info.context.loaders.consent_requests.load(root.record.id)
     deps = info.context.deps
     wanted = status or None  # UNSET (no argument) and null both mean every status
-    views = requests_for(root.record, records, deps.master_key, deps.clock(), wanted)
+    views = requests_for(root.record, records, deps.keys, deps.clock(), wanted)
     return [ConsentRequest.of(view) for view in views]
 
 
@@ -226,8 +232,17 @@ async def _data_access_log(
     )
 
 
-async def _display_name(root: Participant) -> str:
-    return root.record.display_name
+def _display_name(root: Participant, info: strawberry.Info[Context]) -> str:
+    record = root.record
+    name = open_field(
+        info.context.deps.keys, record.id, DISPLAY_NAME_FIELD, record.display_name_sealed
+    )
+    return UNREADABLE_NAME if name is None else name
+
+
+def _home_city(root: Participant, info: strawberry.Info[Context]) -> str | None:
+    record = root.record
+    return open_field(info.context.deps.keys, record.id, HOME_CITY_FIELD, record.home_city_sealed)
 
 
 @strawberry.federation.type(keys=["id"])
@@ -239,7 +254,7 @@ class Participant:
     display_name: str = strawberry.field(
         resolver=_display_name, permission_classes=[IsSelfOrStaffWhoMaySee]
     )
-    home_city: str | None = strawberry.field(permission_classes=[IsSelf])
+    home_city: str | None = strawberry.field(resolver=_home_city, permission_classes=[IsSelf])
     preferred_language: str | None = strawberry.field(permission_classes=[IsSelf])
     consents: list[Consent] = strawberry.field(resolver=_consents, permission_classes=[IsSelf])
     consent_requests: list[ConsentRequest] = strawberry.field(
@@ -256,7 +271,6 @@ class Participant:
     def of(cls, record: ParticipantRecord) -> Self:
         return cls(
             id=strawberry.ID(record.id),
-            home_city=record.home_city,
             preferred_language=record.preferred_language,
             record=record,
         )

@@ -14,10 +14,10 @@ from typing import Any
 
 import jwt
 
-from saathi.crypto import MasterKey
 from saathi.keys import SigningKey
+from saathi.keystore import KeyStore
 from saathi.tokens import ALGORITHM
-from services.consent.domain.personal import open_text
+from services.consent.domain.personal import open_field
 from services.consent.records import (
     ConsentPurpose,
     ConsentRecord,
@@ -59,7 +59,7 @@ class ConsentRequestView:
 def requests_for(
     participant: ParticipantRecord,
     requests: list[ConsentRequestRecord],
-    master: MasterKey,
+    keys: KeyStore,
     now: datetime,
     status: ConsentRequestStatus | None = None,
 ) -> list[ConsentRequestView]:
@@ -69,14 +69,7 @@ def requests_for(
         derived = request_status(request, now)
         if status is not None and derived is not status:
             continue
-        assert participant.wrapped_data_key is not None, "a request is sealed under the data key"
-        reason = open_text(
-            master,
-            participant.wrapped_data_key,
-            participant.id,
-            REASON_FIELD,
-            request.reason_sealed,
-        )
+        reason = open_field(keys, participant.id, REASON_FIELD, request.reason_sealed) or ""
         views.append(ConsentRequestView(record=request, status=derived, reason=reason))
     return views
 

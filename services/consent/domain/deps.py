@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from saathi.crypto import MasterKey
 from saathi.keys import SigningKey
+from saathi.keystore import KeyStore
 from saathi.peers import Peers, PeerUnavailable
 from saathi.settings import Settings
 from services.consent.anchor import AuditTrail
@@ -39,6 +40,7 @@ class Deps:
     master_key: MasterKey
     delivery: Delivery
     audit: AuditTrail
+    keys: KeyStore
     clock: Clock = system_clock
     limits: LoginLimits = field(default_factory=LoginLimits)
     peers: Peers = field(default_factory=Peers)

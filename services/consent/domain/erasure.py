@@ -1,13 +1,15 @@
 """Erasure of an account: everything the network holds about a participant, on their request.
 
-Sessions erases its part first (bookings, feedback, events); if it cannot be reached nothing
-here changes, so the participant can simply try again (both sides are idempotent). Then, in one
-transaction: the wrapped data key is destroyed (crypto-shredding: the sealed contact and
-request reasons are unreadable in any copy made without that key), every row about the person
-is deleted, and a tombstone records that an erasure happened and how many rows went, with
-nothing that identifies who. The anchor file of the access log gets a signed erasure line for the
-participant's log (under its pseudonym), so ``saathi audit verify`` tells the erased log from a
-removed one.
+Sessions erases its part first (bookings, feedback, notices, and its own key for the person);
+if it cannot be reached nothing here changes, so the participant can simply try again (both
+sides are idempotent). Then the delivery channel forgets the person's messages (the outbox
+lines with their contact), and in one transaction every row about the person is deleted and a
+tombstone records that an erasure happened and how many rows went, with nothing that
+identifies who. Last, the person's data key is destroyed in the key store (crypto-shredding:
+their sealed name, city, contact and request reasons are unreadable in any copy of the
+database, backups included) and the write-ahead log is cleared. See docs/erasure.md. The
+anchor file of the access log gets a signed erasure line for the participant's log (under its
+pseudonym), so ``saathi audit verify`` tells the erased log from a removed one.
 
 An access token issued before the erasure still verifies, but names a participant who no longer
 exists: ``me`` and every mutation answer ``UNAUTHENTICATED`` ("This account no longer exists").
@@ -22,8 +24,8 @@ from services.consent import repository
 from services.consent.domain.access_log import anchor_erasure, log_head
 from services.consent.domain.deps import Deps
 from services.consent.domain.login import contact_bucket
-from services.consent.domain.participants import CONTACT_FIELD, signed_in
-from services.consent.domain.personal import open_text
+from services.consent.domain.participants import signed_in
+from services.consent.domain.personal import CONTACT_FIELD, open_field
 from services.consent.records import ErasureCounts
 
 SESSIONS_ERASE = "/internal/participants/erase"
@@ -43,15 +45,10 @@ async def erase_account(deps: Deps, viewer: Principal) -> ErasureCounts:
     answer = await deps.call("sessions", SESSIONS_ERASE, {"participantId": participant.id})
     bookings, feedback = _count(answer, "bookings"), _count(answer, "feedback")
     bucket = None
-    if participant.contact_sealed is not None and participant.wrapped_data_key is not None:
-        contact = open_text(
-            deps.master_key,
-            participant.wrapped_data_key,
-            participant.id,
-            CONTACT_FIELD,
-            participant.contact_sealed,
-        )
+    contact = open_field(deps.keys, participant.id, CONTACT_FIELD, participant.contact_sealed)
+    if contact is not None:
         bucket = contact_bucket(deps.master_key, contact)
+        await deps.delivery.forget(contact)
     async with repository.transaction():
         # Signed before the rows go, so the log's absence afterwards reads as this erasure.
         await anchor_erasure(deps, participant.id, await log_head(participant.id))
@@ -61,4 +58,6 @@ async def erase_account(deps: Deps, viewer: Principal) -> ErasureCounts:
             bookings=bookings, feedback=feedback, consents=consents, log_entries=entries
         )
         await repository.add_erasure(new_id("ers"), deps.clock(), counts)
+    deps.keys.destroy(participant.id)
+    await repository.scrub()
     return counts

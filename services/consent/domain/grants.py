@@ -165,7 +165,7 @@ async def respond(deps: Deps, viewer: Principal, request_id: str, approve: bool)
         raise NotFound(f"No consent request to you has the id {request_id!r}.")
     participant = signed_in(await repository.participant_by_id(viewer.subject))
     now = deps.clock().replace(microsecond=0)
-    (opened,) = requests_for(participant, [found], deps.master_key, now)
+    (opened,) = requests_for(participant, [found], deps.keys, now)
     status = opened.status
     if status is not ConsentRequestStatus.PENDING:
         raise BadUserInput(
@@ -242,7 +242,7 @@ async def ask(
     )
     request_id = new_id("crq")
     async with repository.transaction():
-        wrapped = await data_key_of(deps.master_key, participant)
+        key = data_key_of(deps.keys, participant.id)
         record = ConsentRequestRecord(
             id=request_id,
             participant_id=participant.id,
@@ -250,7 +250,7 @@ async def ask(
             categories=wanted,
             purpose=purpose,
             requested_until=until,
-            reason_sealed=seal_text(deps.master_key, wrapped, participant.id, REASON_FIELD, reason),
+            reason_sealed=seal_text(key, participant.id, REASON_FIELD, reason),
             status=ConsentRequestStatus.PENDING,
         )
         await repository.add_consent_request(record, now)

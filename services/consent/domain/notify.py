@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from services.consent import repository
 from services.consent.domain.deps import Deps
-from services.consent.domain.participants import CONTACT_FIELD
-from services.consent.domain.personal import open_text
+from services.consent.domain.personal import CONTACT_FIELD, open_text
 
 
 @dataclass(frozen=True)
@@ -25,24 +24,16 @@ async def notify(deps: Deps, participant_ids: Sequence[str], kind: str, message:
     """Send ``message`` (of ``kind``) once to each participant who has a contact."""
     unique = list(dict.fromkeys(participant_ids))
     found = await repository.participants_by_ids(unique)
+    keys = deps.keys.get_many(found)
     now = deps.clock()
     delivered = skipped = 0
     for participant_id in unique:
         participant = found.get(participant_id)
-        if (
-            participant is None
-            or participant.contact_sealed is None
-            or participant.wrapped_data_key is None
-        ):
+        key = keys.get(participant_id)
+        if participant is None or participant.contact_sealed is None or key is None:
             skipped += 1
             continue
-        contact = open_text(
-            deps.master_key,
-            participant.wrapped_data_key,
-            participant.id,
-            CONTACT_FIELD,
-            participant.contact_sealed,
-        )
+        contact = open_text(key, participant.id, CONTACT_FIELD, participant.contact_sealed)
         await deps.delivery.send_message(to=contact, kind=kind, message=message, at=now)
         delivered += 1
     return Notified(delivered=delivered, skipped=skipped)

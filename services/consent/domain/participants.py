@@ -9,11 +9,16 @@ from saathi.errors import Unauthenticated
 from saathi.ids import new_id
 from services.consent import repository
 from services.consent.domain.deps import Deps
-from services.consent.domain.personal import contact_index, seal_text
+from services.consent.domain.personal import (
+    CONTACT_FIELD,
+    DISPLAY_NAME_FIELD,
+    HOME_CITY_FIELD,
+    contact_index,
+    seal_text,
+)
 from services.consent.records import ConsentRecord, ConsentRequestRecord, ParticipantRecord
 
 DEFAULT_DISPLAY_NAME = "Friend"
-CONTACT_FIELD = "contact"
 
 
 async def load_participants(ids: Sequence[str]) -> list[ParticipantRecord | None]:
@@ -51,19 +56,21 @@ async def create_participant(
     contact: str | None = None,
     now: datetime,
 ) -> ParticipantRecord:
-    """A new participant with a data key of their own; the contact is stored only sealed."""
+    """A new participant with a data key of their own; name, city and contact are stored only
+    sealed under it."""
     participant_id = participant_id or new_id("par")
-    wrapped = deps.master_key.new_data_key()
+    key = deps.keys.create(participant_id)
     return await repository.add_participant(
         participant_id=participant_id,
-        display_name=display_name,
-        home_city=home_city,
+        display_name_sealed=seal_text(key, participant_id, DISPLAY_NAME_FIELD, display_name),
+        home_city_sealed=None
+        if home_city is None
+        else seal_text(key, participant_id, HOME_CITY_FIELD, home_city),
         preferred_language=preferred_language,
         contact_index=None if contact is None else contact_index(deps.master_key, contact),
         contact_sealed=None
         if contact is None
-        else seal_text(deps.master_key, wrapped, participant_id, CONTACT_FIELD, contact),
-        wrapped_data_key=wrapped,
+        else seal_text(key, participant_id, CONTACT_FIELD, contact),
         now=now,
     )
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from saathi import database
 from saathi.ids import storable
 from saathi.tokens import Role
 from services.consent import models
@@ -47,10 +48,9 @@ async def transaction() -> AsyncIterator[None]:
 def _participant(row: models.Participant) -> ParticipantRecord:
     return ParticipantRecord(
         id=row.id,
-        display_name=row.display_name,
-        home_city=row.home_city,
+        display_name_sealed=row.display_name_sealed,
+        home_city_sealed=row.home_city_sealed,
         preferred_language=row.preferred_language,
-        wrapped_data_key=row.wrapped_data_key,
         contact_sealed=row.contact_sealed,
     )
 
@@ -73,33 +73,23 @@ async def participant_by_contact_index(contact_index: str) -> ParticipantRecord 
 async def add_participant(
     *,
     participant_id: str,
-    display_name: str,
-    home_city: str | None,
+    display_name_sealed: bytes,
+    home_city_sealed: bytes | None,
     preferred_language: str | None,
     contact_index: str | None,
     contact_sealed: bytes | None,
-    wrapped_data_key: bytes | None,
     now: datetime,
 ) -> ParticipantRecord:
     row = await models.Participant.create(
         id=participant_id,
-        display_name=display_name,
-        home_city=home_city,
+        display_name_sealed=display_name_sealed,
+        home_city_sealed=home_city_sealed,
         preferred_language=preferred_language,
         contact_index=contact_index,
         contact_sealed=contact_sealed,
-        wrapped_data_key=wrapped_data_key,
         created_at=now,
     )
     return _participant(row)
-
-
-async def set_participant_data_key(participant_id: str, wrapped_data_key: bytes) -> bool:
-    """Store a data key for a participant who has none yet; ``False`` if one was there first."""
-    updated = await models.Participant.filter(id=participant_id, wrapped_data_key=None).update(
-        wrapped_data_key=wrapped_data_key
-    )
-    return updated == 1
 
 
 def _staff(row: models.Staff) -> StaffRecord:
@@ -436,12 +426,10 @@ async def erase_participant(
 ) -> tuple[int, int]:
     """Delete every row about the participant; (consents, log entries) deleted.
 
-    The participant row goes last, and with it the wrapped data key: whatever was sealed under
-    it (the contact, request reasons) is unreadable in any copy that outlives this.
+    The connection overwrites what it deletes (``secure_delete``); ``scrub`` afterwards clears
+    the write-ahead log. What was sealed under the participant's data key stays unreadable in
+    any copy that outlives this once the key store destroys the key.
     """
-    await models.Participant.filter(id=participant_id).update(
-        wrapped_data_key=None, contact_sealed=None, contact_index=None
-    )
     if contact_index is not None:
         await models.LoginCode.filter(contact_index=contact_index).delete()
     if rate_bucket is not None:
@@ -465,6 +453,11 @@ async def add_erasure(erasure_id: str, at: datetime, counts: ErasureCounts) -> N
         consents=counts.consents,
         log_entries=counts.log_entries,
     )
+
+
+async def scrub() -> None:
+    """Leave no copy of the rows just erased in the database's write-ahead log."""
+    await database.scrub(CONNECTION)
 
 
 async def participant_contact_index(participant_id: str) -> str | None:

@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse
 from saathi.errors import BadUserInput
 from saathi.ids import stable_id
 from saathi.internal import internal_endpoint
+from saathi.keystore import KeyStore
 from saathi.tokens import TokenVerifier
 from services.sessions.domain import participants, timetable
 from services.sessions.domain.availability import OpenGroupsQuery, open_groups
@@ -102,14 +103,14 @@ async def relations(body: Any) -> dict[str, Any]:
     return {"participantIds": found}
 
 
-async def erase(body: Any) -> dict[str, Any]:
-    body = _object(body)
-    erased = await participants.erase(_text(body, "participantId"), datetime.now(UTC))
-    return {"erased": {"bookings": erased.bookings, "feedback": erased.feedback}}
-
-
-def routes(verifier: TokenVerifier) -> list[tuple[str, Endpoint]]:
+def routes(verifier: TokenVerifier, keys: KeyStore) -> list[tuple[str, Endpoint]]:
     """``(path, endpoint)`` of every internal endpoint, each behind the guard."""
+
+    async def erase(body: Any) -> dict[str, Any]:
+        body = _object(body)
+        erased = await participants.erase(_text(body, "participantId"), datetime.now(UTC), keys)
+        return {"erased": {"bookings": erased.bookings, "feedback": erased.feedback}}
+
     return [
         ("/internal/groups/open", internal_endpoint(verifier, groups_open)),
         ("/internal/series", internal_endpoint(verifier, series)),

@@ -12,21 +12,21 @@ from strawberry.types import ExecutionResult
 from saathi.auth import Viewer
 from saathi.graphql_errors import REQUEST_ID_HEADER, format_error
 from saathi.ids import new_id
+from saathi.keystore import KeyStore
 from saathi.peers import Peers
 from saathi.tokens import TokenVerifier
 from services.sessions.api.context import Context
 from services.sessions.api.schema import schema
-from services.sessions.domain.feedback import CommentKey
 
 
 class SessionsGraphQL(GraphQL[Context, None]):
     """``/graphql`` of the sessions subgraph (no GraphiQL: the gateway serves the IDE)."""
 
-    def __init__(self, verifier: TokenVerifier, peers: Peers, comment_key: CommentKey) -> None:
+    def __init__(self, verifier: TokenVerifier, peers: Peers, keys: KeyStore) -> None:
         super().__init__(schema, graphql_ide=None)
         self.verifier = verifier
         self.peers = peers
-        self.comment_key = comment_key
+        self.keys = keys
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -34,9 +34,7 @@ class SessionsGraphQL(GraphQL[Context, None]):
         request_id = request.headers.get(REQUEST_ID_HEADER) or new_id("req")
         request.state.request_id = request_id
         viewer = Viewer(request.headers.get("authorization"), self.verifier)
-        return Context(
-            viewer=viewer, request_id=request_id, peers=self.peers, comment_key=self.comment_key
-        )
+        return Context(viewer=viewer, request_id=request_id, peers=self.peers, keys=self.keys)
 
     async def process_result(
         self, request: Request, result: ExecutionResult

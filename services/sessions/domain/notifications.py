@@ -5,30 +5,87 @@ message is written to the outbox in the transaction that makes the change it ann
 ``flush`` hands every undelivered one to consent. When consent is down the message stays in the
 outbox with its attempt count, and the next ``flush`` (after the next cancellation, or from an
 operator's job) retries it: nothing is lost, and consent may deliver twice at worst.
+
+A queued message names a session and why it was cancelled, next to who was booked: it is
+sealed under a key of its own, and that key under each recipient's data key (``seal_notice``),
+so erasing a recipient (their key destroyed) leaves them no readable copy here. Once consent
+accepted it, the row keeps neither the recipients nor the message.
 """
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Sequence
 from datetime import datetime
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from saathi.crypto import seal, unseal
+from saathi.keystore import KeyStore
 from saathi.peers import Peers, PeerUnavailable
+from services.sessions.domain.records import PendingNotification, SealedNotice
 from services.sessions.repository import outbox
 
 BATCH = 100
 
 
-async def flush(peers: Peers, now: datetime) -> int:
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _recipient(notification_id: str, participant_id: str) -> bytes:
+    return f"{notification_id}:{participant_id}".encode()
+
+
+def seal_notice(
+    keys: KeyStore, notification_id: str, participant_ids: Sequence[str], message: str
+) -> SealedNotice:
+    """``message`` for ``participant_ids``, sealed so that each one's data key opens it."""
+    message_key = AESGCM.generate_key(bit_length=256)
+    return SealedNotice(
+        message_sealed=_b64(seal(message_key, message.encode(), notification_id.encode())),
+        recipient_keys={
+            participant_id: _b64(
+                seal(
+                    keys.create(participant_id),
+                    message_key,
+                    _recipient(notification_id, participant_id),
+                )
+            )
+            for participant_id in participant_ids
+        },
+    )
+
+
+def open_notice(keys: KeyStore, item: PendingNotification) -> str | None:
+    """The message in the clear, through any recipient whose data key still exists."""
+    if item.message_sealed is None:
+        return None
+    found = keys.get_many(item.recipient_keys)
+    for participant_id, data_key in found.items():
+        message_key = unseal(
+            data_key,
+            base64.b64decode(item.recipient_keys[participant_id]),
+            _recipient(item.id, participant_id),
+        )
+        sealed = base64.b64decode(item.message_sealed)
+        return unseal(message_key, sealed, item.id.encode()).decode()
+    return None
+
+
+async def flush(peers: Peers, keys: KeyStore, now: datetime) -> int:
     """Hand undelivered notifications to consent, oldest first; answers how many it accepted.
 
-    Stops at the first failure: consent is down, and the rest would fail the same way.
+    Stops at the first failure: consent is down, and the rest would fail the same way. A
+    message none of whose recipients has a key any more (all erased) is dropped.
     """
     accepted = 0
     for item in await outbox.pending(BATCH):
-        body = {
-            "participantIds": list(item.participant_ids),
-            "kind": item.kind,
-            "message": item.message,
-        }
+        message = open_notice(keys, item)
+        if message is None:
+            await outbox.drop(item.id)
+            continue
+        body = {"participantIds": list(item.participant_ids), "kind": item.kind, "message": message}
         try:
             await peers.post_json("consent", "/internal/notify", body)
         except PeerUnavailable as error:

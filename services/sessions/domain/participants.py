@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from saathi.keystore import KeyStore
 from services.sessions import repository
 from services.sessions.domain.bookings import release
+from services.sessions.domain.feedback import once_token
 from services.sessions.repository import outbox, participants
 
 MAX_PARTICIPANT_IDS = 5000
@@ -27,13 +29,23 @@ class Erased:
     feedback: int
 
 
-async def erase(participant_id: str, now: datetime) -> Erased:
+async def erase(participant_id: str, now: datetime, keys: KeyStore) -> Erased:
     """Delete the participant's bookings, feedback and events; safe to repeat.
 
     Live bookings ahead are released first, one transaction each, so their seats go to the
-    waitlist exactly as a cancellation would; then everything of theirs is deleted, and they
-    are taken out of any message still waiting in the outbox.
+    waitlist exactly as a cancellation would; then everything of theirs is deleted (their
+    anonymous feedback keeps only its rating), they are taken out of any message still waiting
+    in the outbox, their data key is destroyed and the write-ahead log cleared.
     """
+    data_key = keys.get(participant_id)
+    tokens = (
+        []
+        if data_key is None
+        else [
+            once_token(data_key, session_id)
+            for session_id in await participants.attended_session_ids(participant_id)
+        ]
+    )
     for booking in await participants.live_bookings_ahead(participant_id, now):
         async with repository.unit_of_work() as unit:
             session = await unit.lock_session(booking.session_id)
@@ -41,6 +53,8 @@ async def erase(participant_id: str, now: datetime) -> Erased:
             if session is None or current is None or not current.status.is_live:
                 continue
             await release(unit, session, current, now)
-    bookings, feedback = await participants.delete_everything_of(participant_id)
+    bookings, feedback = await participants.delete_everything_of(participant_id, tokens)
     await outbox.forget_participant(participant_id)
+    keys.destroy(participant_id)
+    await participants.scrub()
     return Erased(bookings=bookings, feedback=feedback)

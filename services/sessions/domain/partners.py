@@ -18,7 +18,9 @@ from typing import Any
 
 from saathi.errors import BadUserInput, ErrorCode, NotFound, SaathiError, VersionConflict
 from saathi.ids import new_id, stable_id
+from saathi.keystore import KeyStore
 from services.sessions import repository
+from services.sessions.domain.notifications import seal_notice
 from services.sessions.domain.records import (
     BookingChangeRecord,
     BookingStatus,
@@ -123,6 +125,7 @@ async def sync(
     batch_id: str,
     sessions: Sequence[PartnerSession],
     now: datetime,
+    keys: KeyStore,
 ) -> SyncAnswer:
     """Store the partner's sessions; the same ``batch_id`` always gets the same answer."""
     check_centre(token_centre_id, centre_id)
@@ -149,7 +152,7 @@ async def sync(
             if session.status is SessionStatus.CANCELLED and (
                 earlier is None or earlier.status is not SessionStatus.CANCELLED
             ):
-                await _cancel_bookings(unit, session, names.get(session.group_id, ""), now)
+                await _cancel_bookings(unit, session, names.get(session.group_id, ""), now, keys)
             accepted += 1
         answer = SyncAnswer(accepted, rejected)
         if not await partners.save_batch_answer(unit, centre_id, batch_id, answer.to_json(), now):
@@ -167,17 +170,18 @@ async def sync_once(
     batch_id: str,
     sessions: Sequence[PartnerSession],
     now: datetime,
+    keys: KeyStore,
 ) -> SyncAnswer:
     """``sync``, answering a concurrent duplicate of the batch with the stored answer."""
     try:
-        return await sync(token_centre_id, centre_id, batch_id, sessions, now)
+        return await sync(token_centre_id, centre_id, batch_id, sessions, now, keys)
     except _Replay:
         stored = await partners.batch_answer(centre_id, batch_id)
         return SyncAnswer.from_json(stored)
 
 
 async def _cancel_bookings(
-    unit: repository.Unit, session: SessionRecord, group_name: str, now: datetime
+    unit: repository.Unit, session: SessionRecord, group_name: str, now: datetime, keys: KeyStore
 ) -> None:
     """The partner called the session off: its network bookings go, and their holders are told."""
     live = await unit.bookings_in(session.id, (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED))
@@ -185,7 +189,9 @@ async def _cancel_bookings(
     participants = sorted({b.participant_id for b in live})
     if participants:
         message = cancellation_message(group_name, session, "the centre called it off.")
-        await unit.add_notification(new_id("ntf"), participants, CANCELLED_KIND, message, now)
+        notification_id = new_id("ntf")
+        sealed = seal_notice(keys, notification_id, participants, message)
+        await unit.add_notification(notification_id, participants, CANCELLED_KIND, sealed, now)
 
 
 async def booking_changes(centre_id: str, since: datetime) -> list[BookingChangeRecord]:

@@ -92,13 +92,35 @@ class BookingRecord:
 
 
 @dataclass(frozen=True)
+class AnonymousRating:
+    """Anonymous feedback without a comment (the demo history): no booking, no participant."""
+
+    id: str
+    session_id: str
+    once_token: str | None
+    rating: int
+    day: datetime
+
+
+@dataclass(frozen=True)
+class SealedNotice:
+    """A message sealed under a key of its own, and that key under each recipient's data key
+    (base64 throughout)."""
+
+    message_sealed: str
+    recipient_keys: dict[str, str]
+
+
+@dataclass(frozen=True)
 class PendingNotification:
-    """A message for participants that consent has not yet accepted."""
+    """A message for participants that consent has not yet accepted, still sealed: the
+    message under its own key, that key under each recipient's data key."""
 
     id: str
     participant_ids: tuple[str, ...]
     kind: str
-    message: str
+    message_sealed: str | None
+    recipient_keys: dict[str, str]
     attempts: int
 
 

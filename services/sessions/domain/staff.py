@@ -18,7 +18,9 @@ from saathi.errors import (
     SessionStarted,
 )
 from saathi.ids import new_id
+from saathi.keystore import KeyStore
 from services.sessions import repository
+from services.sessions.domain.notifications import seal_notice
 from services.sessions.domain.records import (
     BookingRecord,
     BookingStatus,
@@ -140,7 +142,7 @@ def cancellation_message(group_name: str, session: SessionRecord, reason: str) -
 
 
 async def cancel_session(
-    centre_id: str | None, session_id: str, reason: str, now: datetime
+    centre_id: str | None, session_id: str, reason: str, now: datetime, keys: KeyStore
 ) -> bool:
     """Cancel a scheduled session of the admin's centre with every live booking on it.
 
@@ -173,5 +175,7 @@ async def cancel_session(
         participants = sorted({b.participant_id for b in live})
         if participants:
             message = cancellation_message(group_name, session, reason)
-            await unit.add_notification(new_id("ntf"), participants, CANCELLED_KIND, message, now)
+            notification_id = new_id("ntf")
+            sealed = seal_notice(keys, notification_id, participants, message)
+            await unit.add_notification(notification_id, participants, CANCELLED_KIND, sealed, now)
     return True

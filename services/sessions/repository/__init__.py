@@ -22,8 +22,10 @@ from tortoise.transactions import in_transaction
 
 from saathi.ids import storable
 from services.sessions.domain.records import (
+    AnonymousRating,
     BookingRecord,
     BookingStatus,
+    SealedNotice,
     SeriesRecord,
     SessionRecord,
     SessionStatus,
@@ -459,16 +461,17 @@ class Unit:
         notification_id: str,
         participant_ids: Sequence[str],
         kind: str,
-        message: str,
+        sealed: SealedNotice,
         at: datetime,
     ) -> None:
-        """Queue a message for consent's ``/internal/notify`` in this transaction."""
+        """Queue a (sealed) message for consent's ``/internal/notify`` in this transaction."""
         await Notification.create(
             using_db=self._db,
             id=notification_id,
             participant_ids=list(participant_ids),
             kind=kind,
-            message=message,
+            message_sealed=sealed.message_sealed,
+            recipient_keys=sealed.recipient_keys,
             created_at=at,
         )
 
@@ -505,7 +508,7 @@ async def existing_session_ids(session_ids: Sequence[str]) -> set[str]:
 async def insert_history(
     bookings: Sequence[tuple[BookingRecord, datetime]],
     events: Sequence[tuple[BookingRecord, BookingStatus, datetime]],
-    feedback: Sequence[tuple[str, BookingRecord, int, datetime]],
+    feedback: Sequence[AnonymousRating],
 ) -> None:
     """Bookings (with the time each was made), their status events and feedback, in bulk."""
     await Booking.bulk_create(
@@ -533,15 +536,16 @@ async def insert_history(
     await Feedback.bulk_create(
         [
             Feedback(
-                id=feedback_id,
-                booking_id=b.id,
-                session_id=b.session_id,
-                participant_id=b.participant_id,
-                rating=rating,
+                id=given.id,
+                booking_id=None,
+                session_id=given.session_id,
+                participant_id=None,
+                once_token=given.once_token,
+                rating=given.rating,
                 anonymous=True,
-                at=at,
+                at=given.day,
             )
-            for feedback_id, b, rating, at in feedback
+            for given in feedback
         ],
         ignore_conflicts=True,
     )

@@ -14,14 +14,15 @@ async def pending(limit: int) -> list[PendingNotification]:
         await Notification.filter(delivered_at=None)
         .order_by("created_at", "id")
         .limit(limit)
-        .values("id", "participant_ids", "kind", "message", "attempts")
+        .values("id", "participant_ids", "kind", "message_sealed", "recipient_keys", "attempts")
     )
     return [
         PendingNotification(
             id=row["id"],
             participant_ids=tuple(row["participant_ids"]),
             kind=row["kind"],
-            message=row["message"],
+            message_sealed=row["message_sealed"],
+            recipient_keys=dict(row["recipient_keys"] or {}),
             attempts=row["attempts"],
         )
         for row in rows
@@ -29,7 +30,11 @@ async def pending(limit: int) -> list[PendingNotification]:
 
 
 async def delivered(notification_id: str, at: datetime) -> None:
-    await Notification.filter(id=notification_id).update(delivered_at=at)
+    """Mark it delivered and keep nothing of it but its kind and times: who was told what is
+    the delivery channel's to hold, not this database's."""
+    await Notification.filter(id=notification_id).update(
+        delivered_at=at, participant_ids=[], message_sealed=None, recipient_keys={}
+    )
 
 
 async def failed(notification: PendingNotification, error: str) -> None:
@@ -38,12 +43,19 @@ async def failed(notification: PendingNotification, error: str) -> None:
     )
 
 
+async def drop(notification_id: str) -> None:
+    await Notification.filter(id=notification_id).delete()
+
+
 async def forget_participant(participant_id: str) -> None:
     """Take an erased participant out of every undelivered message (dropping emptied ones)."""
     for item in await pending(limit=10_000):
-        if participant_id in item.participant_ids:
+        if participant_id in item.participant_ids or participant_id in item.recipient_keys:
             rest = [p for p in item.participant_ids if p != participant_id]
-            if rest:
-                await Notification.filter(id=item.id).update(participant_ids=rest)
+            keys = {p: k for p, k in item.recipient_keys.items() if p != participant_id}
+            if rest and keys:
+                await Notification.filter(id=item.id).update(
+                    participant_ids=rest, recipient_keys=keys
+                )
             else:
                 await Notification.filter(id=item.id).delete()

@@ -8,6 +8,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from saathi import database
 from services.sessions.domain.records import BookingRecord, BookingStatus
 from services.sessions.models import Booking, BookingEvent, Feedback, Series
 
@@ -40,25 +41,59 @@ async def booking_with_status(
 async def add_feedback(
     feedback_id: str,
     booking: BookingRecord,
+    once_token: str,
     rating: int,
     sealed_comment: str | None,
-    anonymous: bool,
     at: datetime,
 ) -> None:
-    """Store a booking's feedback; ``DuplicateFeedback`` when it already has one."""
+    """Store named feedback on a booking; ``DuplicateFeedback`` when the session has one."""
     try:
         await Feedback.create(
             id=feedback_id,
             booking_id=booking.id,
             session_id=booking.session_id,
             participant_id=booking.participant_id,
+            once_token=once_token,
             rating=rating,
             comment=sealed_comment,
-            anonymous=anonymous,
+            anonymous=False,
             at=at,
         )
     except IntegrityError:
         raise DuplicateFeedback(booking.id) from None
+
+
+async def add_anonymous_feedback(
+    feedback_id: str,
+    session_id: str,
+    once_token: str,
+    rating: int,
+    sealed_comment: str | None,
+    at: datetime,
+) -> None:
+    """Store feedback with no link to its author; ``DuplicateFeedback`` for a second one."""
+    try:
+        await Feedback.create(
+            id=feedback_id,
+            booking_id=None,
+            session_id=session_id,
+            participant_id=None,
+            once_token=once_token,
+            rating=rating,
+            comment=sealed_comment,
+            anonymous=True,
+            at=at,
+        )
+    except IntegrityError:
+        raise DuplicateFeedback(session_id) from None
+
+
+async def attended_session_ids(participant_id: str) -> list[str]:
+    """The sessions the participant attended (where their anonymous feedback may be)."""
+    rows = await Booking.filter(
+        participant_id=participant_id, status=BookingStatus.ATTENDED.value
+    ).values_list("session_id", flat=True)
+    return [str(row) for row in rows]
 
 
 async def attended_elsewhere(
@@ -132,10 +167,18 @@ async def live_bookings_ahead(participant_id: str, now: datetime) -> list[Bookin
     ]
 
 
-async def delete_everything_of(participant_id: str) -> tuple[int, int]:
-    """Delete the participant's feedback, booking events and bookings; answers the counts of
-    bookings and feedback deleted."""
+async def delete_everything_of(
+    participant_id: str, anonymous_tokens: Sequence[str]
+) -> tuple[int, int]:
+    """Delete the participant's feedback, booking events and bookings, and the comments of
+    their anonymous feedback (found by ``anonymous_tokens``; its rating stays); answers the
+    counts of bookings and named feedback deleted."""
     async with in_transaction(CONNECTION) as connection:
+        await (
+            Feedback.filter(once_token__in=list(anonymous_tokens), participant_id=None)
+            .using_db(connection)
+            .update(comment=None)
+        )
         booking_ids = (
             await Booking.filter(participant_id=participant_id)
             .using_db(connection)
@@ -147,3 +190,8 @@ async def delete_everything_of(participant_id: str) -> tuple[int, int]:
         await BookingEvent.filter(booking_id__in=list(booking_ids)).using_db(connection).delete()
         bookings = await Booking.filter(participant_id=participant_id).using_db(connection).delete()
     return int(bookings), int(feedback)
+
+
+async def scrub() -> None:
+    """Leave no copy of the rows just erased in the database's write-ahead log."""
+    await database.scrub(CONNECTION)

@@ -40,6 +40,30 @@ def _ratings(queryset: QuerySet[Feedback]) -> QuerySet[Feedback]:
     return queryset.annotate(average=Avg("rating"), raters=Count("participant_id", distinct=True))
 
 
+async def _raters_at_least(rated: QuerySet[Feedback]) -> tuple[int, dict[str, int]]:
+    """A floor on the number of people who rated, in total and per group.
+
+    Anonymous feedback names nobody, so distinct raters cannot be counted; but a person rates
+    a session at most once, so the most ratings on any one session is a floor. Taking the
+    larger of that and the distinct named raters never counts more people than there are: a
+    figure is withheld rather than shown about fewer than the threshold.
+    """
+    rows = (
+        await rated.annotate(given=Count("id"))
+        .group_by("session_id", "session__group_id")
+        .values("session__group_id", "given")
+    )
+    groups: dict[str, int] = {}
+    for row in rows:
+        group_id = str(row["session__group_id"])
+        groups[group_id] = max(groups.get(group_id, 0), int(row["given"]))
+    return max(groups.values(), default=0), groups
+
+
+def _with_floor(ratings: dict[str, Any], floor: int) -> dict[str, Any]:
+    return {**ratings, "raters": max(int(ratings.get("raters") or 0), floor)}
+
+
 _BOOKING_FIGURES = ("participants", "outcome_participants", "attended", "no_show")
 
 
@@ -91,17 +115,20 @@ async def figures(
         await _bookings(booked).group_by("session__centre_id").values(*_BOOKING_FIGURES)
     )
     total_ratings = await _ratings(rated).group_by("session__centre_id").values("average", "raters")
+    total_floor, group_floors = await _raters_at_least(rated)
     groups = {
         row["group_id"]: _figures(
             int(row["held"]),
             by_group_bookings.get(row["group_id"], {}),
-            by_group_ratings.get(row["group_id"], {}),
+            _with_floor(
+                by_group_ratings.get(row["group_id"], {}), group_floors.get(row["group_id"], 0)
+            ),
         )
         for row in sessions
     }
     total = _figures(
         sum(f.sessions_held for f in groups.values()),
         total_bookings[0] if total_bookings else {},
-        total_ratings[0] if total_ratings else {},
+        _with_floor(total_ratings[0] if total_ratings else {}, total_floor),
     )
     return total, groups

@@ -23,8 +23,9 @@ from saathi import demo
 from saathi.crypto import MasterKey
 from saathi.database import close_databases, open_databases
 from saathi.keys import SigningKey, generate_signing_key
+from saathi.keystore import SqliteKeyStore
 from saathi.peers import Peers
-from saathi.runtime import master_key_for, peers_for, require_service, verifier_for
+from saathi.runtime import key_store_for, master_key_for, peers_for, require_service, verifier_for
 from saathi.settings import Settings
 from saathi.tokens import Role, mint_access_token
 from services.consent import models
@@ -107,6 +108,12 @@ def key() -> SigningKey:
 @pytest.fixture
 def master(settings: Settings) -> MasterKey:
     return master_key_for(settings)
+
+
+@pytest.fixture
+def keys(settings: Settings) -> SqliteKeyStore:
+    """The consent service's key store (the same file its app uses)."""
+    return key_store_for(settings, "consent")
 
 
 @pytest.fixture

@@ -7,9 +7,11 @@ import pytest
 
 from saathi import demo
 from saathi.errors import BadUserInput, NotFound
+from saathi.keystore import SqliteKeyStore
 from saathi.tokens import Role
 from services.consent import models
 from services.consent.accounts import add_participants, add_staff, token_for
+from services.consent.domain.personal import DISPLAY_NAME_FIELD, open_field
 from tests.services.consent.conftest import Consent
 
 CENTRE = demo.CENTRES[0].id
@@ -22,18 +24,25 @@ def _claims(consent: Consent, token: str) -> dict[str, object]:
     return claims
 
 
-async def test_participants_are_added_in_order_without_a_contact(consent: Consent) -> None:
-    ids = await add_participants(["Asha", " Ravi "])
+async def test_participants_are_added_in_order_without_a_contact(
+    consent: Consent, keys: SqliteKeyStore
+) -> None:
+    ids = await add_participants(["Asha", " Ravi "], keys)
 
     rows = {row.id: row for row in await models.Participant.all()}
     assert len(ids) == 2
     assert all(value.startswith("par_") for value in ids)
-    assert [rows[value].display_name for value in ids] == ["Asha", "Ravi"]
+    names = [
+        open_field(keys, value, DISPLAY_NAME_FIELD, rows[value].display_name_sealed)
+        for value in ids
+    ]
+    assert names == ["Asha", "Ravi"]
+    assert all(b"Asha" not in row.display_name_sealed for row in rows.values())
     assert {(row.contact_index, row.contact_sealed) for row in rows.values()} == {(None, None)}
 
 
-async def test_a_participant_token_signs_them_in(consent: Consent) -> None:
-    (participant,) = await add_participants(["Asha"])
+async def test_a_participant_token_signs_them_in(consent: Consent, keys: SqliteKeyStore) -> None:
+    (participant,) = await add_participants(["Asha"], keys)
 
     token = await token_for(participant, consent.key, consent.settings)
     body = await consent.post("{ me { id displayName consentRequests { id } } }", token=token)
@@ -80,9 +89,9 @@ async def test_bad_staff_input_is_refused_and_adds_nobody(
     assert await models.Staff.all().count() == 0
 
 
-async def test_a_too_long_name_adds_no_participant(consent: Consent) -> None:
+async def test_a_too_long_name_adds_no_participant(consent: Consent, keys: SqliteKeyStore) -> None:
     with pytest.raises(BadUserInput):
-        await add_participants(["Asha", "x" * 101])
+        await add_participants(["Asha", "x" * 101], keys)
 
     assert await models.Participant.all().count() == 0
 

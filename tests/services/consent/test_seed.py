@@ -5,8 +5,10 @@ from __future__ import annotations
 from saathi import demo
 from saathi.crypto import MasterKey
 from saathi.ids import stable_id
+from saathi.keystore import SqliteKeyStore
 from saathi.tokens import Role
 from services.consent import models
+from services.consent.domain.personal import DISPLAY_NAME_FIELD, HOME_CITY_FIELD, open_field
 from services.consent.seed import demo_staff_id, seed_demo
 from tests.services.consent.conftest import Consent
 
@@ -34,7 +36,7 @@ async def test_seeding_twice_writes_the_demo_once(consent: Consent) -> None:
 
 
 async def test_demo_participants_keep_their_ids_and_sealed_contacts(
-    consent: Consent, master: MasterKey
+    consent: Consent, master: MasterKey, keys: SqliteKeyStore
 ) -> None:
     await seed_demo(consent.settings, signing_key=consent.key)
 
@@ -42,7 +44,12 @@ async def test_demo_participants_keep_their_ids_and_sealed_contacts(
 
     for person in demo.PARTICIPANTS:
         row = rows[person.id]
-        assert (row.display_name, row.home_city, row.preferred_language) == (
+        opened = (
+            open_field(keys, row.id, DISPLAY_NAME_FIELD, row.display_name_sealed),
+            open_field(keys, row.id, HOME_CITY_FIELD, row.home_city_sealed),
+        )
+        assert person.display_name.encode() not in row.display_name_sealed
+        assert (*opened, row.preferred_language) == (
             person.display_name,
             person.home_city,
             person.preferred_language,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,8 +12,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from saathi.keystore import KeyStore
 from saathi.peers import Peers
+from saathi.runtime import key_store_for
+from saathi.settings import Settings
 from saathi.tokens import Role
+from services.sessions.domain.feedback import once_token, open_comment
 from services.sessions.domain.records import BookingStatus, SessionRecord
 from services.sessions.models import Booking, Feedback
 from tests.services.sessions.conftest import Gql, TokenFactory, book, utc_now
@@ -370,3 +375,75 @@ async def test_series_creates_and_replaces_a_timetable(
     assert bad.json() == {
         "error": {"code": "BAD_USER_INPUT", "message": "'Mars/Base' is not an IANA time zone."}
     }
+
+
+def _keys(tmp_path: Path) -> KeyStore:
+    """The sessions key store the ``client`` app uses (its data dir is ``tmp_path``)."""
+    return key_store_for(Settings(data_dir=tmp_path), "sessions")
+
+
+async def test_anonymous_feedback_keeps_no_link_to_its_author_and_is_once_per_session(
+    gql: Gql, make_session: MakeSession, token_for: TokenFactory, tmp_path: Path
+) -> None:
+    # given a participant who attended a session
+    session = await make_session(starts_at=utc_now() - timedelta(hours=2))
+    await book(session, "par_1", BookingStatus.ATTENDED)
+    anonymous = {"sessionId": session.id, "rating": 2, "comment": "I slipped this week"}
+
+    # when they give anonymous feedback, then try again under their name
+    first = await gql(FEEDBACK, {"input": anonymous}, token=token_for("par_1"))
+    named = await gql(
+        FEEDBACK, {"input": {**anonymous, "anonymous": False}}, token=token_for("par_1")
+    )
+
+    # then the stored feedback names nobody, and the second is refused
+    assert first["data"]["submitFeedback"] == {"accepted": True, "error": None}
+    assert named["data"]["submitFeedback"]["error"]["code"] == "BAD_USER_INPUT"
+    (stored,) = await Feedback.all()
+    assert (stored.participant_id, stored.booking_id, stored.anonymous) == (None, None, True)
+    assert (stored.at.hour, stored.at.minute, stored.at.second) == (0, 0, 0)
+    key = _keys(tmp_path).get("par_1")
+    assert key is not None
+    assert stored.once_token == once_token(key, session.id)
+    assert stored.comment is not None
+    assert open_comment(key, stored.id, stored.comment) == "I slipped this week"
+
+
+async def test_erase_destroys_the_key_and_drops_anonymous_comments_but_keeps_their_ratings(
+    client: httpx.AsyncClient,
+    gql: Gql,
+    make_session: MakeSession,
+    token_for: TokenFactory,
+    service_token: str,
+    tmp_path: Path,
+) -> None:
+    # given two attendees' anonymous feedback on one session, and named feedback on another
+    shared = await make_session(starts_at=utc_now() - timedelta(hours=3))
+    other = await make_session(starts_at=utc_now() - timedelta(hours=2))
+    for participant in ("par_1", "par_2"):
+        await book(shared, participant, BookingStatus.ATTENDED)
+        given = {"sessionId": shared.id, "rating": 4, "comment": f"note of {participant}"}
+        await gql(FEEDBACK, {"input": given}, token=token_for(participant))
+    await book(other, "par_1", BookingStatus.ATTENDED)
+    named = {"sessionId": other.id, "rating": 5, "comment": "named", "anonymous": False}
+    await gql(FEEDBACK, {"input": named}, token=token_for("par_1"))
+    keys = _keys(tmp_path)
+    second_key = keys.get("par_2")
+    assert second_key is not None
+    assert keys.get("par_1") is not None
+
+    # when par_1 is erased
+    erased = await internal(
+        client, "/internal/participants/erase", {"participantId": "par_1"}, service_token
+    )
+
+    # then their key is gone, their named feedback too, their anonymous rating stays bare
+    assert erased.json() == {"erased": {"bookings": 2, "feedback": 1}}
+    assert keys.get("par_1") is None
+    rows = await Feedback.all().order_by("id")
+    assert sorted(row.rating for row in rows) == [4, 4]
+    assert all(row.participant_id is None for row in rows)
+    comments = [row for row in rows if row.comment is not None]
+    assert [open_comment(second_key, row.id, row.comment or "") for row in comments] == [
+        "note of par_2"
+    ]

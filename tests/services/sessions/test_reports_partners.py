@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+from saathi.ids import new_id
 from saathi.tokens import Role
 from services.sessions.domain.records import BookingStatus, SeriesRecord, SessionRecord
 from services.sessions.models import Feedback
@@ -51,6 +52,42 @@ async def attended_by(make_session: MakeSession, people: int, group_id: str) -> 
             at=session.ends_at,
         )
     await book(session, "par_absent", BookingStatus.NO_SHOW)
+
+
+async def rated_anonymously(make_session: MakeSession, people: int, group_id: str) -> None:
+    """One past session of ``group_id`` at ctr_a rated 3 by ``people`` anonymous attendees."""
+    session = await make_session(
+        centre_id="ctr_a", group_id=group_id, starts_at=utc_now() - timedelta(days=3)
+    )
+    for n in range(people):
+        await book(session, f"par_{n}", BookingStatus.ATTENDED)
+        await Feedback.create(
+            id=new_id("fbk"),
+            session_id=session.id,
+            once_token=f"{session.id}-{n}",
+            rating=3,
+            at=session.ends_at,
+        )
+
+
+async def test_anonymous_raters_count_no_more_than_the_most_on_one_session(
+    gql: Gql, make_session: MakeSession, token_for: TokenFactory
+) -> None:
+    # given a group whose two sessions were each rated by ten anonymous attendees (perhaps the
+    # same ten), and a group with eleven on one session
+    await rated_anonymously(make_session, 10, "grp_twice")
+    await rated_anonymously(make_session, 10, "grp_twice")
+    await rated_anonymously(make_session, 11, "grp_eleven")
+
+    body = await gql(REPORT, window(), token=token_for("stf_a", Role.SUPERVISOR, "ctr_a"))
+
+    # then twenty anonymous ratings do not pass for twenty people: that row is withheld
+    groups = {g["group"]["id"]: g for g in body["data"]["programmeReport"]["groups"]}
+    assert (groups["grp_twice"]["suppressed"], groups["grp_twice"]["averageRating"]) == (True, None)
+    assert (groups["grp_eleven"]["suppressed"], groups["grp_eleven"]["averageRating"]) == (
+        False,
+        3.0,
+    )
 
 
 def window() -> dict[str, Any]:

@@ -76,6 +76,7 @@ async def sync_availability(
         input.batch_id,
         sessions,
         info.context.loaders.now,
+        info.context.keys,
     )
     return SyncAvailabilityPayload(
         accepted=answer.accepted,

@@ -38,9 +38,7 @@ async def submit_feedback(
         comment=input.comment,
         anonymous=input.anonymous is not False,
     )
-    await feedback.submit(
-        participant.subject, given, info.context.comment_key, info.context.loaders.now
-    )
+    await feedback.submit(participant.subject, given, info.context.keys, info.context.loaders.now)
     return SubmitFeedbackPayload(accepted=True)
 
 

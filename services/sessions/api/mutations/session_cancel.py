@@ -23,9 +23,10 @@ async def cancel_session(
 ) -> CancelSessionPayload:
     principal = info.context.viewer.required()
     now = info.context.loaders.now
-    await staff.cancel_session(principal.centre_id, str(session_id), reason, now)
+    keys = info.context.keys
+    await staff.cancel_session(principal.centre_id, str(session_id), reason, now, keys)
     # After the commit: hand this message (and any a consent outage left) to consent.
-    await notifications.flush(info.context.peers, now)
+    await notifications.flush(info.context.peers, keys, now)
     info.context.loaders.invalidate()
     record = await info.context.loaders.session.load(str(session_id))
     assert record is not None, "the session was just read"

@@ -6,6 +6,7 @@ import time
 
 from saathi import demo
 from saathi.keys import generate_signing_key
+from saathi.keystore import SqliteKeyStore
 from saathi.tokens import Role
 from services.consent.accounts import add_participants
 from services.consent.domain.sessions import SIGN_IN_ENDED
@@ -48,8 +49,10 @@ async def test_me_without_a_token_is_unauthenticated(consent: Consent) -> None:
     assert body["errors"][0]["path"] == ["me"]
 
 
-async def test_me_with_an_expired_token_is_unauthenticated(consent: Consent) -> None:
-    (participant,) = await add_participants(["Asha"])
+async def test_me_with_an_expired_token_is_unauthenticated(
+    consent: Consent, keys: SqliteKeyStore
+) -> None:
+    (participant,) = await add_participants(["Asha"], keys)
     expired = consent.token(participant, ttl_seconds=60, now=time.time() - 3600)
 
     body = await consent.post(ME, token=expired)
@@ -60,8 +63,10 @@ async def test_me_with_an_expired_token_is_unauthenticated(consent: Consent) -> 
     )
 
 
-async def test_me_with_a_token_signed_by_another_key_is_unauthenticated(consent: Consent) -> None:
-    (participant,) = await add_participants(["Asha"])
+async def test_me_with_a_token_signed_by_another_key_is_unauthenticated(
+    consent: Consent, keys: SqliteKeyStore
+) -> None:
+    (participant,) = await add_participants(["Asha"], keys)
     forged = consent.token(participant, key=generate_signing_key())
 
     body = await consent.post(ME, token=forged)

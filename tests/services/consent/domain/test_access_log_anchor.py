@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from saathi import demo
-from saathi.runtime import master_key_for
+from saathi.runtime import key_store_for, master_key_for
 from services.consent import models
 from services.consent.anchor import (
     ANCHOR_FILE,
@@ -69,6 +69,7 @@ def _deps(consent: Consent) -> Deps:
         master_key=master_key_for(consent.settings),
         delivery=OutboxDelivery(consent.settings.outbox_path),
         audit=_trail(consent),
+        keys=key_store_for(consent.settings, "consent"),
         clock=consent.clock,
     )
 

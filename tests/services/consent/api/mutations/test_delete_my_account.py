@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from saathi import demo
+from saathi.keystore import SqliteKeyStore
 from services.consent import models
 from services.consent.seed import seed_demo
 from tests.conftest import operation
@@ -42,11 +43,12 @@ async def _rows_about(participant_id: str) -> list[int]:
 
 
 async def test_erasure_calls_sessions_then_deletes_everything_and_leaves_a_tombstone(
-    seeded: Consent, sessions: FakeSessions
+    seeded: Consent, sessions: FakeSessions, keys: SqliteKeyStore
 ) -> None:
     signed_in = await seeded.sign_in(PRIYA.contact)
     before = await models.Participant.get(id=PRIYA.id)
     assert await _rows_about(PRIYA.id) == [1, 1, 1, 1, 3, 1]
+    assert keys.get(PRIYA.id) is not None
 
     payload = await _delete(seeded, signed_in["accessToken"])
 
@@ -62,10 +64,8 @@ async def test_erasure_calls_sessions_then_deletes_everything_and_leaves_a_tombs
         3,
     )
     assert tombstone.at == seeded.clock.now
-    # The only copy of the wrapped data key in this database went with the row.
-    wrapped = before.wrapped_data_key
-    assert wrapped is not None
-    assert await models.Participant.filter(wrapped_data_key=wrapped).count() == 0
+    # The data key, kept in the key store apart from the database, is destroyed.
+    assert keys.get(PRIYA.id) is None
 
 
 async def test_after_erasure_the_old_tokens_no_longer_work(seeded: Consent) -> None:

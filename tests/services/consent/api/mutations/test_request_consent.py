@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from saathi import demo
+from saathi.keystore import SqliteKeyStore
 from services.consent import models
 from services.consent.accounts import add_participants
 from services.consent.domain.grants import NO_SUCH_PARTICIPANT
@@ -142,9 +143,9 @@ async def test_a_participant_gets_at_most_three_requests_a_day_from_all_centres(
 
 
 async def test_a_centre_sends_at_most_thirty_requests_a_day(
-    seeded: Consent, sessions: FakeSessions
+    seeded: Consent, sessions: FakeSessions, keys: SqliteKeyStore
 ) -> None:
-    people = [p.id for p in demo.PARTICIPANTS] + await add_participants(["Extra"])
+    people = [p.id for p in demo.PARTICIPANTS] + await add_participants(["Extra"], keys)
     assert len(people) == 31
     sessions.related = {CENTRE: set(people)}
     staff = staff_token(seeded, CENTRE)

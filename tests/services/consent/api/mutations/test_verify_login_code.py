@@ -10,6 +10,7 @@ import pytest
 
 from saathi import demo
 from saathi.crypto import MasterKey, unseal
+from saathi.runtime import key_store_for
 from saathi.settings import Settings
 from services.consent import models
 from services.consent.seed import seed_demo
@@ -37,7 +38,7 @@ async def test_the_first_sign_in_creates_the_participant(consent: Consent) -> No
     assert payload["error"] is None
     assert payload["expiresIn"] == 900
     assert row.id.startswith("par_")
-    assert (row.home_city, row.preferred_language) == (None, None)
+    assert (row.home_city_sealed, row.preferred_language) == (None, None)
     claims = jwt.decode(
         payload["accessToken"],
         consent.key.public_key,
@@ -215,8 +216,8 @@ async def test_the_contact_and_code_are_never_stored_in_the_clear(
     assert code not in text
     assert participant.contact_index == master.blind_index(PHONE)
     assert participant.contact_sealed is not None
-    assert participant.wrapped_data_key is not None
-    data_key = master.unwrap(participant.wrapped_data_key)
+    data_key = key_store_for(consent.settings, "consent").get(participant.id)
+    assert data_key is not None
     opened = unseal(data_key, participant.contact_sealed, f"{participant.id}:contact".encode())
     assert opened == PHONE.encode()
 
