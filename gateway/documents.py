@@ -18,13 +18,13 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
-    parse,
     validate,
 )
 
 from gateway.composition.supergraph import Supergraph
+from gateway.errors import GatewayError
 from gateway.executor.shaper import INTROSPECTION_ROOTS, Shaper
-from gateway.limits import alias_count, max_depth
+from gateway.limits import DocumentLimits, measure_document, parse_document
 from gateway.planner.build import build_plan
 from gateway.planner.plan import QueryPlan
 
@@ -65,13 +65,13 @@ def _error(error: GraphQLError, code: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ParsedDocument:
-    """A parsed and validated document, or the errors that stopped it."""
+    """A parsed, measured and validated document, or what stopped it: a refusal (a limit
+    exceeded, kept so a repeated bomb costs one lookup) or validation errors."""
 
     hash: str
     document: DocumentNode | None
     errors: tuple[dict[str, Any], ...]
-    depth: int = 0
-    aliases: int = 0
+    refusal: GatewayError | None = None
 
 
 @dataclass(frozen=True)
@@ -92,10 +92,16 @@ class OperationCache:
     """Parses, validates and plans operations once, then serves them from LRU caches."""
 
     def __init__(
-        self, supergraph: Supergraph, schema: GraphQLSchema, document_size: int, plan_size: int
+        self,
+        supergraph: Supergraph,
+        schema: GraphQLSchema,
+        document_size: int,
+        plan_size: int,
+        limits: DocumentLimits | None = None,
     ) -> None:
         self.supergraph = supergraph
         self.schema = schema
+        self.limits = limits or DocumentLimits()
         self.documents: LRU[str, ParsedDocument] = LRU(document_size)
         self.prepared: LRU[tuple[str, str, str | None], PreparedOperation] = LRU(plan_size)
 
@@ -105,17 +111,20 @@ class OperationCache:
         if cached is not None:
             return cached
         try:
-            document = parse(query)
+            document = parse_document(query, self.limits)
+            # Linear-time limits first: validation and planning can be exponential in a
+            # document that passes them.
+            measure_document(document, self.limits, self.schema)
         except GraphQLError as error:
             parsed = ParsedDocument(digest, None, (_error(error, "GRAPHQL_PARSE_FAILED"),))
+        except GatewayError as refusal:
+            parsed = ParsedDocument(digest, None, (), refusal)
         else:
             errors = validate(self.schema, document)
             parsed = ParsedDocument(
                 digest,
                 None if errors else document,
                 tuple(_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors),
-                max_depth(document),
-                alias_count(document),
             )
         self.documents.put(digest, parsed)
         return parsed

@@ -36,12 +36,12 @@ from gateway.errors import (
     OperationError,
     PersistedQueryMismatch,
     PersistedQueryNotFound,
-    QueryTooComplex,
     RequestError,
 )
 from gateway.executor.run import Fallback, PlanExecution
 from gateway.executor.transport import Transport
 from gateway.hooks import GatewayHooks, OperationContext
+from gateway.limits import measure_document
 from gateway.planner.routing import PlanningError
 from gateway.settings import GatewaySettings
 
@@ -92,7 +92,11 @@ class Gateway:
         if unknown:
             raise ValueError(f"fallbacks for unknown Query fields: {', '.join(sorted(unknown))}")
         self.cache = OperationCache(
-            self.supergraph, self.schema, settings.document_cache_size, settings.plan_cache_size
+            self.supergraph,
+            self.schema,
+            settings.document_cache_size,
+            settings.plan_cache_size,
+            settings.limits,
         )
         self.persisted: LRU[str, str] = LRU(settings.persisted_query_cache_size)
 
@@ -132,20 +136,17 @@ class Gateway:
             raise RequestError('"operationName" must be a string.')
 
         parsed = self.cache.document(query)
+        if parsed.refusal is not None:
+            raise parsed.refusal.with_traceback(None)
         if parsed.document is None:
             return {"errors": list(parsed.errors)}
         if register is not None:
             self.persisted.put(register, query)
         settings = self.settings
-        if parsed.depth > settings.max_depth:
-            raise QueryTooComplex(
-                f"Query depth {parsed.depth} exceeds the limit of {settings.max_depth}."
-            )
-        if parsed.aliases > settings.max_aliases:
-            raise QueryTooComplex(
-                f"Query uses {parsed.aliases} aliases, more than the limit of "
-                f"{settings.max_aliases}."
-            )
+        if variables:
+            # Sizes passed as variables (`first: $first`) change the cost; the document's other
+            # figures were measured before validation. Linear in a document already bounded.
+            measure_document(parsed.document, self.cache.limits, self.schema, variables)
         operation = select_operation(parsed.document, operation_name)
         if isinstance(operation, str):
             raise OperationError(operation)

@@ -10,6 +10,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from saathi.auth import Viewer
+from saathi.document_limits import GuardedGraphQL
 from saathi.graphql_errors import REQUEST_ID_HEADER, format_error
 from saathi.ids import new_id
 from saathi.peers import Peers
@@ -19,8 +20,9 @@ from services.sessions.api.schema import schema
 from services.sessions.domain.feedback import CommentKey
 
 
-class SessionsGraphQL(GraphQL[Context, None]):
-    """``/graphql`` of the sessions subgraph (no GraphiQL: the gateway serves the IDE)."""
+class SessionsGraphQL(GuardedGraphQL, GraphQL[Context, None]):
+    """``/graphql`` of the sessions subgraph (no GraphiQL: the gateway serves the IDE); JSON
+    POSTs only, documents within ``saathi.document_limits`` before strawberry parses them."""
 
     def __init__(self, verifier: TokenVerifier, peers: Peers, comment_key: CommentKey) -> None:
         super().__init__(schema, graphql_ide=None)
