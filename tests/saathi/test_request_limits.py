@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import statistics
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from saathi.network import build_subgraph
+from bench.limits import SocketPaced
+from saathi.network import EmbeddedNetwork, build_subgraph
+from saathi.settings import load_settings
 from tests.conftest import operation
 from tests.saathi.conftest import Network
 
@@ -132,44 +136,60 @@ async def test_each_subgraph_port_still_answers_entity_fetches_with_many_represe
     assert len(response.json()["data"]["_entities"]) == 500
 
 
+@pytest.fixture
+async def paced_client(seeded_dir: Path, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The one-process network paced like a socket: in process nothing else would run while a
+    request is handled, under a server every read and write lets other requests in."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded_dir, data_dir)
+    app = EmbeddedNetwork(load_settings({}, data_dir=data_dir)).build()
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=SocketPaced(app))
+        async with httpx.AsyncClient(transport=transport, base_url="http://saathi") as client:
+            yield client
+
+
 async def test_crisis_lines_answer_within_twice_their_baseline_while_bombs_arrive(
-    network: Network,
+    paced_client: httpx.AsyncClient,
 ) -> None:
-    for _ in range(3):  # warm the caches: the baseline is a warm request
-        await network.client.post("/graphql", json=CRISIS)
+    client = paced_client
+    for _ in range(3):  # the baseline is a warm request
+        await client.post("/graphql", json=CRISIS)
     baseline = statistics.median(
-        [(await _timed_post(network.client, "/graphql", CRISIS))[0] for _ in range(15)]
+        [(await _timed_post(client, "/graphql", CRISIS))[0] for _ in range(15)]
     )
-    refusals: list[float] = []
+    refused = 0
     stop = asyncio.Event()
 
-    async def attacker(index: int) -> None:
-        count = 0
+    async def attacker() -> None:
+        nonlocal refused
         while not stop.is_set():
-            query = fragment_bomb(22, width=4, salt=f"attacker-{index}-{count}")
-            elapsed, response = await _timed_post(network.client, "/graphql", {"query": query})
+            query = fragment_bomb(22, width=4, salt=f"attacker-{refused}")
+            _, response = await _timed_post(client, "/graphql", {"query": query})
             assert _codes(response.json()) == ["QUERY_TOO_COMPLEX"]
-            refusals.append(elapsed)
-            count += 1
-            # In process nothing suspends between requests; a socket read would yield here.
-            await asyncio.sleep(0)
+            refused += 1
 
-    attackers = [asyncio.create_task(attacker(i)) for i in range(4)]
+    # when an attacker sends bombs back to back while crisis lines are asked for
+    task = asyncio.create_task(attacker())
     try:
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.02)
+        before = refused
         under_attack = []
         for _ in range(15):
-            elapsed, response = await _timed_post(network.client, "/graphql", CRISIS)
+            elapsed, response = await _timed_post(client, "/graphql", CRISIS)
             assert response.json()["data"]["crisisResources"]
             under_attack.append(elapsed)
+        during = refused - before
     finally:
         stop.set()
-        await asyncio.gather(*attackers)
+        await task
 
-    assert len(refusals) >= 15  # the bombs really were being processed meanwhile
-    # Slack: four attackers share the event loop, so a crisis request may wait behind up to
-    # four bomb refusals each time it yields; one refusal is measured above (< 100 ms on this
-    # machine, a few ms in practice). 20 ms covers that on a loaded 2-core runner.
+    # then bombs really were refused meanwhile, and the crisis line kept its pace. Slack: a
+    # crisis request suspends at a few socket reads and writes, and at each the attacker's one
+    # request in flight may run its refusal first (a parse of the 2 KB bomb, ~3 ms here, what
+    # any 2 KB query costs); 20 ms covers three such waits on a loaded 2-core machine. Before
+    # the limits were linear, one such wait was 40 s.
+    assert during >= 10
     assert statistics.median(under_attack) <= 2 * baseline + 0.02
 
 
