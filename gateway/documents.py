@@ -106,38 +106,66 @@ class OperationCache:
         self.prepared: LRU[tuple[str, str, str | None], PreparedOperation] = LRU(plan_size)
 
     def document(self, query: str) -> ParsedDocument:
-        digest = hashlib.sha256(query.encode()).hexdigest()
-        cached = self.documents.get(digest)
-        if cached is not None:
-            return cached
+        """The parsed document of `query`, from the cache or made (and cached) now."""
+        return self.cached_document(query) or self.store_document(self.load_document(query))
+
+    def cached_document(self, query: str) -> ParsedDocument | None:
+        return self.documents.get(_digest(query))
+
+    def store_document(self, parsed: ParsedDocument) -> ParsedDocument:
+        self.documents.put(parsed.hash, parsed)
+        return parsed
+
+    def load_document(self, query: str) -> ParsedDocument:
+        """Parse, measure and validate; touches no cache, so it may run in a worker thread."""
+        digest = _digest(query)
         try:
             document = parse_document(query, self.limits)
             # Linear-time limits first: validation and planning can be exponential in a
             # document that passes them.
             measure_document(document, self.limits, self.schema)
         except GraphQLError as error:
-            parsed = ParsedDocument(digest, None, (_error(error, "GRAPHQL_PARSE_FAILED"),))
+            return ParsedDocument(digest, None, (_error(error, "GRAPHQL_PARSE_FAILED"),))
         except GatewayError as refusal:
-            parsed = ParsedDocument(digest, None, (), refusal)
-        else:
-            errors = validate(self.schema, document)
-            parsed = ParsedDocument(
-                digest,
-                None if errors else document,
-                tuple(_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors),
-            )
-        self.documents.put(digest, parsed)
-        return parsed
+            return ParsedDocument(digest, None, (), refusal)
+        errors = validate(self.schema, document)
+        return ParsedDocument(
+            digest,
+            None if errors else document,
+            tuple(_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors),
+        )
 
     def prepare(
         self, parsed: ParsedDocument, operation: OperationDefinitionNode
     ) -> PreparedOperation:
-        assert parsed.document is not None
-        name = operation.name.value if operation.name else None
-        key = (self.supergraph.hash, parsed.hash, name)
-        cached = self.prepared.get(key)
+        """The prepared operation, from the cache or made (and cached) now."""
+        cached = self.cached_prepared(parsed, operation)
         if cached is not None:
             return cached
+        return self.store_prepared(parsed, self.build_prepared(parsed, operation))
+
+    def _key(
+        self, parsed: ParsedDocument, operation: OperationDefinitionNode
+    ) -> tuple[str, str, str | None]:
+        name = operation.name.value if operation.name else None
+        return (self.supergraph.hash, parsed.hash, name)
+
+    def cached_prepared(
+        self, parsed: ParsedDocument, operation: OperationDefinitionNode
+    ) -> PreparedOperation | None:
+        return self.prepared.get(self._key(parsed, operation))
+
+    def store_prepared(
+        self, parsed: ParsedDocument, prepared: PreparedOperation
+    ) -> PreparedOperation:
+        self.prepared.put(self._key(parsed, prepared.operation), prepared)
+        return prepared
+
+    def build_prepared(
+        self, parsed: ParsedDocument, operation: OperationDefinitionNode
+    ) -> PreparedOperation:
+        """Plan the operation; touches no cache, so it may run in a worker thread."""
+        assert parsed.document is not None
         document = parsed.document
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -157,11 +185,13 @@ class OperationCache:
             reduced = operation.__copy__()
             reduced.selection_set = selection_set
             introspection = DocumentNode(definitions=(reduced, *fragments.values()))
-        prepared = PreparedOperation(
+        return PreparedOperation(
             operation, plan, Shaper(self.schema, operation, fragments), introspection
         )
-        self.prepared.put(key, prepared)
-        return prepared
+
+
+def _digest(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
 
 
 def select_operation(

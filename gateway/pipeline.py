@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from anyio import CapacityLimiter, to_thread
 from graphql import (
     ExecutionResult,
     FieldNode,
@@ -99,6 +100,9 @@ class Gateway:
             settings.limits,
         )
         self.persisted: LRU[str, str] = LRU(settings.persisted_query_cache_size)
+        # Parsing, validating and planning a new document (bounded by the document limits)
+        # run in a worker thread; one at a time, so they never take more than half the CPU.
+        self._heavy_work = CapacityLimiter(1)
 
     async def _on_subgraph_request(
         self, service: str, body: dict[str, Any], headers: dict[str, str]
@@ -135,7 +139,14 @@ class Gateway:
         if operation_name is not None and not isinstance(operation_name, str):
             raise RequestError('"operationName" must be a string.')
 
-        parsed = self.cache.document(query)
+        parsed = self.cache.cached_document(query)
+        if parsed is None:
+            # A cache miss parses and validates off the event loop, one at a time: the loop
+            # (cached operations, crisis lines) keeps its share of the CPU however many new
+            # documents arrive at once.
+            parsed = self.cache.store_document(
+                await to_thread.run_sync(self.cache.load_document, query, limiter=self._heavy_work)
+            )
         if parsed.refusal is not None:
             raise parsed.refusal.with_traceback(None)
         if parsed.document is None:
@@ -174,7 +185,12 @@ class Gateway:
         for hook in self.hooks:
             await hook.on_operation(context)
         try:
-            prepared = self.cache.prepare(parsed, operation)
+            prepared = self.cache.cached_prepared(parsed, operation) or self.cache.store_prepared(
+                parsed,
+                await to_thread.run_sync(
+                    self.cache.build_prepared, parsed, operation, limiter=self._heavy_work
+                ),
+            )
         except PlanningError as error:
             # A valid operation over a composed supergraph always has a plan: this is our fault.
             logger.error("Planning failed for request %s: %s", request_id, error)
