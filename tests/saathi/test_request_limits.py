@@ -184,12 +184,13 @@ async def test_crisis_lines_answer_within_twice_their_baseline_while_bombs_arriv
         stop.set()
         await task
 
-    # then bombs really were refused meanwhile, and the crisis line kept its pace. Slack: a
-    # crisis request suspends at a few socket reads and writes, and at each the attacker's one
-    # request in flight may run its refusal first (a parse of the 2 KB bomb, ~3 ms here, what
-    # any 2 KB query costs); 20 ms covers three such waits on a loaded 2-core machine. Before
-    # the limits were linear, one such wait was 40 s.
-    assert during >= 10
+    # then bombs really were refused meanwhile (new documents are parsed in a worker thread,
+    # one at a time, so fewer than one per crisis request), and the crisis line kept its pace.
+    # Slack: at each socket read or write of a crisis request the attacker's request in flight
+    # may run a step first, and the worker thread parsing a bomb (~3 ms for these 2 KB, what any
+    # 2 KB query costs) shares the CPU; 20 ms covers a few such waits on a loaded 2-core
+    # machine. Before the limits were linear, one such wait was 40 s.
+    assert during >= 3
     assert statistics.median(under_attack) <= 2 * baseline + 0.02
 
 
