@@ -181,6 +181,10 @@ class _Measurer:
             multiplier = self.limits.default_list_size
         for _ in range(max(lists - 1, 0)):  # [[T]]: each inner list its default size
             multiplier = _mul(multiplier, self.limits.default_list_size)
+        if getattr(parent, "name", "").startswith("__"):
+            # Introspection lists are as long as the schema is, answered from memory: GraphiQL's
+            # query must pass, and depth and selections still bound it.
+            multiplier = 1
         if node.selection_set is None:
             total.depth = max(total.depth, 1)
             total.cost = _add(total.cost, 1)

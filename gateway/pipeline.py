@@ -1,7 +1,8 @@
 """The request pipeline, without HTTP: operation in, GraphQL response out.
 
-persisted query → parse → validate (cached) → limits → plan (cached) → execute → fallbacks
-→ shape.
+persisted query → parse + limits + validate (cached; a miss runs in a worker thread) → plan
+(cached; likewise) → execute → fallbacks → shape. The limits (`gateway.limits`) are measured
+in linear time before validation and planning, which can be exponential in a small document.
 """
 
 from __future__ import annotations

@@ -121,12 +121,25 @@ class GuardedGraphQL:
             return
         await super().__call__(scope, receive, send)  # type: ignore[misc]
 
-    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
-        request_data = kwargs.get("request_data")
-        if request_data is not None:
-            if self._guard is None:
-                self._guard = DocumentGuard(self.schema._schema)
-            error = self._guard.refusal(request_data.query, request_data.variables)
-            if error is not None:
-                return ExecutionResult(data=None, errors=[error])
-        return await super().execute_single(*args, **kwargs)  # type: ignore[misc]
+    async def execute_single(  # strawberry's signature, so positional calls work too
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Any,
+        root_value: Any,
+        request_data: Any,
+    ) -> Any:
+        if self._guard is None:
+            self._guard = DocumentGuard(self.schema._schema)
+        error = self._guard.refusal(request_data.query, request_data.variables)
+        if error is not None:
+            return ExecutionResult(data=None, errors=[error])
+        return await super().execute_single(  # type: ignore[misc]
+            request=request,
+            request_adapter=request_adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=request_data,
+        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from graphql import GraphQLError, build_schema
+from graphql import GraphQLError, build_schema, get_introspection_query
 
 from gateway.errors import GatewayError, OperationError, QueryTooComplex
 from gateway.limits import DocumentLimits, DocumentMeasure, measure_document, parse_document
@@ -213,3 +213,12 @@ def test_without_a_schema_only_size_arguments_weigh() -> None:
     document = parse_document("{ groups(first: 3) { id } lines { phone } }", LIMITS)
 
     assert measure_document(document, LIMITS).cost == (1 + 3) + (1 + 1)
+
+
+def test_the_standard_introspection_query_passes() -> None:
+    query = get_introspection_query(descriptions=True, directive_is_repeatable=True)
+
+    measure = _measure(query)
+
+    assert measure.depth <= LIMITS.max_depth
+    assert measure.cost <= LIMITS.max_cost
