@@ -20,7 +20,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from gateway.errors import BodyTooLarge, GatewayError, QueryTooComplex, RequestError
+from gateway.errors import (
+    BodyTooLarge,
+    GatewayError,
+    QueryTooComplex,
+    RequestError,
+    UnsupportedMediaType,
+)
 from gateway.executor.transport import Transport
 from gateway.graphiql import GRAPHIQL_HTML
 from gateway.hooks import GatewayHooks
@@ -136,6 +142,9 @@ class _GraphQLEndpoint:
         return payload
 
     async def _post_payload(self, request: Request) -> Any:
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            raise UnsupportedMediaType("POST /graphql takes Content-Type: application/json.")
         limit = self.settings.max_body_bytes
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limit:

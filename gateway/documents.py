@@ -18,13 +18,13 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
-    parse,
     validate,
 )
 
 from gateway.composition.supergraph import Supergraph
+from gateway.errors import GatewayError
 from gateway.executor.shaper import INTROSPECTION_ROOTS, Shaper
-from gateway.limits import alias_count, max_depth
+from gateway.limits import DocumentLimits, measure_document, parse_document
 from gateway.planner.build import build_plan
 from gateway.planner.plan import QueryPlan
 
@@ -65,13 +65,13 @@ def _error(error: GraphQLError, code: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ParsedDocument:
-    """A parsed and validated document, or the errors that stopped it."""
+    """A parsed, measured and validated document, or what stopped it: a refusal (a limit
+    exceeded, kept so a repeated bomb costs one lookup) or validation errors."""
 
     hash: str
     document: DocumentNode | None
     errors: tuple[dict[str, Any], ...]
-    depth: int = 0
-    aliases: int = 0
+    refusal: GatewayError | None = None
 
 
 @dataclass(frozen=True)
@@ -92,43 +92,80 @@ class OperationCache:
     """Parses, validates and plans operations once, then serves them from LRU caches."""
 
     def __init__(
-        self, supergraph: Supergraph, schema: GraphQLSchema, document_size: int, plan_size: int
+        self,
+        supergraph: Supergraph,
+        schema: GraphQLSchema,
+        document_size: int,
+        plan_size: int,
+        limits: DocumentLimits | None = None,
     ) -> None:
         self.supergraph = supergraph
         self.schema = schema
+        self.limits = limits or DocumentLimits()
         self.documents: LRU[str, ParsedDocument] = LRU(document_size)
         self.prepared: LRU[tuple[str, str, str | None], PreparedOperation] = LRU(plan_size)
 
     def document(self, query: str) -> ParsedDocument:
-        digest = hashlib.sha256(query.encode()).hexdigest()
-        cached = self.documents.get(digest)
-        if cached is not None:
-            return cached
-        try:
-            document = parse(query)
-        except GraphQLError as error:
-            parsed = ParsedDocument(digest, None, (_error(error, "GRAPHQL_PARSE_FAILED"),))
-        else:
-            errors = validate(self.schema, document)
-            parsed = ParsedDocument(
-                digest,
-                None if errors else document,
-                tuple(_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors),
-                max_depth(document),
-                alias_count(document),
-            )
-        self.documents.put(digest, parsed)
+        """The parsed document of `query`, from the cache or made (and cached) now."""
+        return self.cached_document(query) or self.store_document(self.load_document(query))
+
+    def cached_document(self, query: str) -> ParsedDocument | None:
+        return self.documents.get(_digest(query))
+
+    def store_document(self, parsed: ParsedDocument) -> ParsedDocument:
+        self.documents.put(parsed.hash, parsed)
         return parsed
+
+    def load_document(self, query: str) -> ParsedDocument:
+        """Parse, measure and validate; touches no cache, so it may run in a worker thread."""
+        digest = _digest(query)
+        try:
+            document = parse_document(query, self.limits)
+            # Linear-time limits first: validation and planning can be exponential in a
+            # document that passes them.
+            measure_document(document, self.limits, self.schema)
+        except GraphQLError as error:
+            return ParsedDocument(digest, None, (_error(error, "GRAPHQL_PARSE_FAILED"),))
+        except GatewayError as refusal:
+            return ParsedDocument(digest, None, (), refusal)
+        errors = validate(self.schema, document)
+        return ParsedDocument(
+            digest,
+            None if errors else document,
+            tuple(_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors),
+        )
 
     def prepare(
         self, parsed: ParsedDocument, operation: OperationDefinitionNode
     ) -> PreparedOperation:
-        assert parsed.document is not None
-        name = operation.name.value if operation.name else None
-        key = (self.supergraph.hash, parsed.hash, name)
-        cached = self.prepared.get(key)
+        """The prepared operation, from the cache or made (and cached) now."""
+        cached = self.cached_prepared(parsed, operation)
         if cached is not None:
             return cached
+        return self.store_prepared(parsed, self.build_prepared(parsed, operation))
+
+    def _key(
+        self, parsed: ParsedDocument, operation: OperationDefinitionNode
+    ) -> tuple[str, str, str | None]:
+        name = operation.name.value if operation.name else None
+        return (self.supergraph.hash, parsed.hash, name)
+
+    def cached_prepared(
+        self, parsed: ParsedDocument, operation: OperationDefinitionNode
+    ) -> PreparedOperation | None:
+        return self.prepared.get(self._key(parsed, operation))
+
+    def store_prepared(
+        self, parsed: ParsedDocument, prepared: PreparedOperation
+    ) -> PreparedOperation:
+        self.prepared.put(self._key(parsed, prepared.operation), prepared)
+        return prepared
+
+    def build_prepared(
+        self, parsed: ParsedDocument, operation: OperationDefinitionNode
+    ) -> PreparedOperation:
+        """Plan the operation; touches no cache, so it may run in a worker thread."""
+        assert parsed.document is not None
         document = parsed.document
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -148,11 +185,13 @@ class OperationCache:
             reduced = operation.__copy__()
             reduced.selection_set = selection_set
             introspection = DocumentNode(definitions=(reduced, *fragments.values()))
-        prepared = PreparedOperation(
+        return PreparedOperation(
             operation, plan, Shaper(self.schema, operation, fragments), introspection
         )
-        self.prepared.put(key, prepared)
-        return prepared
+
+
+def _digest(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
 
 
 def select_operation(

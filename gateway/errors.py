@@ -4,10 +4,11 @@ GatewayError                      base; `code`, `message`, optional `status`
 ├── RequestError                  BAD_USER_INPUT (malformed HTTP/JSON request, status 400)
 │   ├── BodyTooLarge              QUERY_TOO_COMPLEX (the body limit, status 413)
 │   ├── MethodNotAllowed          BAD_USER_INPUT (a mutation over GET, status 405)
+│   ├── UnsupportedMediaType      BAD_USER_INPUT (a POST body not declared JSON, status 415)
 │   └── PersistedQueryMismatch    BAD_USER_INPUT (APQ hash is not the query's SHA-256, status 400)
 ├── PersistedQueryNotFound        PERSISTED_QUERY_NOT_FOUND (APQ hash not registered yet)
 ├── OperationError                GRAPHQL_VALIDATION_FAILED / GRAPHQL_PARSE_FAILED
-├── QueryTooComplex               QUERY_TOO_COMPLEX (a configured limit was exceeded)
+├── QueryTooComplex               QUERY_TOO_COMPLEX (a document limit, `gateway.limits`)
 ├── Unauthenticated               UNAUTHENTICATED (raised by hooks that check credentials)
 └── SubgraphUnavailable           SUBGRAPH_UNAVAILABLE (refused connection, timeout)
 
@@ -75,6 +76,16 @@ class MethodNotAllowed(RequestError):
     """A mutation sent over GET."""
 
     status = 405
+
+
+class UnsupportedMediaType(RequestError):
+    """A POST whose `Content-Type` is not `application/json`.
+
+    Browsers send `text/plain` and form bodies cross-origin without a CORS preflight; refusing
+    them keeps a hostile page from running a mutation through its visitor's browser.
+    """
+
+    status = 415
 
 
 class PersistedQueryMismatch(RequestError):

@@ -1,7 +1,8 @@
 """The request pipeline, without HTTP: operation in, GraphQL response out.
 
-persisted query → parse → validate (cached) → limits → plan (cached) → execute → fallbacks
-→ shape.
+persisted query → parse + limits + validate (cached; a miss runs in a worker thread) → plan
+(cached; likewise) → execute → fallbacks → shape. The limits (`gateway.limits`) are measured
+in linear time before validation and planning, which can be exponential in a small document.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from anyio import CapacityLimiter, to_thread
 from graphql import (
     ExecutionResult,
     FieldNode,
@@ -36,12 +38,12 @@ from gateway.errors import (
     OperationError,
     PersistedQueryMismatch,
     PersistedQueryNotFound,
-    QueryTooComplex,
     RequestError,
 )
 from gateway.executor.run import Fallback, PlanExecution
 from gateway.executor.transport import Transport
 from gateway.hooks import GatewayHooks, OperationContext
+from gateway.limits import measure_document
 from gateway.planner.routing import PlanningError
 from gateway.settings import GatewaySettings
 
@@ -92,9 +94,16 @@ class Gateway:
         if unknown:
             raise ValueError(f"fallbacks for unknown Query fields: {', '.join(sorted(unknown))}")
         self.cache = OperationCache(
-            self.supergraph, self.schema, settings.document_cache_size, settings.plan_cache_size
+            self.supergraph,
+            self.schema,
+            settings.document_cache_size,
+            settings.plan_cache_size,
+            settings.limits,
         )
         self.persisted: LRU[str, str] = LRU(settings.persisted_query_cache_size)
+        # Parsing, validating and planning a new document (bounded by the document limits)
+        # run in a worker thread; one at a time, so they never take more than half the CPU.
+        self._heavy_work = CapacityLimiter(1)
 
     async def _on_subgraph_request(
         self, service: str, body: dict[str, Any], headers: dict[str, str]
@@ -131,21 +140,25 @@ class Gateway:
         if operation_name is not None and not isinstance(operation_name, str):
             raise RequestError('"operationName" must be a string.')
 
-        parsed = self.cache.document(query)
+        parsed = self.cache.cached_document(query)
+        if parsed is None:
+            # A cache miss parses and validates off the event loop, one at a time: the loop
+            # (cached operations, crisis lines) keeps its share of the CPU however many new
+            # documents arrive at once.
+            parsed = self.cache.store_document(
+                await to_thread.run_sync(self.cache.load_document, query, limiter=self._heavy_work)
+            )
+        if parsed.refusal is not None:
+            raise parsed.refusal.with_traceback(None)
         if parsed.document is None:
             return {"errors": list(parsed.errors)}
         if register is not None:
             self.persisted.put(register, query)
         settings = self.settings
-        if parsed.depth > settings.max_depth:
-            raise QueryTooComplex(
-                f"Query depth {parsed.depth} exceeds the limit of {settings.max_depth}."
-            )
-        if parsed.aliases > settings.max_aliases:
-            raise QueryTooComplex(
-                f"Query uses {parsed.aliases} aliases, more than the limit of "
-                f"{settings.max_aliases}."
-            )
+        if variables:
+            # Sizes passed as variables (`first: $first`) change the cost; the document's other
+            # figures were measured before validation. Linear in a document already bounded.
+            measure_document(parsed.document, self.cache.limits, self.schema, variables)
         operation = select_operation(parsed.document, operation_name)
         if isinstance(operation, str):
             raise OperationError(operation)
@@ -173,7 +186,12 @@ class Gateway:
         for hook in self.hooks:
             await hook.on_operation(context)
         try:
-            prepared = self.cache.prepare(parsed, operation)
+            prepared = self.cache.cached_prepared(parsed, operation) or self.cache.store_prepared(
+                parsed,
+                await to_thread.run_sync(
+                    self.cache.build_prepared, parsed, operation, limiter=self._heavy_work
+                ),
+            )
         except PlanningError as error:
             # A valid operation over a composed supergraph always has a plan: this is our fault.
             logger.error("Planning failed for request %s: %s", request_id, error)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gateway.limits import DocumentLimits
+
 
 @dataclass(frozen=True)
 class GatewaySettings:
@@ -11,8 +13,18 @@ class GatewaySettings:
 
     introspection: bool = True
     development: bool = False  # serves GraphiQL to browsers on GET /graphql
+    # Document limits (see gateway.limits and docs/limits.md), checked before validation.
+    max_tokens: int = 2000
     max_depth: int = 15
     max_aliases: int = 30
+    max_root_fields: int = 20
+    max_directives: int = 50
+    max_selections: int = 500
+    max_field_repeats: int = 10
+    max_fragments: int = 30
+    max_cost: int = 10_000
+    default_list_size: int = 20
+    max_list_size: int = 100
     max_batch: int = 10
     max_body_bytes: int = 2 * 1024 * 1024
     document_cache_size: int = 1024
@@ -27,3 +39,19 @@ class GatewaySettings:
     # caller's header is replaced by its own address, so sign-in rate limits per address cannot
     # be dodged by sending a made-up header.
     trusted_proxies: frozenset[str] = frozenset()
+
+    @property
+    def limits(self) -> DocumentLimits:
+        return DocumentLimits(
+            max_tokens=self.max_tokens,
+            max_depth=self.max_depth,
+            max_aliases=self.max_aliases,
+            max_root_fields=self.max_root_fields,
+            max_directives=self.max_directives,
+            max_selections=self.max_selections,
+            max_field_repeats=self.max_field_repeats,
+            max_fragments=self.max_fragments,
+            max_cost=self.max_cost,
+            default_list_size=self.default_list_size,
+            max_list_size=self.max_list_size,
+        )

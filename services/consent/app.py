@@ -18,6 +18,7 @@ from strawberry.types import ExecutionResult
 
 from saathi.auth import Viewer
 from saathi.database import close_databases, open_databases
+from saathi.document_limits import GuardedGraphQL
 from saathi.graphql_errors import REQUEST_ID_HEADER, format_error
 from saathi.ids import new_id
 from saathi.keys import SigningKey
@@ -52,8 +53,9 @@ def client_address(request: Request | WebSocket) -> str | None:
     return request.client.host if request.client else None
 
 
-class GraphQLView(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context and our error format."""
+class GraphQLView(GuardedGraphQL, GraphQL[Context, None]):
+    """Strawberry's ASGI view with our context and our error format; JSON POSTs only,
+    documents within ``saathi.document_limits`` before strawberry parses them."""
 
     def __init__(self, deps: Deps, verifier: TokenVerifier) -> None:
         super().__init__(schema, graphql_ide=None)

@@ -10,11 +10,12 @@ from collections import OrderedDict
 from inspect import isawaitable
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, execute, parse, validate
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, execute, validate
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from saathi.auth import Viewer
+from saathi.document_limits import DocumentGuard, unsupported_media_type
 from saathi.errors import ErrorCode
 from saathi.graphql_errors import REQUEST_ID_HEADER, format_error
 from saathi.ids import new_id
@@ -28,12 +29,15 @@ DOCUMENT_CACHE_SIZE = 512
 class DocumentCache:
     """Parsed and validated documents by query string; the least recently used go first.
 
-    A document that fails to parse or validate is kept with its errors: a client that repeats
-    a bad query costs no more than one that repeats a good one.
+    A document that fails to parse, exceeds a limit or fails validation is kept with its
+    errors: a client that repeats a bad query costs no more than one that repeats a good one.
+    Limits are measured before validation (``saathi.document_limits``), which can take
+    exponential time on a small document that exceeds them.
     """
 
     def __init__(self, schema: GraphQLSchema, maxsize: int = DOCUMENT_CACHE_SIZE) -> None:
         self._schema = schema
+        self.guard = DocumentGuard(schema)
         self._maxsize = maxsize
         self._entries: OrderedDict[str, DocumentNode | list[GraphQLError]] = OrderedDict()
 
@@ -52,16 +56,10 @@ class DocumentCache:
 
     def _load(self, query: str) -> DocumentNode | list[GraphQLError]:
         try:
-            document = parse(query)
+            document = self.guard.parse(query)
+            self.guard.measure(document, None)
         except GraphQLError as error:
-            return [
-                GraphQLError(
-                    error.message,
-                    source=error.source,
-                    positions=error.positions,
-                    extensions={"code": "GRAPHQL_PARSE_FAILED"},
-                )
-            ]
+            return [error]
         errors = validate(self._schema, document)
         return errors or document
 
@@ -84,6 +82,10 @@ class GraphQLEndpoint:
 
     async def handle(self, request: Request) -> JSONResponse:
         request_id = request.headers.get(REQUEST_ID_HEADER) or new_id("req")
+        refused = unsupported_media_type(request.scope)
+        if refused is not None:
+            refused.headers[REQUEST_ID_HEADER] = request_id
+            return refused
         try:
             body: Any = await request.json()
         except ValueError:
@@ -97,6 +99,12 @@ class GraphQLEndpoint:
             return _request_error("'operationName' must be a string.", request_id)
 
         document = self.documents.get(body["query"])
+        if not isinstance(document, list) and variables:
+            # Sizes passed as variables (`first`, `representations`) change the cost.
+            try:
+                self.documents.guard.measure(document, variables)
+            except GraphQLError as error:
+                document = [error]
         if isinstance(document, list):
             errors = [format_error(error, request_id) for error in document]
             return JSONResponse(

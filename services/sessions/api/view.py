@@ -10,6 +10,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from saathi.auth import Viewer
+from saathi.document_limits import GuardedGraphQL
 from saathi.graphql_errors import REQUEST_ID_HEADER, format_error
 from saathi.ids import new_id
 from saathi.keystore import KeyStore
@@ -19,8 +20,9 @@ from services.sessions.api.context import Context
 from services.sessions.api.schema import schema
 
 
-class SessionsGraphQL(GraphQL[Context, None]):
-    """``/graphql`` of the sessions subgraph (no GraphiQL: the gateway serves the IDE)."""
+class SessionsGraphQL(GuardedGraphQL, GraphQL[Context, None]):
+    """``/graphql`` of the sessions subgraph (no GraphiQL: the gateway serves the IDE); JSON
+    POSTs only, documents within ``saathi.document_limits`` before strawberry parses them."""
 
     def __init__(self, verifier: TokenVerifier, peers: Peers, keys: KeyStore) -> None:
         super().__init__(schema, graphql_ide=None)
