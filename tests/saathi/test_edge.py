@@ -10,7 +10,8 @@ from starlette.requests import Request
 
 from gateway.errors import Unauthenticated
 from saathi import demo
-from saathi.edge import EdgeAuthentication, crisis_fallbacks, group_calendar
+from saathi.calendar import group_calendar
+from saathi.edge import EdgeAuthentication, crisis_fallbacks
 from saathi.keys import generate_signing_key, load_or_create_signing_key
 from saathi.tokens import Role, TokenVerifier, mint_access_token
 from tests.saathi.conftest import Network
@@ -20,7 +21,7 @@ def test_a_calendar_escapes_text_and_folds_long_lines() -> None:
     group = {
         "name": "Recovery; together, always",
         "description": "x" * 200,
-        "onlineJoinUrl": None,
+        "format": "IN_PERSON",
         "address": {"line1": "14 Paud Road", "city": "Pune", "postcode": "411038"},
         "upcomingSessions": [
             {
