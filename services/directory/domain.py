@@ -288,7 +288,9 @@ async def nearby_groups(search: NearbySearch, peers: Peers) -> Page[NearbyEdge]:
     radius = check_radius(search.radius_km)
     first = check_first(search.first)
     wanted = search.filter.check()
-    after = decode_cursor(search.after, "nearby", (float, str)) if search.after is not None else None
+    after = None
+    if search.after is not None:
+        after = decode_cursor(search.after, "nearby", (float, str))
     candidates = await repository.groups_in_box(
         bounding_box(near, radius), kinds=wanted.kinds, formats=wanted.formats
     )

@@ -253,6 +253,7 @@ async def test_internal_endpoints_need_a_service_token(
         "/internal/groups/open",
         "/internal/series",
         "/internal/participants/relations",
+        "/internal/participants/booked-groups",
         "/internal/participants/erase",
     ]
 
@@ -263,8 +264,8 @@ async def test_internal_endpoints_need_a_service_token(
     ]
     forged = (await internal(client, paths[0], {}, "not-a-token")).status_code
 
-    assert anonymous == [401, 401, 401, 401]
-    assert staff == [403, 403, 403, 403]
+    assert anonymous == [401] * len(paths)
+    assert staff == [403] * len(paths)
     assert forged == 401
 
 
@@ -282,6 +283,44 @@ async def test_relations_answer_who_booked_at_the_centre(
     )
 
     assert response.json() == {"participantIds": ["par_1"]}
+
+
+async def test_booked_groups_are_those_with_a_confirmed_booking_ahead(
+    client: httpx.AsyncClient,
+    make_session: MakeSession,
+    service_token: str,
+    sql_statements: Callable[[], Any],
+) -> None:
+    ahead, waitlisted, cancelled, ended, someone_elses, other_group = [
+        await make_session() for _ in range(5)
+    ] + [await make_session(group_id="grp_other")]
+    ended = await make_session(group_id=ended.group_id, starts_at=utc_now() - timedelta(hours=3))
+    await book(ahead, "par_1", BookingStatus.CONFIRMED)
+    await book(waitlisted, "par_1", BookingStatus.WAITLISTED)
+    await book(cancelled, "par_1", BookingStatus.CANCELLED)
+    await book(ended, "par_1", BookingStatus.CONFIRMED)
+    await book(someone_elses, "par_2", BookingStatus.CONFIRMED)
+    asked = [s.group_id for s in (ahead, waitlisted, cancelled, ended, someone_elses)]
+
+    with sql_statements() as log:
+        response = await internal(
+            client,
+            "/internal/participants/booked-groups",
+            {"participantId": "par_1", "groupIds": [*asked, "g" * 150]},
+            service_token,
+        )
+    refused = await internal(
+        client,
+        "/internal/participants/booked-groups",
+        {"participantId": "par_1", "groupIds": "grp_1"},
+        service_token,
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"groupIds": [ahead.group_id]}
+    assert len(log.statements) == 1
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_erase_deletes_bookings_and_feedback_and_promotes_the_waitlist(
