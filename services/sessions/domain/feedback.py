@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from saathi.crypto import MasterKey, seal, unseal
-from saathi.errors import BadUserInput, Forbidden, NotFound
+from saathi.errors import BadUserInput, NotFound
 from saathi.ids import new_id
-from services.sessions import repository
 from services.sessions.domain.records import BookingStatus
 from services.sessions.repository import participants
 
@@ -67,13 +66,12 @@ async def submit(
 ) -> None:
     """Store the feedback; ``BadUserInput`` when this booking's feedback was already given."""
     given.check()
-    if given.session_id not in await repository.sessions_by_ids([given.session_id]):
-        raise NotFound(f"No session has the id {given.session_id!r}.")
     booking = await participants.booking_with_status(
         given.session_id, participant_id, BookingStatus.ATTENDED
     )
     if booking is None:
-        raise Forbidden("Only a participant who attended this session may give feedback on it.")
+        # A session that does not exist and one the caller did not attend answer alike.
+        raise NotFound(f"You attended no session with the id {given.session_id!r}.")
     feedback_id = new_id("fbk")
     comment = (given.comment or "").strip()
     sealed = comment_key.seal(feedback_id, comment) if comment else None

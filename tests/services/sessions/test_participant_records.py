@@ -79,9 +79,15 @@ async def test_feedback_refusals(
         body = await gql(FEEDBACK, {"input": input_}, token=token)
         return body["data"]["submitFeedback"]["error"]
 
-    assert (await error({"sessionId": session.id, "rating": 4}, token_for("par_1")))[
-        "code"
-    ] == "FORBIDDEN"
+    # Not attended and not existing answer alike: a session id is no oracle.
+    assert await error({"sessionId": session.id, "rating": 4}, token_for("par_1")) == {
+        "code": "NOT_FOUND",
+        "message": f"You attended no session with the id {session.id!r}.",
+    }
+    assert await error({"sessionId": "ses_nope", "rating": 4}, token_for("par_1")) == {
+        "code": "NOT_FOUND",
+        "message": "You attended no session with the id 'ses_nope'.",
+    }
     assert (await error({"sessionId": session.id, "rating": 6}, token_for("par_2")))[
         "code"
     ] == "BAD_USER_INPUT"
