@@ -301,3 +301,30 @@ async def test_every_bad_centre_cursor_is_bad_user_input(network: Network, curso
 
     assert _codes(body) == ["BAD_USER_INPUT"], json.dumps(body)[:400]
     assert body["data"] is None
+
+
+def _log_cursor(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+BAD_LOG_CURSORS = [
+    "",
+    "!!!",
+    _log_cursor("log:-1"),  # a negative offset
+    _log_cursor("log:99999999999999999999"),  # wider than the column
+    _log_cursor("log:" + "9" * 5000),
+    _log_cursor("log:1.5"),
+    _log_cursor("log: 1"),
+    _log_cursor("log:１"),  # a digit, but not an ASCII one
+    _log_cursor("nearby:1"),
+    "A" * 300_000,
+]
+
+
+@pytest.mark.parametrize("cursor", BAD_LOG_CURSORS, ids=range(len(BAD_LOG_CURSORS)))
+async def test_every_bad_access_log_cursor_is_bad_user_input(network: Network, cursor: str) -> None:
+    participant = _token(network, demo.PARTICIPANTS[0].id, Role.PARTICIPANT)
+
+    body = await network.run("consent", "MyDataAccessLog", participant, first=5, after=cursor)
+
+    assert _codes(body) == ["BAD_USER_INPUT"], json.dumps(body)[:400]

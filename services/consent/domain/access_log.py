@@ -179,13 +179,23 @@ def cursor_of(entry: DataAccessRecord) -> str:
     return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{entry.seq}".encode()).decode()
 
 
+_MAX_SEQ = 2**31 - 1  # the seq column is a 32-bit integer
+
+
 def _seq_of(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if text.startswith(_CURSOR_PREFIX):
-            return int(text.removeprefix(_CURSOR_PREFIX))
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
+    """The entry a cursor points at; ``BadUserInput`` for anything ``cursor_of`` did not make
+    (a negative or too wide number included, which the database would refuse)."""
+    text = ""
+    if 0 < len(cursor) <= 64:
+        try:
+            text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        except (binascii.Error, UnicodeError, ValueError):
+            text = ""
+    digits = text.removeprefix(_CURSOR_PREFIX)
+    if text.startswith(_CURSOR_PREFIX) and digits.isascii() and digits.isdigit():
+        seq = int(digits[:12])
+        if len(digits) <= 12 and seq <= _MAX_SEQ:
+            return seq
     raise BadUserInput("This cursor is not one this list gave out.")
 
 
