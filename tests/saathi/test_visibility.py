@@ -171,6 +171,28 @@ async def test_a_join_link_is_for_a_participant_with_a_confirmed_booking(
     assert (before, during, after) == (None, ONLINE.online_join_url, None)
 
 
+async def test_a_booked_participant_finds_the_link_through_their_bookings(
+    network: Network,
+) -> None:
+    token = (await network.sign_in("my-bookings@example.org"))["accessToken"]
+    detail = await network.run("mobile", "GroupDetail", id=ONLINE.id)
+    session = detail["data"]["group"]["upcomingSessions"][0]
+    await network.run(
+        "mobile", "BookSession", token=token, sessionId=session["id"], idempotencyKey="mine-1"
+    )
+    query = "{ me { bookings(upcoming: true) { session { group { id onlineJoinUrl } } } } }"
+
+    answer = await network.client.post(
+        "/graphql", json={"query": query}, headers={"authorization": f"Bearer {token}"}
+    )
+
+    body = answer.json()
+    assert "errors" not in body, body
+    assert [b["session"]["group"] for b in body["data"]["me"]["bookings"]] == [
+        {"id": ONLINE.id, "onlineJoinUrl": ONLINE.online_join_url}
+    ]
+
+
 async def test_a_booking_at_another_group_does_not_open_this_groups_link(
     network: Network,
 ) -> None:
