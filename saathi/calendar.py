@@ -34,7 +34,13 @@ def _utc(iso: str) -> datetime:
 
 def group_calendar(group: dict[str, Any], now: datetime | None = None) -> str:
     """The calendar of ``group`` as the gateway answers ``GroupCalendar`` (see ``saathi.edge``)."""
-    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    # The start of the day: the same sessions give the same bytes all day, so the feed's ETag
+    # (a hash of the bytes) lets clients revalidate instead of downloading it again.
+    stamp = (
+        (now or datetime.now(UTC))
+        .astimezone(UTC)
+        .replace(hour=0, minute=0, second=0, microsecond=0)
+    )
     name = " ".join(plain(group["name"]).split())  # a name is one line
     address = group.get("address") or {}
     where = ", ".join(

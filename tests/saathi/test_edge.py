@@ -33,11 +33,12 @@ def test_a_calendar_escapes_text_and_folds_long_lines() -> None:
         ],
     }
 
-    text = group_calendar(group, now=datetime(2026, 11, 22, tzinfo=UTC))
+    text = group_calendar(group, now=datetime(2026, 11, 22, 9, 41, 7, tzinfo=UTC))
 
     lines = text.split("\r\n")
     assert "SUMMARY:Recovery\\; together\\, always" in lines
     assert "DTSTART:20261124T123000Z" in lines
+    assert "DTSTAMP:20261122T000000Z" in lines  # the day: the bytes stay the same all day
     assert "LOCATION:14 Paud Road\\, Pune\\, 411038" in lines
     assert all(len(line.encode()) <= 75 for line in lines)
     assert text.endswith("END:VCALENDAR\r\n")

@@ -337,7 +337,7 @@ BAD_LOG_CURSORS = [
     _log_cursor("log:" + "9" * 5000),
     _log_cursor("log:1.5"),
     _log_cursor("log: 1"),
-    _log_cursor("log:１"),  # a digit, but not an ASCII one
+    _log_cursor("log:\uff11"),  # a digit, but not an ASCII one
     _log_cursor("nearby:1"),
     "A" * 300_000,
 ]
