@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -28,6 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway import GatewayHooks
 from gateway.errors import Unauthenticated as GatewayUnauthenticated
+from saathi.calendar import group_calendar
 from saathi.demo import CRISIS_RESOURCES
 from saathi.errors import Unauthenticated
 from saathi.peers import Peers, PeerUnavailable
@@ -43,7 +43,7 @@ _HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length
 GROUP_CALENDAR_QUERY = """
 query GroupCalendar($id: ID!) {
   group(id: $id) {
-    id name description format onlineJoinUrl
+    id name description format
     address { line1 city postcode }
     centre { name city }
     upcomingSessions(first: 50) { id startsAt endsAt status }
@@ -123,65 +123,6 @@ def _unavailable(service: str) -> JSONResponse:
         status_code=503,
         headers={"retry-after": "5"},
     )
-
-
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _ics_fold(line: str) -> str:
-    """RFC 5545 lines are at most 75 octets; longer ones continue after CRLF and a space."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts: list[str] = []
-    current = b""
-    for char in line:
-        piece = char.encode()
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += piece
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
-def _ics_time(iso: str) -> str:
-    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def group_calendar(group: dict[str, Any], now: datetime | None = None) -> str:
-    """A group's upcoming sessions as an iCalendar (RFC 5545) document."""
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-    address = group.get("address") or {}
-    where = ", ".join(
-        v for v in (address.get("line1"), address.get("city"), address.get("postcode")) if v
-    )
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Saathi//Peer support network//EN",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_ics_text(group['name'])}",
-    ]
-    for session in group["upcomingSessions"]:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{session['id']}@saathi",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{_ics_time(session['startsAt'])}",
-            f"DTEND:{_ics_time(session['endsAt'])}",
-            f"SUMMARY:{_ics_text(group['name'])}",
-            f"DESCRIPTION:{_ics_text(group.get('description') or '')}",
-            f"STATUS:{'CANCELLED' if session['status'] == 'CANCELLED' else 'CONFIRMED'}",
-        ]
-        if where:
-            lines.append(f"LOCATION:{_ics_text(where)}")
-        if group.get("onlineJoinUrl"):
-            lines.append(f"URL:{group['onlineJoinUrl']}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
 
 
 def _etag(body: bytes) -> str:

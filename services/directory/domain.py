@@ -109,26 +109,50 @@ def encode_cursor(kind: str, *parts: str | float) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# Cursors are made here and nothing else is accepted: a bounded size, the exact encoding
+# ``encode_cursor`` gives, finite non-negative numbers and short printable strings.
+MAX_CURSOR = 2048
+MAX_CURSOR_TEXT = 500
+
+
 def decode_cursor(cursor: str, kind: str, shape: tuple[type, ...]) -> list[Any]:
     """The parts of a cursor made by ``encode_cursor(kind, ...)``; ``BadUserInput`` otherwise."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value = json.loads(raw)
-    except (binascii.Error, ValueError):
-        value = None
+    value: Any = None
+    if 0 < len(cursor) <= MAX_CURSOR and cursor.isascii():
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            value = json.loads(raw, parse_constant=_no_constant)
+        except (binascii.Error, ValueError, RecursionError):
+            value = None
     if (
         isinstance(value, list)
         and len(value) == len(shape) + 1
         and value[0] == kind
         and all(_is(part, type_) for part, type_ in zip(value[1:], shape, strict=True))
+        and encode_cursor(kind, *value[1:]) == cursor
     ):
         return value[1:]
     raise BadUserInput("after is not a cursor from this list.")
 
 
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number a cursor holds")
+
+
 def _is(value: object, type_: type) -> bool:
     if type_ is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
+        return (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and value >= 0
+        )
+    if type_ is str:
+        return (
+            isinstance(value, str)
+            and 0 < len(value) <= MAX_CURSOR_TEXT
+            and not any(ord(char) < 32 or 127 <= ord(char) < 160 for char in value)
+        )
     return isinstance(value, type_)
 
 
@@ -264,7 +288,9 @@ async def nearby_groups(search: NearbySearch, peers: Peers) -> Page[NearbyEdge]:
     radius = check_radius(search.radius_km)
     first = check_first(search.first)
     wanted = search.filter.check()
-    after = decode_cursor(search.after, "nearby", (float, str)) if search.after else None
+    after = None
+    if search.after is not None:
+        after = decode_cursor(search.after, "nearby", (float, str))
     candidates = await repository.groups_in_box(
         bounding_box(near, radius), kinds=wanted.kinds, formats=wanted.formats
     )
@@ -319,7 +345,7 @@ class CentreEdge:
 async def centres(city: str | None, first: int | None, after: str | None) -> Page[CentreEdge]:
     """Centres (of ``city`` when given, in any case), by name then id."""
     size = check_first(first)
-    key = decode_cursor(after, "centre", (str, str)) if after else None
+    key = decode_cursor(after, "centre", (str, str)) if after is not None else None
     city = city.strip() if city else None
     total = await repository.count_centres(city)
     rows = await repository.centres_page(

@@ -3,8 +3,9 @@
 The Meeting Guide format (https://github.com/code4recovery/spec) lists one meeting a weekday and
 time, so a group that meets on several days is several entries (slug ``<group id>-<day>``). A
 rule TSML cannot say (monthly, every other week) keeps its weekday and time and says the rest in
-``notes`` (the schedule's summary). Online groups carry ``conference_url``; groups that meet in
-person carry their address and position.
+``notes`` (the schedule's summary). Groups that meet in person carry their address and position.
+The feed is public, so an online group carries no ``conference_url``: a join link is only for
+people booked into the group (see ``visibility``); its notes say where to find it.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ LANGUAGE_TYPES = {
     "ru": "RUS",
 }
 ONLINE_TYPE = "ONL"
+JOIN_NOTE = "Join link in the Saathi app after booking."
 ATTENDANCE = {"IN_PERSON": "in_person", "ONLINE": "online", "HYBRID": "hybrid"}
 
 
@@ -95,8 +97,8 @@ def group_meetings(group: Group, centre: Centre) -> list[dict[str, Any]]:
         "updated": f"{updated:%Y-%m-%d %H:%M:%S}",
         "url": centre.website,
     }
-    if group.online_join_url:
-        base["conference_url"] = group.online_join_url
+    if group.format != "IN_PERSON":
+        base["notes"] = f"{base['notes']}. {JOIN_NOTE}"
     if group.format != "ONLINE" and group.address is not None and group.location is not None:
         base["address"] = group.address.line1
         base["city"] = group.address.city

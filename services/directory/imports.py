@@ -141,6 +141,8 @@ def group_fields(meetings: Sequence[dict[str, Any]], centre: Centre) -> GroupFie
     )
     types = {str(t).upper() for t in first.get("types") or ()}
     join_url = first.get("conference_url") or None
+    if join_url is not None and not isinstance(join_url, str):
+        raise BadUserInput("onlineJoinUrl (conference_url) must be a string")
     lat, lng = _float(first.get("latitude")), _float(first.get("longitude"))
     has_place = bool(first.get("address")) and lat is not None and lng is not None
     online = "ONL" in types or join_url is not None or first.get("attendance_option") == "online"

@@ -209,14 +209,25 @@ def _languages(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _join_url(value: str | None) -> str | None:
+    """A plain https address: it is handed to people's apps and calendars as a link, so it may
+    hold no control character or space (a CR LF would start a new line in any line-based format)
+    and no user name or password."""
     url = (value or "").strip()
     if not url:
         return None
-    parts = urlsplit(url)
-    if parts.scheme.lower() != "https" or not parts.hostname:
-        raise BadUserInput(f"onlineJoinUrl must be an https:// address, got {url!r}.")
     if len(url) > URL_MAX:
         raise BadUserInput(f"onlineJoinUrl must be at most {URL_MAX} characters.")
+    if any(ord(char) <= 32 or 127 <= ord(char) < 160 for char in url):
+        raise BadUserInput("onlineJoinUrl must not contain spaces or control characters.")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks it: a malformed port raises ValueError
+    except ValueError:
+        raise BadUserInput(f"onlineJoinUrl must be an https:// address, got {url!r}.") from None
+    if parts.scheme.lower() != "https" or not parts.hostname:
+        raise BadUserInput(f"onlineJoinUrl must be an https:// address, got {url!r}.")
+    if parts.username is not None or parts.password is not None:
+        raise BadUserInput("onlineJoinUrl must not carry a user name or password.")
     return url
 
 

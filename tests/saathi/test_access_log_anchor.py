@@ -39,6 +39,7 @@ async def test_a_read_through_the_gateway_is_signed_into_the_anchor(network: Net
         reader,
         participantId=PRIYA.id,
         categories=["ATTENDANCE"],
+        purpose="CARE_CONTINUITY",
     )
     response = await network.client.post(
         "/graphql",

@@ -116,7 +116,12 @@ async def test_consent_opens_a_shared_record_and_revocation_closes_it(network: N
     categories = ["ATTENDANCE", "FEEDBACK"]
 
     before = await network.run(
-        "centre", "SharedParticipantRecord", reader, participantId=PRIYA.id, categories=categories
+        "centre",
+        "SharedParticipantRecord",
+        reader,
+        participantId=PRIYA.id,
+        categories=categories,
+        purpose="CARE_CONTINUITY",
     )
     granted = await network.run(
         "consent",
@@ -130,13 +135,23 @@ async def test_consent_opens_a_shared_record_and_revocation_closes_it(network: N
         },
     )
     shared = await network.run(
-        "centre", "SharedParticipantRecord", reader, participantId=PRIYA.id, categories=categories
+        "centre",
+        "SharedParticipantRecord",
+        reader,
+        participantId=PRIYA.id,
+        categories=categories,
+        purpose="CARE_CONTINUITY",
     )
     log = await network.run("consent", "MyDataAccessLog", participant, first=5)
     consent = granted["data"]["grantConsent"]["consent"]
     await network.run("consent", "RevokeConsent", participant, id=consent["id"])
     after = await network.run(
-        "centre", "SharedParticipantRecord", reader, participantId=PRIYA.id, categories=categories
+        "centre",
+        "SharedParticipantRecord",
+        reader,
+        participantId=PRIYA.id,
+        categories=categories,
+        purpose="CARE_CONTINUITY",
     )
 
     assert before["data"]["sharedRecord"]["error"]["code"] == "CONSENT_REQUIRED"
@@ -150,6 +165,7 @@ async def test_consent_opens_a_shared_record_and_revocation_closes_it(network: N
     newest = log["data"]["me"]["dataAccessLog"]["edges"][0]["node"]
     assert (newest["consentId"], newest["accessor"]["id"]) == (consent["id"], DELHI.id)
     assert newest["categories"] == ["ATTENDANCE"]
+    assert newest["purpose"] == "CARE_CONTINUITY"
     assert after["data"]["sharedRecord"]["error"]["code"] == "CONSENT_REQUIRED"
     claims = jwt.decode(
         consent["receipt"],
@@ -160,6 +176,61 @@ async def test_consent_opens_a_shared_record_and_revocation_closes_it(network: N
         options={"verify_aud": False},
     )
     assert claims["exp"] > claims["iat"]
+
+
+async def test_a_consent_for_one_purpose_does_not_release_records_for_another(
+    network: Network,
+) -> None:
+    participant = _token(network, PRIYA.id, Role.PARTICIPANT)
+    reader = _staff(network, DELHI, Role.FACILITATOR)
+    granted = await network.run(
+        "consent",
+        "GrantConsent",
+        participant,
+        input={
+            "granteeCentreId": DELHI.id,
+            "categories": ["ATTENDANCE"],
+            "purpose": "CARE_CONTINUITY",
+            "validUntil": _iso(datetime.now(UTC) + timedelta(days=30)),
+        },
+    )
+    consent_id = granted["data"]["grantConsent"]["consent"]["id"]
+
+    async def read(purpose: str) -> dict[str, Any]:
+        body = await network.run(
+            "centre",
+            "SharedParticipantRecord",
+            reader,
+            participantId=PRIYA.id,
+            categories=["ATTENDANCE"],
+            purpose=purpose,
+        )
+        record: dict[str, Any] = body["data"]["sharedRecord"]
+        return record
+
+    async def log() -> list[dict[str, Any]]:
+        body = await network.run("consent", "MyDataAccessLog", participant, first=50)
+        return [edge["node"] for edge in body["data"]["me"]["dataAccessLog"]["edges"]]
+
+    before = await log()
+    research = await read("RESEARCH")
+    evaluation = await read("PROGRAMME_EVALUATION")
+    after_refusals = await log()
+    care = await read("CARE_CONTINUITY")
+    after_release = await log()
+
+    for refused in (research, evaluation):
+        assert refused["error"]["code"] == "CONSENT_REQUIRED"
+        assert (refused["consentId"], refused["attendance"]) == (None, None)
+    assert after_refusals == before
+    assert care["error"] is None
+    assert care["consentId"] == consent_id
+    assert care["attendance"]
+    assert after_release[1:] == before
+    assert (after_release[0]["consentId"], after_release[0]["purpose"]) == (
+        consent_id,
+        "CARE_CONTINUITY",
+    )
 
 
 async def test_a_consent_request_answered_by_the_participant(network: Network) -> None:

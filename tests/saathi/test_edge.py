@@ -10,7 +10,8 @@ from starlette.requests import Request
 
 from gateway.errors import Unauthenticated
 from saathi import demo
-from saathi.edge import EdgeAuthentication, crisis_fallbacks, group_calendar
+from saathi.calendar import group_calendar
+from saathi.edge import EdgeAuthentication, crisis_fallbacks
 from saathi.keys import generate_signing_key, load_or_create_signing_key
 from saathi.tokens import Role, TokenVerifier, mint_access_token
 from tests.saathi.conftest import Network
@@ -20,7 +21,7 @@ def test_a_calendar_escapes_text_and_folds_long_lines() -> None:
     group = {
         "name": "Recovery; together, always",
         "description": "x" * 200,
-        "onlineJoinUrl": None,
+        "format": "IN_PERSON",
         "address": {"line1": "14 Paud Road", "city": "Pune", "postcode": "411038"},
         "upcomingSessions": [
             {
@@ -32,11 +33,12 @@ def test_a_calendar_escapes_text_and_folds_long_lines() -> None:
         ],
     }
 
-    text = group_calendar(group, now=datetime(2026, 11, 22, tzinfo=UTC))
+    text = group_calendar(group, now=datetime(2026, 11, 22, 9, 41, 7, tzinfo=UTC))
 
     lines = text.split("\r\n")
     assert "SUMMARY:Recovery\\; together\\, always" in lines
     assert "DTSTART:20261124T123000Z" in lines
+    assert "DTSTAMP:20261122T000000Z" in lines  # the day: the bytes stay the same all day
     assert "LOCATION:14 Paud Road\\, Pune\\, 411038" in lines
     assert all(len(line.encode()) <= 75 for line in lines)
     assert text.endswith("END:VCALENDAR\r\n")

@@ -1,6 +1,7 @@
 """Consent's internal endpoints (docs/internal-api.md): called by sessions with a service token.
 
-``POST /internal/consents/authorise-read`` checks for a live consent and logs the read;
+``POST /internal/consents/authorise-read`` checks for a live consent given for the purpose the
+reader names and logs the read with it;
 ``POST /internal/notify`` tells participants something through the delivery channel;
 ``POST /internal/tokens/check`` says whether a verified access token's sign-in is still live.
 """
@@ -19,7 +20,7 @@ from services.consent.domain.access_log import authorise_read
 from services.consent.domain.deps import Deps
 from services.consent.domain.notify import notify
 from services.consent.domain.sessions import token_is_live
-from services.consent.records import DataCategory
+from services.consent.records import ConsentPurpose, DataCategory
 
 MAX_MESSAGE = 1000
 _KIND = "kind"
@@ -35,6 +36,16 @@ def _categories(body: internal.Body) -> list[DataCategory]:
         ) from None
 
 
+def _purpose(body: internal.Body) -> ConsentPurpose:
+    value = body.get("purpose")
+    try:
+        return ConsentPurpose(value)
+    except ValueError:
+        raise BadUserInput(
+            f"purpose must be one of {', '.join(p.value for p in ConsentPurpose)}."
+        ) from None
+
+
 def routes(deps: Deps, verifier: TokenVerifier) -> list[Route]:
     async def authorise(body: internal.Body) -> Mapping[str, Any]:
         allowed = await authorise_read(
@@ -42,6 +53,7 @@ def routes(deps: Deps, verifier: TokenVerifier) -> list[Route]:
             internal.an_id(body, "participantId", "par"),
             internal.an_id(body, "accessorCentreId", "ctr"),
             _categories(body),
+            _purpose(body),
         )
         if allowed is None:
             return {"consentId": None, "categories": []}

@@ -198,11 +198,14 @@ async def authorise_read(
     participant_id: str,
     accessor_centre_id: str,
     categories: Sequence[DataCategory],
+    purpose: ConsentPurpose,
 ) -> Authorisation | None:
-    """Check for a live consent now and, in the same transaction, log the read it allows.
+    """Check for a live consent given for ``purpose`` now and, in the same transaction, log the
+    read it allows (with that purpose).
 
-    ``None`` (and no entry) when no live consent covers any of ``categories``. Nothing is
-    cached: a revocation counts from the very next call.
+    ``None`` (and no entry) when no live consent for ``purpose`` covers any of ``categories``: a
+    consent for care continuity never releases records for research. Nothing is cached: a
+    revocation counts from the very next call.
     """
     wanted = tuple(dict.fromkeys(categories))
     for _ in range(_APPEND_ATTEMPTS):
@@ -210,7 +213,7 @@ async def authorise_read(
         try:
             async with repository.transaction():
                 live = await repository.live_consents([participant_id], accessor_centre_id, now)
-                found = covering(live, wanted)
+                found = covering([c for c in live if c.purpose is purpose], wanted)
                 if found is None:
                     return None
                 consent, granted = found
@@ -237,6 +240,9 @@ class LogPage:
 
 def cursor_of(entry: DataAccessRecord) -> str:
     return base64.urlsafe_b64encode(f"log:{entry.seq}".encode()).decode()
+
+
+_MAX_SEQ = 2**31 - 1  # the seq column is a 32-bit integer
 
 
 def _seq_of(cursor: str) -> int:

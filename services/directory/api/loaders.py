@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from services.directory import domain
+from saathi.peers import Peers
+from services.directory import domain, visibility
 from services.directory.records import Centre, Group, Supporter
 
 V = TypeVar("V")
@@ -57,6 +58,24 @@ class BatchLoader(Generic[V]):
             self._futures[key].set_result(values.get(key))
 
 
+class BookedGroups:
+    """Which groups the request's participant is booked into: one call to sessions a pass."""
+
+    def __init__(self) -> None:
+        self._loader: BatchLoader[bool] | None = None
+
+    def load(self, peers: Peers, participant_id: str, group_id: str) -> asyncio.Future[bool | None]:
+        if self._loader is None:
+            # A request has one caller, so the participant is fixed at the first load.
+
+            async def fetch(group_ids: list[str]) -> dict[str, bool]:
+                booked = await visibility.booked_group_ids(peers, participant_id, group_ids)
+                return dict.fromkeys(booked, True)
+
+            self._loader = BatchLoader(fetch)
+        return self._loader.load(group_id)
+
+
 @dataclass(frozen=True)
 class Loaders:
     """The loaders of one request."""
@@ -64,6 +83,7 @@ class Loaders:
     centres: BatchLoader[Centre]
     groups: BatchLoader[Group]
     supporters: BatchLoader[Supporter]
+    booked: BookedGroups
 
     @classmethod
     def new(cls) -> Loaders:
@@ -71,4 +91,5 @@ class Loaders:
             centres=BatchLoader(domain.centres_by_ids),
             groups=BatchLoader(domain.groups_by_ids),
             supporters=BatchLoader(domain.supporters_by_ids),
+            booked=BookedGroups(),
         )

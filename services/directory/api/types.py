@@ -12,7 +12,7 @@ import graphene
 from graphene_federation import key, shareable
 from graphql import GraphQLResolveInfo
 
-from services.directory import domain, records
+from services.directory import domain, records, visibility
 from services.directory.api.context import context_of
 from services.directory.api.enums import AccessibilityFeature, Audience, Focus, Format, GroupKind
 
@@ -108,7 +108,10 @@ class PeerGroup(graphene.ObjectType):
     centre = graphene.Field(Centre, required=True)
     facilitator = graphene.Field(PeerSupporter)
     capacity = graphene.Int(required=True)
-    online_join_url = graphene.String()
+    online_join_url = graphene.String(
+        description="Only for the centre's staff and participants with a confirmed booking "
+        "ahead at this group; null for everyone else."
+    )
     schedule = graphene.Field(Schedule, required=True)
 
     def __resolve_reference(self, info: GraphQLResolveInfo) -> Awaitable[records.Group | None]:
@@ -119,6 +122,20 @@ class PeerGroup(graphene.ObjectType):
         parent: records.Group, info: GraphQLResolveInfo
     ) -> Awaitable[records.Centre | None]:
         return context_of(info).loaders.centres.load(parent.centre_id)
+
+    @staticmethod
+    async def resolve_online_join_url(
+        parent: records.Group, info: GraphQLResolveInfo
+    ) -> str | None:
+        context = context_of(info)
+        principal = context.viewer.optional()
+        access = visibility.join_link_access(principal, parent)
+        if access is visibility.JoinLinkAccess.SHOWN:
+            return parent.online_join_url
+        if access is visibility.JoinLinkAccess.IF_BOOKED and principal is not None:
+            booked = await context.loaders.booked.load(context.peers, principal.subject, parent.id)
+            return parent.online_join_url if booked else None
+        return None
 
     @staticmethod
     def resolve_facilitator(

@@ -5,6 +5,7 @@
   durationMinutes, capacity}`` → ``{groupId, materialisedUntil}``
 - ``POST /internal/participants/relations``: ``{centreId, participantIds}`` →
   ``{participantIds}``
+- ``POST /internal/participants/booked-groups``: ``{participantId, groupIds}`` → ``{groupIds}``
 - ``POST /internal/participants/erase``: ``{participantId}`` →
   ``{erased: {bookings, feedback}}``
 
@@ -103,6 +104,20 @@ async def relations(body: Any) -> dict[str, Any]:
     return {"participantIds": found}
 
 
+async def booked_groups(body: Any) -> dict[str, Any]:
+    body = _object(body)
+    participant_id = _text(body, "participantId")
+    group_ids = body.get("groupIds")
+    if not isinstance(group_ids, list) or not all(
+        isinstance(g, str) and 1 <= len(g) <= 200 for g in group_ids
+    ):
+        raise BadUserInput("groupIds must be a list of ids.")
+    if len(group_ids) > participants.MAX_GROUP_IDS:
+        raise BadUserInput(f"Send at most {participants.MAX_GROUP_IDS} groupIds at a time.")
+    found = await participants.groups_booked(participant_id, group_ids, datetime.now(UTC))
+    return {"groupIds": found}
+
+
 def routes(verifier: TokenVerifier, keys: KeyStore) -> list[tuple[str, Endpoint]]:
     """``(path, endpoint)`` of every internal endpoint, each behind the guard."""
 
@@ -115,5 +130,6 @@ def routes(verifier: TokenVerifier, keys: KeyStore) -> list[tuple[str, Endpoint]
         ("/internal/groups/open", internal_endpoint(verifier, groups_open)),
         ("/internal/series", internal_endpoint(verifier, series)),
         ("/internal/participants/relations", internal_endpoint(verifier, relations)),
+        ("/internal/participants/booked-groups", internal_endpoint(verifier, booked_groups)),
         ("/internal/participants/erase", internal_endpoint(verifier, erase)),
     ]

@@ -12,9 +12,10 @@ from services.sessions.api.errors import ErrorsAsPayload, MutationError
 from services.sessions.api.permissions import STAFF, ActsFor
 from services.sessions.api.types import Centre, Participant
 from services.sessions.domain import sharing
-from services.sessions.domain.sharing import DataCategory
+from services.sessions.domain.sharing import ConsentPurpose, DataCategory
 
 strawberry.enum(DataCategory, name="DataCategory")
+strawberry.enum(ConsentPurpose, name="ConsentPurpose")
 
 
 @strawberry.type
@@ -39,7 +40,7 @@ class SharedFeedback:
 @strawberry.type
 class SharedRecordPayload:
     """The granted categories only (null for the others); ``CONSENT_REQUIRED`` without a live
-    consent, and then nothing else."""
+    consent for the purpose asked, and then nothing else."""
 
     consent_id: strawberry.ID | None = None
     redisclosure_notice: str | None = None
@@ -50,11 +51,14 @@ class SharedRecordPayload:
 
 
 async def shared_record(
-    info: strawberry.Info[Context], participant_id: strawberry.ID, categories: list[DataCategory]
+    info: strawberry.Info[Context],
+    participant_id: strawberry.ID,
+    categories: list[DataCategory],
+    purpose: ConsentPurpose,
 ) -> SharedRecordPayload:
     staff = info.context.viewer.staff()
     record = await sharing.read(
-        info.context.peers, str(participant_id), str(staff.centre_id), categories
+        info.context.peers, str(participant_id), str(staff.centre_id), categories, purpose
     )
     return SharedRecordPayload(
         consent_id=strawberry.ID(record.consent_id),
@@ -83,7 +87,8 @@ async def shared_record(
 field = strawberry.field(
     resolver=shared_record,
     description="Records other centres hold about a participant, under a live consent to "
-    "your centre; every read is checked afresh and logged for the participant.",
+    "your centre given for `purpose`; every read is checked afresh and logged for the "
+    "participant with its purpose.",
     extensions=[
         PermissionExtension([ActsFor(*STAFF)], use_directives=False),
         ErrorsAsPayload(SharedRecordPayload),

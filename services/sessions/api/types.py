@@ -120,7 +120,23 @@ class Booking:
         cls, id: strawberry.ID, info: strawberry.Info[Context]
     ) -> Booking | None:
         record = await info.context.loaders.booking.load(str(id))
-        return None if record is None else cls.from_record(record)
+        if record is None or not await _may_see(record, info.context):
+            # Another person's booking resolves exactly as a missing one: null.
+            return None
+        return cls.from_record(record)
+
+
+async def _may_see(booking: BookingRecord, context: Context) -> bool:
+    """A booking is its participant's, and the holding centre's staff's; no one else's."""
+    principal = context.viewer.optional()
+    if principal is None:
+        return False
+    if principal.role is Role.PARTICIPANT:
+        return principal.subject == booking.participant_id
+    if principal.role.is_staff:
+        session = await context.loaders.session.load(booking.session_id)
+        return session is not None and session.centre_id == principal.centre_id
+    return False
 
 
 @strawberry.federation.type(keys=["id"])

@@ -14,7 +14,6 @@ from datetime import datetime
 from saathi.errors import (
     AlreadyBooked,
     BadUserInput,
-    Forbidden,
     NotFound,
     SessionCancelled,
     SessionStarted,
@@ -29,6 +28,11 @@ from services.sessions.domain.records import (
 )
 
 MAX_IDEMPOTENCY_KEY = 200
+
+
+def not_yours(booking_id: str) -> str:
+    """The one message for a booking id that is missing or another participant's."""
+    return f"You hold no booking with the id {booking_id!r}."
 
 
 def check_idempotency_key(key: str) -> None:
@@ -104,15 +108,14 @@ async def book(
 async def cancel(participant_id: str, booking_id: str, now: datetime) -> BookingRecord:
     """Cancel the participant's own booking, freeing the seat for the head of the waitlist."""
     found = (await repository.bookings_by_ids([booking_id])).get(booking_id)
-    if found is None:
-        raise NotFound(f"No booking has the id {booking_id!r}.")
-    if found.participant_id != participant_id:
-        raise Forbidden("Only the participant who made a booking may cancel it.")
+    if found is None or found.participant_id != participant_id:
+        # Someone else's booking answers exactly as a missing one: ids are no oracle.
+        raise NotFound(not_yours(booking_id))
     async with repository.unit_of_work() as unit:
         session = await unit.lock_session(found.session_id)
         booking = await unit.booking(booking_id)
         if session is None or booking is None:  # pragma: no cover - rows are never deleted
-            raise NotFound(f"No booking has the id {booking_id!r}.")
+            raise NotFound(not_yours(booking_id))
         if booking.status is BookingStatus.CANCELLED:
             return booking
         if not booking.status.is_live:

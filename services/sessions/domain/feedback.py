@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from saathi.crypto import seal, unseal
-from saathi.errors import BadUserInput, Forbidden, NotFound
+from saathi.errors import BadUserInput, NotFound
 from saathi.ids import new_id
 from saathi.keystore import KeyStore
-from services.sessions import repository
 from services.sessions.domain.records import BookingStatus
 from services.sessions.repository import participants
 
@@ -66,13 +65,12 @@ class FeedbackInput:
 async def submit(participant_id: str, given: FeedbackInput, keys: KeyStore, now: datetime) -> None:
     """Store the feedback; ``BadUserInput`` when this session's feedback was already given."""
     given.check()
-    if given.session_id not in await repository.sessions_by_ids([given.session_id]):
-        raise NotFound(f"No session has the id {given.session_id!r}.")
     booking = await participants.booking_with_status(
         given.session_id, participant_id, BookingStatus.ATTENDED
     )
     if booking is None:
-        raise Forbidden("Only a participant who attended this session may give feedback on it.")
+        # A session that does not exist and one the caller did not attend answer alike.
+        raise NotFound(f"You attended no session with the id {given.session_id!r}.")
     data_key = keys.create(participant_id)
     feedback_id = new_id("fbk")
     comment = (given.comment or "").strip()

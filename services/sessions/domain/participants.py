@@ -23,6 +23,18 @@ async def related(centre_id: str, participant_ids: Sequence[str]) -> list[str]:
     return [p for p in dict.fromkeys(participant_ids) if p in found]
 
 
+MAX_GROUP_IDS = 500
+
+
+async def groups_booked(participant_id: str, group_ids: Sequence[str], now: datetime) -> list[str]:
+    """Those of ``group_ids`` (in the order given) where the participant holds a CONFIRMED
+    booking at a session that has not ended: whose join link they may see (directory asks)."""
+    if not group_ids:
+        return []
+    found = await participants.groups_with_confirmed_booking(participant_id, group_ids, now)
+    return [g for g in dict.fromkeys(group_ids) if g in found]
+
+
 @dataclass(frozen=True)
 class Erased:
     bookings: int

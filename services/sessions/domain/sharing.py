@@ -1,7 +1,8 @@
 """``sharedRecord``: records other centres hold about a participant, released only under consent.
 
-Every read asks consent afresh (``POST /internal/consents/authorise-read``), which checks the
-consent live and writes the participant's access-log entry; nothing is cached, so a revocation
+Every read names its purpose and asks consent afresh (``POST /internal/consents/authorise-read``),
+which looks for a live consent given for that purpose and writes the participant's access-log
+entry with it; nothing is cached, so a revocation
 counts from the next read. Only the granted categories come back. What sessions holds: the
 sessions a participant attended (``ATTENDANCE``) and the ratings they gave under their name
 (``FEEDBACK``), never a comment and never anonymous feedback, and only what centres other than
@@ -35,6 +36,15 @@ class DataCategory(enum.Enum):
     WELLBEING = "WELLBEING"
 
 
+class ConsentPurpose(enum.Enum):
+    """Why the receiving centre may read what a consent shares (defined identically by consent)."""
+
+    CARE_CONTINUITY = "CARE_CONTINUITY"
+    REFERRAL = "REFERRAL"
+    PROGRAMME_EVALUATION = "PROGRAMME_EVALUATION"
+    RESEARCH = "RESEARCH"
+
+
 @dataclass(frozen=True)
 class AttendedSession:
     session_id: str
@@ -60,21 +70,33 @@ class SharedRecord:
     feedback: list[NamedRating] | None
 
 
-def _granted(answer: Any, asked: Sequence[DataCategory]) -> tuple[str | None, set[DataCategory]]:
+def _granted(
+    answer: Any, asked: Sequence[DataCategory], purpose: ConsentPurpose
+) -> tuple[str | None, set[DataCategory]]:
     if not isinstance(answer, dict):
         raise PeerUnavailable("The consent service gave an answer sessions cannot read.")
     consent_id = answer.get("consentId")
+    if not isinstance(consent_id, str) or not consent_id:
+        return None, set()
+    if answer.get("purpose") != purpose.value:
+        # Consent answers only for the purpose asked; anything else is not a release.
+        return None, set()
     raw = answer.get("categories") or []
     granted = {c for c in asked if c.value in raw}
-    return (consent_id if isinstance(consent_id, str) and consent_id else None), granted
+    return consent_id, granted
 
 
 async def read(
-    peers: Peers, participant_id: str, accessor_centre_id: str, categories: Sequence[DataCategory]
+    peers: Peers,
+    participant_id: str,
+    accessor_centre_id: str,
+    categories: Sequence[DataCategory],
+    purpose: ConsentPurpose,
 ) -> SharedRecord:
-    """The participant's records at other centres that a live consent lets the accessor read.
+    """The participant's records at other centres that a live consent, given for ``purpose``,
+    lets the accessor read.
 
-    ``ConsentRequired`` when no live consent covers any of ``categories``.
+    ``ConsentRequired`` when no live consent for ``purpose`` covers any of ``categories``.
     """
     if not categories:
         raise BadUserInput("Ask for at least one category.")
@@ -86,12 +108,14 @@ async def read(
             "participantId": participant_id,
             "accessorCentreId": accessor_centre_id,
             "categories": [c.value for c in asked],
+            "purpose": purpose.value,
         },
     )
-    consent_id, granted = _granted(answer, asked)
+    consent_id, granted = _granted(answer, asked, purpose)
     if consent_id is None or not granted:
         raise ConsentRequired(
-            "No live consent from this participant lets your centre read these records."
+            "No live consent from this participant lets your centre read these records for "
+            "this purpose."
         )
     attendance = None
     if DataCategory.ATTENDANCE in granted:

@@ -1,7 +1,8 @@
 """A centre's own timetable as its staff run it: sessions, bookings, attendance, cancelling.
 
 Tenancy: every session belongs to the centre that holds it, and a staff token is bound to one
-centre. Acting on another centre's session is ``Forbidden`` (never a silent empty answer).
+centre. A session of another centre named by id answers exactly as a missing one (``NotFound``,
+same message), so ids are no oracle; a centre named by id (a public record) is ``Forbidden``.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ def check_centre(centre_id: str | None, holder: str) -> None:
     """Staff and partners act on their own centre's records alone."""
     if centre_id != holder:
         raise Forbidden("These records belong to another centre.")
+
+
+def not_ours(session_id: str) -> str:
+    """The one message for a session id that is missing or another centre's."""
+    return f"Your centre holds no session with the id {session_id!r}."
 
 
 async def centre_sessions(
@@ -108,9 +114,8 @@ async def record_attendance(
     """
     async with repository.unit_of_work() as unit:
         session = await unit.lock_session(session_id)
-        if session is None:
-            raise NotFound(f"No session has the id {session_id!r}.")
-        check_centre(centre_id, session.centre_id)
+        if session is None or session.centre_id != centre_id:
+            raise NotFound(not_ours(session_id))
         _check_attendance(session, attendance, now)
         bookings = {b.id: b for b in await unit.bookings_in(session_id)}
         changes: dict[BookingStatus, list[BookingRecord]] = {
@@ -154,9 +159,8 @@ async def cancel_session(
     if not 1 <= len(reason) <= MAX_REASON:
         raise BadUserInput(f"Give a reason of 1 to {MAX_REASON} characters.")
     found = (await repository.sessions_by_ids([session_id])).get(session_id)
-    if found is None:
-        raise NotFound(f"No session has the id {session_id!r}.")
-    check_centre(centre_id, found.centre_id)
+    if found is None or found.centre_id != centre_id:
+        raise NotFound(not_ours(session_id))
     # Read outside the transaction: on SQLite it holds the one connection until it ends.
     group_name = (await repository.group_names([found.group_id])).get(found.group_id, "")
     async with repository.unit_of_work() as unit:

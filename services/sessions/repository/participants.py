@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from saathi import database
+from saathi.ids import storable
 from services.sessions.domain.records import BookingRecord, BookingStatus
 from services.sessions.models import Booking, BookingEvent, Feedback, Series
 
@@ -36,6 +37,20 @@ async def booking_with_status(
         waitlist_position=row["waitlist_position"],
         idempotency_key=row["idempotency_key"],
     )
+
+
+async def groups_with_confirmed_booking(
+    participant_id: str, group_ids: Sequence[str], now: datetime
+) -> set[str]:
+    """Those of ``group_ids`` where the participant holds a CONFIRMED booking at a session that
+    has not ended (one query)."""
+    rows = await Booking.filter(
+        participant_id=participant_id,
+        status=BookingStatus.CONFIRMED.value,
+        session__group_id__in=storable(group_ids),
+        session__ends_at__gt=now,
+    ).values_list("session__group_id", flat=True)
+    return {str(group_id) for group_id in rows}
 
 
 async def add_feedback(

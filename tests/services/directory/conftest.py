@@ -97,6 +97,8 @@ class SessionsDouble:
     sessions: list[FakeSession] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
     series: list[dict[str, Any]] = field(default_factory=list)
+    booked: dict[str, set[str]] = field(default_factory=dict)
+    booked_calls: list[dict[str, Any]] = field(default_factory=list)
     fail: bool = False
     garbled: bool = False
 
@@ -128,8 +130,17 @@ class SessionsDouble:
             self.series.append(body)
             return JSONResponse({"groupId": body["groupId"], "materialisedUntil": None})
 
+        async def booked_groups(request: Request) -> JSONResponse:
+            body = await request.json()
+            self.booked_calls.append(body)
+            if self.fail:
+                return JSONResponse({"error": "down"}, status_code=503)
+            mine = self.booked.get(body["participantId"], set())
+            return JSONResponse({"groupIds": [g for g in body["groupIds"] if g in mine]})
+
         return Starlette(
             routes=[
+                Route("/internal/participants/booked-groups", booked_groups, methods=["POST"]),
                 Route("/internal/groups/open", open_groups, methods=["POST"]),
                 Route("/internal/series", put_series, methods=["POST"]),
             ]

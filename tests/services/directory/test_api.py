@@ -10,11 +10,12 @@ import pytest
 
 from saathi import demo
 from saathi.peers import Peers
-from saathi.tokens import TokenVerifier
+from saathi.tokens import Role, TokenVerifier
 from services.directory.app import create_app
 from services.directory.records import Point
 from services.directory.seed import seed_demo
 from tests.services.directory.conftest import (
+    Bearer,
     FakeSession,
     Gql,
     MakeCentre,
@@ -335,17 +336,129 @@ async def test_group_detail(
 
 
 async def test_an_online_group_has_no_place_and_no_facilitator_when_none_is_set(
-    gql: Gql, make_group: MakeGroup
+    gql: Gql, make_group: MakeGroup, bearer: Bearer
 ) -> None:
     group = await make_group(
         format="ONLINE", location=None, online_join_url="https://meet.example.org/x"
     )
 
-    body = await gql(GROUP, id=group.id)
+    body = await gql(GROUP, bearer(Role.FACILITATOR, group.centre_id), id=group.id)
 
     detail = body["data"]["group"]
     assert (detail["address"], detail["location"], detail["facilitator"]) == (None, None, None)
     assert detail["onlineJoinUrl"] == "https://meet.example.org/x"
+
+
+# --- join links ---------------------------------------------------------------------------------
+
+JOIN_URLS = """
+query($near: GeoPointInput!) {
+  nearbyGroups(near: $near, first: 50) { edges { node { id onlineJoinUrl } } }
+}
+"""
+
+
+def _links(body: dict[str, Any]) -> dict[str, str | None]:
+    edges = body["data"]["nearbyGroups"]["edges"]
+    return {edge["node"]["id"]: edge["node"]["onlineJoinUrl"] for edge in edges}
+
+
+async def test_a_join_link_is_shown_to_whom_it_is_for(
+    gql: Gql,
+    make_centre: MakeCentre,
+    make_group: MakeGroup,
+    bearer: Bearer,
+    sessions: SessionsDouble,
+) -> None:
+    centre, other_centre = await make_centre(), await make_centre()
+    group = await make_group(
+        centre, format="ONLINE", location=None, online_join_url="https://meet.example.org/x"
+    )
+    sessions.booked = {"par_booked": {group.id}}
+
+    seen = {
+        who: (await gql(GROUP, authorization, id=group.id))["data"]["group"]["onlineJoinUrl"]
+        for who, authorization in {
+            "anonymous": None,
+            "booked participant": bearer(Role.PARTICIPANT, subject="par_booked"),
+            "other participant": bearer(Role.PARTICIPANT, subject="par_other"),
+            "own staff": bearer(Role.FACILITATOR, centre.id),
+            "other centre's staff": bearer(Role.CENTRE_ADMIN, other_centre.id),
+            "own partner": bearer(Role.PARTNER, centre.id, subject="ptn_x"),
+        }.items()
+    }
+
+    assert seen == {
+        "anonymous": None,
+        "booked participant": "https://meet.example.org/x",
+        "other participant": None,
+        "own staff": "https://meet.example.org/x",
+        "other centre's staff": None,
+        "own partner": None,
+    }
+    assert sorted(call["participantId"] for call in sessions.booked_calls) == [
+        "par_booked",
+        "par_other",
+    ]
+
+
+async def test_a_page_of_groups_asks_sessions_once_for_the_participants_bookings(
+    gql: Gql,
+    make_centre: MakeCentre,
+    make_group: MakeGroup,
+    bearer: Bearer,
+    sessions: SessionsDouble,
+) -> None:
+    centre = await make_centre()
+    online = [
+        await make_group(centre, format="ONLINE", online_join_url=f"https://meet.example.org/{n}")
+        for n in range(6)
+    ]
+    await make_group(centre)  # in person: nothing to ask
+    sessions.booked = {"par_1": {online[2].id, online[4].id}}
+
+    body = await gql(JOIN_URLS, bearer(Role.PARTICIPANT, subject="par_1"), near=PUNE)
+
+    assert "errors" not in body, body
+    shown = {id_: url for id_, url in _links(body).items() if url is not None}
+    assert shown == {
+        online[2].id: "https://meet.example.org/2",
+        online[4].id: "https://meet.example.org/4",
+    }
+    assert len(sessions.booked_calls) == 1
+    assert sorted(sessions.booked_calls[0]["groupIds"]) == sorted(g.id for g in online)
+
+
+async def test_anonymous_and_staff_never_cost_a_call_to_sessions(
+    gql: Gql,
+    make_centre: MakeCentre,
+    make_group: MakeGroup,
+    bearer: Bearer,
+    sessions: SessionsDouble,
+) -> None:
+    centre = await make_centre()
+    await make_group(centre, format="ONLINE", online_join_url="https://meet.example.org/a")
+
+    anonymous = await gql(JOIN_URLS, near=PUNE)
+    staff = await gql(JOIN_URLS, bearer(Role.CENTRE_ADMIN, centre.id), near=PUNE)
+
+    assert set(_links(anonymous).values()) == {None}
+    assert set(_links(staff).values()) == {"https://meet.example.org/a"}
+    assert sessions.booked_calls == []
+
+
+async def test_when_sessions_cannot_say_the_link_stays_hidden_with_an_error(
+    gql: Gql, make_group: MakeGroup, bearer: Bearer, sessions: SessionsDouble
+) -> None:
+    group = await make_group(format="ONLINE", online_join_url="https://meet.example.org/a")
+    sessions.fail = True
+
+    body = await gql(GROUP, bearer(Role.PARTICIPANT, subject="par_1"), id=group.id)
+
+    assert body["data"]["group"]["onlineJoinUrl"] is None
+    assert body["data"]["group"]["name"] == group.name
+    assert _codes(body) == ["SUBGRAPH_UNAVAILABLE"]
+    assert body["errors"][0]["path"] == ["group", "onlineJoinUrl"]
 
 
 # --- nearby groups ------------------------------------------------------------------------------

@@ -53,10 +53,12 @@ async def test_the_feed_lists_one_meeting_a_day_a_group_meets(
         "time": "07:30",
         "end_time": "08:30",
         "types": ["EN", "HI", "O", "ONL"],
-        "notes": "Every Monday and Thursday, 07:30 to 08:30",
+        # The feed is public: no join link, only where to find it.
+        "notes": "Every Monday and Thursday, 07:30 to 08:30. "
+        "Join link in the Saathi app after booking.",
         "attendance_option": "online",
-        "conference_url": "https://meet.example.org/hope",
     }
+    assert b"meet.example.org" not in response.content
     assert response.json() == [
         {**online_entry, "slug": "grp_b-1", "day": 1},
         {

@@ -156,3 +156,29 @@ def test_the_command_refuses_an_unknown_centre(tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "No centre has the id 'ctr_nope'." in result.output
+
+
+async def test_a_conference_url_that_is_not_a_plain_https_address_is_skipped(
+    make_centre: MakeCentre,
+) -> None:
+    centre = await make_centre()
+    base = {"name": "Online Serenity", "day": 6, "time": "20:30", "types": ["ONL"]}
+    feed = [
+        {**base, "slug": "crlf", "conference_url": "https://m.example.org/x\r\nBEGIN:VEVENT"},
+        {**base, "slug": "nul", "conference_url": "https://m.example.org/x\x00"},
+        {**base, "slug": "long", "conference_url": "https://m.example.org/" + "x" * 400},
+        {**base, "slug": "object", "conference_url": {"href": "https://m.example.org/x"}},
+        {**base, "slug": "fine", "conference_url": "https://m.example.org/x"},
+    ]
+
+    report = await import_tsml(feed, centre.id)
+
+    assert report.created == 1
+    assert sorted(report.details) == [
+        "skipped crlf: onlineJoinUrl must not contain spaces or control characters",
+        "skipped long: onlineJoinUrl must be at most 300 characters",
+        "skipped nul: onlineJoinUrl must not contain spaces or control characters",
+        "skipped object: onlineJoinUrl (conference_url) must be a string",
+    ]
+    stored = await repository.groups_by_source(centre.id, ["fine", "crlf"])
+    assert list(stored) == ["fine"]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -26,8 +27,10 @@ MakeSession = Callable[..., Awaitable[SessionRecord]]
 # SharedParticipantRecord as this subgraph answers it: displayName and the centre's name and
 # city come from consent and directory through the gateway.
 SHARED = """
-query SharedParticipantRecord($participantId: ID!, $categories: [DataCategory!]!) {
-  sharedRecord(participantId: $participantId, categories: $categories) {
+query SharedParticipantRecord(
+  $participantId: ID!, $categories: [DataCategory!]!, $purpose: ConsentPurpose!
+) {
+  sharedRecord(participantId: $participantId, categories: $categories, purpose: $purpose) {
     consentId
     redisclosureNotice
     participant { id }
@@ -84,9 +87,15 @@ async def test_feedback_refusals(
         body = await gql(FEEDBACK, {"input": input_}, token=token)
         return body["data"]["submitFeedback"]["error"]
 
-    assert (await error({"sessionId": session.id, "rating": 4}, token_for("par_1")))[
-        "code"
-    ] == "FORBIDDEN"
+    # Not attended and not existing answer alike: a session id is no oracle.
+    assert await error({"sessionId": session.id, "rating": 4}, token_for("par_1")) == {
+        "code": "NOT_FOUND",
+        "message": f"You attended no session with the id {session.id!r}.",
+    }
+    assert await error({"sessionId": "ses_nope", "rating": 4}, token_for("par_1")) == {
+        "code": "NOT_FOUND",
+        "message": "You attended no session with the id 'ses_nope'.",
+    }
     assert (await error({"sessionId": session.id, "rating": 6}, token_for("par_2")))[
         "code"
     ] == "BAD_USER_INPUT"
@@ -101,20 +110,27 @@ async def test_feedback_refusals(
     assert (await error({"sessionId": session.id, "rating": 4}, None))["code"] == "UNAUTHENTICATED"
 
 
-def consent_authorising(calls: list[dict[str, Any]], grants: dict[str, list[str]]) -> Starlette:
-    """Consent's authorise-read: ``grants`` maps an accessor centre to the categories it holds."""
+def consent_authorising(
+    calls: list[dict[str, Any]],
+    grants: dict[str, list[str]],
+    purpose: str = "CARE_CONTINUITY",
+    answered_purpose: str | None = None,
+) -> Starlette:
+    """Consent's authorise-read: ``grants`` maps an accessor centre to the categories it holds
+    under a consent for ``purpose``; ``answered_purpose`` plays a consent service that answers
+    with another purpose than the one asked."""
 
     async def authorise(request: Request) -> JSONResponse:
         body = json.loads(await request.body())
         calls.append(body)
         granted = [c for c in body["categories"] if c in grants.get(body["accessorCentreId"], [])]
-        if not granted:
+        if not granted or (body["purpose"] != purpose and answered_purpose is None):
             return JSONResponse({"consentId": None, "categories": []})
         return JSONResponse(
             {
                 "consentId": "cns_1",
                 "categories": granted,
-                "purpose": "CARE_CONTINUITY",
+                "purpose": answered_purpose or purpose,
                 "validUntil": "2099-01-01T00:00:00+00:00",
             }
         )
@@ -168,7 +184,11 @@ async def test_shared_record_releases_only_granted_categories_held_elsewhere(
 
     body = await gql(
         SHARED,
-        {"participantId": "par_1", "categories": ["ATTENDANCE", "FEEDBACK"]},
+        {
+            "participantId": "par_1",
+            "categories": ["ATTENDANCE", "FEEDBACK"],
+            "purpose": "CARE_CONTINUITY",
+        },
         token=token_for("stf_b", Role.FACILITATOR, "ctr_b"),
     )
 
@@ -177,6 +197,7 @@ async def test_shared_record_releases_only_granted_categories_held_elsewhere(
             "participantId": "par_1",
             "accessorCentreId": "ctr_b",
             "categories": ["ATTENDANCE", "FEEDBACK"],
+            "purpose": "CARE_CONTINUITY",
         }
     ]
     shared = body["data"]["sharedRecord"]
@@ -207,9 +228,9 @@ async def test_shared_feedback_is_named_ratings_only_and_revocation_counts_next_
 ) -> None:
     held = await records_elsewhere(make_session, make_series)
     grants = {"ctr_b": ["FEEDBACK"]}
-    peers.attach_app("consent", consent_authorising([], grants))
+    peers.attach_app("consent", consent_authorising([], grants, purpose="REFERRAL"))
     token = token_for("stf_b", Role.SUPERVISOR, "ctr_b")
-    variables = {"participantId": "par_1", "categories": ["FEEDBACK"]}
+    variables = {"participantId": "par_1", "categories": ["FEEDBACK"], "purpose": "REFERRAL"}
 
     granted = await gql(SHARED, variables, token=token)
     grants.clear()  # the participant revokes
@@ -227,15 +248,51 @@ async def test_shared_feedback_is_named_ratings_only_and_revocation_counts_next_
         "feedback": None,
         "error": {
             "code": "CONSENT_REQUIRED",
-            "message": "No live consent from this participant lets your centre read these records.",
+            "message": "No live consent from this participant lets your centre read these "
+            "records for this purpose.",
         },
     }
+
+
+@pytest.mark.parametrize("answered", [None, "RESEARCH"])
+async def test_a_consent_for_care_continuity_releases_nothing_for_research(
+    gql: Gql,
+    make_session: MakeSession,
+    make_series: Callable[..., Awaitable[Any]],
+    token_for: TokenFactory,
+    peers: Peers,
+    answered: str | None,
+) -> None:
+    # Given a consent for CARE_CONTINUITY (and, in the second case, a consent service that
+    # wrongly answers a read for another purpose)
+    await records_elsewhere(make_session, make_series)
+    calls: list[dict[str, Any]] = []
+    grants = {"ctr_b": ["ATTENDANCE", "FEEDBACK"]}
+    wrong = "CARE_CONTINUITY" if answered else None
+    peers.attach_app("consent", consent_authorising(calls, grants, answered_purpose=wrong))
+
+    # When a reader asks for research
+    body = await gql(
+        SHARED,
+        {"participantId": "par_1", "categories": ["ATTENDANCE"], "purpose": "RESEARCH"},
+        token=token_for("stf_b", Role.SUPERVISOR, "ctr_b"),
+    )
+
+    # Then nothing is released
+    assert [call["purpose"] for call in calls] == ["RESEARCH"]
+    shared = body["data"]["sharedRecord"]
+    assert shared["error"]["code"] == "CONSENT_REQUIRED"
+    assert (shared["consentId"], shared["attendance"], shared["feedback"]) == (None, None, None)
 
 
 async def test_shared_record_is_for_staff_only(
     gql: Gql, database: None, token_for: TokenFactory
 ) -> None:
-    variables = {"participantId": "par_1", "categories": ["ATTENDANCE"]}
+    variables = {
+        "participantId": "par_1",
+        "categories": ["ATTENDANCE"],
+        "purpose": "CARE_CONTINUITY",
+    }
 
     participant = await gql(SHARED, variables, token=token_for("par_1"))
     anonymous = await gql(SHARED, variables)
@@ -258,6 +315,7 @@ async def test_internal_endpoints_need_a_service_token(
         "/internal/groups/open",
         "/internal/series",
         "/internal/participants/relations",
+        "/internal/participants/booked-groups",
         "/internal/participants/erase",
     ]
 
@@ -268,8 +326,8 @@ async def test_internal_endpoints_need_a_service_token(
     ]
     forged = (await internal(client, paths[0], {}, "not-a-token")).status_code
 
-    assert anonymous == [401, 401, 401, 401]
-    assert staff == [403, 403, 403, 403]
+    assert anonymous == [401] * len(paths)
+    assert staff == [403] * len(paths)
     assert forged == 401
 
 
@@ -287,6 +345,42 @@ async def test_relations_answer_who_booked_at_the_centre(
     )
 
     assert response.json() == {"participantIds": ["par_1"]}
+
+
+async def test_booked_groups_are_those_with_a_confirmed_booking_ahead(
+    client: httpx.AsyncClient,
+    make_session: MakeSession,
+    service_token: str,
+    sql_statements: Callable[[], Any],
+) -> None:
+    ahead, waitlisted, cancelled, someone_elses = [await make_session() for _ in range(4)]
+    ended = await make_session(starts_at=utc_now() - timedelta(hours=3))
+    await book(ahead, "par_1", BookingStatus.CONFIRMED)
+    await book(waitlisted, "par_1", BookingStatus.WAITLISTED)
+    await book(cancelled, "par_1", BookingStatus.CANCELLED)
+    await book(ended, "par_1", BookingStatus.CONFIRMED)
+    await book(someone_elses, "par_2", BookingStatus.CONFIRMED)
+    asked = [s.group_id for s in (ahead, waitlisted, cancelled, ended, someone_elses)]
+
+    with sql_statements() as log:
+        response = await internal(
+            client,
+            "/internal/participants/booked-groups",
+            {"participantId": "par_1", "groupIds": [*asked, "g" * 150]},
+            service_token,
+        )
+    refused = await internal(
+        client,
+        "/internal/participants/booked-groups",
+        {"participantId": "par_1", "groupIds": "grp_1"},
+        service_token,
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"groupIds": [ahead.group_id]}
+    assert len(log.statements) == 1
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_erase_deletes_bookings_and_feedback_and_promotes_the_waitlist(

@@ -173,9 +173,13 @@ async def test_record_attendance_refusals(
         "message": "Attendance can be recorded once the session has started.",
     }
     assert (await attempt(started.id, stranger.id, admin_a))["code"] == "BAD_USER_INPUT"
-    assert (await attempt(started.id, stranger.id, token_for("stf_b", Role.CENTRE_ADMIN, "ctr_b")))[
-        "code"
-    ] == "FORBIDDEN"
+    # Another centre's session answers exactly as a missing one.
+    assert await attempt(
+        started.id, stranger.id, token_for("stf_b", Role.CENTRE_ADMIN, "ctr_b")
+    ) == {
+        "code": "NOT_FOUND",
+        "message": f"Your centre holds no session with the id {started.id!r}.",
+    }
     assert (await attempt(started.id, stranger.id, token_for("stf_s", Role.SUPERVISOR, "ctr_a")))[
         "code"
     ] == "FORBIDDEN"
@@ -284,7 +288,8 @@ async def test_cancel_session_is_for_the_admin_of_the_centre_before_it_starts(
         )
         return str(body["data"]["cancelSession"]["error"]["code"])
 
-    assert await code(session.id, token_for("stf_b", Role.CENTRE_ADMIN, "ctr_b")) == "FORBIDDEN"
+    assert await code(session.id, token_for("stf_b", Role.CENTRE_ADMIN, "ctr_b")) == "NOT_FOUND"
+    assert await code("ses_nope", token_for("stf_b", Role.CENTRE_ADMIN, "ctr_b")) == "NOT_FOUND"
     assert await code(session.id, token_for("stf_f", Role.FACILITATOR, "ctr_a")) == "FORBIDDEN"
     assert (
         await code(started.id, token_for("stf_a", Role.CENTRE_ADMIN, "ctr_a")) == "SESSION_STARTED"

@@ -33,8 +33,15 @@ async def _call(consent: Consent, path: str, body: Any, token: str | None = None
     return await consent.client.post(path, json=body, headers={"authorization": f"Bearer {token}"})
 
 
-def _read(categories: list[str], participant: str = PRIYA.id) -> dict[str, Any]:
-    return {"participantId": participant, "accessorCentreId": GRANTEE, "categories": categories}
+def _read(
+    categories: list[str], participant: str = PRIYA.id, purpose: str = "CARE_CONTINUITY"
+) -> dict[str, Any]:
+    return {
+        "participantId": participant,
+        "accessorCentreId": GRANTEE,
+        "categories": categories,
+        "purpose": purpose,
+    }
 
 
 async def test_a_covered_read_is_allowed_and_appends_exactly_one_entry(seeded: Consent) -> None:
@@ -72,6 +79,41 @@ async def test_no_consent_means_no_categories_and_no_entry(seeded: Consent) -> N
 
     assert uncovered.json() == other_centre.json() == {"consentId": None, "categories": []}
     assert await models.DataAccess.all().count() == before
+
+
+@pytest.mark.parametrize("purpose", ["RESEARCH", "REFERRAL", "PROGRAMME_EVALUATION"])
+async def test_a_consent_for_care_continuity_releases_nothing_for_another_purpose(
+    seeded: Consent, purpose: str
+) -> None:
+    before = await models.DataAccess.all().count()
+
+    response = await _call(seeded, AUTHORISE, _read(["ATTENDANCE", "FEEDBACK"], purpose=purpose))
+
+    assert response.status_code == 200
+    assert response.json() == {"consentId": None, "categories": []}
+    assert await models.DataAccess.all().count() == before
+
+
+@pytest.mark.parametrize("purpose", [None, "", "care_continuity", 1, ["CARE_CONTINUITY"]])
+async def test_a_read_without_a_known_purpose_is_bad_input(seeded: Consent, purpose: Any) -> None:
+    body = {**_read(["ATTENDANCE"]), "purpose": purpose}
+    if purpose is None:
+        del body["purpose"]
+
+    response = await _call(seeded, AUTHORISE, body)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "BAD_USER_INPUT"
+    assert response.json()["error"]["message"].startswith("purpose must be one of")
+
+
+async def test_the_log_entry_records_the_purpose_read_for(seeded: Consent) -> None:
+    await _call(seeded, AUTHORISE, _read(["ATTENDANCE"]))
+
+    newest = await models.DataAccess.filter(participant_id=PRIYA.id).order_by("-seq").first()
+
+    assert newest is not None
+    assert newest.purpose == "CARE_CONTINUITY"
 
 
 async def test_a_revocation_refuses_the_very_next_read(seeded: Consent) -> None:

@@ -37,7 +37,7 @@ from services.consent.domain.access_log import (
     verify_chain,
 )
 from services.consent.domain.deps import Deps
-from services.consent.records import DataCategory
+from services.consent.records import ConsentPurpose, DataCategory
 from services.consent.seed import seed_demo
 from tests.services.consent.conftest import Consent, FakeSessions, MakeConsent
 
@@ -194,7 +194,11 @@ async def test_a_removed_newest_entry_hidden_by_a_later_read_is_named(
         seq=kept[-1].seq, hash=kept[-1].hash
     )
     allowed = await authorise_read(
-        _deps(seeded), PRIYA.id, demo.CENTRES[1].id, [DataCategory.ATTENDANCE]
+        _deps(seeded),
+        PRIYA.id,
+        demo.CENTRES[1].id,
+        [DataCategory.ATTENDANCE],
+        ConsentPurpose.CARE_CONTINUITY,
     )
     assert allowed is not None
     assert await verify_chain(PRIYA.id, _trail(seeded).key) == []
@@ -453,7 +457,13 @@ async def _read_on_replica(consent: Consent, name: str) -> None:
     trail = _trail(consent)
     replica = AuditTrail(trail.key, AnchorFile(consent.settings.data_dir / name, trail.key))
     deps = Deps(**{**_deps(consent).__dict__, "audit": replica})
-    assert await authorise_read(deps, PRIYA.id, demo.CENTRES[1].id, [DataCategory.ATTENDANCE])
+    assert await authorise_read(
+        deps,
+        PRIYA.id,
+        demo.CENTRES[1].id,
+        [DataCategory.ATTENDANCE],
+        ConsentPurpose.CARE_CONTINUITY,
+    )
 
 
 async def test_anchor_files_of_replicas_audit_together(seeded: Consent) -> None:

@@ -250,10 +250,10 @@ async def test_participant_entities_batch_bookings_in_one_query(
     assert len(log.statements) == 2  # the bookings, then their sessions
 
 
-async def test_booking_entities_resolve_in_one_query(
-    gql: Gql, make_session: MakeSession, sql_statements: Callable[..., Any]
+async def test_booking_entities_resolve_in_one_query_a_type(
+    gql: Gql, make_session: MakeSession, sql_statements: Callable[..., Any], token_for: TokenFactory
 ) -> None:
-    session = await make_session()
+    session = await make_session(centre_id="ctr_a")
     booked = await add_bookings(session, *[BookingStatus.CONFIRMED] * 5)
     query = """
     query($representations: [_Any!]!) {
@@ -263,10 +263,41 @@ async def test_booking_entities_resolve_in_one_query(
 
     with sql_statements() as log:
         body = await gql(
-            query, {"representations": [{"__typename": "Booking", "id": b.id} for b in booked]}
+            query,
+            {"representations": [{"__typename": "Booking", "id": b.id} for b in booked]},
+            token=token_for("stf_a", Role.FACILITATOR, "ctr_a"),
         )
 
-    assert len(log.statements) == 1
+    # The bookings, then their sessions (whose centre the staff member must hold), once each.
+    assert len(log.statements) == 2, log.statements
     assert body["data"]["_entities"] == [
         {"id": b.id, "status": "CONFIRMED", "waitlistPosition": None} for b in booked
     ]
+
+
+async def test_a_booking_entity_is_null_for_anyone_but_its_participant_and_the_centres_staff(
+    gql: Gql, make_session: MakeSession, token_for: TokenFactory
+) -> None:
+    session = await make_session(centre_id="ctr_a")
+    (booking,) = await add_bookings(session, BookingStatus.CONFIRMED)
+    query = """
+    query($representations: [_Any!]!) {
+      _entities(representations: $representations) { ... on Booking { id status } }
+    }
+    """
+    representations = [
+        {"__typename": "Booking", "id": booking.id},
+        {"__typename": "Booking", "id": "bkg_missing"},
+    ]
+
+    async def seen(token: str | None) -> list[Any]:
+        body = await gql(query, {"representations": representations}, token=token)
+        assert "errors" not in body, body
+        return list(body["data"]["_entities"])
+
+    shown = [{"id": booking.id, "status": "CONFIRMED"}, None]
+    assert await seen(None) == [None, None]
+    assert await seen(token_for("par_someone_else")) == [None, None]
+    assert await seen(token_for("stf_b", Role.CENTRE_ADMIN, "ctr_b")) == [None, None]
+    assert await seen(token_for(booking.participant_id)) == shown
+    assert await seen(token_for("stf_a", Role.FACILITATOR, "ctr_a")) == shown
