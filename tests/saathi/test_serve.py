@@ -11,13 +11,16 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from saathi import demo
+from saathi.keys import load_or_create_signing_key
 from saathi.network import EmbeddedNetwork
 from saathi.settings import load_settings
+from saathi.tokens import Role, mint_access_token
 from tests.conftest import operation
 
 
@@ -79,7 +82,7 @@ def distributed(
         urls: dict[str, subprocess.Popen[bytes] | str] = {
             name: f"http://127.0.0.1:{port}" for name, port in ports.items()
         }
-        yield {**urls, "sessions-process": processes[1]}
+        yield {**urls, "sessions-process": processes[1], "data-dir": str(data_dir)}
     finally:
         for process in processes:
             process.send_signal(signal.SIGINT)
@@ -88,6 +91,158 @@ def distributed(
 
 
 Distributed = dict[str, "subprocess.Popen[bytes] | str"]
+
+ENTITIES = """
+query($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Booking { id status participant { id } } }
+}
+"""
+
+
+def _url(distributed: Distributed, name: str) -> str:
+    url = distributed[name]
+    assert isinstance(url, str)
+    return url
+
+
+def _codes(body: dict[str, Any]) -> list[str]:
+    return [error["extensions"]["code"] for error in body.get("errors", [])]
+
+
+def _participant_token(distributed: Distributed, participant_id: str) -> str:
+    """A participant's token as consent signs it (the test holds consent's data dir)."""
+    key = load_or_create_signing_key(Path(_url(distributed, "data-dir")))
+    return mint_access_token(
+        key,
+        subject=participant_id,
+        role=Role.PARTICIPANT,
+        issuer="saathi",
+        audience="saathi-network",
+        ttl_seconds=600,
+    )
+
+
+def _a_booking_of(distributed: Distributed, participant_id: str) -> str:
+    token = _participant_token(distributed, participant_id)
+    body = httpx.post(
+        f"{_url(distributed, 'gateway')}/graphql",
+        json={"query": "{ me { bookings { id } } }"},
+        headers={"authorization": f"Bearer {token}"},
+        timeout=10,
+    ).json()
+    bookings = body["data"]["me"]["bookings"]
+    assert bookings, body
+    return str(bookings[0]["id"])
+
+
+@pytest.mark.parametrize("service", ["directory", "sessions", "consent"])
+@pytest.mark.parametrize(
+    "query", ["{ _service { sdl } }", "{ __schema { queryType { name } } }"]
+)
+def test_a_subgraph_port_refuses_a_caller_without_a_service_credential(
+    distributed: Distributed, service: str, query: str
+) -> None:
+    response = httpx.post(f"{_url(distributed, service)}/graphql", json={"query": query})
+
+    assert response.status_code == 401
+    assert _codes(response.json()) == ["UNAUTHENTICATED"]
+
+
+def test_anonymous_entities_on_the_sessions_port_reveal_no_booking(
+    distributed: Distributed,
+) -> None:
+    booking = _a_booking_of(distributed, demo.PARTICIPANTS[0].id)
+
+    response = httpx.post(
+        f"{_url(distributed, 'sessions')}/graphql",
+        json={
+            "query": ENTITIES,
+            "variables": {"representations": [{"__typename": "Booking", "id": booking}]},
+        },
+    )
+
+    assert response.status_code == 401
+    assert "data" not in response.json()
+
+
+def test_a_network_key_service_token_no_longer_opens_internal_endpoints(
+    distributed: Distributed,
+) -> None:
+    # given a token of the old kind: role "service", signed with the network's one key
+    key = load_or_create_signing_key(Path(_url(distributed, "data-dir")))
+    token = mint_access_token(
+        key,
+        subject="service:directory",
+        role=Role.SERVICE,
+        issuer="saathi",
+        audience="saathi-network",
+        ttl_seconds=60,
+    )
+
+    # when it asks sessions to erase a participant
+    response = httpx.post(
+        f"{_url(distributed, 'sessions')}/internal/participants/erase",
+        json={"participantId": demo.PARTICIPANTS[5].id},
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+    # then
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("token", ["garbage", "a.b.c"])
+def test_crisis_lines_answer_whatever_the_token_over_http(
+    distributed: Distributed, token: str
+) -> None:
+    body = httpx.post(
+        f"{_url(distributed, 'gateway')}/graphql",
+        json={"query": operation("mobile", "CrisisResources"), "variables": {"city": "Pune"}},
+        headers={"authorization": f"Bearer {token}"},
+        timeout=10,
+    ).json()
+
+    assert "errors" not in body, body
+    assert {"14416", "112"} <= {line["phone"] for line in body["data"]["crisisResources"]}
+
+
+def test_serve_closes_introspection_and_graphiql_by_default(distributed: Distributed) -> None:
+    gateway = _url(distributed, "gateway")
+
+    introspection = httpx.post(
+        f"{gateway}/graphql", json={"query": "{ __schema { queryType { name } } }"}, timeout=10
+    ).json()
+    graphiql = httpx.get(f"{gateway}/graphql", headers={"accept": "text/html"}, timeout=10)
+
+    assert introspection.get("data") is None
+    assert _codes(introspection) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "text/html" not in graphiql.headers.get("content-type", "")
+
+
+def test_x_forwarded_for_from_localhost_does_not_reset_the_sign_in_limit(
+    distributed: Distributed,
+) -> None:
+    # given the sign-in limit per address is used up from 127.0.0.1
+    gateway = _url(distributed, "gateway")
+    request = "mutation($contact: String!) { requestLoginCode(contact: $contact) { sent error { code } } }"
+
+    def ask(number: int, headers: dict[str, str]) -> dict[str, Any]:
+        body = httpx.post(
+            f"{gateway}/graphql",
+            json={"query": request, "variables": {"contact": f"+9198000300{number:02d}"}},
+            headers=headers,
+            timeout=10,
+        ).json()
+        answer: dict[str, Any] = body["data"]["requestLoginCode"]
+        return answer
+
+    answers = [ask(number, {}) for number in range(25)]
+    assert answers[-1]["error"]["code"] == "RATE_LIMITED"
+
+    # when the next one claims to come from somewhere else
+    spoofed = ask(99, {"x-forwarded-for": "198.51.100.77"})
+
+    # then it counts against 127.0.0.1 all the same
+    assert spoofed["error"]["code"] == "RATE_LIMITED"
 
 
 def test_the_gateway_answers_over_http_across_processes(distributed: Distributed) -> None:
