@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 COMPONENTS = ("directory", "sessions", "consent")
+DEFAULT_PORTS = {"gateway": 4000, "directory": 4001, "sessions": 4002, "consent": 4003}
 
 DEFAULT_DATA_DIR = Path(".saathi")
 
@@ -31,15 +32,27 @@ class Settings:
     jwks_url: str | None = None
     service_urls: Mapping[str, str] = field(default_factory=dict)
     development: bool = True
+    # Addresses of proxies in front of the gateway whose X-Forwarded-* headers are believed.
+    trusted_proxies: frozenset[str] = frozenset()
 
     @property
     def outbox_path(self) -> Path:
         return self.data_dir / "outbox.jsonl"
 
+    @property
+    def keys_dir(self) -> Path:
+        """Each component's own service key, and the public keys of the others."""
+        return self.data_dir / "keys"
+
     def database_url(self, component: str) -> str:
         if component in self.database_urls:
             return self.database_urls[component]
         return f"sqlite://{self.data_dir / f'{component}.sqlite3'}"
+
+    def service_url(self, component: str) -> str:
+        """Where ``component`` listens in the distributed topology (its base URL)."""
+        default = f"http://127.0.0.1:{DEFAULT_PORTS[component]}"
+        return self.service_urls.get(component, default).rstrip("/")
 
     def with_data_dir(self, data_dir: Path) -> Settings:
         return replace(self, data_dir=data_dir)
@@ -85,4 +98,9 @@ def load_settings(
         jwks_url=env.get("SAATHI_JWKS_URL") or None,
         service_urls=services,
         development=env.get("SAATHI_ENV", "development") == "development",
+        trusted_proxies=frozenset(
+            address.strip()
+            for address in env.get("SAATHI_TRUSTED_PROXIES", "").split(",")
+            if address.strip()
+        ),
     )

@@ -22,7 +22,8 @@ from saathi.graphql_errors import REQUEST_ID_HEADER, format_error
 from saathi.ids import new_id
 from saathi.keys import SigningKey
 from saathi.peers import Peers
-from saathi.runtime import master_key_for, peers_for, signing_key_for, verifier_for
+from saathi.runtime import master_key_for, peers_for, signing_key_for, trust_for, verifier_for
+from saathi.service_trust import ServiceTrust
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
 from services.consent.api import internal
@@ -88,12 +89,13 @@ def create_app(
     signing_key: SigningKey | None = None,
     delivery: Delivery | None = None,
     clock: Clock | None = None,
+    trust: ServiceTrust | None = None,
 ) -> Starlette:
     """The consent subgraph. ``signing_key`` defaults to the data dir's key (made on first
     start), ``delivery`` to the outbox file, ``clock`` to the system clock (tests inject one)."""
     key = signing_key or signing_key_for(settings)
     own_peers = peers is None
-    app_peers = peers or peers_for(settings, key, COMPONENT)
+    app_peers = peers or peers_for(settings, COMPONENT)
     deps = Deps(
         settings=settings,
         signing_key=key,
@@ -129,7 +131,7 @@ def create_app(
             Route("/health", health, methods=["GET"]),
             Route("/.well-known/jwks.json", jwks, methods=["GET"]),
             Route("/oauth/token", token_endpoint(deps), methods=["POST"]),
-            *internal.routes(deps, token_verifier),
+            *internal.routes(deps, trust or trust_for(settings, COMPONENT)),
         ],
         lifespan=lifespan,
     )

@@ -42,7 +42,7 @@ def create_app(
     directory's database and then sends sessions any timetable still queued; peers made here
     (none given: service-token clients from ``peers_for``) are closed with it."""
     own_peers = peers is None
-    peer_clients = peers_for(settings) if peers is None else peers
+    peer_clients = peers_for(settings, NAME) if peers is None else peers
     endpoint = GraphQLEndpoint(
         schema.graphql_schema,
         peers=peer_clients,

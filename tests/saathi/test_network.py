@@ -272,27 +272,64 @@ def _participant_token(key: Any, ttl_seconds: int = 600, now: float | None = Non
     )
 
 
-@pytest.mark.parametrize("defect", ["forged", "expired", "malformed"])
-async def test_a_bad_token_is_refused_at_the_edge_before_any_subgraph_call(
-    embedded: Embedded, defect: str
-) -> None:
-    # given a public query sent with a token that is not valid
-    counting = _Counting(embedded.gateway.transport)
-    embedded.gateway.transport = counting
-    key = load_or_create_signing_key(embedded.settings.data_dir)
-    token = {
+def _bad_token(settings: Settings, defect: str) -> str:
+    key = load_or_create_signing_key(settings.data_dir)
+    return {
         "forged": _participant_token(generate_signing_key()),
         "expired": _participant_token(key, ttl_seconds=60, now=1_000_000),
         "malformed": "not-a-jwt",
     }[defect]
 
-    # when
-    body = await _nearby(embedded, token)
 
-    # then
-    assert _codes(body) == ["UNAUTHENTICATED"]
-    assert "data" not in body
-    assert counting.services == []
+@pytest.mark.parametrize("defect", ["forged", "expired", "malformed"])
+async def test_crisis_lines_and_the_directory_answer_whatever_the_token(
+    embedded: Embedded, defect: str
+) -> None:
+    # given a token that is not valid
+    token = _bad_token(embedded.settings, defect)
+
+    # when public fields are asked for with it
+    nearby = await _nearby(embedded, token)
+    crisis = await embedded.client.post(
+        "/graphql",
+        json={"query": operation("mobile", "CrisisResources"), "variables": {"city": "Pune"}},
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+    # then they answer as for an anonymous caller, from the subgraphs, without a fallback
+    assert "errors" not in nearby
+    assert len(nearby["data"]["nearbyGroups"]["edges"]) == 2
+    body = crisis.json()
+    assert "errors" not in body
+    assert "extensions" not in body
+    assert [line["phone"] for line in body["data"]["crisisResources"]] == ["14416", "112", "14446"]
+
+
+@pytest.mark.parametrize(
+    ("defect", "message"),
+    [
+        ("forged", "The access token was not signed by this network."),
+        ("expired", "The access token has expired; refresh it or sign in again."),
+        ("malformed", "The access token is malformed."),
+    ],
+)
+async def test_fields_that_need_identity_say_what_is_wrong_with_the_token(
+    embedded: Embedded, defect: str, message: str
+) -> None:
+    token = _bad_token(embedded.settings, defect)
+
+    response = await embedded.client.post(
+        "/graphql",
+        json={"query": "{ me { id } crisisResources { phone } }"},
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+    body = response.json()
+    assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (message, "UNAUTHENTICATED")
+    ]
+    assert body["data"]["me"] is None
+    assert [line["phone"] for line in body["data"]["crisisResources"]] == ["14416", "112", "14446"]
 
 
 async def test_a_valid_token_passes_the_edge(embedded: Embedded) -> None:

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 
 from saathi import demo
 from saathi.keys import load_or_create_signing_key
 from saathi.network import EmbeddedNetwork
+from saathi.service_trust import ServiceKeys, ServiceTokens
 from saathi.settings import load_settings
 from saathi.tokens import Role, mint_access_token
 from tests.conftest import operation
@@ -136,9 +138,7 @@ def _a_booking_of(distributed: Distributed, participant_id: str) -> str:
 
 
 @pytest.mark.parametrize("service", ["directory", "sessions", "consent"])
-@pytest.mark.parametrize(
-    "query", ["{ _service { sdl } }", "{ __schema { queryType { name } } }"]
-)
+@pytest.mark.parametrize("query", ["{ _service { sdl } }", "{ __schema { queryType { name } } }"])
 def test_a_subgraph_port_refuses_a_caller_without_a_service_credential(
     distributed: Distributed, service: str, query: str
 ) -> None:
@@ -170,14 +170,10 @@ def test_a_network_key_service_token_no_longer_opens_internal_endpoints(
 ) -> None:
     # given a token of the old kind: role "service", signed with the network's one key
     key = load_or_create_signing_key(Path(_url(distributed, "data-dir")))
-    token = mint_access_token(
-        key,
-        subject="service:directory",
-        role=Role.SERVICE,
-        issuer="saathi",
-        audience="saathi-network",
-        ttl_seconds=60,
-    )
+    now = int(time.time())
+    claims = {"iss": "saathi", "aud": "saathi-network", "sub": "service:directory", "iat": now}
+    claims |= {"exp": now + 60, "jti": "tok_1", "role": "service"}
+    token = jwt.encode(claims, key.private_key, algorithm="EdDSA", headers={"kid": key.kid})
 
     # when it asks sessions to erase a participant
     response = httpx.post(
@@ -223,12 +219,12 @@ def test_x_forwarded_for_from_localhost_does_not_reset_the_sign_in_limit(
 ) -> None:
     # given the sign-in limit per address is used up from 127.0.0.1
     gateway = _url(distributed, "gateway")
-    request = "mutation($contact: String!) { requestLoginCode(contact: $contact) { sent error { code } } }"
+    request = "mutation($c: String!) { requestLoginCode(contact: $c) { sent error { code } } }"
 
     def ask(number: int, headers: dict[str, str]) -> dict[str, Any]:
         body = httpx.post(
             f"{gateway}/graphql",
-            json={"query": request, "variables": {"contact": f"+9198000300{number:02d}"}},
+            json={"query": request, "variables": {"c": f"+9198000300{number:02d}"}},
             headers=headers,
             timeout=10,
         ).json()
@@ -257,6 +253,101 @@ def test_the_gateway_answers_over_http_across_processes(distributed: Distributed
     assert "errors" not in body, body
     assert body["data"]["group"]["centre"]["id"] == group.centre_id
     assert len(body["data"]["group"]["upcomingSessions"]) == 5
+
+
+def _credential(distributed: Distributed, caller: str, audience: str) -> dict[str, str]:
+    """A service token as ``caller`` would sign it (the test holds the shared keys dir)."""
+    keys = ServiceKeys(Path(_url(distributed, "data-dir")) / "keys")
+    return ServiceTokens(caller, keys.own(caller)).headers(audience)
+
+
+def test_entities_through_the_gateways_credential_still_check_the_caller(
+    distributed: Distributed,
+) -> None:
+    # given the gateway's own credential (say, a compromised gateway host) and a booking
+    owner, other = demo.PARTICIPANTS[0].id, demo.PARTICIPANTS[1].id
+    booking = _a_booking_of(distributed, owner)
+    sessions = f"{_url(distributed, 'sessions')}/graphql"
+    payload = {
+        "query": ENTITIES,
+        "variables": {"representations": [{"__typename": "Booking", "id": booking}]},
+    }
+
+    def ask(user: str | None) -> dict[str, Any]:
+        headers = _credential(distributed, "gateway", "sessions")
+        if user is not None:
+            headers["authorization"] = f"Bearer {_participant_token(distributed, user)}"
+        body: dict[str, Any] = httpx.post(sessions, json=payload, headers=headers).json()
+        return body
+
+    # when
+    anonymous, stranger, themselves = ask(None), ask(other), ask(owner)
+
+    # then
+    assert _codes(anonymous) == ["UNAUTHENTICATED"]
+    assert anonymous["data"]["_entities"] == [None]
+    assert _codes(stranger) == ["FORBIDDEN"]
+    assert stranger["data"]["_entities"] == [None]
+    assert "errors" not in themselves
+    assert themselves["data"]["_entities"][0]["participant"] == {"id": owner}
+
+
+def test_a_service_token_for_another_audience_is_refused(distributed: Distributed) -> None:
+    for_sessions = _credential(distributed, "gateway", "sessions")
+
+    response = httpx.post(
+        f"{_url(distributed, 'consent')}/graphql",
+        json={"query": "{ _service { sdl } }"},
+        headers=for_sessions,
+    )
+
+    assert response.status_code == 401
+    assert _codes(response.json()) == ["UNAUTHENTICATED"]
+
+
+def test_a_token_naming_the_gateway_but_signed_by_the_directory_is_refused(
+    distributed: Distributed,
+) -> None:
+    keys = ServiceKeys(Path(_url(distributed, "data-dir")) / "keys")
+    forged = ServiceTokens("gateway", keys.own("directory")).headers("sessions")
+
+    response = httpx.post(
+        f"{_url(distributed, 'sessions')}/graphql",
+        json={"query": "{ _service { sdl } }"},
+        headers=forged,
+    )
+
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("caller", "service", "path", "body"),
+    [
+        ("directory", "sessions", "/internal/participants/erase", {"participantId": "par_x"}),
+        ("directory", "sessions", "/graphql", {"query": "{ _service { sdl } }"}),
+        ("consent", "sessions", "/internal/series", {}),
+        ("sessions", "consent", "/graphql", {"query": "{ _service { sdl } }"}),
+    ],
+)
+def test_a_peer_may_call_only_what_its_name_is_allowed(
+    distributed: Distributed, caller: str, service: str, path: str, body: dict[str, Any]
+) -> None:
+    response = httpx.post(
+        f"{_url(distributed, service)}{path}",
+        json=body,
+        headers=_credential(distributed, caller, service),
+    )
+
+    assert response.status_code == 403
+
+
+def test_health_stays_open_and_the_gateway_reaches_the_jwks(distributed: Distributed) -> None:
+    health = httpx.get(f"{_url(distributed, 'sessions')}/health")
+    jwks = httpx.get(f"{_url(distributed, 'gateway')}/.well-known/jwks.json", timeout=10)
+
+    assert health.status_code == 200
+    assert jwks.status_code == 200
+    assert [key["kty"] for key in jwks.json()["keys"]] == ["OKP"]
 
 
 def test_a_stopped_subgraph_leaves_a_partial_answer(distributed: Distributed) -> None:

@@ -1,4 +1,4 @@
-"""Consent's internal endpoints (docs/internal-api.md): called by sessions with a service token.
+"""Consent's internal endpoints (docs/internal-api.md): sessions' alone, by its service token.
 
 ``POST /internal/consents/authorise-read`` checks for a live consent and logs the read;
 ``POST /internal/notify`` tells participants something through the delivery channel.
@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from saathi import internal
 from saathi.errors import BadUserInput
-from saathi.tokens import TokenVerifier
+from saathi.service_trust import ServiceTrust
 from services.consent.domain.access_log import authorise_read
 from services.consent.domain.deps import Deps
 from services.consent.domain.notify import notify
@@ -33,7 +33,10 @@ def _categories(body: internal.Body) -> list[DataCategory]:
         ) from None
 
 
-def routes(deps: Deps, verifier: TokenVerifier) -> list[Route]:
+SESSIONS = ("sessions",)
+
+
+def routes(deps: Deps, trust: ServiceTrust) -> list[Route]:
     async def authorise(body: internal.Body) -> Mapping[str, Any]:
         allowed = await authorise_read(
             deps,
@@ -62,8 +65,10 @@ def routes(deps: Deps, verifier: TokenVerifier) -> list[Route]:
     return [
         Route(
             "/internal/consents/authorise-read",
-            internal.internal_endpoint(verifier, authorise),
+            internal.internal_endpoint(trust, SESSIONS, authorise),
             methods=["POST"],
         ),
-        Route("/internal/notify", internal.internal_endpoint(verifier, tell), methods=["POST"]),
+        Route(
+            "/internal/notify", internal.internal_endpoint(trust, SESSIONS, tell), methods=["POST"]
+        ),
     ]

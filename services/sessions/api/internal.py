@@ -1,4 +1,4 @@
-"""Internal endpoints other services call (see ``docs/internal-api.md``), service tokens only.
+"""Internal endpoints other services call (see ``docs/internal-api.md``), each from named callers.
 
 - ``POST /internal/groups/open``: ``{groupIds, withinHours, openSeatsOnly}`` → ``{groupIds}``
 - ``POST /internal/series``: ``{groupId, centreId, groupName, rrule, timezone, startsOn,
@@ -8,8 +8,9 @@
 - ``POST /internal/participants/erase``: ``{participantId}`` →
   ``{erased: {bookings, feedback}}``
 
-Every endpoint is wrapped by ``saathi.internal.internal_endpoint``: 401 without a valid token,
-403 for any token that is not a service's. Bad input is a 400 whose body says what is wrong:
+Every endpoint is wrapped by ``saathi.internal.internal_endpoint``: 401 without a valid service
+token, 403 from a component the endpoint does not name (the directory may not erase anyone).
+Bad input is a 400 whose body says what is wrong:
 ``{"error": {"code": "BAD_USER_INPUT", "message": ...}}``.
 """
 
@@ -25,7 +26,7 @@ from starlette.responses import JSONResponse
 from saathi.errors import BadUserInput
 from saathi.ids import stable_id
 from saathi.internal import internal_endpoint
-from saathi.tokens import TokenVerifier
+from saathi.service_trust import ServiceTrust
 from services.sessions.domain import participants, timetable
 from services.sessions.domain.availability import OpenGroupsQuery, open_groups
 from services.sessions.domain.records import SeriesRecord
@@ -108,11 +109,14 @@ async def erase(body: Any) -> dict[str, Any]:
     return {"erased": {"bookings": erased.bookings, "feedback": erased.feedback}}
 
 
-def routes(verifier: TokenVerifier) -> list[tuple[str, Endpoint]]:
-    """``(path, endpoint)`` of every internal endpoint, each behind the guard."""
+DIRECTORY, CONSENT = ("directory",), ("consent",)
+
+
+def routes(trust: ServiceTrust) -> list[tuple[str, Endpoint]]:
+    """``(path, endpoint)`` of every internal endpoint, each behind the guard of its callers."""
     return [
-        ("/internal/groups/open", internal_endpoint(verifier, groups_open)),
-        ("/internal/series", internal_endpoint(verifier, series)),
-        ("/internal/participants/relations", internal_endpoint(verifier, relations)),
-        ("/internal/participants/erase", internal_endpoint(verifier, erase)),
+        ("/internal/groups/open", internal_endpoint(trust, DIRECTORY, groups_open)),
+        ("/internal/series", internal_endpoint(trust, DIRECTORY, series)),
+        ("/internal/participants/relations", internal_endpoint(trust, CONSENT, relations)),
+        ("/internal/participants/erase", internal_endpoint(trust, CONSENT, erase)),
     ]

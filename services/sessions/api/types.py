@@ -13,6 +13,7 @@ from typing import Annotated
 import strawberry
 from strawberry.permission import PermissionExtension
 
+from saathi.errors import Forbidden
 from saathi.tokens import Role
 from services.sessions.api.context import Context
 from services.sessions.api.permissions import STAFF, ActsFor, IsSelf, parent_centre, parent_id
@@ -24,7 +25,7 @@ from services.sessions.domain.records import (
     SessionRecord,
     SessionStatus,
 )
-from services.sessions.domain.staff import MAX_WINDOW, check_window
+from services.sessions.domain.staff import MAX_WINDOW, check_centre, check_window
 from services.sessions.domain.timetable import check_page
 
 SessionStatusEnum = strawberry.enum(SessionStatus)
@@ -119,8 +120,22 @@ class Booking:
     async def resolve_reference(
         cls, id: strawberry.ID, info: strawberry.Info[Context]
     ) -> Booking | None:
+        # ``_entities`` is a root field like any other: the booking's participant, or staff of
+        # the centre holding its session, and nobody else (anonymous is UNAUTHENTICATED).
+        principal = info.context.viewer.required()
+        if principal.role is not Role.PARTICIPANT and principal.role not in STAFF:
+            raise Forbidden("Your role may not read bookings.")
         record = await info.context.loaders.booking.load(str(id))
-        return None if record is None else cls.from_record(record)
+        if record is None:
+            return None
+        if principal.role is Role.PARTICIPANT:
+            if record.participant_id != principal.subject:
+                raise Forbidden("Only the participant themselves may read this booking.")
+        else:
+            session = await info.context.loaders.session.load(record.session_id)
+            assert session is not None, "a booking's session is never deleted"
+            check_centre(principal.centre_id, session.centre_id)
+        return cls.from_record(record)
 
 
 @strawberry.federation.type(keys=["id"])
