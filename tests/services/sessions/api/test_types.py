@@ -4,6 +4,8 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from saathi.tokens import Role
 from services.sessions import repository
 from services.sessions.domain.records import (
@@ -250,23 +252,67 @@ async def test_participant_entities_batch_bookings_in_one_query(
     assert len(log.statements) == 2  # the bookings, then their sessions
 
 
-async def test_booking_entities_resolve_in_one_query(
-    gql: Gql, make_session: MakeSession, sql_statements: Callable[..., Any]
+BOOKING_ENTITIES = """
+query($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Booking { id status waitlistPosition } }
+}
+"""
+
+
+async def test_booking_entities_resolve_in_one_query_a_type(
+    gql: Gql,
+    make_session: MakeSession,
+    sql_statements: Callable[..., Any],
+    token_for: TokenFactory,
 ) -> None:
     session = await make_session()
     booked = await add_bookings(session, *[BookingStatus.CONFIRMED] * 5)
-    query = """
-    query($representations: [_Any!]!) {
-      _entities(representations: $representations) { ... on Booking { id status waitlistPosition } }
-    }
-    """
+    staff = token_for("stf_1", Role.FACILITATOR, session.centre_id)
 
     with sql_statements() as log:
         body = await gql(
-            query, {"representations": [{"__typename": "Booking", "id": b.id} for b in booked]}
+            BOOKING_ENTITIES,
+            {"representations": [{"__typename": "Booking", "id": b.id} for b in booked]},
+            token=staff,
         )
 
-    assert len(log.statements) == 1
+    assert len(log.statements) == 2  # the bookings, then their one session
     assert body["data"]["_entities"] == [
         {"id": b.id, "status": "CONFIRMED", "waitlistPosition": None} for b in booked
+    ]
+
+
+@pytest.mark.parametrize(
+    ("caller", "code"),
+    [
+        (None, "UNAUTHENTICATED"),
+        (("par_9", Role.PARTICIPANT, None), "FORBIDDEN"),
+        (("stf_9", Role.CENTRE_ADMIN, "ctr_other"), "FORBIDDEN"),
+        (("ptn_9", Role.PARTNER, "ctr_test"), "FORBIDDEN"),
+    ],
+)
+async def test_a_booking_entity_is_only_for_its_participant_and_its_centres_staff(
+    gql: Gql,
+    make_session: MakeSession,
+    token_for: TokenFactory,
+    caller: tuple[str, Role, str | None] | None,
+    code: str,
+) -> None:
+    # given par_0's booking at a session of ctr_test
+    session = await make_session()
+    (booking,) = await add_bookings(session, BookingStatus.CONFIRMED)
+    representations = [{"__typename": "Booking", "id": booking.id}]
+
+    # when anyone else asks for it by key
+    token = None if caller is None else token_for(*caller)
+    refused = await gql(BOOKING_ENTITIES, {"representations": representations}, token=token)
+    owner = await gql(
+        BOOKING_ENTITIES, {"representations": representations}, token=token_for("par_0")
+    )
+
+    # then only the participant themselves sees it
+    assert [error["extensions"]["code"] for error in refused["errors"]] == [code]
+    assert refused["data"]["_entities"] == [None]
+    assert owner["data"]["_entities"] == [
+        {"id": booking.id, "status": "CONFIRMED", "waitlistPosition": None}
     ]
