@@ -43,7 +43,7 @@ def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Network:
     client: httpx.AsyncClient
     settings: Settings
-    peers: Peers
+    peers: dict[str, Peers]
 
     async def run(
         self, file: str, name: str, token: str | None = None, **variables: Any

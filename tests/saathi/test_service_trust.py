@@ -117,7 +117,7 @@ def test_a_token_signed_with_no_algorithm_is_refused(tmp_path: Path) -> None:
     keys.own("gateway")
     now = int(time.time())
     claims = {"iss": "gateway", "sub": "gateway", "aud": "sessions", "iat": now}
-    unsigned = jwt.encode({**claims, "exp": now + 60, "jti": "svc_1"}, None, algorithm="none")
+    unsigned = jwt.encode({**claims, "exp": now + 60, "jti": "svc_1"}, "", algorithm="none")
 
     _refused(ServiceTrust("sessions", keys, {"gateway"}), unsigned)
 
