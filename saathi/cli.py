@@ -195,6 +195,26 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
     return Edge(lambda: gateway, peers, COMPONENTS, settings.trusted_proxies).app()
 
 
+@app.command("service-key")
+def service_key(
+    component: Annotated[str, typer.Argument(help="gateway, directory, sessions or consent.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Print a component's public service key (a JWK), making its key pair on first use.
+
+    Run it on the component's own host; install what it prints as
+    ``<data-dir>/keys/<component>.jwk.json`` on every host the component calls
+    (docs/service-trust.md). The private key stays in ``<data-dir>/keys/<component>.pem``."""
+    import json
+
+    from saathi.runtime import service_keys
+
+    if component not in DEFAULT_PORTS:
+        raise _fail(f"unknown component {component!r}; choose gateway, {', '.join(COMPONENTS)}")
+    keys = service_keys(_settings(data_dir))
+    print(json.dumps(keys.own(component).public_jwk(), sort_keys=True))
+
+
 @app.command("compose")
 def compose_command(
     out: Annotated[Path, typer.Option(help="Folder for the SDL files.")] = Path("schema"),
