@@ -142,7 +142,7 @@ class ServiceTrust:
     """The target's side: which components ``name`` trusts, and the proof that one is calling."""
 
     def __init__(
-        self, name: str, keys: ServiceKeys, callers: Iterable[str], leeway_seconds: int = 5
+        self, name: str, keys: ServiceKeys, callers: Iterable[str], leeway_seconds: int = 30
     ) -> None:
         self.name = name
         self.keys = keys
