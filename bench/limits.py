@@ -24,6 +24,8 @@ import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from saathi.network import EmbeddedNetwork, build_subgraph
+from saathi.runtime import service_tokens
+from saathi.service_trust import GATEWAY
 from saathi.settings import load_settings
 
 CRISIS = {
@@ -112,9 +114,8 @@ async def measure(repeat: int = 5) -> Results:
         embedded = EmbeddedNetwork(settings, demo=False)
         app = embedded.build()
         async with app.router.lifespan_context(app):
-            assert embedded.peers is not None
             directory = build_subgraph(
-                "directory", settings, peers=embedded.peers, manage_database=False
+                "directory", settings, peers=embedded.peers["directory"], manage_database=False
             )
             async with (
                 httpx.AsyncClient(
@@ -123,6 +124,8 @@ async def measure(repeat: int = 5) -> Results:
                 httpx.AsyncClient(
                     transport=httpx.ASGITransport(app=SocketPaced(directory)),
                     base_url="http://directory",
+                    # past the door with the gateway's credential: the limits still hold there
+                    headers=service_tokens(settings, GATEWAY).headers("directory"),
                 ) as subgraph,
             ):
                 return await _measure(client, subgraph, repeat)

@@ -36,13 +36,22 @@ from gateway.settings import GatewaySettings
 logger = logging.getLogger("gateway")
 
 
-def _client_address(request: Request, trusted_proxies: frozenset[str]) -> str:
-    """The caller's address chain as subgraphs should see it (first hop = the real client)."""
+def client_address(request: Request, trusted_proxies: frozenset[str]) -> str:
+    """The real client's address, the one subgraphs should see.
+
+    The peer, unless it is a trusted proxy: then the nearest address in its `X-Forwarded-For`
+    that is not itself a trusted proxy (a proxy appends the address it saw, so the entries to
+    the left of that are the client's own word and count for nothing).
+    """
     peer = request.client.host if request.client else "unknown"
     forwarded = request.headers.get("x-forwarded-for")
-    if forwarded and peer in trusted_proxies:
-        return f"{forwarded}, {peer}"
-    return peer
+    if not forwarded or peer not in trusted_proxies:
+        return peer
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted_proxies:
+            return hop
+    return hops[0] if hops else peer
 
 
 class _GraphQLEndpoint:
@@ -58,7 +67,7 @@ class _GraphQLEndpoint:
             value = request.headers.get(name)
             if value is not None:
                 headers[name] = value
-        headers["x-forwarded-for"] = _client_address(request, settings.trusted_proxies)
+        headers["x-forwarded-for"] = client_address(request, settings.trusted_proxies)
         try:
             for hook in self.gateway.hooks:
                 await hook.on_request(request)

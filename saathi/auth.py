@@ -1,7 +1,9 @@
 """The caller as a subgraph sees it: the forwarded ``Authorization`` header, verified on demand.
 
 Anonymous callers may read the directory, so a request without a token is fine until a field
-needs one; a token that is present but expired or forged is refused wherever it is looked at.
+needs one. A token that is present but expired, forged or malformed counts as no token for
+public fields (crisis lines and the directory answer whatever the token), and is refused with
+its own reason wherever a field needs to know who is calling.
 """
 
 from __future__ import annotations
@@ -19,18 +21,27 @@ class Viewer:
     authorization: str | None
     verifier: TokenVerifier
     _principal: Principal | None = field(default=None, init=False)
+    _refusal: Unauthenticated | None = field(default=None, init=False)
     _checked: bool = field(default=False, init=False)
 
-    def optional(self) -> Principal | None:
-        """The caller, or ``None`` when anonymous; raises ``Unauthenticated`` for a bad token."""
+    def _check(self) -> None:
         if not self._checked:
-            self._principal = self.verifier.principal_from_header(self.authorization)
+            try:
+                self._principal = self.verifier.principal_from_header(self.authorization)
+            except Unauthenticated as refusal:
+                self._refusal = refusal
             self._checked = True
+
+    def optional(self) -> Principal | None:
+        """The caller, or ``None`` when anonymous or the token is not valid."""
+        self._check()
         return self._principal
 
     def required(self) -> Principal:
         """The caller; raises ``Unauthenticated`` when anonymous or the token is bad."""
         principal = self.optional()
+        if self._refusal is not None:
+            raise Unauthenticated(self._refusal.message)
         if principal is None:
             raise Unauthenticated("Sign in first: this needs an access token.")
         return principal

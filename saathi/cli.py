@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 
 from saathi.files import restrict_umask
-from saathi.settings import COMPONENTS, Settings, load_settings
+from saathi.settings import COMPONENTS, DEFAULT_PORTS, Settings, load_settings
 from saathi.tokens import Role
 
 T = TypeVar("T")
@@ -97,7 +97,13 @@ def up(
 
     _preflight(settings)
     network = EmbeddedNetwork(settings, demo=demo, on_ready=ready).build()
-    uvicorn.run(network, host=host, port=port, log_level="warning", lifespan="on")
+    uvicorn.run(network, host=host, port=port, log_level="warning", lifespan="on", **UVICORN)
+
+
+# uvicorn believes X-Forwarded-For from 127.0.0.1 by default, which would let anyone on the host
+# pick their own address (and dodge the sign-in limit per address). The gateway decides which
+# forwarded headers count, from SAATHI_TRUSTED_PROXIES alone.
+UVICORN: dict[str, Any] = {"proxy_headers": False, "server_header": False}
 
 
 def _preflight(settings: Settings) -> None:
@@ -124,20 +130,31 @@ def serve(
     supergraph: Annotated[Path | None, typer.Option(help="Supergraph SDL for the gateway.")] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Run one component as its own process (the distributed topology), over HTTP."""
+    """Run one component as its own process (the distributed topology), over HTTP.
+
+    Production unless ``SAATHI_ENV=development``: no introspection, no GraphiQL. Each process
+    loads only its own service key (``<data-dir>/keys/<component>.pem``); only consent loads
+    the key that signs access tokens (docs/service-trust.md)."""
+    import os
+    from dataclasses import replace
+
     import uvicorn
 
-    from saathi.network import DEFAULT_PORTS, build_subgraph
+    from saathi.network import build_subgraph
     from saathi.runtime import peers_for
 
     settings = _settings(data_dir)
+    settings = replace(settings, development=os.environ.get("SAATHI_ENV") == "development")
     if component not in DEFAULT_PORTS:
         raise _fail(f"unknown component {component!r}; choose gateway, {', '.join(COMPONENTS)}")
     if component == "gateway":
         asgi: Any = _gateway_app(settings, supergraph)
     else:
-        asgi = build_subgraph(component, settings, peers=peers_for(settings), manage_database=True)
-    uvicorn.run(asgi, host=host, port=port or DEFAULT_PORTS[component], log_level="info")
+        asgi = build_subgraph(
+            component, settings, peers=peers_for(settings, component), manage_database=True
+        )
+    port = port or DEFAULT_PORTS[component]
+    uvicorn.run(asgi, host=host, port=port, log_level="info", **UVICORN)
 
 
 def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
@@ -145,7 +162,10 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
     from saathi.edge import Edge
     from saathi.network import build_gateway, fetch_sdl, peer_urls, subgraph_url
     from saathi.peers import Peers
-    from saathi.runtime import peers_for
+    from saathi.runtime import service_tokens
+    from saathi.service_trust import GATEWAY
+
+    tokens = service_tokens(settings, GATEWAY)
 
     if supergraph is not None:
         if not supergraph.is_file():
@@ -161,7 +181,7 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
                     SubgraphSpec(
                         name,
                         subgraph_url(settings, name),
-                        await fetch_sdl(client, subgraph_url(settings, name)),
+                        await fetch_sdl(client, subgraph_url(settings, name), tokens.headers(name)),
                     )
                     for name in COMPONENTS
                 ]
@@ -174,10 +194,31 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
                 f"could not compose from the running subgraphs ({exc}); pass --supergraph FILE"
             ) from exc
     urls = dict(re.findall(r'@join__graph\(name: "([^"]+)", url: "([^"]+)"\)', sdl))
-    # Service-token clients only for asking consent whether a token's sign-in is still live.
-    gateway = build_gateway(sdl, HttpTransport(urls), settings, peers=peers_for(settings))
-    # The edge only passes requests through with the caller's own headers: no service token.
-    return Edge(lambda: gateway, Peers(peer_urls(settings)), COMPONENTS).app()
+    # The gateway's own clients, carrying its service token: to ask consent whether a token's
+    # sign-in is still live, and on passed-through paths (the token endpoint, the feeds).
+    peers = Peers(peer_urls(settings), credentials=tokens)
+    gateway = build_gateway(sdl, HttpTransport(urls), settings, tokens, peers=peers)
+    return Edge(lambda: gateway, peers, COMPONENTS, settings.trusted_proxies).app()
+
+
+@app.command("service-key")
+def service_key(
+    component: Annotated[str, typer.Argument(help="gateway, directory, sessions or consent.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Print a component's public service key (a JWK), making its key pair on first use.
+
+    Run it on the component's own host; install what it prints as
+    ``<data-dir>/keys/<component>.jwk.json`` on every host the component calls
+    (docs/service-trust.md). The private key stays in ``<data-dir>/keys/<component>.pem``."""
+    import json
+
+    from saathi.runtime import service_keys
+
+    if component not in DEFAULT_PORTS:
+        raise _fail(f"unknown component {component!r}; choose gateway, {', '.join(COMPONENTS)}")
+    keys = service_keys(_settings(data_dir))
+    print(json.dumps(keys.own(component).public_jwk(), sort_keys=True))
 
 
 @app.command("compose")
@@ -187,15 +228,19 @@ def compose_command(
     """Write schema/<subgraph>.graphql and schema/supergraph.graphql from the subgraphs' SDL."""
     from saathi.network import build_subgraph, compose_from_apps
     from saathi.peers import Peers
+    from saathi.runtime import service_tokens, signing_key_for
+    from saathi.service_trust import GATEWAY
 
     with tempfile.TemporaryDirectory() as scratch:
         settings = load_settings(data_dir=Path(scratch))
         peers = Peers()
+        key = signing_key_for(settings)  # a throw-away network: its keys go with the scratch dir
         apps = {
-            name: build_subgraph(name, settings, peers=peers, manage_database=False)
+            name: build_subgraph(name, settings, peers=peers, manage_database=False, key=key)
             for name in COMPONENTS
         }
-        supergraph, sdls = asyncio.run(compose_from_apps(apps, load_settings()))
+        tokens = service_tokens(settings, GATEWAY)
+        supergraph, sdls = asyncio.run(compose_from_apps(apps, load_settings(), tokens))
     out.mkdir(parents=True, exist_ok=True)
     for name, sdl in sdls.items():
         (out / f"{name}.graphql").write_text(sdl.rstrip() + "\n")
@@ -378,13 +423,14 @@ def import_feed(
 async def _push_timetables(settings: Settings) -> Any:
     """Send the directory's queued timetables to sessions (in process unless it has a URL)."""
     from saathi.network import build_subgraph
-    from saathi.runtime import peers_for, signing_key_for
+    from saathi.peers import Peers
+    from saathi.runtime import peers_for
     from services.directory.timetables import push_pending
 
-    key = signing_key_for(settings)
-    peers = peers_for(settings, key)
+    # The directory's own calls, signed with the directory's service key.
+    peers = peers_for(settings, "directory")
     if "sessions" not in settings.service_urls:
-        sessions = build_subgraph("sessions", settings, peers=peers, manage_database=False, key=key)
+        sessions = build_subgraph("sessions", settings, peers=Peers(), manage_database=False)
         peers.attach_app("sessions", sessions)
     try:
         return await push_pending(peers)

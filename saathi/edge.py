@@ -6,9 +6,11 @@ description. Paths owned by a service are passed through to it (in process or ov
 ``Peers``); a group's iCalendar feed is built from a GraphQL query through the gateway itself, so
 it sees exactly what a client would.
 
-Two gateway extensions live here too: ``EdgeAuthentication`` (a hook refusing a bad token before
-any subgraph is called) and ``crisis_fallbacks`` (crisis lines answered by the gateway itself
-when the directory cannot answer).
+Two gateway extensions live here too: ``GatewayCredentials`` (a hook putting the gateway's
+service token on every subgraph request) and ``crisis_fallbacks`` (crisis lines answered by the
+gateway itself when the directory cannot answer). The gateway does not refuse a bad access
+token itself: crisis lines and the directory answer whatever the token, and the subgraphs
+answer UNAUTHENTICATED where a field needs to know who is calling.
 """
 
 from __future__ import annotations
@@ -26,12 +28,11 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway import GatewayHooks
-from gateway.errors import Unauthenticated as GatewayUnauthenticated
+from gateway.app import client_address
 from saathi.calendar import group_calendar
 from saathi.demo import CRISIS_RESOURCES
-from saathi.errors import Unauthenticated
 from saathi.peers import Peers, PeerUnavailable
-from saathi.tokens import TokenVerifier
+from saathi.service_trust import SERVICE_TOKEN_HEADER, ServiceTokens
 
 PASSED_THROUGH = {
     "/.well-known/jwks.json": ("consent", ("GET",)),
@@ -39,6 +40,8 @@ PASSED_THROUGH = {
     "/feeds/meetings.json": ("directory", ("GET",)),
 }
 _HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
+# Set by the edge itself (from a trusted proxy's, or the peer's, own word), never by a caller.
+_SET_BY_EDGE = {"x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "forwarded"}
 
 GROUP_CALENDAR_QUERY = """
 query GroupCalendar($id: ID!) {
@@ -52,21 +55,20 @@ query GroupCalendar($id: ID!) {
 """
 
 
-class EdgeAuthentication(GatewayHooks):
-    """Refuses a present but invalid ``Authorization`` header (expired, forged, malformed).
+class GatewayCredentials(GatewayHooks):
+    """Puts the gateway's service token for the target subgraph on every subgraph request.
 
-    The caller gets UNAUTHENTICATED before any subgraph is called; anonymous requests pass.
-    Subgraphs still verify tokens themselves: this only spares them work and answers early.
+    Subgraphs answer nobody else (``saathi.service_trust.ServiceDoor``); the token is minted
+    with the gateway's own key, lives a minute and is reused for half of that.
     """
 
-    def __init__(self, verifier: TokenVerifier) -> None:
-        self._verifier = verifier
+    def __init__(self, tokens: ServiceTokens) -> None:
+        self._tokens = tokens
 
-    async def on_request(self, request: Request) -> None:
-        try:
-            self._verifier.principal_from_header(request.headers.get("authorization"))
-        except Unauthenticated as error:
-            raise GatewayUnauthenticated(error.message) from None
+    async def on_subgraph_request(
+        self, service: str, body: dict[str, Any], headers: dict[str, str]
+    ) -> None:
+        headers[SERVICE_TOKEN_HEADER] = self._tokens(service)
 
 
 def crisis_fallbacks() -> dict[str, Callable[[dict[str, Any]], Any]]:
@@ -93,9 +95,17 @@ def crisis_fallbacks() -> dict[str, Callable[[dict[str, Any]], Any]]:
     return {"crisisResources": crisis_resources}
 
 
-def _pass_through(peers: Peers, service: str) -> Callable[[Request], Any]:
+def _pass_through(
+    peers: Peers, service: str, trusted_proxies: frozenset[str]
+) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
+        peer = request.client.host if request.client else None
+        dropped = _HOP_HEADERS | {SERVICE_TOKEN_HEADER}
+        if peer not in trusted_proxies:
+            dropped |= _SET_BY_EDGE
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in dropped}
+        headers["x-forwarded-for"] = client_address(request, trusted_proxies)
+        headers.update(peers.credential_headers(service))
         try:
             answer = await peers.client(service).request(
                 request.method,
@@ -133,11 +143,16 @@ class Edge:
     """The routes around one gateway app; ``gateway()`` returns it once it is built."""
 
     def __init__(
-        self, gateway: Callable[[], ASGIApp], peers: Peers, services: Sequence[str]
+        self,
+        gateway: Callable[[], ASGIApp],
+        peers: Peers,
+        services: Sequence[str],
+        trusted_proxies: frozenset[str] = frozenset(),
     ) -> None:
         self._gateway = gateway
         self._peers = peers
         self._services = tuple(services)
+        self._trusted_proxies = trusted_proxies
 
     async def _graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         transport = httpx.ASGITransport(app=self._gateway())
@@ -185,7 +200,11 @@ class Edge:
 
     def app(self) -> Starlette:
         routes: list[Route | Mount] = [
-            Route(path, _pass_through(self._peers, service), methods=list(methods))
+            Route(
+                path,
+                _pass_through(self._peers, service, self._trusted_proxies),
+                methods=list(methods),
+            )
             for path, (service, methods) in PASSED_THROUGH.items()
         ]
         routes += [

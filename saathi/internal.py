@@ -1,24 +1,24 @@
 """Internal endpoints between services: the guard, the JSON body, the error answer.
 
-Every internal endpoint is ``internal_endpoint(verifier, handler)``: the service token is
-required (401 without one, 403 for any other role), the body must be a JSON object (400
-otherwise), and a ``SaathiError`` the handler raises becomes
-``{"error": {"code", "message"}}`` with a matching status. Field readers raise ``BadUserInput``
+Every internal endpoint is ``internal_endpoint(trust, callers, handler)``: a service token
+signed by one of ``callers`` for this service is required (401 without a valid one, 403 from a
+component not among ``callers``), the body must be a JSON object (400 otherwise), and a
+``SaathiError`` the handler raises becomes ``{"error": {"code", "message"}}`` with a matching
+status. Field readers raise ``BadUserInput``
 naming the camelCase key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from saathi.errors import BadUserInput, ErrorCode, SaathiError
+from saathi.errors import BadUserInput, ErrorCode, Forbidden, SaathiError
 from saathi.ids import is_id
-from saathi.runtime import require_service
-from saathi.tokens import TokenVerifier
+from saathi.service_trust import SERVICE_TOKEN_HEADER, ServiceTrust
 
 Body = Mapping[str, Any]
 Handler = Callable[[Body], Awaitable[Mapping[str, Any]]]
@@ -40,13 +40,20 @@ def error_response(error: SaathiError) -> JSONResponse:
 
 
 def internal_endpoint(
-    verifier: TokenVerifier, handler: Handler
+    trust: ServiceTrust, callers: Iterable[str], handler: Handler
 ) -> Callable[[Request], Awaitable[JSONResponse]]:
-    """A Starlette endpoint that guards, decodes and answers around ``handler``."""
+    """A Starlette endpoint that guards, decodes and answers around ``handler``.
+
+    Only ``callers`` (component names) pass: one compromised component cannot reach an
+    endpoint meant for another (sessions' erase is consent's alone).
+    """
+    allowed = frozenset(callers)
 
     async def endpoint(request: Request) -> JSONResponse:
         try:
-            require_service(request, verifier)
+            caller = trust.caller(request.headers.get(SERVICE_TOKEN_HEADER))
+            if caller not in allowed:
+                raise Forbidden(f"The {caller} service may not call this endpoint.")
             try:
                 body = await request.json()
             except ValueError:

@@ -62,12 +62,20 @@ def generate_signing_key() -> SigningKey:
 
 
 def load_or_create_signing_key(data_dir: Path) -> SigningKey:
-    """Load the key from ``data_dir``, or make one there on first start.
+    """Load the network's token-signing key from ``data_dir``, or make one there on first start.
+
+    Only the consent service (and the one-process network that runs it) calls this: every other
+    component verifies tokens with the public JWKS.
+    """
+    return load_or_create_key_file(data_dir / SIGNING_KEY_FILE)
+
+
+def load_or_create_key_file(path: Path) -> SigningKey:
+    """Load the Ed25519 private key at ``path``, or make one there.
 
     The file is created with ``O_EXCL`` and mode 0600, so two processes starting together
     cannot both write a key, and no other user can read it.
     """
-    path = data_dir / SIGNING_KEY_FILE
     if not path.exists():
         private_key = Ed25519PrivateKey.generate()
         pem = private_key.private_bytes(

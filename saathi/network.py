@@ -4,6 +4,9 @@ One process: the three subgraph apps share one tortoise context (each app on its
 connection), call each other through their ASGI apps, and the gateway reaches them in process
 through ``AsgiTransport``. The supergraph is composed at start from each subgraph's
 ``_service { sdl }``, exactly as ``saathi compose`` writes it to ``schema/``.
+
+In one process as over HTTP, every subgraph sits behind its ``ServiceDoor`` and every call
+carries the caller's own service token (docs/service-trust.md): the same code path either way.
 """
 
 from __future__ import annotations
@@ -29,61 +32,70 @@ from gateway import (
     create_gateway_app,
 )
 from saathi.database import close_databases, open_databases
-from saathi.edge import Edge, EdgeAuthentication, crisis_fallbacks
+from saathi.edge import Edge, GatewayCredentials, crisis_fallbacks
 from saathi.files import replace_private
 from saathi.keys import SigningKey
 from saathi.keystore import KeyStore
 from saathi.peers import Peers
 from saathi.revocation import RevocationCheck
-from saathi.runtime import key_store_for, peers_for, signing_key_for, verifier_for
+from saathi.runtime import (
+    key_store_for,
+    peers_for,
+    service_tokens,
+    signing_key_for,
+    trust_for,
+    verifier_for,
+)
+from saathi.service_trust import GATEWAY, ServiceDoor, ServiceTokens
 from saathi.settings import COMPONENTS, Settings
 
 logger = logging.getLogger("saathi.network")
 
-DEFAULT_PORTS = {"gateway": 4000, "directory": 4001, "sessions": 4002, "consent": 4003}
 DEMO_MARKER = "demo-seeded"
 SDL_QUERY = {"query": "{ _service { sdl } }"}
 
 
 def subgraph_url(settings: Settings, component: str) -> str:
     """Where the gateway reaches ``component`` in the distributed topology."""
-    base = settings.service_urls.get(component, f"http://127.0.0.1:{DEFAULT_PORTS[component]}")
-    return base.rstrip("/") + "/graphql"
+    return settings.service_url(component) + "/graphql"
 
 
 def peer_urls(settings: Settings) -> dict[str, str]:
     """Where each subgraph listens in the distributed topology (its base URL)."""
-    return {
-        name: settings.service_urls.get(name, f"http://127.0.0.1:{DEFAULT_PORTS[name]}")
-        for name in COMPONENTS
-    }
+    return {name: settings.service_url(name) for name in COMPONENTS}
 
 
 def gateway_settings(settings: Settings) -> GatewaySettings:
     """Development mode turns on introspection and GraphiQL; production turns both off."""
-    return GatewaySettings(introspection=settings.development, development=settings.development)
+    return GatewaySettings(
+        introspection=settings.development,
+        development=settings.development,
+        trusted_proxies=settings.trusted_proxies,
+    )
 
 
 def build_gateway(
     supergraph: str,
     transport: Transport,
     settings: Settings,
-    key: SigningKey | None = None,
+    tokens: ServiceTokens,
     *,
     peers: Peers,
+    key: SigningKey | None = None,
 ) -> Starlette:
-    """The network's gateway app: tokens checked at the edge (signature, then whether their
-    sign-in is still live, asked of consent through ``peers``), crisis lines that never fail.
+    """The network's gateway app: its service token on every subgraph request, crisis lines
+    that never fail. Access tokens are the subgraphs' to check: a bad one makes the caller
+    anonymous for public fields and UNAUTHENTICATED where a field needs to know who it is.
+    A participant token whose sign-in has ended (signed out, refresh token reused, account
+    erased) is dropped at the edge after asking consent through ``peers``.
 
     ``key`` is the network's signing key where this process has it (``saathi up``); without it
-    tokens are checked against ``SAATHI_JWKS_URL`` (or the data dir's key).
-    """
-    verifier = verifier_for(settings, key)
+    tokens are checked against the published JWKS."""
     return create_gateway_app(
         supergraph,
         transport,
         settings=gateway_settings(settings),
-        hooks=(EdgeAuthentication(verifier), RevocationCheck(verifier, peers)),
+        hooks=(GatewayCredentials(tokens), RevocationCheck(verifier_for(settings, key), peers)),
         fallbacks=crisis_fallbacks(),
     )
 
@@ -95,37 +107,50 @@ def build_subgraph(
     peers: Peers,
     manage_database: bool,
     key: SigningKey | None = None,
-) -> Starlette:
-    """The ASGI app of one subgraph."""
+) -> ServiceDoor:
+    """The ASGI app of one subgraph, behind its door (only the gateway and named peers pass).
+
+    ``key`` is the network's token-signing key where this process holds it (``saathi up``);
+    without it the directory and sessions verify access tokens with the published JWKS and
+    never read the private key, and consent loads it from the data dir (it alone holds it).
+    """
     verifier = verifier_for(settings, key)
+    trust = trust_for(settings, component)
+    app: Starlette
     if component == "directory":
         from services.directory.app import create_app as create_directory
 
-        return create_directory(
+        app = create_directory(
             settings, peers=peers, manage_database=manage_database, verifier=verifier
         )
-    if component == "sessions":
+    elif component == "sessions":
         from services.sessions.app import create_app as create_sessions
 
-        return create_sessions(
-            settings, peers=peers, manage_database=manage_database, verifier=verifier
+        app = create_sessions(
+            settings, peers=peers, manage_database=manage_database, verifier=verifier, trust=trust
         )
-    if component == "consent":
+    elif component == "consent":
         from services.consent.app import create_app as create_consent
 
-        return create_consent(
+        signing_key = key or signing_key_for(settings)
+        app = create_consent(
             settings,
             peers=peers,
             manage_database=manage_database,
-            verifier=verifier,
-            signing_key=key or signing_key_for(settings),
+            verifier=verifier_for(settings, signing_key),
+            signing_key=signing_key,
+            trust=trust,
         )
-    raise ValueError(f"unknown component {component!r}; choose one of {', '.join(COMPONENTS)}")
+    else:
+        raise ValueError(f"unknown component {component!r}; choose one of {', '.join(COMPONENTS)}")
+    return ServiceDoor(app, trust)
 
 
-async def fetch_sdl(client: httpx.AsyncClient, url: str) -> str:
-    """A subgraph's SDL as its ``_service`` field prints it."""
-    response = await client.post(url, json=SDL_QUERY)
+async def fetch_sdl(
+    client: httpx.AsyncClient, url: str, headers: Mapping[str, str] | None = None
+) -> str:
+    """A subgraph's SDL as its ``_service`` field prints it (to the gateway's credential)."""
+    response = await client.post(url, json=SDL_QUERY, headers=dict(headers or {}))
     response.raise_for_status()
     body = response.json()
     if body.get("errors"):
@@ -134,15 +159,16 @@ async def fetch_sdl(client: httpx.AsyncClient, url: str) -> str:
 
 
 async def compose_from_apps(
-    apps: Mapping[str, Any], settings: Settings
+    apps: Mapping[str, Any], settings: Settings, tokens: ServiceTokens
 ) -> tuple[str, dict[str, str]]:
-    """Compose the supergraph from in-process apps; also returns each subgraph's SDL."""
+    """Compose the supergraph from in-process apps, asking each with the gateway's ``tokens``;
+    also returns each subgraph's SDL."""
     sdls: dict[str, str] = {}
     for name, app in apps.items():
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://sdl"
         ) as client:
-            sdls[name] = await fetch_sdl(client, "/graphql")
+            sdls[name] = await fetch_sdl(client, "/graphql", tokens.headers(name))
     specs = [SubgraphSpec(name, subgraph_url(settings, name), sdls[name]) for name in sorted(sdls)]
     return compose(specs), sdls
 
@@ -160,18 +186,21 @@ async def seed_demo_network(
     await seed_sessions(keys=sessions_keys or key_store_for(settings, "sessions"))
 
 
-async def push_pending_work(peers: Peers, sessions_keys: KeyStore) -> None:
-    """Deliver what a service queued for another while it was down: timetables for sessions,
-    notices for participants (through consent, opened with the recipients' data keys)."""
+async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore) -> None:
+    """Deliver what a service queued for another while it was down: the directory's timetables
+    for sessions, sessions' notices for participants (through consent, opened with the
+    recipients' data keys), each as its sender."""
     from services.directory.timetables import push_pending
     from services.sessions.domain.notifications import flush
 
-    report = await push_pending(peers)
-    notices = await flush(peers, sessions_keys, datetime.now(UTC))
+    report = await push_pending(peers["directory"])
+    notices = await flush(peers["sessions"], sessions_keys, datetime.now(UTC))
     logger.info("pending work: timetables %s; notices delivered %d", report, notices)
 
 
-async def retry_pending_work(peers: Peers, sessions_keys: KeyStore, every_seconds: float) -> None:
+async def retry_pending_work(
+    peers: Mapping[str, Peers], sessions_keys: KeyStore, every_seconds: float
+) -> None:
     """Keep delivering queued work until cancelled; a failed round is logged and retried."""
     while True:
         await asyncio.sleep(every_seconds)
@@ -190,19 +219,26 @@ class EmbeddedNetwork:
     on_ready: Callable[[], None] | None = None
     retry_seconds: float = 60.0
     gateway: Starlette | None = field(default=None, init=False, repr=False)  # set at start-up
-    peers: Peers | None = field(default=None, init=False, repr=False)  # set by build()
+    # Each component's clients for the others, carrying its own service token; set by build().
+    peers: dict[str, Peers] = field(default_factory=dict, init=False, repr=False)
     sessions_keys: KeyStore | None = field(default=None, init=False, repr=False)  # by build()
 
     def build(self) -> Starlette:
         key = signing_key_for(self.settings)
-        peers = self.peers = peers_for(self.settings, key)
+        peers = self.peers = {
+            name: peers_for(self.settings, name) for name in (*COMPONENTS, GATEWAY)
+        }
         apps = {
-            name: build_subgraph(name, self.settings, peers=peers, manage_database=False, key=key)
+            name: build_subgraph(
+                name, self.settings, peers=peers[name], manage_database=False, key=key
+            )
             for name in COMPONENTS
         }
-        for name, app in apps.items():
-            peers.attach_app(name, app)
-        sessions_keys: KeyStore = apps["sessions"].state.keys
+        for clients in peers.values():
+            for name, app in apps.items():
+                clients.attach_app(name, app)
+        gateway_tokens = service_tokens(self.settings, GATEWAY)
+        sessions_keys: KeyStore = apps["sessions"].app.state.keys
         self.sessions_keys = sessions_keys
         holder: dict[str, Starlette] = {}
         transport = AsgiTransport(apps)
@@ -216,9 +252,14 @@ class EmbeddedNetwork:
                     logger.info("seeding the demo network into %s", self.settings.data_dir)
                     await seed_demo_network(self.settings, key, sessions_keys)
                     replace_private(marker, b"seeded\n")
-                supergraph, _sdls = await compose_from_apps(apps, self.settings)
+                supergraph, _sdls = await compose_from_apps(apps, self.settings, gateway_tokens)
                 self.gateway = holder["gateway"] = build_gateway(
-                    supergraph, transport, self.settings, key, peers=peers
+                    supergraph,
+                    transport,
+                    self.settings,
+                    gateway_tokens,
+                    peers=peers[GATEWAY],
+                    key=key,
                 )
                 await push_pending_work(peers, sessions_keys)
                 retries = asyncio.create_task(
@@ -234,8 +275,11 @@ class EmbeddedNetwork:
                         await retries
             finally:
                 await transport.aclose()
-                await peers.aclose()
+                for clients in peers.values():
+                    await clients.aclose()
                 await close_databases()
 
-        edge = Edge(lambda: holder["gateway"], peers, COMPONENTS)
+        edge = Edge(
+            lambda: holder["gateway"], peers[GATEWAY], COMPONENTS, self.settings.trusted_proxies
+        )
         return Starlette(routes=[Mount("/", app=edge.app())], lifespan=lifespan)

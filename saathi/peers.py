@@ -2,18 +2,19 @@
 
 In one process (``saathi up``) a peer is called through its ASGI app directly; in the
 distributed topology over HTTP at ``SAATHI_<NAME>_URL``. Either way the caller sees one
-``httpx.AsyncClient`` per peer, so the code that makes the call does not know which.
+``httpx.AsyncClient`` per peer, so the code that makes the call does not know which. Every
+call carries this component's service token for that peer (``saathi.service_trust``).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 
 from saathi.errors import ErrorCode, SaathiError
+from saathi.service_trust import SERVICE_TOKEN_HEADER
 
 ASGIApp = Any
 
@@ -32,7 +33,7 @@ class Peers:
         urls: Mapping[str, str] | None = None,
         timeout: float = 5.0,
         *,
-        credentials: Callable[[], str] | None = None,
+        credentials: Callable[[str], str] | None = None,
     ) -> None:
         self._urls = dict(urls or {})
         self._credentials = credentials
@@ -59,9 +60,13 @@ class Peers:
                 raise PeerUnavailable(f"No address is configured for the {name} service.")
         return self._clients[name]
 
+    def credential_headers(self, name: str) -> dict[str, str]:
+        """The header proving to ``name`` who is calling (none for an anonymous client)."""
+        return {SERVICE_TOKEN_HEADER: self._credentials(name)} if self._credentials else {}
+
     async def post_json(self, name: str, path: str, body: Mapping[str, Any]) -> Any:
         """POST ``body`` to ``path`` on ``name`` and return the decoded JSON answer."""
-        headers = {"authorization": f"Bearer {self._credentials()}"} if self._credentials else {}
+        headers = self.credential_headers(name)
         try:
             response = await self.client(name).post(path, json=dict(body), headers=headers)
             response.raise_for_status()
@@ -73,24 +78,3 @@ class Peers:
         for client in self._clients.values():
             await client.aclose()
         self._clients.clear()
-
-
-class ServiceCredentials:
-    """Short-lived service tokens for internal calls, minted with the network key and reused.
-
-    Internal endpoints accept only ``Role.SERVICE`` tokens, so a participant's or a partner's
-    token can never reach them, whatever network path a request takes.
-    """
-
-    def __init__(self, mint: Callable[[int], str], ttl_seconds: int = 300) -> None:
-        self._mint = mint
-        self._ttl = ttl_seconds
-        self._token = ""
-        self._renew_at = 0.0
-
-    def __call__(self) -> str:
-        now = time.monotonic()
-        if now >= self._renew_at:
-            self._token = self._mint(self._ttl)
-            self._renew_at = now + self._ttl / 2
-        return self._token

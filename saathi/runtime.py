@@ -1,30 +1,50 @@
-"""Wiring shared by every component's start-up: the key, the verifier, the master key."""
+"""Wiring shared by every component's start-up: keys, verifiers, peers, the master key.
+
+Two kinds of key, kept apart on purpose (docs/service-trust.md):
+
+- the network's **token-signing key** (``signing-key.pem``) signs participant, staff and partner
+  tokens and consent receipts. Only the consent service holds it; every other component
+  verifies those tokens with the public JWKS (``SAATHI_JWKS_URL``, else consent's own
+  ``/.well-known/jwks.json``).
+- each component's **service key** (``keys/<name>.pem``) signs only that component's calls to
+  the others; the others hold its public half (``keys/<name>.jwk.json``).
+"""
 
 from __future__ import annotations
 
-from starlette.requests import Request
-
 from saathi.crypto import MasterKey
-from saathi.errors import Forbidden, Unauthenticated
 from saathi.keys import SigningKey, load_or_create_signing_key
 from saathi.keystore import SqliteKeyStore
-from saathi.peers import Peers, ServiceCredentials
+from saathi.peers import Peers
+from saathi.service_trust import GATEWAY, ServiceKeys, ServiceTokens, ServiceTrust
 from saathi.settings import Settings
-from saathi.tokens import Principal, Role, TokenVerifier, mint_access_token
+from saathi.tokens import TokenVerifier
+
+# Who may call each subgraph at all; each internal endpoint narrows this to its own callers.
+CALLERS: dict[str, frozenset[str]] = {
+    "directory": frozenset({GATEWAY, "consent"}),
+    "sessions": frozenset({GATEWAY, "directory", "consent"}),
+    "consent": frozenset({GATEWAY, "sessions"}),
+}
 
 
 def signing_key_for(settings: Settings) -> SigningKey:
-    """This instance's signing key (made on first start in the data dir)."""
+    """The network's token-signing key (made on first start): the consent service's alone."""
     return load_or_create_signing_key(settings.data_dir)
 
 
+def jwks_url_for(settings: Settings) -> str:
+    """Where the public keys of access tokens are: ``SAATHI_JWKS_URL``, else consent's own."""
+    return settings.jwks_url or settings.service_url("consent") + "/.well-known/jwks.json"
+
+
 def verifier_for(settings: Settings, key: SigningKey | None = None) -> TokenVerifier:
-    """A verifier for access tokens: from ``SAATHI_JWKS_URL`` when set, else the local key."""
-    if settings.jwks_url and key is None:
+    """A verifier for access tokens: the given key's JWKS where this process holds the key
+    (consent, ``saathi up``), else the published JWKS. It never reads the private key."""
+    if key is None:
         return TokenVerifier(
-            issuer=settings.issuer, audience=settings.audience, jwks_url=settings.jwks_url
+            issuer=settings.issuer, audience=settings.audience, jwks_url=jwks_url_for(settings)
         )
-    key = key or signing_key_for(settings)
     return TokenVerifier(issuer=settings.issuer, audience=settings.audience, jwks=key.jwks())
 
 
@@ -37,38 +57,20 @@ def key_store_for(settings: Settings, component: str) -> SqliteKeyStore:
     return SqliteKeyStore(settings.key_store_path(component), lambda: master_key_for(settings))
 
 
-def service_credentials(
-    settings: Settings, key: SigningKey, name: str = "network"
-) -> ServiceCredentials:
-    """Service tokens for ``name``'s internal calls, signed with the network key."""
-
-    def mint(ttl: int) -> str:
-        return mint_access_token(
-            key,
-            subject=f"service:{name}",
-            role=Role.SERVICE,
-            issuer=settings.issuer,
-            audience=settings.audience,
-            ttl_seconds=ttl,
-        )
-
-    return ServiceCredentials(mint)
+def service_keys(settings: Settings) -> ServiceKeys:
+    return ServiceKeys(settings.keys_dir)
 
 
-def peers_for(settings: Settings, key: SigningKey | None = None, name: str = "network") -> Peers:
-    """Clients for internal calls to the other components, carrying service tokens."""
-    key = key or signing_key_for(settings)
-    return Peers(settings.service_urls, credentials=service_credentials(settings, key, name))
+def service_tokens(settings: Settings, name: str) -> ServiceTokens:
+    """``name``'s service tokens, signed with its own key (made on first start)."""
+    return ServiceTokens(name, service_keys(settings).own(name))
 
 
-def require_service(request: Request, verifier: TokenVerifier) -> Principal:
-    """Guard for internal endpoints: only a valid service token passes.
+def trust_for(settings: Settings, name: str) -> ServiceTrust:
+    """Which components ``name`` answers, verified with their public keys in the keys dir."""
+    return ServiceTrust(name, service_keys(settings), CALLERS.get(name, frozenset()))
 
-    Raises ``Unauthenticated`` (answer 401) or ``Forbidden`` (answer 403).
-    """
-    principal = verifier.principal_from_header(request.headers.get("authorization"))
-    if principal is None:
-        raise Unauthenticated("Internal endpoints need a service token.")
-    if principal.role is not Role.SERVICE:
-        raise Forbidden("Only other Saathi services may call internal endpoints.")
-    return principal
+
+def peers_for(settings: Settings, name: str) -> Peers:
+    """``name``'s clients for its internal calls to the others, carrying its service tokens."""
+    return Peers(settings.service_urls, credentials=service_tokens(settings, name))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 COMPONENTS = ("directory", "sessions", "consent")
+DEFAULT_PORTS = {"gateway": 4000, "directory": 4001, "sessions": 4002, "consent": 4003}
 
 DEFAULT_DATA_DIR = Path(".saathi")
 
@@ -34,6 +35,8 @@ class Settings:
     # Where clients reach the gateway; the partner token endpoint's audience is derived from it,
     # never from a request's own Host or X-Forwarded-Host headers.
     public_url: str = "http://127.0.0.1:4000"
+    # Addresses of proxies in front of the gateway whose X-Forwarded-* headers are believed.
+    trusted_proxies: frozenset[str] = frozenset()
 
     @property
     def outbox_path(self) -> Path:
@@ -42,12 +45,23 @@ class Settings:
     def key_store_path(self, component: str) -> Path:
         """Where ``component`` keeps its people's data keys: a file of its own, apart from its
         database (see ``saathi.keystore``), also when the database is PostgreSQL."""
-        return self.data_dir / "keys" / f"{component}.keys.sqlite3"
+        return self.keys_dir / f"{component}.keys.sqlite3"
+
+    @property
+    def keys_dir(self) -> Path:
+        """Each component's own service key, the public keys of the others, and the stores of
+        people's data keys."""
+        return self.data_dir / "keys"
 
     def database_url(self, component: str) -> str:
         if component in self.database_urls:
             return self.database_urls[component]
         return f"sqlite://{self.data_dir / f'{component}.sqlite3'}"
+
+    def service_url(self, component: str) -> str:
+        """Where ``component`` listens in the distributed topology (its base URL)."""
+        default = f"http://127.0.0.1:{DEFAULT_PORTS[component]}"
+        return self.service_urls.get(component, default).rstrip("/")
 
     def with_data_dir(self, data_dir: Path) -> Settings:
         return replace(self, data_dir=data_dir)
@@ -94,4 +108,9 @@ def load_settings(
         service_urls=services,
         development=env.get("SAATHI_ENV", "development") == "development",
         public_url=(env.get("SAATHI_PUBLIC_URL") or "http://127.0.0.1:4000").rstrip("/"),
+        trusted_proxies=frozenset(
+            address.strip()
+            for address in env.get("SAATHI_TRUSTED_PROXIES", "").split(",")
+            if address.strip()
+        ),
     )

@@ -30,7 +30,6 @@ class Role(enum.Enum):
     CENTRE_ADMIN = "centre_admin"
     SUPERVISOR = "supervisor"
     PARTNER = "partner"
-    SERVICE = "service"
 
     @property
     def is_staff(self) -> bool:
@@ -66,7 +65,7 @@ def mint_access_token(
 ) -> str:
     """Sign an access token for ``subject``; ``session_id`` (claim ``sid``) names the sign-in
     it belongs to, so that ending that sign-in ends the token too."""
-    if role is not Role.PARTICIPANT and role is not Role.SERVICE and centre_id is None:
+    if role is not Role.PARTICIPANT and centre_id is None:
         raise ValueError(f"a {role.value} token must be bound to a centre")
     issued = int(time.time() if now is None else now)
     claims: dict[str, Any] = {

@@ -28,8 +28,10 @@ from saathi.runtime import (
     master_key_for,
     peers_for,
     signing_key_for,
+    trust_for,
     verifier_for,
 )
+from saathi.service_trust import ServiceTrust
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
 from services.consent.anchor import AuditTrail
@@ -98,6 +100,7 @@ def create_app(
     delivery: Delivery | None = None,
     clock: Clock | None = None,
     audit: AuditTrail | None = None,
+    trust: ServiceTrust | None = None,
 ) -> Starlette:
     """The consent subgraph. ``signing_key`` defaults to the data dir's key (made on first
     start), ``delivery`` to the outbox file, ``clock`` to the system clock (tests inject one),
@@ -105,7 +108,7 @@ def create_app(
     key = signing_key or signing_key_for(settings)
     keys = key_store_for(settings, COMPONENT)
     own_peers = peers is None
-    app_peers = peers or peers_for(settings, key, COMPONENT)
+    app_peers = peers or peers_for(settings, COMPONENT)
     deps = Deps(
         settings=settings,
         signing_key=key,
@@ -144,7 +147,7 @@ def create_app(
             Route("/health", health, methods=["GET"]),
             Route("/.well-known/jwks.json", jwks, methods=["GET"]),
             Route("/oauth/token", token_endpoint(deps), methods=["POST"]),
-            *internal.routes(deps, token_verifier),
+            *internal.routes(deps, trust or trust_for(settings, COMPONENT)),
         ],
         lifespan=lifespan,
     )

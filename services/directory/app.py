@@ -14,7 +14,8 @@ from starlette.routing import Route
 
 from saathi.database import close_databases, open_databases
 from saathi.peers import Peers
-from saathi.runtime import peers_for, verifier_for
+from saathi.runtime import peers_for, trust_for, verifier_for
+from saathi.service_trust import ServiceTrust
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
 from services.directory import timetables
@@ -38,14 +39,18 @@ def create_app(
     peers: Peers | None = None,
     manage_database: bool = True,
     verifier: TokenVerifier | None = None,
+    trust: ServiceTrust | None = None,
 ) -> Starlette:
     """The directory subgraph. With ``manage_database`` its lifespan opens and closes the
     directory's database and then sends sessions any timetable still queued; peers made here
     (none given: service-token clients from ``peers_for``) are closed with it."""
     own_peers = peers is None
-    peer_clients = peers_for(settings) if peers is None else peers
-    token_verifier = verifier or verifier_for(settings)
-    endpoint = GraphQLEndpoint(schema.graphql_schema, peers=peer_clients, verifier=token_verifier)
+    peer_clients = peers_for(settings, NAME) if peers is None else peers
+    endpoint = GraphQLEndpoint(
+        schema.graphql_schema,
+        peers=peer_clients,
+        verifier=verifier or verifier_for(settings),
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -69,7 +74,7 @@ def create_app(
             Route("/graphql", endpoint.handle, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/feeds/meetings.json", meetings_json, methods=["GET"]),
-            *internal.routes(token_verifier),
+            *internal.routes(trust or trust_for(settings, NAME)),
         ],
         lifespan=lifespan,
     )

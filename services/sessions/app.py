@@ -12,7 +12,8 @@ from starlette.routing import Route
 
 from saathi.database import close_databases, open_databases
 from saathi.peers import Peers
-from saathi.runtime import key_store_for, peers_for, verifier_for
+from saathi.runtime import key_store_for, peers_for, trust_for, verifier_for
+from saathi.service_trust import ServiceTrust
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
 from services.sessions.api import internal
@@ -31,12 +32,16 @@ def create_app(
     peers: Peers | None = None,
     manage_database: bool = True,
     verifier: TokenVerifier | None = None,
+    trust: ServiceTrust | None = None,
 ) -> Starlette:
-    """The sessions subgraph; with ``manage_database`` its lifespan opens and closes the db."""
+    """The sessions subgraph; with ``manage_database`` its lifespan opens and closes the db.
+    ``trust`` (default: the keys dir) decides which components may call its internal
+    endpoints; access tokens are checked with ``verifier`` (default: the published JWKS)."""
     own_peers = peers is None
-    # Its own calls (consent's authorise-read and notify) carry a service token.
-    peers = peers if peers is not None else peers_for(settings, name=COMPONENT)
+    # Its own calls (consent's authorise-read and notify) carry its service token.
+    peers = peers if peers is not None else peers_for(settings, COMPONENT)
     verifier = verifier or verifier_for(settings)
+    trust = trust or trust_for(settings, COMPONENT)
     # Each participant's data key for what sessions holds about them (feedback comments,
     # queued notices): a file of its own, apart from the database.
     keys = key_store_for(settings, COMPONENT)
@@ -58,7 +63,7 @@ def create_app(
         routes=[
             Route("/graphql", SessionsGraphQL(verifier, peers, keys)),
             Route("/health", health, methods=["GET"]),
-            *(Route(path, ep, methods=["POST"]) for path, ep in internal.routes(verifier, keys)),
+            *(Route(path, ep, methods=["POST"]) for path, ep in internal.routes(trust, keys)),
         ],
         lifespan=lifespan,
     )

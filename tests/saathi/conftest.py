@@ -44,7 +44,7 @@ def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Network:
     client: httpx.AsyncClient
     settings: Settings
-    peers: Peers
+    peers: dict[str, Peers]
     keys: KeyStore  # the sessions service's key store
 
     async def run(

@@ -162,3 +162,23 @@ def test_saathi_up_answers_nearby_groups_near_pune(tmp_path: Path) -> None:
     assert page.headers["content-type"].startswith("text/html")
     assert "graphiql" in page.text
     assert (tmp_path / "data" / "signing-key.pem").stat().st_mode & 0o777 == 0o600
+
+
+def test_service_key_prints_the_public_key_other_hosts_install(tmp_path: Path) -> None:
+    from saathi.service_trust import ServiceKeys, ServiceTokens, ServiceTrust
+
+    # given the gateway's public key, printed on the gateway's host
+    result = runner.invoke(app, ["service-key", "gateway", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    printed = result.stdout.strip()
+    elsewhere = tmp_path / "sessions-host" / "keys"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "gateway.jwk.json").write_text(printed)
+
+    # when the gateway signs a call to sessions
+    token = ServiceTokens("gateway", ServiceKeys(tmp_path / "keys").own("gateway"))("sessions")
+
+    # then sessions' host verifies it with the installed public key alone
+    assert ServiceTrust("sessions", ServiceKeys(elsewhere), {"gateway"}).caller(token) == "gateway"
+    assert "d" not in json.loads(printed)
+    assert sorted(path.name for path in elsewhere.iterdir()) == ["gateway.jwk.json"]

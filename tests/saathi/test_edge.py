@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import jwt
 import pytest
-from starlette.requests import Request
 
-from gateway.errors import Unauthenticated
 from saathi import demo
 from saathi.calendar import group_calendar
-from saathi.edge import EdgeAuthentication, crisis_fallbacks
-from saathi.keys import generate_signing_key, load_or_create_signing_key
-from saathi.tokens import Role, TokenVerifier, mint_access_token
+from saathi.edge import GatewayCredentials, crisis_fallbacks
+from saathi.errors import Unauthenticated
+from saathi.keys import load_or_create_signing_key
+from saathi.service_trust import SERVICE_TOKEN_HEADER, ServiceKeys, ServiceTokens, ServiceTrust
+from saathi.tokens import Role, mint_access_token
 from tests.saathi.conftest import Network
 
 
@@ -133,30 +134,24 @@ def test_crisis_fallbacks_list_national_lines_then_the_citys() -> None:
     }
 
 
-def _request(authorization: str | None) -> Request:
-    headers = [] if authorization is None else [(b"authorization", authorization.encode())]
-    return Request({"type": "http", "method": "POST", "path": "/graphql", "headers": headers})
-
-
-@pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Bearer ", "Bearer a.b.c"])
-async def test_edge_authentication_refuses_a_header_that_is_not_a_valid_token(
-    header: str,
+async def test_gateway_credentials_put_a_token_for_each_target_on_its_request(
+    tmp_path: Path,
 ) -> None:
-    key = generate_signing_key()
-    hook = EdgeAuthentication(TokenVerifier(issuer="saathi", audience="aud", jwks=key.jwks()))
+    # given the gateway's own key and the public keys it published
+    keys = ServiceKeys(tmp_path)
+    hook = GatewayCredentials(ServiceTokens("gateway", keys.own("gateway")))
+    sessions_headers: dict[str, str] = {"authorization": "Bearer user"}
+    consent_headers: dict[str, str] = {}
 
-    with pytest.raises(Unauthenticated) as refused:
-        await hook.on_request(_request(header))
+    # when
+    await hook.on_subgraph_request("sessions", {}, sessions_headers)
+    await hook.on_subgraph_request("consent", {}, consent_headers)
 
-    assert refused.value.code == "UNAUTHENTICATED"
-
-
-async def test_edge_authentication_lets_anonymous_and_valid_callers_pass() -> None:
-    key = generate_signing_key()
-    hook = EdgeAuthentication(TokenVerifier(issuer="saathi", audience="aud", jwks=key.jwks()))
-    token = mint_access_token(
-        key, subject="par_1", role=Role.PARTICIPANT, issuer="saathi", audience="aud", ttl_seconds=60
-    )
-
-    await hook.on_request(_request(None))
-    await hook.on_request(_request(f"Bearer {token}"))
+    # then each target accepts its own token, and only its own
+    sessions = ServiceTrust("sessions", keys, {"gateway"})
+    consent = ServiceTrust("consent", keys, {"gateway"})
+    assert sessions.caller(sessions_headers[SERVICE_TOKEN_HEADER]) == "gateway"
+    assert consent.caller(consent_headers[SERVICE_TOKEN_HEADER]) == "gateway"
+    assert sessions_headers["authorization"] == "Bearer user"
+    with pytest.raises(Unauthenticated):
+        consent.caller(sessions_headers[SERVICE_TOKEN_HEADER])

@@ -179,8 +179,8 @@ async def test_me_needs_a_valid_token(network: Network) -> None:
 
     assert _codes(anonymous) == ["UNAUTHENTICATED"]
     assert _codes(refused) == ["UNAUTHENTICATED"]
-    # refused at the edge, before execution: no "data" entry at all
-    assert refused.get("data") is None or refused["data"]["me"] is None
+    # refused by the field that needs the caller
+    assert refused["data"]["me"] is None
 
 
 async def test_book_retry_cancel_and_me_across_three_subgraphs(network: Network) -> None:
@@ -298,27 +298,64 @@ def _participant_token(key: Any, ttl_seconds: int = 600, now: float | None = Non
     )
 
 
-@pytest.mark.parametrize("defect", ["forged", "expired", "malformed"])
-async def test_a_bad_token_is_refused_at_the_edge_before_any_subgraph_call(
-    embedded: Embedded, defect: str
-) -> None:
-    # given a public query sent with a token that is not valid
-    counting = _Counting(embedded.gateway.transport)
-    embedded.gateway.transport = counting
-    key = load_or_create_signing_key(embedded.settings.data_dir)
-    token = {
+def _bad_token(settings: Settings, defect: str) -> str:
+    key = load_or_create_signing_key(settings.data_dir)
+    return {
         "forged": _participant_token(generate_signing_key()),
         "expired": _participant_token(key, ttl_seconds=60, now=1_000_000),
         "malformed": "not-a-jwt",
     }[defect]
 
-    # when
-    body = await _nearby(embedded, token)
 
-    # then
-    assert _codes(body) == ["UNAUTHENTICATED"]
-    assert "data" not in body
-    assert counting.services == []
+@pytest.mark.parametrize("defect", ["forged", "expired", "malformed"])
+async def test_crisis_lines_and_the_directory_answer_whatever_the_token(
+    embedded: Embedded, defect: str
+) -> None:
+    # given a token that is not valid
+    token = _bad_token(embedded.settings, defect)
+
+    # when public fields are asked for with it
+    nearby = await _nearby(embedded, token)
+    crisis = await embedded.client.post(
+        "/graphql",
+        json={"query": operation("mobile", "CrisisResources"), "variables": {"city": "Pune"}},
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+    # then they answer as for an anonymous caller, from the subgraphs, without a fallback
+    assert "errors" not in nearby
+    assert len(nearby["data"]["nearbyGroups"]["edges"]) == 2
+    body = crisis.json()
+    assert "errors" not in body
+    assert "extensions" not in body
+    assert [line["phone"] for line in body["data"]["crisisResources"]] == ["14416", "112", "14446"]
+
+
+@pytest.mark.parametrize(
+    ("defect", "message"),
+    [
+        ("forged", "The access token was not signed by this network."),
+        ("expired", "The access token has expired; refresh it or sign in again."),
+        ("malformed", "The access token is malformed."),
+    ],
+)
+async def test_fields_that_need_identity_say_what_is_wrong_with_the_token(
+    embedded: Embedded, defect: str, message: str
+) -> None:
+    token = _bad_token(embedded.settings, defect)
+
+    response = await embedded.client.post(
+        "/graphql",
+        json={"query": "{ me { id } crisisResources { phone } }"},
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+    body = response.json()
+    assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (message, "UNAUTHENTICATED")
+    ]
+    assert body["data"]["me"] is None
+    assert [line["phone"] for line in body["data"]["crisisResources"]] == ["14416", "112", "14446"]
 
 
 async def test_a_valid_token_passes_the_edge(embedded: Embedded) -> None:
@@ -574,10 +611,11 @@ async def test_a_refresh_family_revoked_for_reuse_stops_its_access_token_at_once
     me = await network.run("mobile", "Me", token=token)
     public = await _nearby_as(network, token)
 
-    # then it is refused at the edge, for private and public fields alike
+    # then it no longer names anyone: private fields are UNAUTHENTICATED, while public fields
+    # answer as for an anonymous caller (a bad token never hides the directory or crisis lines)
     assert _codes(me) == ["UNAUTHENTICATED"]
-    assert _codes(public) == ["UNAUTHENTICATED"]
-    assert "data" not in public
+    assert _codes(public) == []
+    assert public["data"]["nearbyGroups"]["totalCount"] >= 1
 
 
 async def test_an_erased_participants_token_stops_at_once(network: Network) -> None:
@@ -594,7 +632,9 @@ async def test_an_erased_participants_token_stops_at_once(network: Network) -> N
         idempotencyKey="k-erased",
     )
 
-    assert _codes(booked) == ["UNAUTHENTICATED"]
+    # the token no longer names anyone: the booking is refused as for an anonymous caller
+    assert booked["data"]["bookSession"]["booking"] is None
+    assert booked["data"]["bookSession"]["error"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_sign_out_stops_the_access_token_but_not_other_sessions(network: Network) -> None:
@@ -634,8 +674,8 @@ async def test_when_consent_cannot_say_a_token_is_live_it_counts_as_anonymous(
     key = load_or_create_signing_key(embedded.settings.data_dir)
     token = _participant_token(key)
     assert embedded.network.peers is not None
-    embedded.network.peers.attach_app("consent", _Down())
-    await embedded.network.peers.aclose()  # drop the client built for the live consent app
+    embedded.network.peers["gateway"].attach_app("consent", _Down())
+    await embedded.network.peers["gateway"].aclose()  # drop the client for the live consent app
 
     # when a public and a private field are asked for with it
     public = await _nearby(embedded, token)

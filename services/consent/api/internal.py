@@ -1,4 +1,4 @@
-"""Consent's internal endpoints (docs/internal-api.md): called by sessions with a service token.
+"""Consent's internal endpoints (docs/internal-api.md): sessions' alone, by its service token.
 
 ``POST /internal/consents/authorise-read`` checks for a live consent given for the purpose the
 reader names and logs the read with it;
@@ -15,7 +15,8 @@ from starlette.routing import Route
 
 from saathi import internal
 from saathi.errors import BadUserInput
-from saathi.tokens import Role, TokenVerifier
+from saathi.service_trust import ServiceTrust
+from saathi.tokens import Role
 from services.consent.domain.access_log import authorise_read
 from services.consent.domain.deps import Deps
 from services.consent.domain.notify import notify
@@ -46,7 +47,10 @@ def _purpose(body: internal.Body) -> ConsentPurpose:
         ) from None
 
 
-def routes(deps: Deps, verifier: TokenVerifier) -> list[Route]:
+SESSIONS, GATEWAY = ("sessions",), ("gateway",)
+
+
+def routes(deps: Deps, trust: ServiceTrust) -> list[Route]:
     async def authorise(body: internal.Body) -> Mapping[str, Any]:
         allowed = await authorise_read(
             deps,
@@ -87,13 +91,15 @@ def routes(deps: Deps, verifier: TokenVerifier) -> list[Route]:
     return [
         Route(
             "/internal/tokens/check",
-            internal.internal_endpoint(verifier, check_token),
+            internal.internal_endpoint(trust, GATEWAY, check_token),
             methods=["POST"],
         ),
         Route(
             "/internal/consents/authorise-read",
-            internal.internal_endpoint(verifier, authorise),
+            internal.internal_endpoint(trust, SESSIONS, authorise),
             methods=["POST"],
         ),
-        Route("/internal/notify", internal.internal_endpoint(verifier, tell), methods=["POST"]),
+        Route(
+            "/internal/notify", internal.internal_endpoint(trust, SESSIONS, tell), methods=["POST"]
+        ),
     ]

@@ -12,7 +12,7 @@ from typing import Any
 from starlette.routing import Route
 
 from saathi import internal
-from saathi.tokens import TokenVerifier
+from saathi.service_trust import ServiceTrust
 from services.directory import repository
 
 MAX_CENTRE_IDS = 100
@@ -24,11 +24,14 @@ async def known_centres(body: internal.Body) -> Mapping[str, Any]:
     return {"centreIds": [centre_id for centre_id in wanted if centre_id in found]}
 
 
-def routes(verifier: TokenVerifier) -> list[Route]:
+CONSENT = ("consent",)
+
+
+def routes(trust: ServiceTrust) -> list[Route]:
     return [
         Route(
             "/internal/centres/known",
-            internal.internal_endpoint(verifier, known_centres),
+            internal.internal_endpoint(trust, CONSENT, known_centres),
             methods=["POST"],
         )
     ]

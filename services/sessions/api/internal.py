@@ -1,4 +1,4 @@
-"""Internal endpoints other services call (see ``docs/internal-api.md``), service tokens only.
+"""Internal endpoints other services call (see ``docs/internal-api.md``), each from named callers.
 
 - ``POST /internal/groups/open``: ``{groupIds, withinHours, openSeatsOnly}`` → ``{groupIds}``
 - ``POST /internal/series``: ``{groupId, centreId, groupName, rrule, timezone, startsOn,
@@ -9,8 +9,9 @@
 - ``POST /internal/participants/erase``: ``{participantId}`` →
   ``{erased: {bookings, feedback}}``
 
-Every endpoint is wrapped by ``saathi.internal.internal_endpoint``: 401 without a valid token,
-403 for any token that is not a service's. Bad input is a 400 whose body says what is wrong:
+Every endpoint is wrapped by ``saathi.internal.internal_endpoint``: 401 without a valid service
+token, 403 from a component the endpoint does not name (the directory may not erase anyone).
+Bad input is a 400 whose body says what is wrong:
 ``{"error": {"code": "BAD_USER_INPUT", "message": ...}}``.
 """
 
@@ -27,7 +28,7 @@ from saathi.errors import BadUserInput
 from saathi.ids import stable_id
 from saathi.internal import internal_endpoint
 from saathi.keystore import KeyStore
-from saathi.tokens import TokenVerifier
+from saathi.service_trust import ServiceTrust
 from services.sessions.domain import participants, timetable
 from services.sessions.domain.availability import OpenGroupsQuery, open_groups
 from services.sessions.domain.records import SeriesRecord
@@ -118,8 +119,11 @@ async def booked_groups(body: Any) -> dict[str, Any]:
     return {"groupIds": found}
 
 
-def routes(verifier: TokenVerifier, keys: KeyStore) -> list[tuple[str, Endpoint]]:
-    """``(path, endpoint)`` of every internal endpoint, each behind the guard."""
+DIRECTORY, CONSENT = ("directory",), ("consent",)
+
+
+def routes(trust: ServiceTrust, keys: KeyStore) -> list[tuple[str, Endpoint]]:
+    """``(path, endpoint)`` of every internal endpoint, each behind the guard of its callers."""
 
     async def erase(body: Any) -> dict[str, Any]:
         body = _object(body)
@@ -127,9 +131,12 @@ def routes(verifier: TokenVerifier, keys: KeyStore) -> list[tuple[str, Endpoint]
         return {"erased": {"bookings": erased.bookings, "feedback": erased.feedback}}
 
     return [
-        ("/internal/groups/open", internal_endpoint(verifier, groups_open)),
-        ("/internal/series", internal_endpoint(verifier, series)),
-        ("/internal/participants/relations", internal_endpoint(verifier, relations)),
-        ("/internal/participants/booked-groups", internal_endpoint(verifier, booked_groups)),
-        ("/internal/participants/erase", internal_endpoint(verifier, erase)),
+        ("/internal/groups/open", internal_endpoint(trust, DIRECTORY, groups_open)),
+        ("/internal/series", internal_endpoint(trust, DIRECTORY, series)),
+        ("/internal/participants/relations", internal_endpoint(trust, CONSENT, relations)),
+        (
+            "/internal/participants/booked-groups",
+            internal_endpoint(trust, DIRECTORY, booked_groups),
+        ),
+        ("/internal/participants/erase", internal_endpoint(trust, CONSENT, erase)),
     ]

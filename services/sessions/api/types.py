@@ -13,6 +13,7 @@ from typing import Annotated
 import strawberry
 from strawberry.permission import PermissionExtension
 
+from saathi.errors import Forbidden
 from saathi.tokens import Role
 from services.sessions.api.context import Context
 from services.sessions.api.permissions import STAFF, ActsFor, IsSelf, parent_centre, parent_id
@@ -119,6 +120,11 @@ class Booking:
     async def resolve_reference(
         cls, id: strawberry.ID, info: strawberry.Info[Context]
     ) -> Booking | None:
+        # ``_entities`` is a root field like any other: the booking's participant, or staff of
+        # the centre holding its session, and nobody else (anonymous is UNAUTHENTICATED).
+        principal = info.context.viewer.required()
+        if principal.role is not Role.PARTICIPANT and principal.role not in STAFF:
+            raise Forbidden("Your role may not read bookings.")
         record = await info.context.loaders.booking.load(str(id))
         if record is None or not await _may_see(record, info.context):
             # Another person's booking resolves exactly as a missing one: null.

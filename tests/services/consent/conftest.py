@@ -22,10 +22,12 @@ from starlette.routing import Route
 from saathi import demo
 from saathi.crypto import MasterKey
 from saathi.database import close_databases, open_databases
+from saathi.errors import SaathiError
 from saathi.keys import SigningKey, generate_signing_key
 from saathi.keystore import SqliteKeyStore
 from saathi.peers import Peers
-from saathi.runtime import key_store_for, master_key_for, peers_for, require_service, verifier_for
+from saathi.runtime import key_store_for, master_key_for, peers_for
+from saathi.service_trust import SERVICE_TOKEN_HEADER, ServiceKeys, ServiceTokens, ServiceTrust
 from saathi.settings import Settings
 from saathi.tokens import Role, mint_access_token
 from services.consent import models
@@ -148,6 +150,11 @@ class Consent:
         body: dict[str, Any] = response.json()
         return body
 
+    def service_headers(self, caller: str = "sessions") -> dict[str, str]:
+        """What ``caller``'s internal calls to consent carry: its own signed service token."""
+        keys = ServiceKeys(self.settings.keys_dir)
+        return ServiceTokens(caller, keys.own(caller)).headers("consent")
+
     def outbox(self) -> list[dict[str, Any]]:
         path = self.settings.outbox_path
         if not path.exists():
@@ -220,7 +227,7 @@ class FakeSessions:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def app(self) -> Starlette:
-        verifier = verifier_for(self.settings, self.key)
+        trust = ServiceTrust("sessions", ServiceKeys(self.settings.keys_dir), {"consent"})
 
         async def relations(request: Request) -> JSONResponse:
             body = await self._checked(request)
@@ -236,7 +243,10 @@ class FakeSessions:
         async def guard(request: Request, call_next: Any) -> Any:
             if self.down:
                 return JSONResponse({"error": "down"}, status_code=503)
-            require_service(request, verifier)
+            try:
+                trust.caller(request.headers.get(SERVICE_TOKEN_HEADER))
+            except SaathiError as refused:
+                return JSONResponse({"error": refused.message}, status_code=401)
             return await call_next(request)
 
         app = Starlette(
@@ -266,12 +276,15 @@ class FakeDirectory:
     calls: list[dict[str, Any]] = field(default_factory=list)
 
     def app(self) -> Starlette:
-        verifier = verifier_for(self.settings, self.key)
+        trust = ServiceTrust("directory", ServiceKeys(self.settings.keys_dir), {"consent"})
 
         async def known(request: Request) -> JSONResponse:
             if self.down:
                 return JSONResponse({"error": "down"}, status_code=503)
-            require_service(request, verifier)
+            try:
+                trust.caller(request.headers.get(SERVICE_TOKEN_HEADER))
+            except SaathiError as refused:
+                return JSONResponse({"error": refused.message}, status_code=401)
             body: dict[str, Any] = await request.json()
             self.calls.append(body)
             return JSONResponse({"centreIds": [c for c in body["centreIds"] if c in self.centres]})
@@ -295,7 +308,7 @@ async def make_consent(
         settings: Settings = settings,
         directory: FakeDirectory | None = None,
     ) -> Consent:
-        peers = peers_for(settings, key, "consent")
+        peers = peers_for(settings, "consent")
         all_peers.append(peers)
         if sessions is not None:
             peers.attach_app("sessions", sessions.app())

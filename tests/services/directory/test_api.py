@@ -184,6 +184,14 @@ async def test_crisis_resources_answer_without_a_database(gql: Gql) -> None:
     assert "hi" in resources[0]["languages"]
 
 
+@pytest.mark.parametrize("authorization", ["Bearer garbage", "Bearer a.b.c", "Basic dXNlcg=="])
+async def test_crisis_resources_answer_whatever_the_token(gql: Gql, authorization: str) -> None:
+    body = await gql("{ crisisResources { phone } }", authorization)
+
+    assert "errors" not in body
+    assert [r["phone"] for r in body["data"]["crisisResources"]] == ["14416", "112", "14446"]
+
+
 # --- centres ------------------------------------------------------------------------------------
 
 

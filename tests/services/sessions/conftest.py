@@ -18,6 +18,7 @@ from saathi.database import close_databases, open_databases
 from saathi.ids import new_id
 from saathi.keys import SigningKey, generate_signing_key
 from saathi.peers import Peers
+from saathi.service_trust import ServiceKeys, ServiceTokens
 from saathi.settings import Settings
 from saathi.tokens import Role, TokenVerifier, mint_access_token
 from services.sessions import repository
@@ -88,16 +89,22 @@ def token_for(signing_key: SigningKey) -> TokenFactory:
     return make
 
 
-@pytest.fixture
-def service_token(token_for: TokenFactory) -> str:
-    """A real service token, as another Saathi service's internal call carries."""
-    return token_for("service:consent", Role.SERVICE)
+ServiceHeaders = Callable[[str], dict[str, str]]
 
 
 @pytest.fixture
-def peers(service_token: str) -> Peers:
+def service_headers(tmp_path: Path) -> ServiceHeaders:
+    """``service_headers(caller)``: what ``caller``'s internal calls to sessions carry, a real
+    service token signed with its own key in the keys dir sessions reads."""
+    keys = ServiceKeys(tmp_path / "keys")
+    return lambda caller: ServiceTokens(caller, keys.own(caller)).headers("sessions")
+
+
+@pytest.fixture
+def peers(tmp_path: Path) -> Peers:
     """Sessions' clients for the other services; tests attach stand-in apps to it."""
-    return Peers(credentials=lambda: service_token)
+    keys = ServiceKeys(tmp_path / "keys")
+    return Peers(credentials=ServiceTokens("sessions", keys.own("sessions")))
 
 
 @pytest.fixture

@@ -16,12 +16,19 @@ from starlette.routing import Route
 from saathi.keystore import KeyStore
 from saathi.peers import Peers
 from saathi.runtime import key_store_for
+from saathi.service_trust import SERVICE_TOKEN_HEADER
 from saathi.settings import Settings
 from saathi.tokens import Role
 from services.sessions.domain.feedback import once_token, open_comment
 from services.sessions.domain.records import BookingStatus, SessionRecord
 from services.sessions.models import Booking, Feedback
-from tests.services.sessions.conftest import Gql, TokenFactory, book, utc_now
+from tests.services.sessions.conftest import (
+    Gql,
+    ServiceHeaders,
+    TokenFactory,
+    book,
+    utc_now,
+)
 
 MakeSession = Callable[..., Awaitable[SessionRecord]]
 # SharedParticipantRecord as this subgraph answers it: displayName and the centre's name and
@@ -302,37 +309,57 @@ async def test_shared_record_is_for_staff_only(
 
 
 async def internal(
-    client: httpx.AsyncClient, path: str, body: Any, token: str | None
+    client: httpx.AsyncClient, path: str, body: Any, headers: dict[str, str] | None
 ) -> httpx.Response:
-    headers = {"authorization": f"Bearer {token}"} if token else {}
-    return await client.post(path, json=body, headers=headers)
+    return await client.post(path, json=body, headers=headers or {})
+
+
+INTERNAL_PATHS = [
+    "/internal/groups/open",
+    "/internal/series",
+    "/internal/participants/relations",
+    "/internal/participants/booked-groups",
+    "/internal/participants/erase",
+]
 
 
 async def test_internal_endpoints_need_a_service_token(
     client: httpx.AsyncClient, database: None, token_for: TokenFactory
 ) -> None:
-    paths = [
-        "/internal/groups/open",
-        "/internal/series",
-        "/internal/participants/relations",
-        "/internal/participants/booked-groups",
-        "/internal/participants/erase",
-    ]
+    staff_token = token_for("stf_a", Role.CENTRE_ADMIN, "ctr_a")
 
-    anonymous = [(await internal(client, p, {}, None)).status_code for p in paths]
+    anonymous = [(await internal(client, p, {}, None)).status_code for p in INTERNAL_PATHS]
     staff = [
-        (await internal(client, p, {}, token_for("stf_a", Role.CENTRE_ADMIN, "ctr_a"))).status_code
-        for p in paths
+        (await internal(client, p, {}, {"authorization": f"Bearer {staff_token}"})).status_code
+        for p in INTERNAL_PATHS
     ]
-    forged = (await internal(client, paths[0], {}, "not-a-token")).status_code
+    forged = await internal(client, INTERNAL_PATHS[0], {}, {SERVICE_TOKEN_HEADER: "not-a-token"})
 
-    assert anonymous == [401] * len(paths)
-    assert staff == [403] * len(paths)
-    assert forged == 401
+    assert anonymous == [401] * len(INTERNAL_PATHS)
+    assert staff == [401] * len(INTERNAL_PATHS)
+    assert forged.status_code == 401
+
+
+async def test_each_internal_endpoint_answers_only_its_own_caller(
+    client: httpx.AsyncClient, database: None, service_headers: ServiceHeaders
+) -> None:
+    # given valid service tokens of consent, the directory and the gateway
+    answers: dict[str, list[int]] = {}
+    for caller in ("directory", "consent", "gateway"):
+        answers[caller] = [
+            (await internal(client, p, {}, service_headers(caller))).status_code
+            for p in INTERNAL_PATHS
+        ]
+
+    # then the directory may not erase anyone, consent may not write timetables (400: the
+    # body is empty, so the caller got past the guard)
+    assert answers["directory"] == [400, 400, 403, 400, 403]
+    assert answers["consent"] == [403, 403, 400, 403, 400]
+    assert answers["gateway"] == [403, 403, 403, 403, 403]
 
 
 async def test_relations_answer_who_booked_at_the_centre(
-    client: httpx.AsyncClient, make_session: MakeSession, service_token: str
+    client: httpx.AsyncClient, make_session: MakeSession, service_headers: ServiceHeaders
 ) -> None:
     await book(await make_session(centre_id="ctr_a"), "par_1", BookingStatus.CANCELLED)
     await book(await make_session(centre_id="ctr_b"), "par_2", BookingStatus.CONFIRMED)
@@ -341,7 +368,7 @@ async def test_relations_answer_who_booked_at_the_centre(
         client,
         "/internal/participants/relations",
         {"centreId": "ctr_a", "participantIds": ["par_2", "par_1", "par_3"]},
-        service_token,
+        service_headers("consent"),
     )
 
     assert response.json() == {"participantIds": ["par_1"]}
@@ -350,9 +377,10 @@ async def test_relations_answer_who_booked_at_the_centre(
 async def test_booked_groups_are_those_with_a_confirmed_booking_ahead(
     client: httpx.AsyncClient,
     make_session: MakeSession,
-    service_token: str,
+    service_headers: ServiceHeaders,
     sql_statements: Callable[[], Any],
 ) -> None:
+    service_token = service_headers("directory")
     ahead, waitlisted, cancelled, someone_elses = [await make_session() for _ in range(4)]
     ended = await make_session(starts_at=utc_now() - timedelta(hours=3))
     await book(ahead, "par_1", BookingStatus.CONFIRMED)
@@ -384,7 +412,7 @@ async def test_booked_groups_are_those_with_a_confirmed_booking_ahead(
 
 
 async def test_erase_deletes_bookings_and_feedback_and_promotes_the_waitlist(
-    client: httpx.AsyncClient, make_session: MakeSession, service_token: str
+    client: httpx.AsyncClient, make_session: MakeSession, service_headers: ServiceHeaders
 ) -> None:
     ahead = await make_session(capacity=1)
     past = await make_session(starts_at=utc_now() - timedelta(days=1))
@@ -401,10 +429,16 @@ async def test_erase_deletes_bookings_and_feedback_and_promotes_the_waitlist(
     )
 
     first = await internal(
-        client, "/internal/participants/erase", {"participantId": "par_1"}, service_token
+        client,
+        "/internal/participants/erase",
+        {"participantId": "par_1"},
+        service_headers("consent"),
     )
     again = await internal(
-        client, "/internal/participants/erase", {"participantId": "par_1"}, service_token
+        client,
+        "/internal/participants/erase",
+        {"participantId": "par_1"},
+        service_headers("consent"),
     )
 
     assert first.json() == {"erased": {"bookings": 2, "feedback": 1}}
@@ -414,7 +448,7 @@ async def test_erase_deletes_bookings_and_feedback_and_promotes_the_waitlist(
 
 
 async def test_series_creates_and_replaces_a_timetable(
-    client: httpx.AsyncClient, database: None, service_token: str
+    client: httpx.AsyncClient, database: None, service_headers: ServiceHeaders
 ) -> None:
     body = {
         "groupId": "grp_new",
@@ -428,7 +462,8 @@ async def test_series_creates_and_replaces_a_timetable(
     }
     from services.sessions.models import Series, Session
 
-    created = await internal(client, "/internal/series", body, service_token)
+    directory = service_headers("directory")
+    created = await internal(client, "/internal/series", body, directory)
     mondays = await Session.filter(group_id="grp_new").count()
     session = await Session.filter(group_id="grp_new").order_by("starts_at").first()
     assert session is not None
@@ -445,11 +480,9 @@ async def test_series_creates_and_replaces_a_timetable(
         client,
         "/internal/series",
         {**body, "rrule": "FREQ=WEEKLY;BYDAY=TU;BYHOUR=18;BYMINUTE=0", "capacity": 8},
-        service_token,
+        directory,
     )
-    bad = await internal(
-        client, "/internal/series", {**body, "timezone": "Mars/Base"}, service_token
-    )
+    bad = await internal(client, "/internal/series", {**body, "timezone": "Mars/Base"}, directory)
 
     assert created.status_code == 200
     assert created.json()["groupId"] == "grp_new"
@@ -508,9 +541,10 @@ async def test_erase_destroys_the_key_and_drops_anonymous_comments_but_keeps_the
     gql: Gql,
     make_session: MakeSession,
     token_for: TokenFactory,
-    service_token: str,
+    service_headers: ServiceHeaders,
     tmp_path: Path,
 ) -> None:
+    service_token = service_headers("consent")
     # given two attendees' anonymous feedback on one session, and named feedback on another
     shared = await make_session(starts_at=utc_now() - timedelta(hours=3))
     other = await make_session(starts_at=utc_now() - timedelta(hours=2))

@@ -10,7 +10,7 @@ import pytest
 
 from saathi import demo
 from saathi.ids import stable_id
-from saathi.tokens import Role
+from saathi.service_trust import ServiceKeys, ServiceTokens
 from services.consent import models
 from services.consent.seed import seed_demo
 from tests.services.consent.conftest import Consent, staff_token
@@ -28,9 +28,15 @@ async def seeded(consent: Consent) -> Consent:
     return consent
 
 
-async def _call(consent: Consent, path: str, body: Any, token: str | None = None) -> httpx.Response:
-    token = token or consent.token("service:sessions", Role.SERVICE)
-    return await consent.client.post(path, json=body, headers={"authorization": f"Bearer {token}"})
+async def _call(
+    consent: Consent, path: str, body: Any, headers: dict[str, str] | None = None
+) -> httpx.Response:
+    sent = consent.service_headers() if headers is None else headers
+    return await consent.client.post(path, json=body, headers=sent)
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
 
 
 def _read(
@@ -136,12 +142,44 @@ async def test_an_expired_consent_refuses(seeded: Consent) -> None:
 
 async def test_internal_endpoints_need_a_service_token(seeded: Consent) -> None:
     anonymous = await seeded.client.post(AUTHORISE, json=_read(["ATTENDANCE"]))
-    staff = await _call(seeded, AUTHORISE, _read(["ATTENDANCE"]), staff_token(seeded, GRANTEE))
-    participant = await _call(seeded, NOTIFY, {}, seeded.token(PRIYA.id))
+    staff = await _call(
+        seeded, AUTHORISE, _read(["ATTENDANCE"]), _bearer(staff_token(seeded, GRANTEE))
+    )
+    participant = await _call(seeded, NOTIFY, {}, _bearer(seeded.token(PRIYA.id)))
 
-    assert (anonymous.status_code, staff.status_code, participant.status_code) == (401, 403, 403)
-    assert staff.json()["error"]["code"] == "FORBIDDEN"
+    assert (anonymous.status_code, staff.status_code, participant.status_code) == (401, 401, 401)
+    assert staff.json()["error"]["code"] == "UNAUTHENTICATED"
     assert await models.DataAccess.filter(participant_id=PRIYA.id).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("caller", "status", "code"),
+    # the directory never calls consent at all; the gateway does, but not these endpoints
+    [("directory", 401, "UNAUTHENTICATED"), ("gateway", 403, "FORBIDDEN")],
+)
+@pytest.mark.parametrize("path", [AUTHORISE, NOTIFY])
+async def test_only_sessions_may_call_consents_internal_endpoints(
+    seeded: Consent, caller: str, status: int, code: str, path: str
+) -> None:
+    # given a valid service token of another component (a compromised host, say)
+    headers = seeded.service_headers(caller)
+
+    # when
+    response = await _call(seeded, path, _read(["ATTENDANCE"]), headers)
+
+    # then
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert await models.DataAccess.filter(participant_id=PRIYA.id).count() == 3
+
+
+async def test_a_service_token_for_another_service_is_refused(seeded: Consent) -> None:
+    keys = ServiceKeys(seeded.settings.keys_dir)
+    for_sessions = ServiceTokens("sessions", keys.own("sessions")).headers("directory")
+
+    response = await _call(seeded, AUTHORISE, _read(["ATTENDANCE"]), for_sessions)
+
+    assert response.status_code == 401
 
 
 @pytest.mark.parametrize(

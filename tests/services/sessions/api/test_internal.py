@@ -14,7 +14,7 @@ from services.sessions.domain.records import (
     SessionRecord,
     SessionStatus,
 )
-from tests.services.sessions.conftest import utc_now
+from tests.services.sessions.conftest import ServiceHeaders, utc_now
 
 MakeSession = Callable[..., Awaitable[SessionRecord]]
 Call = Callable[[str, Any], Awaitable[httpx.Response]]
@@ -31,12 +31,11 @@ async def fill(session: SessionRecord) -> None:
 
 
 @pytest.fixture
-def call(client: httpx.AsyncClient, service_token: str) -> Call:
-    """POST to an internal endpoint with a service token, as consent or directory would."""
+def call(client: httpx.AsyncClient, service_headers: ServiceHeaders) -> Call:
+    """POST to an internal endpoint with a service token, as the directory would."""
 
     async def post(path: str, body: Any) -> httpx.Response:
-        headers = {"authorization": f"Bearer {service_token}"}
-        return await client.post(path, json=body, headers=headers)
+        return await client.post(path, json=body, headers=service_headers("directory"))
 
     return post
 
@@ -127,12 +126,12 @@ async def test_bad_input_is_a_400_with_a_message(call: Call, body: Any, message:
 
 
 async def test_body_that_is_not_json_is_a_400(
-    client: httpx.AsyncClient, service_token: str
+    client: httpx.AsyncClient, service_headers: ServiceHeaders
 ) -> None:
     response = await client.post(
         "/internal/groups/open",
         content=b"{nope",
-        headers={"authorization": f"Bearer {service_token}"},
+        headers=service_headers("directory"),
     )
 
     assert response.status_code == 400

@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 import jwt
 
-from saathi.tokens import Role
 from services.consent import models
 from services.consent.domain.sessions import SIGN_IN_ENDED
 from tests.services.consent.conftest import Consent, selects_from
@@ -30,10 +29,7 @@ async def _me(consent: Consent, token: str) -> dict[str, Any]:
 async def _check(consent: Consent, token: str) -> httpx.Response:
     claims = jwt.decode(token, options={"verify_signature": False})
     body = {"subject": claims["sub"], "role": claims["role"], "sessionId": claims.get("sid")}
-    service = consent.token("service:gateway", Role.SERVICE)
-    return await consent.client.post(
-        CHECK, json=body, headers={"authorization": f"Bearer {service}"}
-    )
+    return await consent.client.post(CHECK, json=body, headers=consent.service_headers("gateway"))
 
 
 def _unauthenticated(body: dict[str, Any]) -> list[tuple[str, str]]:
@@ -125,5 +121,12 @@ async def test_the_check_takes_only_service_tokens(consent: Consent) -> None:
         json={"subject": "x", "role": "participant", "sessionId": None},
         headers={"authorization": f"Bearer {signed_in['accessToken']}"},
     )
+    from_sessions = await consent.client.post(
+        CHECK,
+        json={"subject": "x", "role": "participant", "sessionId": None},
+        headers=consent.service_headers("sessions"),
+    )
 
-    assert response.status_code == 403
+    # an access token is no service credential; sessions may not ask (only the gateway)
+    assert response.status_code == 401
+    assert from_sessions.status_code == 403
