@@ -215,6 +215,42 @@ def test_serve_closes_introspection_and_graphiql_by_default(distributed: Distrib
     assert "text/html" not in graphiql.headers.get("content-type", "")
 
 
+def test_a_signed_out_token_is_refused_by_the_served_gateway(distributed: Distributed) -> None:
+    # given a participant signed in through the gateway process
+    gateway = f"{distributed['gateway']}/graphql"
+    contact = "+919876500099"
+
+    def run(name: str, token: str | None = None, **variables: str) -> dict[str, Any]:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        body: dict[str, Any] = httpx.post(
+            gateway,
+            json={"query": operation("mobile", name), "variables": variables},
+            headers=headers,
+            timeout=10,
+        ).json()
+        return body
+
+    assert run("RequestLoginCode", contact=contact)["data"]["requestLoginCode"]["sent"] is True
+    outbox = Path(str(distributed["data-dir"])) / "outbox.jsonl"
+    code = [json.loads(line) for line in outbox.read_text().splitlines()][-1]["code"]
+    token = run("VerifyLoginCode", contact=contact, code=code)["data"]["verifyLoginCode"][
+        "accessToken"
+    ]
+    assert "errors" not in run("Me", token)
+
+    # when they sign out
+    assert run("SignOut", token)["data"]["signOut"]["signedOut"] is True
+
+    # then the gateway (asking consent over HTTP with a service token) no longer passes it on
+    refused = run("Me", token)
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["UNAUTHENTICATED"]
+    assert not (refused.get("data") or {}).get("me")
+def _credential(distributed: Distributed, caller: str, audience: str) -> dict[str, str]:
+    """A service token as ``caller`` would sign it (the test holds the shared keys dir)."""
+    keys = ServiceKeys(Path(_url(distributed, "data-dir")) / "keys")
+    return ServiceTokens(caller, keys.own(caller)).headers(audience)
+
+
 def test_x_forwarded_for_from_localhost_does_not_reset_the_sign_in_limit(
     distributed: Distributed,
 ) -> None:
@@ -254,42 +290,6 @@ def test_the_gateway_answers_over_http_across_processes(distributed: Distributed
     assert "errors" not in body, body
     assert body["data"]["group"]["centre"]["id"] == group.centre_id
     assert len(body["data"]["group"]["upcomingSessions"]) == 5
-
-
-def test_a_signed_out_token_is_refused_by_the_served_gateway(distributed: Distributed) -> None:
-    # given a participant signed in through the gateway process
-    gateway = f"{distributed['gateway']}/graphql"
-    contact = "+919876500099"
-
-    def run(name: str, token: str | None = None, **variables: str) -> dict[str, Any]:
-        headers = {"authorization": f"Bearer {token}"} if token else {}
-        body: dict[str, Any] = httpx.post(
-            gateway,
-            json={"query": operation("mobile", name), "variables": variables},
-            headers=headers,
-            timeout=10,
-        ).json()
-        return body
-
-    assert run("RequestLoginCode", contact=contact)["data"]["requestLoginCode"]["sent"] is True
-    outbox = Path(str(distributed["data-dir"])) / "outbox.jsonl"
-    code = [json.loads(line) for line in outbox.read_text().splitlines()][-1]["code"]
-    token = run("VerifyLoginCode", contact=contact, code=code)["data"]["verifyLoginCode"][
-        "accessToken"
-    ]
-    assert "errors" not in run("Me", token)
-
-    # when they sign out
-    assert run("SignOut", token)["data"]["signOut"]["signedOut"] is True
-
-    # then the gateway (asking consent over HTTP with a service token) no longer passes it on
-    refused = run("Me", token)
-    assert [e["extensions"]["code"] for e in refused["errors"]] == ["UNAUTHENTICATED"]
-    assert not (refused.get("data") or {}).get("me")
-def _credential(distributed: Distributed, caller: str, audience: str) -> dict[str, str]:
-    """A service token as ``caller`` would sign it (the test holds the shared keys dir)."""
-    keys = ServiceKeys(Path(_url(distributed, "data-dir")) / "keys")
-    return ServiceTokens(caller, keys.own(caller)).headers(audience)
 
 
 def test_entities_through_the_gateways_credential_still_check_the_caller(
