@@ -174,6 +174,10 @@ _EARTH_INDEX = "directory_peer_group_earth"
 _EARTHDISTANCE_RADIUS_KM = 6378.168
 
 
+# Whether PostgreSQL has the GiST index: learnt by ``build_spatial_index`` at every start.
+_SPATIAL = {"earth": False}
+
+
 async def build_spatial_index() -> None:
     """Create the spatial index if missing, and on SQLite rebuild it when it does not hold
     exactly the stored groups (a data dir from before it existed, or rowids a VACUUM changed).
@@ -225,26 +229,29 @@ async def _build_rtree(connection: BaseDBAsyncClient) -> None:
 
 
 async def _build_earth_index(connection: BaseDBAsyncClient) -> None:
-    """The GiST index needs the ``cube`` and ``earthdistance`` extensions; a role that may not
-    create them gets the plain (anchor_lat, anchor_lng) index the table always has."""
-    if not await _has_earthdistance(connection):
-        try:
+    """The GiST index needs the ``cube`` and ``earthdistance`` extensions, visible on the search
+    path; without them (a role that may not create them, a schema that does not see them) the
+    plain (anchor_lat, anchor_lng) index the table always has answers the bounding box."""
+    try:
+        if not await _sees_earthdistance(connection):
             await connection.execute_script(
                 "CREATE EXTENSION IF NOT EXISTS cube; CREATE EXTENSION IF NOT EXISTS earthdistance;"
             )
-        except OperationalError:  # no privilege: the bounding-box index still answers
-            return
-    await connection.execute_script(
-        f"CREATE INDEX IF NOT EXISTS {_EARTH_INDEX} ON {_GROUPS} "
-        f"USING gist (ll_to_earth(anchor_lat, anchor_lng))"
-    )
+        await connection.execute_script(
+            f"CREATE INDEX IF NOT EXISTS {_EARTH_INDEX} ON {_GROUPS} "
+            f"USING gist (ll_to_earth(anchor_lat, anchor_lng))"
+        )
+    except OperationalError:
+        _SPATIAL["earth"] = False
+        return
+    _SPATIAL["earth"] = True
 
 
-async def _has_earthdistance(connection: BaseDBAsyncClient) -> bool:
+async def _sees_earthdistance(connection: BaseDBAsyncClient) -> bool:
     _, rows = await connection.execute_query(
-        "SELECT count(*) AS n FROM pg_extension WHERE extname = 'earthdistance'"
+        "SELECT to_regprocedure('ll_to_earth(float8, float8)') IS NOT NULL AS seen"
     )
-    return bool(rows[0]["n"])
+    return bool(rows[0]["seen"])
 
 
 class _Parameters:
@@ -334,22 +341,7 @@ def _later(query: NearbyQuery, p: _Parameters) -> str:
 async def _dialect() -> tuple[BaseDBAsyncClient, str, bool]:
     connection = Tortoise.get_connection(CONNECTION)
     dialect = connection.capabilities.dialect
-    earth = dialect != "sqlite" and await _earth_index_ready(connection)
-    return connection, dialect, earth
-
-
-_EARTH_READY: dict[int, bool] = {}
-
-
-async def _earth_index_ready(connection: BaseDBAsyncClient) -> bool:
-    """Whether the GiST index exists (asked once a connection)."""
-    key = id(connection)
-    if key not in _EARTH_READY:
-        _, rows = await connection.execute_query(
-            "SELECT count(*) AS n FROM pg_indexes WHERE indexname = $1", [_EARTH_INDEX]
-        )
-        _EARTH_READY[key] = bool(rows[0]["n"])
-    return _EARTH_READY[key]
+    return connection, dialect, dialect != "sqlite" and _SPATIAL["earth"]
 
 
 async def nearby_ranked(query: NearbyQuery, limit: int) -> NearbyRanks:
