@@ -19,7 +19,6 @@ from tests.database import TEST_DATABASE_URL
     bool(TEST_DATABASE_URL),
     reason="opens the embedded SQLite file; tortoise takes one backend per test process",
 )
-
 async def test_the_lifespan_opens_the_database_in_the_data_dir(
     tmp_path: Path, verifier: TokenVerifier
 ) -> None:

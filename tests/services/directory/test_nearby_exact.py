@@ -213,8 +213,9 @@ async def test_a_data_dir_without_the_index_gets_it_built_at_start(tmp_path: Pat
     await close_databases()
     with sqlite3.connect(tmp_path / "directory.sqlite3") as db:  # as an older version left it
         db.execute(f"DROP TABLE {repository.RTREE}")
+        db.execute(f"DROP TABLE {repository.ANCHORS}")
         for trigger in ("insert", "update", "delete"):
-            db.execute(f"DROP TRIGGER {repository.RTREE}_{trigger}")
+            db.execute(f"DROP TRIGGER {repository.ANCHORS}_{trigger}")
 
     await open_databases(settings, ["directory"])
     try:
