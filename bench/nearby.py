@@ -1,19 +1,35 @@
-"""nearbyGroups (radius 25 km, first 20) through the directory's ASGI app, against a reference:
-the same answer from a brute-force scan of every group in Python, in the same process.
+"""NearbyGroups through the gateway over HTTP, against the gateway's own floor and a brute-force
+scan of the same data, measured in one run.
 
-    .venv/bin/python bench/nearby.py [--groups 20000] [--cities 20] [--rounds 7]
+    .venv/bin/python bench/nearby.py [--groups 100000] [--cities 50] [--points 300]
+        [--database-url postgres://postgres@127.0.0.1:5432/nearby_bench] [--data-dir DIR]
 
-Seeds a synthetic directory in a temporary SQLite file, then prints ops/s of each and the ratio.
+Seeds a synthetic directory (groups, centres, supporters and every group's sessions; a data dir
+or database that already holds the same plan gains nothing), starts ``saathi up --no-demo`` in a
+child process on a free port (the directory on ``--database-url`` when given, else SQLite in the
+data dir), then for ``--points`` random points near the synthetic cities sends, in turn,
+``{ __typename }`` (the floor: what the gateway costs with no subgraph), NearbyGroups (radius
+10 km, first 20) and NearbyGroups with ``nextSession`` (the hop to sessions). Prints p50 and p95
+of each, their distance above the floor, and the speed-up over a brute-force scan (every group
+read and measured in Python) for a few of the points, whose answers must equal the scan's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
+import random
+import socket
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,28 +46,44 @@ from services.directory import domain, repository
 from services.directory.app import create_app
 from services.directory.records import Point
 from services.directory.synthetic import SyntheticPlan, seed_synthetic
+from services.sessions.synthetic import materialise_timetables
 
-RADIUS_KM = 25.0
+RADIUS_KM = 10.0
 FIRST = 20
-QUERY = """
-query Nearby($near: GeoPointInput!, $radiusKm: Float, $first: Int) {
+NEARBY = """
+query NearbyGroups($near: GeoPointInput!, $radiusKm: Float, $first: Int) {
   nearbyGroups(near: $near, radiusKm: $radiusKm, first: $first) {
     totalCount
-    edges { distanceKm node { id } }
+    edges { distanceKm node { id name format } }
   }
 }
 """
+NEARBY_NEXT = """
+query NearbyGroupsNext($near: GeoPointInput!, $radiusKm: Float, $first: Int) {
+  nearbyGroups(near: $near, radiusKm: $radiusKm, first: $first) {
+    totalCount
+    edges { distanceKm node { id name format nextSession { startsAt seatsLeft } } }
+  }
+}
+"""
+FLOOR = "{ __typename }"
 
 
-async def reference_nearby(near: Point, radius_km: float, first: int) -> list[str]:
-    """Every group read and measured: the answer ``nearbyGroups`` must give, found slowly."""
+# --- the reference: a brute-force scan ------------------------------------------------------------
+
+
+async def reference_nearby(near: Point, radius_km: float, first: int) -> list[tuple[float, str]]:
+    """Every group read and measured: the page ``nearbyGroups`` must give, found slowly."""
     ranked = []
     for group in await repository.all_groups():
         distance = round(domain.haversine_km(near, group.anchor), 3)
         if distance <= radius_km:
             ranked.append((distance, group.id))
     ranked.sort()
-    return [id_ for _, id_ in ranked[:first]]
+    return ranked[:first]
+
+
+# --- in process (the bounded version the test suite runs) ----------------------------------------
 
 
 def app_client() -> httpx.AsyncClient:
@@ -62,17 +94,18 @@ def app_client() -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://directory")
 
 
-async def app_nearby(
-    client: httpx.AsyncClient, near: Point, radius_km: float, first: int
-) -> list[str]:
-    variables: dict[str, Any] = {
-        "near": {"lat": near.lat, "lng": near.lng},
-        "radiusKm": radius_km,
-        "first": first,
-    }
-    response = await client.post("/graphql", json={"query": QUERY, "variables": variables})
-    body = response.json()
-    return [edge["node"]["id"] for edge in body["data"]["nearbyGroups"]["edges"]]
+def _variables(near: Point) -> dict[str, Any]:
+    return {"near": {"lat": near.lat, "lng": near.lng}, "radiusKm": RADIUS_KM, "first": FIRST}
+
+
+def _page(body: dict[str, Any]) -> list[tuple[float, str]]:
+    edges = body["data"]["nearbyGroups"]["edges"]
+    return [(edge["distanceKm"], edge["node"]["id"]) for edge in edges]
+
+
+async def app_nearby(client: httpx.AsyncClient, near: Point) -> list[tuple[float, str]]:
+    response = await client.post("/graphql", json={"query": NEARBY, "variables": _variables(near)})
+    return _page(response.json())
 
 
 async def best_of(rounds: int, run: Callable[[], Awaitable[object]], repeat: int = 1) -> float:
@@ -87,43 +120,195 @@ async def best_of(rounds: int, run: Callable[[], Awaitable[object]], repeat: int
 
 
 async def compare(near: Point, rounds: int, repeat: int = 3) -> tuple[float, float]:
-    """(seconds a call through the app, seconds a call of the reference), best of ``rounds``;
-    checks first that both give the same answer."""
+    """(seconds a call through the directory's app, seconds a brute-force scan), best of
+    ``rounds``; checks first that both give the same page."""
     async with app_client() as client:
-        answer = await app_nearby(client, near, RADIUS_KM, FIRST)
+        answer = await app_nearby(client, near)
         expected = await reference_nearby(near, RADIUS_KM, FIRST)
         if answer != expected:
             raise AssertionError(f"the app and the reference disagree: {answer} != {expected}")
-        app_time = await best_of(rounds, lambda: app_nearby(client, near, RADIUS_KM, FIRST), repeat)
+        app_time = await best_of(rounds, lambda: app_nearby(client, near), repeat)
         reference_time = await best_of(
             rounds, lambda: reference_nearby(near, RADIUS_KM, FIRST), repeat
         )
     return app_time, reference_time
 
 
-async def main(groups: int, cities: int, rounds: int) -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        settings = Settings(data_dir=Path(scratch))
-        await open_databases(settings, ["directory"])
-        try:
-            start = time.perf_counter()
-            await seed_synthetic(SyntheticPlan(groups=groups, cities=cities))
-            print(
-                f"seeded {groups} groups in {cities} cities in {time.perf_counter() - start:.1f} s"
-            )
-            pune = SyntheticPlan(groups=groups, cities=cities).city(7)[1]
-            app_time, reference_time = await compare(pune, rounds)
-        finally:
-            await close_databases()
-    print(f"nearbyGroups via the ASGI app: {1 / app_time:8.1f} ops/s")
-    print(f"brute-force reference scan:    {1 / reference_time:8.1f} ops/s")
-    print(f"ratio (app / reference):       {reference_time / app_time:8.1f}x")
+# --- through the gateway over HTTP ---------------------------------------------------------------
+
+
+def random_points(plan: SyntheticPlan, count: int, seed: int = 11) -> list[Point]:
+    """Points within about 8 km of the plan's cities (where people look from)."""
+    rng = random.Random(seed)
+    points = []
+    for _ in range(count):
+        city = plan.city(rng.randrange(plan.cities))[1]
+        points.append(
+            Point(city.lat + rng.uniform(-0.07, 0.07), city.lng + rng.uniform(-0.07, 0.07))
+        )
+    return points
+
+
+async def seed(plan: SyntheticPlan, settings: Settings) -> float:
+    """Seeds the plan with its sessions; returns the seconds it took."""
+    now = datetime.now(UTC)
+
+    async def timetables(bodies: list[dict[str, object]]) -> None:
+        await materialise_timetables(bodies, now)
+
+    start = time.perf_counter()
+    await open_databases(settings, ["directory", "sessions"])
+    try:
+        await seed_synthetic(plan, timetables=timetables)
+    finally:
+        await close_databases()
+    return time.perf_counter() - start
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def network(data_dir: Path, database_url: str | None) -> Iterator[str]:
+    """``saathi up --no-demo`` in a child process; yields its /graphql URL once it answers."""
+    port = free_port()
+    env = dict(os.environ)
+    if database_url:
+        env["SAATHI_DIRECTORY_DATABASE_URL"] = database_url
+    command = [sys.executable, "-c", "from saathi.cli import main; main()", "up", "--no-demo"]
+    child = subprocess.Popen(
+        [*command, "--port", str(port), "--data-dir", str(data_dir)],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/graphql"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.post(url, json={"query": FLOOR}, timeout=5).status_code == 200:
+                    break
+            if child.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("saathi up did not start")
+            time.sleep(0.2)
+        yield url
+    finally:
+        child.terminate()
+        child.wait(30)
+
+
+@dataclass(frozen=True)
+class Timings:
+    name: str
+    seconds: list[float]
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.seconds)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+    @property
+    def p50(self) -> float:
+        return self.percentile(50)
+
+    @property
+    def p95(self) -> float:
+        return self.percentile(95)
+
+
+def _timed(client: httpx.Client, url: str, query: str, variables: dict[str, Any]) -> float:
+    start = time.perf_counter()
+    response = client.post(url, json={"query": query, "variables": variables})
+    elapsed = time.perf_counter() - start
+    body = response.json()
+    if response.status_code != 200 or "errors" in body:
+        raise RuntimeError(f"the gateway answered {response.status_code}: {body}")
+    return elapsed
+
+
+def measure(url: str, points: list[Point]) -> tuple[Timings, Timings, Timings]:
+    """Floor, NearbyGroups and NearbyGroups with nextSession, interleaved point by point so that
+    they share the machine's noise."""
+    floor, nearby, nearby_next = [], [], []
+    with httpx.Client(timeout=30) as client:
+        for near in points[:20]:  # warm up: connections, plan cache, SQLite page cache
+            _timed(client, url, NEARBY_NEXT, _variables(near))
+        for near in points:
+            floor.append(_timed(client, url, FLOOR, {}))
+            nearby.append(_timed(client, url, NEARBY, _variables(near)))
+            nearby_next.append(_timed(client, url, NEARBY_NEXT, _variables(near)))
+    return (
+        Timings("{ __typename } (floor)", floor),
+        Timings("NearbyGroups", nearby),
+        Timings("NearbyGroups + nextSession", nearby_next),
+    )
+
+
+async def scan(settings: Settings, url: str, points: list[Point]) -> tuple[float, int]:
+    """Median seconds of a brute-force scan for ``points``, each checked against the gateway's
+    answer; returns (seconds, how many sessions the gateway's pages showed)."""
+    times, shown = [], 0
+    await open_databases(settings, ["directory"])
+    try:
+        async with httpx.AsyncClient(timeout=30) as client:
+            for near in points:
+                response = await client.post(
+                    url, json={"query": NEARBY_NEXT, "variables": _variables(near)}
+                )
+                body = response.json()
+                start = time.perf_counter()
+                expected = await reference_nearby(near, RADIUS_KM, FIRST)
+                times.append(time.perf_counter() - start)
+                if _page(body) != expected:
+                    raise AssertionError(f"gateway and scan disagree near {near}")
+                edges = body["data"]["nearbyGroups"]["edges"]
+                shown += sum(1 for edge in edges if edge["node"]["nextSession"] is not None)
+    finally:
+        await close_databases()
+    return statistics.median(times), shown
+
+
+def report(timings: tuple[Timings, Timings, Timings], scan_seconds: float) -> None:
+    floor = timings[0]
+    print(f"{'':28} {'p50 ms':>8} {'p95 ms':>8} {'p50-floor':>10} {'p95-floor':>10}")
+    for t in timings:
+        print(
+            f"{t.name:28} {t.p50 * 1e3:8.2f} {t.p95 * 1e3:8.2f} "
+            f"{(t.p50 - floor.p50) * 1e3:10.2f} {(t.p95 - floor.p50) * 1e3:10.2f}"
+        )
+    nearby = timings[1]
+    print(f"brute-force scan (median): {scan_seconds * 1e3:.1f} ms a query")
+    print(f"speed-up of NearbyGroups (p50) over the scan: {scan_seconds / nearby.p50:.0f}x")
+
+
+async def main(options: argparse.Namespace) -> None:
+    plan = SyntheticPlan(groups=options.groups, cities=options.cities)
+    with contextlib.ExitStack() as stack:
+        data_dir = options.data_dir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        urls = {"directory": options.database_url} if options.database_url else {}
+        settings = Settings(data_dir=data_dir, database_urls=urls)
+        seconds = await seed(plan, settings)
+        where = options.database_url or "SQLite"
+        print(
+            f"seeded {options.groups} groups in {options.cities} cities ({where}): {seconds:.1f} s"
+        )
+        points = random_points(plan, options.points)
+        with network(data_dir, options.database_url) as url:
+            timings = measure(url, points)
+            scan_seconds, shown = await scan(settings, url, points[: options.scan_points])
+    report(timings, scan_seconds)
+    print(f"sessions shown on the {options.scan_points} checked pages: {shown}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--groups", type=int, default=20_000)
-    parser.add_argument("--cities", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=7)
-    options = parser.parse_args()
-    asyncio.run(main(options.groups, options.cities, options.rounds))
+    parser.add_argument("--groups", type=int, default=100_000)
+    parser.add_argument("--cities", type=int, default=50)
+    parser.add_argument("--points", type=int, default=300)
+    parser.add_argument("--scan-points", type=int, default=5)
+    parser.add_argument("--database-url", default=None, help="the directory on PostgreSQL")
+    parser.add_argument("--data-dir", type=Path, default=None, help="reuse a seeded data dir")
+    asyncio.run(main(parser.parse_args()))

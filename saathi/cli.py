@@ -356,6 +356,7 @@ def seed(
     )
 
     from services.directory.synthetic import SyntheticPlan, seed_synthetic
+    from services.sessions.synthetic import materialise_timetables
 
     if not synthetic:
         raise _fail("say what to seed: --synthetic (the demo network is seeded by saathi up)")
@@ -372,14 +373,22 @@ def seed(
         console=err,
     ) as progress:
         task = progress.add_task(f"{groups} groups in {cities} cities", total=groups)
+        now = datetime.now(UTC)
+        made = {"sessions": 0}
+
+        async def timetables(bodies: list[dict[str, object]]) -> None:
+            made["sessions"] += await materialise_timetables(bodies, now)
+
         totals = _with_databases(
             settings,
-            ["directory"],
-            lambda: seed_synthetic(plan, progress=lambda n: progress.advance(task, n)),
+            ["directory", "sessions"],
+            lambda: seed_synthetic(
+                plan, progress=lambda n: progress.advance(task, n), timetables=timetables
+            ),
         )
     err.print(
         f"added {totals['centres']} centres, {totals['supporters']} supporters, "
-        f"{totals['groups']} groups"
+        f"{totals['groups']} groups; materialised {made['sessions']} sessions"
     )
 
 

@@ -8,6 +8,7 @@ component still never reads another's tables.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -86,9 +87,20 @@ async def open_databases(settings: Settings, components: Iterable[str]) -> None:
     try:
         for component in components:
             await check_columns(component)
+            await after_schemas(component)
     except BaseException:
         await Tortoise.close_connections()  # no worker threads left behind to hang the exit
         raise
+
+
+async def after_schemas(component: str) -> None:
+    """Run the component's ``after_generate_schemas`` (in its models module), if it has one:
+    what ``generate_schemas`` cannot make (a spatial index, triggers), made or repaired at every
+    start so that an existing data dir gets it too."""
+    module = importlib.import_module(models_module(component))
+    hook = getattr(module, "after_generate_schemas", None)
+    if hook is not None:
+        await hook()
 
 
 class OutdatedDatabase(RuntimeError):

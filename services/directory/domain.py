@@ -15,8 +15,9 @@ import base64
 import binascii
 import json
 import math
+import struct
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -25,16 +26,18 @@ from saathi.errors import BadUserInput, ErrorCode, NotFound, SaathiError
 from saathi.peers import Peers, PeerUnavailable
 from services.directory import repository
 from services.directory.records import (
+    EARTH_RADIUS_KM,
     BoundingBox,
     Centre,
     CrisisResource,
     Group,
+    NearbyAfter,
+    NearbyQuery,
     Point,
     Schedule,
     Supporter,
 )
 
-EARTH_RADIUS_KM = 6371.0088
 DEFAULT_RADIUS_KM = 25.0
 MAX_RADIUS_KM = 2000.0
 DEFAULT_PAGE_SIZE = 20
@@ -160,12 +163,53 @@ def _is(value: object, type_: type) -> bool:
 
 
 def haversine_km(a: Point, b: Point) -> float:
-    """Great-circle distance between ``a`` and ``b`` on a sphere of radius 6371.0088 km."""
+    """Great-circle distance between ``a`` and ``b`` on a sphere of radius 6371.0088 km.
+
+    The repository's SQL repeats these operations in this order (squares as products, not
+    powers), so the databases and this function give the same double."""
     lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
     dlat = lat2 - lat1
     dlng = math.radians(b.lng - a.lng)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlng / 2) ** 2
+    s_lat, s_lng = math.sin(dlat / 2), math.sin(dlng / 2)
+    h = s_lat * s_lat + math.cos(lat1) * math.cos(lat2) * (s_lng * s_lng)
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def shown_distance(distance_km: float) -> float:
+    """A distance as clients see it, compare it and page by it: to the metre."""
+    return round(distance_km, 3)
+
+
+def _bits(value: float) -> int:
+    return int(struct.unpack("<q", struct.pack("<d", value))[0])
+
+
+def _float(bits: int) -> float:
+    return float(struct.unpack("<d", struct.pack("<q", bits))[0])
+
+
+def largest_distance_shown(below: float, *, strictly: bool = False) -> float:
+    """The largest distance whose shown value is at most ``below`` (less than it when
+    ``strictly``), or -1.0 when no distance is. ``shown_distance`` only grows with the distance,
+    so "shown at most r" is exactly "at most this bound", which SQL can test. Found by bisection
+    over the order of non-negative doubles (their bit patterns), about 64 steps."""
+
+    def fits(distance: float) -> bool:
+        shown = shown_distance(distance)
+        return shown < below if strictly else shown <= below
+
+    if math.isnan(below) or not fits(0.0):
+        return -1.0
+    if math.isinf(below):
+        return math.inf
+    low, high = 0, _bits(abs(below) + 1.0)  # fits(low); not fits(high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits(_float(middle)):
+            low = middle
+        else:
+            high = middle
+    return _float(low)
 
 
 def anchor(location: Point | None, centre: Centre) -> Point:
@@ -218,6 +262,17 @@ class GroupFilter:
     @property
     def needs_sessions(self) -> bool:
         return self.starts_within_hours is not None or self.open_seats_only
+
+    @property
+    def needs_records(self) -> bool:
+        """Whether a constraint beyond kinds and formats applies (to each group's record)."""
+        return bool(
+            self.focus
+            or self.languages
+            or self.audience
+            or (self.text or "").strip()
+            or self.needs_sessions
+        )
 
     def check(self) -> GroupFilter:
         hours = self.starts_within_hours
@@ -280,25 +335,84 @@ class Page(Generic[E]):
 async def nearby_groups(search: NearbySearch, peers: Peers) -> Page[NearbyEdge]:
     """Groups within the radius, nearest first (ties by id), one page after ``search.after``.
 
-    SQL narrows to a bounding box (and to the kinds and formats asked for); exact distances and
-    the other constraints are worked out here; the sessions service answers the time and seat
-    constraints, in one call for every candidate.
+    The database finds the candidates through its spatial index and measures them exactly
+    (``haversine_km``). With no other filter than kinds and formats it also counts and ranks
+    them and returns one page of ids; otherwise it returns every group within the radius and the
+    other constraints are worked out here, the sessions service answering the time and seat
+    constraints in one call for every candidate.
     """
     near = check_point(search.near)
     radius = check_radius(search.radius_km)
     first = check_first(search.first)
     wanted = search.filter.check()
-    after = None
-    if search.after is not None:
-        after = decode_cursor(search.after, "nearby", (float, str))
-    candidates = await repository.groups_in_box(
-        bounding_box(near, radius), kinds=wanted.kinds, formats=wanted.formats
+    after = (
+        decode_cursor(search.after, "nearby", (float, str)) if search.after is not None else None
     )
+    query = NearbyQuery(
+        near=near,
+        box=bounding_box(near, radius),
+        reach_km=radius,
+        within=largest_distance_shown(radius),
+        kinds=wanted.kinds,
+        formats=wanted.formats,
+    )
+    if wanted.needs_records:
+        return await _filtered_page(query, wanted, peers, after, first)
+    if after is not None:
+        query = replace(query, after=_after(float(after[0]), str(after[1])))
+    return await _ranked_page(query, first)
+
+
+def _after(shown: float, id_: str) -> NearbyAfter:
+    """The cursor (shown distance, id) as bounds on the exact distance: a row comes after it
+    when its shown distance is greater, or equal with a greater id."""
+    if math.isnan(shown):  # nothing compares greater than NaN, as in a sort of tuples
+        return NearbyAfter(math.inf, math.inf, id_)
+    return NearbyAfter(
+        largest_distance_shown(shown), largest_distance_shown(shown, strictly=True), id_
+    )
+
+
+async def _ranked_page(query: NearbyQuery, first: int) -> Page[NearbyEdge]:
+    ranks = await repository.nearby_ranked(query, first + 1)
+    rows = list(ranks.ranked)
+    if len(rows) > first:
+        # The database ranks by exact distance; the list is ranked by shown distance, then id.
+        # Only the last shown distance on the page can have rows the limit left out: fetch
+        # every row with that shown distance before cutting the page.
+        last = shown_distance(rows[first - 1][0])
+        if shown_distance(rows[first][0]) == last:
+            bucket = await repository.nearby_between(
+                query,
+                largest_distance_shown(last, strictly=True),
+                largest_distance_shown(last),
+            )
+            rows = list({id_: (d, id_) for d, id_ in [*rows, *bucket]}.values())
+    ranked = sorted((shown_distance(d), id_) for d, id_ in rows)[:first]
+    groups = dict(ranks.groups)
+    missing = [id_ for _, id_ in ranked if id_ not in groups]
+    if missing:  # ranked by the bucket query above
+        groups.update(await repository.groups_by_ids_raw(missing))
+    edges = [
+        NearbyEdge(encode_cursor("nearby", d, id_), d, groups[id_])
+        for d, id_ in ranked
+        if id_ in groups  # deleted since it was ranked
+    ]
+    end = edges[-1].cursor if edges else None
+    return Page(ranks.total, edges, ranks.remaining > first, end)
+
+
+async def _filtered_page(
+    query: NearbyQuery,
+    wanted: GroupFilter,
+    peers: Peers,
+    after: list[Any] | None,
+    first: int,
+) -> Page[NearbyEdge]:
     ranked: list[tuple[float, str, Group]] = []
-    for group in candidates:
-        distance = round(haversine_km(near, group.anchor), 3)
-        if distance <= radius and wanted.matches(group):
-            ranked.append((distance, group.id, group))
+    for distance, group in await repository.nearby_groups(query):
+        if wanted.matches(group):
+            ranked.append((shown_distance(distance), group.id, group))
     if wanted.needs_sessions and ranked:
         open_ids = await open_group_ids(peers, [id_ for _, id_, _ in ranked], wanted)
         ranked = [entry for entry in ranked if entry[1] in open_ids]

@@ -7,6 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+# The mean Earth radius (IUGG): every distance in the directory is measured on this sphere.
+EARTH_RADIUS_KM = 6371.0088
+
 
 @dataclass(frozen=True)
 class Point:
@@ -106,3 +109,39 @@ class SeriesPush:
     body: dict[str, object]
     version: int
     attempts: int
+
+
+@dataclass(frozen=True)
+class NearbyAfter:
+    """A nearby cursor as distance bounds: rows whose distance exceeds ``beyond`` come after it,
+    and so do rows whose distance exceeds ``reached`` with an id greater than ``id``."""
+
+    beyond: float
+    reached: float
+    id: str
+
+
+@dataclass(frozen=True)
+class NearbyQuery:
+    """A nearby search as the repository runs it: the groups whose anchor lies in ``box`` (of
+    ``kinds`` and ``formats`` when given) at a distance from ``near`` of at most ``within`` km;
+    ``reach_km`` is the radius the box was drawn for."""
+
+    near: Point
+    box: BoundingBox
+    reach_km: float
+    within: float
+    kinds: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    after: NearbyAfter | None = None
+
+
+@dataclass(frozen=True)
+class NearbyRanks:
+    """How many groups are within reach, how many come after the cursor, and the first of those
+    as (distance, id), nearest first, with their records by id."""
+
+    total: int
+    remaining: int
+    ranked: tuple[tuple[float, str], ...]
+    groups: dict[str, Group]

@@ -3,21 +3,23 @@
 ``N`` groups across ``M`` synthetic cities, each near a real Indian city, with centres and peer
 supporters to match. Everything is drawn from a RNG seeded per record, and ids are
 ``stable_id``s of (seed, index), so the same parameters give the same directory and re-running
-adds nothing. Records are written in chunks of bulk inserts. Synthetic groups are not pushed to
-the sessions service: they exist to exercise search, not booking.
+adds nothing. Records are written in chunks of bulk inserts. Each chunk's timetables (the bodies
+the directory pushes to sessions) go to ``timetables`` when given: ``saathi seed --synthetic``
+has the sessions service materialise them, so that synthetic groups have sessions like any other.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from saathi.ids import stable_id
 from services.directory import repository
 from services.directory.records import Address, Centre, Group, Point, Schedule, Supporter
+from services.directory.timetables import series_body
 from services.directory.validation import AUDIENCE, FOCUS
 
 # Real cities: (name, lat, lng, local language).
@@ -169,14 +171,18 @@ async def seed_synthetic(
     *,
     chunk_size: int = 1000,
     progress: Callable[[int], None] | None = None,
+    timetables: Callable[[list[dict[str, object]]], Awaitable[object]] | None = None,
 ) -> dict[str, int]:
     """Write the plan, chunk by chunk; returns how many centres, supporters and groups were new.
-    ``progress`` is told how many groups each chunk held."""
+    ``timetables`` gets each chunk's timetable bodies once its groups are stored; ``progress``
+    is then told how many groups the chunk held."""
     totals = {"centres": 0, "supporters": 0, "groups": 0}
     for chunk in chunks(plan, chunk_size):
         inserted = await repository.insert_missing(chunk.centres, chunk.supporters, chunk.groups)
         for name, count in inserted.items():
             totals[name] += count
+        if timetables is not None:
+            await timetables([series_body(group) for group in chunk.groups])
         if progress is not None:
             progress(chunk.size)
     return totals

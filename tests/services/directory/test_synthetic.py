@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -67,3 +68,28 @@ def test_the_command_seeds_and_reports(tmp_path: Path) -> None:
     assert first.exit_code == 0, first.output
     assert "added 3 centres, 6 supporters, 60 groups" in first.output
     assert "added 0 centres, 0 supporters, 0 groups" in second.output
+
+
+def test_the_command_materialises_each_synthetic_groups_sessions(tmp_path: Path) -> None:
+    arguments = ["seed", "--synthetic", "--groups", "40", "--cities", "2"]
+    arguments += ["--data-dir", str(tmp_path)]
+
+    first = CliRunner().invoke(app, arguments)
+    second = CliRunner().invoke(app, arguments)
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert "materialised 200 sessions" in first.output  # weekly rules, five weeks ahead
+    with sqlite3.connect(tmp_path / "sessions.sqlite3") as db:
+        series = db.execute("SELECT count(*), count(DISTINCT group_id) FROM sessions_series")
+        assert series.fetchone() == (40, 40)
+        per_group = db.execute(
+            "SELECT min(n), max(n) FROM (SELECT count(*) AS n FROM sessions_session "
+            "WHERE status = 'SCHEDULED' GROUP BY group_id)"
+        )
+        assert per_group.fetchone() == (5, 5)
+    with sqlite3.connect(tmp_path / "directory.sqlite3") as db:
+        groups = {row[0] for row in db.execute("SELECT id FROM directory_peer_group")}
+    with sqlite3.connect(tmp_path / "sessions.sqlite3") as db:
+        timetabled = {row[0] for row in db.execute("SELECT group_id FROM sessions_series")}
+    assert timetabled == groups
