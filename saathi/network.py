@@ -17,7 +17,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from starlette.applications import Starlette
@@ -238,7 +238,9 @@ class EmbeddedNetwork:
             for name, app in apps.items():
                 clients.attach_app(name, app)
         gateway_tokens = service_tokens(self.settings, GATEWAY)
-        sessions_keys: KeyStore = apps["sessions"].app.state.keys
+        sessions_door = apps["sessions"]
+        assert isinstance(sessions_door, ServiceDoor)
+        sessions_keys: KeyStore = cast(Starlette, sessions_door.app).state.keys
         self.sessions_keys = sessions_keys
         holder: dict[str, Starlette] = {}
         transport = AsgiTransport(apps)

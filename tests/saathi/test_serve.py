@@ -245,6 +245,8 @@ def test_a_signed_out_token_is_refused_by_the_served_gateway(distributed: Distri
     refused = run("Me", token)
     assert [e["extensions"]["code"] for e in refused["errors"]] == ["UNAUTHENTICATED"]
     assert not (refused.get("data") or {}).get("me")
+
+
 def _credential(distributed: Distributed, caller: str, audience: str) -> dict[str, str]:
     """A service token as ``caller`` would sign it (the test holds the shared keys dir)."""
     keys = ServiceKeys(Path(_url(distributed, "data-dir")) / "keys")
