@@ -241,13 +241,7 @@ class FakeSessions:
             return JSONResponse({"erased": self.erased})
 
         async def guard(request: Request, call_next: Any) -> Any:
-            if self.down:
-                return JSONResponse({"error": "down"}, status_code=503)
-            try:
-                trust.caller(request.headers.get(SERVICE_TOKEN_HEADER))
-            except SaathiError as refused:
-                return JSONResponse({"error": refused.message}, status_code=401)
-            return await call_next(request)
+            return _refusal(self.down, trust, request) or await call_next(request)
 
         app = Starlette(
             routes=[
@@ -262,6 +256,18 @@ class FakeSessions:
         body: dict[str, Any] = await request.json()
         self.calls.append((request.url.path, body))
         return body
+
+
+def _refusal(down: bool, trust: ServiceTrust, request: Request) -> JSONResponse | None:
+    """What a stand-in service answers instead of serving: 503 when down, 401 for a caller
+    without a service token it trusts; ``None`` to serve."""
+    if down:
+        return JSONResponse({"error": "down"}, status_code=503)
+    try:
+        trust.caller(request.headers.get(SERVICE_TOKEN_HEADER))
+    except SaathiError as refused:
+        return JSONResponse({"error": refused.message}, status_code=401)
+    return None
 
 
 @dataclass
@@ -279,12 +285,9 @@ class FakeDirectory:
         trust = ServiceTrust("directory", ServiceKeys(self.settings.keys_dir), {"consent"})
 
         async def known(request: Request) -> JSONResponse:
-            if self.down:
-                return JSONResponse({"error": "down"}, status_code=503)
-            try:
-                trust.caller(request.headers.get(SERVICE_TOKEN_HEADER))
-            except SaathiError as refused:
-                return JSONResponse({"error": refused.message}, status_code=401)
+            refusal = _refusal(self.down, trust, request)
+            if refusal is not None:
+                return refusal
             body: dict[str, Any] = await request.json()
             self.calls.append(body)
             return JSONResponse({"centreIds": [c for c in body["centreIds"] if c in self.centres]})
