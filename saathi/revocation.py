@@ -27,7 +27,6 @@ from saathi.tokens import Role, TokenVerifier
 logger = logging.getLogger("saathi.revocation")
 
 TOKENS_CHECK = "/internal/tokens/check"
-ENDED = "This sign-in has ended (signed out, or the account was closed). Sign in again."
 
 
 class RevocationCheck(GatewayHooks):

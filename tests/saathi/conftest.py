@@ -13,10 +13,12 @@ from typing import Any
 import httpx
 import pytest
 
+from saathi.keys import load_or_create_signing_key
 from saathi.keystore import KeyStore
 from saathi.network import EmbeddedNetwork
 from saathi.peers import Peers
 from saathi.settings import Settings, load_settings
+from saathi.tokens import Role, mint_access_token
 from tests.conftest import operation
 
 PUNE = {"lat": 18.52, "lng": 73.85}
@@ -46,6 +48,19 @@ class Network:
     settings: Settings
     peers: dict[str, Peers]
     keys: KeyStore  # the sessions service's key store
+
+    def token(self, subject: str, role: Role, centre_id: str | None = None) -> str:
+        """An access token for ``subject`` signed with this network's own key, as consent
+        would issue it."""
+        return mint_access_token(
+            load_or_create_signing_key(self.settings.data_dir),
+            subject=subject,
+            role=role,
+            centre_id=centre_id,
+            issuer=self.settings.issuer,
+            audience=self.settings.audience,
+            ttl_seconds=900,
+        )
 
     async def run(
         self, file: str, name: str, token: str | None = None, **variables: Any

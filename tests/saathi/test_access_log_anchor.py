@@ -4,8 +4,7 @@ the gateway, the participant fetches the head the consent service signed for tha
 from __future__ import annotations
 
 from saathi import demo
-from saathi.keys import load_or_create_signing_key
-from saathi.tokens import Role, mint_access_token
+from saathi.tokens import Role
 from services.consent.audit_key import load_audit_key
 from services.consent.domain.access_log import audit
 from tests.saathi.conftest import Network
@@ -16,20 +15,8 @@ SIGNED_HEAD = """query { me { dataAccessLog(first: 1) {
   signedHead { sequence headHash signedAt keyId signature } } } }"""
 
 
-def _token(network: Network, subject: str, role: Role, centre_id: str | None = None) -> str:
-    return mint_access_token(
-        load_or_create_signing_key(network.settings.data_dir),
-        subject=subject,
-        role=role,
-        centre_id=centre_id,
-        issuer=network.settings.issuer,
-        audience=network.settings.audience,
-        ttl_seconds=900,
-    )
-
-
 async def test_a_read_through_the_gateway_is_signed_into_the_anchor(network: Network) -> None:
-    reader = _token(network, f"stf_{PUNE_CAMP.id[4:]}", Role.FACILITATOR, PUNE_CAMP.id)
+    reader = network.token(f"stf_{PUNE_CAMP.id[4:]}", Role.FACILITATOR, PUNE_CAMP.id)
     key = load_audit_key(network.settings.data_dir)
     assert key is not None
 
@@ -44,7 +31,7 @@ async def test_a_read_through_the_gateway_is_signed_into_the_anchor(network: Net
     response = await network.client.post(
         "/graphql",
         json={"query": SIGNED_HEAD},
-        headers={"authorization": f"Bearer {_token(network, PRIYA.id, Role.PARTICIPANT)}"},
+        headers={"authorization": f"Bearer {network.token(PRIYA.id, Role.PARTICIPANT)}"},
     )
 
     assert shared["data"]["sharedRecord"]["error"] is None

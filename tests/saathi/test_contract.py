@@ -17,28 +17,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from saathi import demo
-from saathi.keys import load_or_create_signing_key
-from saathi.tokens import Role, mint_access_token
+from saathi.tokens import Role
 from tests.saathi.conftest import Network
 
 PUNE_KOTHRUD, PUNE_CAMP, DELHI = demo.CENTRES[0], demo.CENTRES[1], demo.CENTRES[2]
 PRIYA = demo.PARTICIPANTS[0]
 
 
-def _token(network: Network, subject: str, role: Role, centre_id: str | None = None) -> str:
-    return mint_access_token(
-        load_or_create_signing_key(network.settings.data_dir),
-        subject=subject,
-        role=role,
-        centre_id=centre_id,
-        issuer=network.settings.issuer,
-        audience=network.settings.audience,
-        ttl_seconds=900,
-    )
-
-
 def _staff(network: Network, centre: demo.DemoCentre, role: Role = Role.CENTRE_ADMIN) -> str:
-    return _token(network, f"stf_{centre.id[4:]}", role, centre.id)
+    return network.token(f"stf_{centre.id[4:]}", role, centre.id)
 
 
 def _codes(body: dict[str, Any]) -> list[str]:
@@ -111,7 +98,7 @@ async def test_a_new_group_gets_a_timetable_in_sessions(network: Network) -> Non
 
 
 async def test_consent_opens_a_shared_record_and_revocation_closes_it(network: Network) -> None:
-    participant = _token(network, PRIYA.id, Role.PARTICIPANT)
+    participant = network.token(PRIYA.id, Role.PARTICIPANT)
     reader = _staff(network, DELHI, Role.FACILITATOR)
     categories = ["ATTENDANCE", "FEEDBACK"]
 
@@ -181,7 +168,7 @@ async def test_consent_opens_a_shared_record_and_revocation_closes_it(network: N
 async def test_a_consent_for_one_purpose_does_not_release_records_for_another(
     network: Network,
 ) -> None:
-    participant = _token(network, PRIYA.id, Role.PARTICIPANT)
+    participant = network.token(PRIYA.id, Role.PARTICIPANT)
     reader = _staff(network, DELHI, Role.FACILITATOR)
     granted = await network.run(
         "consent",

@@ -15,8 +15,7 @@ import icalendar
 import pytest
 
 from saathi import demo
-from saathi.keys import load_or_create_signing_key
-from saathi.tokens import Role, mint_access_token
+from saathi.tokens import Role
 from services.directory import repository as directory_repository
 from tests.saathi.conftest import PUNE, Network
 
@@ -24,18 +23,6 @@ ONLINE = next(g for g in demo.GROUPS if g.format == "ONLINE")
 HOME = next(c for c in demo.CENTRES if c.id == ONLINE.centre_id)
 ELSEWHERE = next(c for c in demo.CENTRES if c.id != ONLINE.centre_id)
 INJECTED = "https://meet.example.org/x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil@attacker"
-
-
-def _token(network: Network, subject: str, role: Role, centre_id: str | None = None) -> str:
-    return mint_access_token(
-        load_or_create_signing_key(network.settings.data_dir),
-        subject=subject,
-        role=role,
-        centre_id=centre_id,
-        issuer=network.settings.issuer,
-        audience=network.settings.audience,
-        ttl_seconds=900,
-    )
 
 
 def _codes(body: dict[str, Any]) -> list[str]:
@@ -87,7 +74,7 @@ async def _join_url(network: Network, token: str | None, group_id: str = ONLINE.
 async def test_a_join_url_that_is_not_a_plain_https_address_is_refused(
     network: Network, join_url: str
 ) -> None:
-    admin = _token(network, "stf_admin", Role.CENTRE_ADMIN, HOME.id)
+    admin = network.token("stf_admin", Role.CENTRE_ADMIN, HOME.id)
 
     created = await network.run(
         "directory", "CreateGroup", admin, input=_online_group_input(join_url)
@@ -209,9 +196,9 @@ async def test_a_booking_at_another_group_does_not_open_this_groups_link(
 
 
 async def test_a_join_link_is_for_the_centres_staff_only(network: Network) -> None:
-    own = _token(network, "stf_own", Role.FACILITATOR, HOME.id)
-    other = _token(network, "stf_other", Role.CENTRE_ADMIN, ELSEWHERE.id)
-    partner = _token(network, "ptn_home", Role.PARTNER, HOME.id)
+    own = network.token("stf_own", Role.FACILITATOR, HOME.id)
+    other = network.token("stf_other", Role.CENTRE_ADMIN, ELSEWHERE.id)
+    partner = network.token("ptn_home", Role.PARTNER, HOME.id)
 
     assert await _join_url(network, own) == ONLINE.online_join_url
     assert await _join_url(network, other) is None
@@ -345,7 +332,7 @@ BAD_LOG_CURSORS = [
 
 @pytest.mark.parametrize("cursor", BAD_LOG_CURSORS, ids=range(len(BAD_LOG_CURSORS)))
 async def test_every_bad_access_log_cursor_is_bad_user_input(network: Network, cursor: str) -> None:
-    participant = _token(network, demo.PARTICIPANTS[0].id, Role.PARTICIPANT)
+    participant = network.token(demo.PARTICIPANTS[0].id, Role.PARTICIPANT)
 
     body = await network.run("consent", "MyDataAccessLog", participant, first=5, after=cursor)
 
