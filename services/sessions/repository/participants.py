@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -62,20 +63,18 @@ async def add_feedback(
     at: datetime,
 ) -> None:
     """Store named feedback on a booking; ``DuplicateFeedback`` when the session has one."""
-    try:
-        await Feedback.create(
-            id=feedback_id,
-            booking_id=booking.id,
-            session_id=booking.session_id,
-            participant_id=booking.participant_id,
-            once_token=once_token,
-            rating=rating,
-            comment=sealed_comment,
-            anonymous=False,
-            at=at,
-        )
-    except IntegrityError:
-        raise DuplicateFeedback(booking.id) from None
+    await _insert_feedback(
+        booking.id,
+        id=feedback_id,
+        booking_id=booking.id,
+        session_id=booking.session_id,
+        participant_id=booking.participant_id,
+        once_token=once_token,
+        rating=rating,
+        comment=sealed_comment,
+        anonymous=False,
+        at=at,
+    )
 
 
 async def add_anonymous_feedback(
@@ -87,20 +86,27 @@ async def add_anonymous_feedback(
     at: datetime,
 ) -> None:
     """Store feedback with no link to its author; ``DuplicateFeedback`` for a second one."""
+    await _insert_feedback(
+        session_id,
+        id=feedback_id,
+        booking_id=None,
+        session_id=session_id,
+        participant_id=None,
+        once_token=once_token,
+        rating=rating,
+        comment=sealed_comment,
+        anonymous=True,
+        at=at,
+    )
+
+
+async def _insert_feedback(named: str, **fields: Any) -> None:
+    """One feedback row; the unique once-token turns a second one into ``DuplicateFeedback``
+    naming ``named``."""
     try:
-        await Feedback.create(
-            id=feedback_id,
-            booking_id=None,
-            session_id=session_id,
-            participant_id=None,
-            once_token=once_token,
-            rating=rating,
-            comment=sealed_comment,
-            anonymous=True,
-            at=at,
-        )
+        await Feedback.create(**fields)
     except IntegrityError:
-        raise DuplicateFeedback(session_id) from None
+        raise DuplicateFeedback(named) from None
 
 
 async def attended_session_ids(participant_id: str) -> list[str]:
