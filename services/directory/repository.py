@@ -14,11 +14,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from saathi.ids import storable
-from services.directory.models import Centre as CentreRow
-from services.directory.models import PeerGroup as GroupRow
-from services.directory.models import PeerSupporter as SupporterRow
-from services.directory.models import SeriesPush as PushRow
-from services.directory.records import (
+from services.directory.domain.records import (
     EARTH_RADIUS_KM,
     Address,
     Centre,
@@ -30,6 +26,10 @@ from services.directory.records import (
     SeriesPush,
     Supporter,
 )
+from services.directory.models import Centre as CentreRow
+from services.directory.models import PeerGroup as GroupRow
+from services.directory.models import PeerSupporter as SupporterRow
+from services.directory.models import SeriesPush as PushRow
 
 CONNECTION = "directory"
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import jwt
 import pytest
 
-from saathi import demo
-from saathi.calendar import group_calendar
-from saathi.edge import GatewayCredentials, crisis_fallbacks
+from network.demo import description as demo
+from network.edge import GatewayCredentials, crisis_fallbacks
 from saathi.errors import Unauthenticated
 from saathi.keys import load_or_create_signing_key
 from saathi.service_trust import SERVICE_TOKEN_HEADER, ServiceKeys, ServiceTokens, ServiceTrust
 from saathi.tokens import Role, mint_access_token
+from services.directory.domain.calendar import group_calendar
 from tests.saathi.conftest import Network
 
 
@@ -117,7 +117,7 @@ def test_crisis_fallbacks_list_national_lines_then_the_citys() -> None:
     fallback = crisis_fallbacks()["crisisResources"]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("saathi.edge.CRISIS_RESOURCES", (local, *demo.CRISIS_RESOURCES))
+        patch.setattr("network.edge.CRISIS_RESOURCES", (local, *demo.CRISIS_RESOURCES))
         in_nagpur = fallback({"city": " nagpur "})
         in_pune = fallback({"city": "Pune"})
         anywhere = fallback({})

@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gateway import api_schema
-from saathi import demo
+from network.assembly import EmbeddedNetwork
+from network.demo import description as demo
 from saathi.keys import load_or_create_signing_key
-from saathi.network import EmbeddedNetwork
 from saathi.settings import load_settings
 from saathi.tokens import Role, mint_access_token
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from bench.limits import SocketPaced
-from saathi.network import EmbeddedNetwork, build_subgraph
+from network.assembly import EmbeddedNetwork, build_subgraph
 from saathi.runtime import service_tokens
 from saathi.service_trust import GATEWAY
 from saathi.settings import load_settings

@@ -18,7 +18,7 @@ from saathi import database
 from saathi.ids import storable
 from saathi.tokens import Role
 from services.consent import models
-from services.consent.records import (
+from services.consent.domain.records import (
     ConsentPurpose,
     ConsentRecord,
     ConsentRequestRecord,

@@ -12,8 +12,9 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
-from services.directory import domain, records
 from services.directory.api.types import Centre, PeerGroup
+from services.directory.domain import nearby as domain
+from services.directory.domain import records
 
 
 # Not decorated: graphene-federation's build_schema marks any type named PageInfo @shareable

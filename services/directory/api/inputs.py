@@ -10,9 +10,9 @@ from typing import Any
 
 import graphene
 
-from services.directory import domain
 from services.directory.api.enums import Audience, Focus, Format, GroupKind
-from services.directory.records import Point
+from services.directory.domain import nearby as domain
+from services.directory.domain.records import Point
 
 
 class GeoPointInput(graphene.InputObjectType):

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from saathi.peers import Peers
-from services.directory import domain, visibility
-from services.directory.records import Centre, Group, Supporter
+from services.directory.domain import nearby as domain
+from services.directory.domain import visibility
+from services.directory.domain.records import Centre, Group, Supporter
 
 V = TypeVar("V")
 

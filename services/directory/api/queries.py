@@ -10,11 +10,12 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
-from services.directory import domain, records
 from services.directory.api.connections import CentreConnection, NearbyGroupConnection
 from services.directory.api.context import context_of
 from services.directory.api.inputs import GeoPointInput, GroupFilter, group_filter, point
 from services.directory.api.types import Centre, CrisisResource, PeerGroup
+from services.directory.domain import nearby as domain
+from services.directory.domain import records
 
 
 class Query(graphene.ObjectType):

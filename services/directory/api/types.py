@@ -12,9 +12,10 @@ import graphene
 from graphene_federation import key, shareable
 from graphql import GraphQLResolveInfo
 
-from services.directory import domain, records, visibility
 from services.directory.api.context import context_of
 from services.directory.api.enums import AccessibilityFeature, Audience, Focus, Format, GroupKind
+from services.directory.domain import nearby as domain
+from services.directory.domain import records, visibility
 
 
 @shareable

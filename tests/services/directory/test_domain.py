@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
 from saathi.errors import BadUserInput, NotFound
-from services.directory import domain
-from services.directory.records import (
+from services.directory.domain import nearby as domain
+from services.directory.domain.records import (
     Address,
     BoundingBox,
     Centre,

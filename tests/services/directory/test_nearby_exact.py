@@ -21,8 +21,9 @@ from saathi.errors import BadUserInput
 from saathi.ids import new_id, stable_id
 from saathi.peers import Peers
 from saathi.settings import Settings
-from services.directory import domain, repository
-from services.directory.records import Address, Centre, Group, Point, Schedule
+from services.directory import repository
+from services.directory.domain import nearby as domain
+from services.directory.domain.records import Address, Centre, Group, Point, Schedule
 from tests.database import TEST_DATABASE_URL
 
 KINDS = ("SUPPORT_GROUP", "MENTORING", "COMMUNITY_PROGRAMME")

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from saathi.cli import app
-from services.directory import domain, repository
-from services.directory.synthetic import SyntheticPlan, seed_synthetic
+from network.cli import app
+from services.directory import repository
+from services.directory.domain import nearby as domain
+from services.directory.domain.synthetic import SyntheticPlan, seed_synthetic
 
 
 async def test_seeding_writes_groups_centres_and_supporters_to_match(database: None) -> None:

@@ -3,9 +3,9 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from saathi import demo
+from network.demo import description as demo
+from network.demo.sessions import seed_demo
 from services.sessions.models import Booking, BookingEvent, Feedback, Series, Session
-from services.sessions.seed import seed_demo
 
 NOW = datetime(2025, 3, 5, 9, 0, tzinfo=UTC)
 

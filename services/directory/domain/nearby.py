@@ -21,11 +21,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
-from saathi.demo import CRISIS_RESOURCES
+from network.demo.description import CRISIS_RESOURCES
 from saathi.errors import BadUserInput, ErrorCode, NotFound, SaathiError
 from saathi.peers import Peers, PeerUnavailable
 from services.directory import repository
-from services.directory.records import (
+from services.directory.domain.records import (
     EARTH_RADIUS_KM,
     BoundingBox,
     Centre,

@@ -1,11 +1,19 @@
-"""Writes the directory's part of the demo network (``saathi.demo``): centres, peer supporters
-and groups, under their stable ids, so that seeding twice changes nothing."""
+"""Writes the directory's part of the demo network (``network.demo.description``): centres,
+peer supporters and groups, under their stable ids, so that seeding twice changes nothing."""
 
 from __future__ import annotations
 
-from saathi.demo import CENTRES, GROUPS, SUPPORTERS, DemoCentre, DemoGroup, DemoSupporter
-from services.directory import domain, repository
-from services.directory.records import Address, Centre, Group, Point, Schedule, Supporter
+from network.demo.description import (
+    CENTRES,
+    GROUPS,
+    SUPPORTERS,
+    DemoCentre,
+    DemoGroup,
+    DemoSupporter,
+)
+from services.directory import repository
+from services.directory.domain import nearby as domain
+from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
 
 
 def centre_record(demo: DemoCentre) -> Centre:

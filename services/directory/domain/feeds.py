@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from services.directory import domain, repository
-from services.directory.records import Centre, Group
+from services.directory import repository
+from services.directory.domain import nearby as domain
+from services.directory.domain.records import Centre, Group
 
 # RRULE weekday → TSML day (0 = Sunday).
 TSML_DAYS = {"SU": 0, "MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6}

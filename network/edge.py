@@ -29,10 +29,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway import GatewayHooks
 from gateway.app import client_address
-from saathi.calendar import group_calendar
-from saathi.demo import CRISIS_RESOURCES
+from network.demo.description import CRISIS_RESOURCES
 from saathi.peers import Peers, PeerUnavailable
 from saathi.service_trust import SERVICE_TOKEN_HEADER, ServiceTokens
+from services.directory.domain.calendar import group_calendar
 
 PASSED_THROUGH = {
     "/.well-known/jwks.json": ("consent", ("GET",)),

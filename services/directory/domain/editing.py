@@ -13,9 +13,11 @@ from saathi.errors import BadUserInput, Forbidden
 from saathi.ids import new_id
 from saathi.peers import Peers
 from saathi.tokens import Principal
-from services.directory import domain, repository, timetables
-from services.directory.records import Centre, Group, Supporter
-from services.directory.validation import GroupFields, build_group, fields_of
+from services.directory import repository
+from services.directory.domain import nearby as domain
+from services.directory.domain import timetables
+from services.directory.domain.records import Centre, Group, Supporter
+from services.directory.domain.validation import GroupFields, build_group, fields_of
 
 
 def check_own_centre(principal: Principal, centre_id: str) -> None:

@@ -17,8 +17,8 @@ from dateutil.rrule import rrulestr
 
 from saathi.errors import BadUserInput
 from saathi.languages import is_language
-from services.directory import domain
-from services.directory.records import Address, Centre, Group, Point, Schedule, Supporter
+from services.directory.domain import nearby as domain
+from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
 
 KINDS = ("SUPPORT_GROUP", "MENTORING", "COMMUNITY_PROGRAMME")
 FORMATS = ("IN_PERSON", "ONLINE", "HYBRID")
