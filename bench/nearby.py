@@ -44,7 +44,7 @@ from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
 from services.directory import repository
 from services.directory.app import create_app
-from services.directory.domain import nearby as domain
+from services.directory.domain import geometry
 from services.directory.domain.records import Point
 from services.directory.domain.synthetic import SyntheticPlan, seed_synthetic
 from services.sessions.domain.synthetic import materialise_timetables
@@ -77,7 +77,7 @@ async def reference_nearby(near: Point, radius_km: float, first: int) -> list[tu
     """Every group read and measured: the page ``nearbyGroups`` must give, found slowly."""
     ranked = []
     for group in await repository.all_groups():
-        distance = round(domain.haversine_km(near, group.anchor), 3)
+        distance = round(geometry.haversine_km(near, group.anchor), 3)
         if distance <= radius_km:
             ranked.append((distance, group.id))
     ranked.sort()

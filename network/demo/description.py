@@ -74,16 +74,6 @@ class DemoParticipant:
     preferred_language: str
 
 
-@dataclass(frozen=True)
-class DemoCrisisResource:
-    name: str
-    phone: str
-    hours: str
-    languages: tuple[str, ...]
-    description: str
-    city: str | None = None
-
-
 _CENTRES = (
     (
         "pune-kothrud",
@@ -412,28 +402,4 @@ _PARTICIPANTS = tuple(
 PARTICIPANTS = tuple(
     DemoParticipant(stable_id("par", contact), name, contact, city, language)
     for name, contact, city, language in _PARTICIPANTS
-)
-
-CRISIS_RESOURCES = (
-    DemoCrisisResource(
-        name="Tele-MANAS (national tele mental health helpline)",
-        phone="14416",
-        hours="24 hours, every day",
-        languages=("en", "hi", "mr", "ta", "te", "kn", "bn", "gu", "ml"),
-        description="Free, confidential mental health support from trained counsellors; also 1-800-891-4416.",
-    ),
-    DemoCrisisResource(
-        name="Emergency response (police, fire, ambulance)",
-        phone="112",
-        hours="24 hours, every day",
-        languages=("en", "hi"),
-        description="If you or someone else is in immediate danger, call 112.",
-    ),
-    DemoCrisisResource(
-        name="National toll-free helpline for drug de-addiction",
-        phone="14446",
-        hours="24 hours, every day",
-        languages=("en", "hi"),
-        description="Advice, counselling and referral to de-addiction services near you.",
-    ),
 )

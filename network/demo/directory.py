@@ -12,7 +12,7 @@ from network.demo.description import (
     DemoSupporter,
 )
 from services.directory import repository
-from services.directory.domain import nearby as domain
+from services.directory.domain import geometry
 from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
 
 
@@ -54,7 +54,7 @@ def group_record(demo: DemoGroup, centre: Centre) -> Group:
         online_join_url=demo.online_join_url,
         address=centre.address if location else None,
         location=location,
-        anchor=domain.anchor(location, centre),
+        anchor=geometry.anchor(location, centre),
     )
 
 

@@ -1,246 +1,41 @@
-"""The directory's rules: argument limits, cursors, distances, the group filter, schedule
-summaries, nearby search and the crisis lines.
+"""Groups near a point: the group filter and the nearby search.
 
 Errors raised here (codes go out as ``extensions.code``)::
 
     SaathiError
     ├── BadUserInput            BAD_USER_INPUT        a limit, a coordinate or a cursor out of range
-    ├── NotFound                NOT_FOUND             an id that names no centre or group
     └── SessionsUnavailable     SUBGRAPH_UNAVAILABLE  the sessions service did not answer a filter
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import math
-import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from network.demo.description import CRISIS_RESOURCES
-from saathi.errors import BadUserInput, ErrorCode, NotFound, SaathiError
+from saathi.errors import BadUserInput, ErrorCode, SaathiError
 from saathi.peers import Peers, PeerUnavailable
 from services.directory import repository
-from services.directory.domain.records import (
-    EARTH_RADIUS_KM,
-    BoundingBox,
-    Centre,
-    CrisisResource,
-    Group,
-    NearbyAfter,
-    NearbyQuery,
-    Point,
-    Schedule,
-    Supporter,
+from services.directory.domain.cursors import Page, check_first, decode_cursor, encode_cursor
+from services.directory.domain.geometry import (
+    bounding_box,
+    check_point,
+    check_radius,
+    largest_distance_shown,
+    shown_distance,
 )
+from services.directory.domain.records import Group, NearbyAfter, NearbyQuery, Point
 
-DEFAULT_RADIUS_KM = 25.0
-MAX_RADIUS_KM = 2000.0
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 50
 MAX_WITHIN_HOURS = 24 * 365
 # The window the sessions service looks in when only ``openSeatsOnly`` is given.
 OPEN_SEATS_HORIZON_HOURS = 24 * 28
-
-R = TypeVar("R")
-E = TypeVar("E")
 
 
 class SessionsUnavailable(SaathiError):
     """A filter needs the sessions service and it did not answer: no answer beats a wrong one."""
 
     code = ErrorCode.SUBGRAPH_UNAVAILABLE
-
-
-# --- records by id ------------------------------------------------------------------------------
-
-
-async def centres_by_ids(ids: Sequence[str]) -> dict[str, Centre]:
-    return await repository.centres_by_ids(ids)
-
-
-async def groups_by_ids(ids: Sequence[str]) -> dict[str, Group]:
-    return await repository.groups_by_ids(ids)
-
-
-async def supporters_by_ids(ids: Sequence[str]) -> dict[str, Supporter]:
-    return await repository.supporters_by_ids(ids)
-
-
-def found(record: R | None, kind: str, id_: str) -> R:
-    """``record``, or ``NotFound`` naming what was looked for."""
-    if record is None:
-        raise NotFound(f"No {kind} has the id {id_!r}.")
-    return record
-
-
-# --- arguments ----------------------------------------------------------------------------------
-
-
-def check_point(point: Point, argument: str = "near") -> Point:
-    if not -90.0 <= point.lat <= 90.0:
-        raise BadUserInput(f"{argument}.lat must be between -90 and 90, got {point.lat}.")
-    if not -180.0 <= point.lng <= 180.0:
-        raise BadUserInput(f"{argument}.lng must be between -180 and 180, got {point.lng}.")
-    return point
-
-
-def check_radius(radius_km: float | None) -> float:
-    radius = DEFAULT_RADIUS_KM if radius_km is None else radius_km
-    if not 0.0 <= radius <= MAX_RADIUS_KM:
-        raise BadUserInput(f"radiusKm must be between 0 and {MAX_RADIUS_KM:g}, got {radius:g}.")
-    return radius
-
-
-def check_first(first: int | None) -> int:
-    size = DEFAULT_PAGE_SIZE if first is None else first
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise BadUserInput(f"first must be between 1 and {MAX_PAGE_SIZE}, got {size}.")
-    return size
-
-
-# --- cursors ------------------------------------------------------------------------------------
-
-
-def encode_cursor(kind: str, *parts: str | float) -> str:
-    """An opaque cursor: clients hand it back as ``after`` and never read it."""
-    raw = json.dumps([kind, *parts], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-# Cursors are made here and nothing else is accepted: a bounded size, the exact encoding
-# ``encode_cursor`` gives, finite non-negative numbers and short printable strings.
-MAX_CURSOR = 2048
-MAX_CURSOR_TEXT = 500
-
-
-def decode_cursor(cursor: str, kind: str, shape: tuple[type, ...]) -> list[Any]:
-    """The parts of a cursor made by ``encode_cursor(kind, ...)``; ``BadUserInput`` otherwise."""
-    value: Any = None
-    if 0 < len(cursor) <= MAX_CURSOR and cursor.isascii():
-        try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            value = json.loads(raw, parse_constant=_no_constant)
-        except (binascii.Error, ValueError, RecursionError):
-            value = None
-    if (
-        isinstance(value, list)
-        and len(value) == len(shape) + 1
-        and value[0] == kind
-        and all(_is(part, type_) for part, type_ in zip(value[1:], shape, strict=True))
-        and encode_cursor(kind, *value[1:]) == cursor
-    ):
-        return value[1:]
-    raise BadUserInput("after is not a cursor from this list.")
-
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number a cursor holds")
-
-
-def _is(value: object, type_: type) -> bool:
-    if type_ is float:
-        return (
-            isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and math.isfinite(value)
-            and value >= 0
-        )
-    if type_ is str:
-        return (
-            isinstance(value, str)
-            and 0 < len(value) <= MAX_CURSOR_TEXT
-            and not any(ord(char) < 32 or 127 <= ord(char) < 160 for char in value)
-        )
-    return isinstance(value, type_)
-
-
-# --- geometry -----------------------------------------------------------------------------------
-
-
-def haversine_km(a: Point, b: Point) -> float:
-    """Great-circle distance between ``a`` and ``b`` on a sphere of radius 6371.0088 km.
-
-    The repository's SQL repeats these operations in this order (squares as products, not
-    powers), so the databases and this function give the same double."""
-    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
-    dlat = lat2 - lat1
-    dlng = math.radians(b.lng - a.lng)
-    s_lat, s_lng = math.sin(dlat / 2), math.sin(dlng / 2)
-    h = s_lat * s_lat + math.cos(lat1) * math.cos(lat2) * (s_lng * s_lng)
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
-def shown_distance(distance_km: float) -> float:
-    """A distance as clients see it, compare it and page by it: to the metre."""
-    return round(distance_km, 3)
-
-
-def _bits(value: float) -> int:
-    return int(struct.unpack("<q", struct.pack("<d", value))[0])
-
-
-def _float(bits: int) -> float:
-    return float(struct.unpack("<d", struct.pack("<q", bits))[0])
-
-
-def largest_distance_shown(below: float, *, strictly: bool = False) -> float:
-    """The largest distance whose shown value is at most ``below`` (less than it when
-    ``strictly``), or -1.0 when no distance is. ``shown_distance`` only grows with the distance,
-    so "shown at most r" is exactly "at most this bound", which SQL can test. Found by bisection
-    over the order of non-negative doubles (their bit patterns), about 64 steps."""
-
-    def fits(distance: float) -> bool:
-        shown = shown_distance(distance)
-        return shown < below if strictly else shown <= below
-
-    if math.isnan(below) or not fits(0.0):
-        return -1.0
-    if math.isinf(below):
-        return math.inf
-    low, high = 0, _bits(abs(below) + 1.0)  # fits(low); not fits(high)
-    while high - low > 1:
-        middle = (low + high) // 2
-        if fits(_float(middle)):
-            low = middle
-        else:
-            high = middle
-    return _float(low)
-
-
-def anchor(location: Point | None, centre: Centre) -> Point:
-    """Where a group's distance is measured from: its own location, else its centre's."""
-    point = location or centre.location
-    if point is None:
-        raise BadUserInput("A group without a location needs a centre with one.")
-    return point
-
-
-def bounding_box(centre: Point, radius_km: float) -> BoundingBox:
-    """A box holding every point within ``radius_km`` of ``centre`` (and a little more).
-
-    Latitude spans ``radius / R`` radians; longitude the widest a small circle reaches at
-    this latitude. A box that reaches a pole takes every longitude; one that crosses the
-    antimeridian is split in two.
-    """
-    angle = (radius_km + 0.001) / EARTH_RADIUS_KM
-    dlat = math.degrees(angle)
-    min_lat, max_lat = centre.lat - dlat, centre.lat + dlat
-    if min_lat <= -90.0 or max_lat >= 90.0:
-        return BoundingBox(max(min_lat, -90.0), min(max_lat, 90.0), ((-180.0, 180.0),))
-    dlng = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(centre.lat)))))
-    west, east = centre.lng - dlng, centre.lng + dlng
-    if west < -180.0:
-        ranges: tuple[tuple[float, float], ...] = ((west + 360.0, 180.0), (-180.0, east))
-    elif east > 180.0:
-        ranges = ((west, 180.0), (-180.0, east - 360.0))
-    else:
-        ranges = ((west, east),)
-    return BoundingBox(min_lat, max_lat, ranges)
 
 
 # --- the group filter ---------------------------------------------------------------------------
@@ -320,16 +115,6 @@ class NearbyEdge:
     cursor: str
     distance_km: float
     group: Group
-
-
-@dataclass(frozen=True)
-class Page(Generic[E]):
-    """One page of a list: its edges, how many match in all and whether more follow."""
-
-    total_count: int
-    edges: list[E]
-    has_next_page: bool
-    end_cursor: str | None
 
 
 async def nearby_groups(search: NearbySearch, peers: Peers) -> Page[NearbyEdge]:
@@ -445,157 +230,3 @@ async def open_group_ids(peers: Peers, group_ids: list[str], wanted: GroupFilter
     if not isinstance(ids, list) or not all(isinstance(id_, str) for id_ in ids):
         raise SessionsUnavailable("The sessions service gave an answer this service cannot read.")
     return set(ids)
-
-
-# --- centres ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CentreEdge:
-    cursor: str
-    centre: Centre
-
-
-async def centres(city: str | None, first: int | None, after: str | None) -> Page[CentreEdge]:
-    """Centres (of ``city`` when given, in any case), by name then id."""
-    size = check_first(first)
-    key = decode_cursor(after, "centre", (str, str)) if after is not None else None
-    city = city.strip() if city else None
-    total = await repository.count_centres(city)
-    rows = await repository.centres_page(
-        city, after=(key[0], key[1]) if key else None, limit=size + 1
-    )
-    edges = [CentreEdge(encode_cursor("centre", c.name, c.id), c) for c in rows[:size]]
-    return Page(total, edges, len(rows) > size, edges[-1].cursor if edges else None)
-
-
-# --- crisis lines -------------------------------------------------------------------------------
-
-CRISIS_LINES = tuple(
-    CrisisResource(r.name, r.phone, r.hours, r.languages, r.description, r.city)
-    for r in CRISIS_RESOURCES
-)
-
-
-def crisis_resources(city: str | None) -> list[CrisisResource]:
-    """The national lines always, then any for ``city``. Kept in code, so that they are
-    answered even when the database is down."""
-    wanted = (city or "").strip().casefold()
-    return [r for r in CRISIS_LINES if r.city is None or (wanted and r.city.casefold() == wanted)]
-
-
-# --- schedules ----------------------------------------------------------------------------------
-
-_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_DAY_NAMES = {
-    "MO": "Monday",
-    "TU": "Tuesday",
-    "WE": "Wednesday",
-    "TH": "Thursday",
-    "FR": "Friday",
-    "SA": "Saturday",
-    "SU": "Sunday",
-}
-_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
-_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
-
-
-def parse_rrule(rrule: str) -> dict[str, str]:
-    """The parts of an RFC 5545 RRULE (``FREQ=WEEKLY;BYDAY=TU``), keys upper-cased."""
-    text = rrule.strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[len("RRULE:") :]
-    parts: dict[str, str] = {}
-    for item in filter(None, text.split(";")):
-        name, sep, value = item.partition("=")
-        if not sep or not value:
-            raise BadUserInput(f"The schedule rule {rrule!r} is not an RFC 5545 RRULE.")
-        parts[name.strip().upper()] = value.strip().upper()
-    if parts.get("FREQ") not in _FREQUENCIES:
-        raise BadUserInput(f"The schedule rule {rrule!r} needs FREQ of {', '.join(_FREQUENCIES)}.")
-    return parts
-
-
-def schedule_summary(schedule: Schedule) -> str:
-    """A sentence for people: "Every Tuesday, 18:00 to 19:30".
-
-    The rule's hours are wall-clock hours in the group's time zone, so the times read as the
-    rule gives them; the end is the start plus the duration.
-    """
-    rule = parse_rrule(schedule.rrule)
-    start = time(_first_int(rule.get("BYHOUR"), 0), _first_int(rule.get("BYMINUTE"), 0))
-    end = (datetime.combine(date.min, start) + timedelta(minutes=schedule.duration_minutes)).time()
-    sentence = f"{_pattern(rule, schedule.starts_on)}, {start:%H:%M} to {end:%H:%M}"
-    if "UNTIL" in rule:
-        until = _until(rule["UNTIL"])
-        sentence += f", until {until.day} {until:%B %Y}"
-    return sentence
-
-
-def _pattern(rule: dict[str, str], starts_on: date) -> str:
-    freq, interval = rule["FREQ"], _first_int(rule.get("INTERVAL"), 1)
-    days = [d[-2:] for d in rule["BYDAY"].split(",")] if "BYDAY" in rule else []
-    if freq == "DAILY" and not days:
-        return _every(interval, "day").capitalize()
-    if freq in ("DAILY", "WEEKLY"):
-        return _weekly(days or [_DAYS[starts_on.weekday()]], interval)
-    if freq == "MONTHLY":
-        return f"The {_day_of_month(rule, starts_on)} of {_every(interval, 'month')}"
-    return f"{_every(interval, 'year').capitalize()} on {starts_on.day} {starts_on:%B}"
-
-
-def _weekly(days: list[str], interval: int) -> str:
-    ordered = sorted(set(days), key=_DAYS.index)
-    if len(ordered) == 7:
-        named = "day"
-    elif ordered == list(_DAYS[:5]):
-        named = "weekday"
-    else:
-        named = _and([_DAY_NAMES[d] for d in ordered])
-    if interval == 1:
-        return f"Every {named}"
-    if interval == 2:
-        return f"Every other {named}"
-    return f"Every {interval} weeks on {named}"
-
-
-def _day_of_month(rule: dict[str, str], starts_on: date) -> str:
-    if "BYDAY" in rule:
-        days = rule["BYDAY"].split(",")
-        ordinal = int(days[0][:-2] or "1")
-        return f"{_ORDINALS.get(ordinal, _nth(ordinal))} {_and([_DAY_NAMES[d[-2:]] for d in days])}"
-    day = _first_int(rule.get("BYMONTHDAY"), starts_on.day)
-    return "last day" if day == -1 else _nth(day)
-
-
-def _every(interval: int, unit: str) -> str:
-    if interval == 1:
-        return f"every {unit}"
-    if interval == 2:
-        return f"every other {unit}"
-    return f"every {interval} {unit}s"
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
-
-
-def _nth(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _first_int(value: str | None, default: int) -> int:
-    if value is None:
-        return default
-    try:
-        return int(value.split(",")[0])
-    except ValueError:
-        raise BadUserInput(f"{value!r} is not a number in the schedule rule.") from None
-
-
-def _until(value: str) -> date:
-    try:
-        return datetime.strptime(value[:8], "%Y%m%d").date()
-    except ValueError:
-        raise BadUserInput(f"UNTIL={value} is not a date in the schedule rule.") from None

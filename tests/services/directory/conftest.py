@@ -25,7 +25,7 @@ from saathi.settings import Settings
 from saathi.tokens import Role, TokenVerifier, mint_access_token
 from services.directory import repository
 from services.directory.app import create_app
-from services.directory.domain import nearby as domain
+from services.directory.domain import geometry
 from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
 from services.directory.models import Centre as CentreRow
 from services.directory.models import PeerGroup as GroupRow
@@ -256,7 +256,7 @@ def make_group(make_centre: MakeCentre) -> MakeGroup:
             online_join_url=None,
             address=centre.address if location else None,
             location=location,
-            anchor=domain.anchor(location, centre),
+            anchor=geometry.anchor(location, centre),
         )
         group = replace(group, **overrides)
         await repository.save_group(group)
