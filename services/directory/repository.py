@@ -178,6 +178,12 @@ _EARTHDISTANCE_RADIUS_KM = 6378.168
 _SPATIAL = {"earth": False}
 
 
+async def after_generate_schemas() -> None:
+    """Called by ``open_databases`` once the tables exist: the spatial index of group anchors,
+    whose SQL lives with the queries that use it."""
+    await build_spatial_index()
+
+
 async def build_spatial_index() -> None:
     """Create the spatial index if missing, and on SQLite rebuild it when it does not hold
     exactly the stored groups (a data dir from before it existed, or rowids a VACUUM changed).
