@@ -344,10 +344,6 @@ async def consent_request_times(
     return [row.created_at for row in await query.only("id", "created_at")]
 
 
-async def consent_exists(consent_id: str) -> bool:
-    return await models.Consent.filter(id=consent_id).exists()
-
-
 async def consent_request_exists(request_id: str) -> bool:
     return await models.ConsentRequest.filter(id=request_id).exists()
 
