@@ -154,6 +154,7 @@ async def paced_client(seeded_dir: Path, tmp_path: Path) -> AsyncIterator[httpx.
             yield client
 
 
+@pytest.mark.timing
 async def test_crisis_lines_answer_within_twice_their_baseline_while_bombs_arrive(
     paced_client: httpx.AsyncClient,
 ) -> None:
