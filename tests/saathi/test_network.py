@@ -219,7 +219,7 @@ async def test_booking_needs_a_token(network: Network) -> None:
         "mobile", "BookSession", sessionId="ses_00000000000000000000000000", idempotencyKey="k"
     )
 
-    payload = (body.get("data") or {}).get("bookSession")
+    payload: Any = (body.get("data") or {}).get("bookSession")
     codes = _codes(body) or [payload["error"]["code"]]
     assert codes == ["UNAUTHENTICATED"]
 

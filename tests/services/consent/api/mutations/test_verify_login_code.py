@@ -205,7 +205,7 @@ async def test_the_contact_and_code_are_never_stored_in_the_clear(
     code = consent.last_code("+91 98765 43210")
     await consent.verify(PHONE, code)
 
-    dumped = []
+    dumped: list[object] = []
     for model in (models.Participant, models.LoginCode, models.RefreshToken, models.RateEvent):
         for row in await model.all().values():
             dumped.extend(row.values())
