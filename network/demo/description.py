@@ -1,9 +1,10 @@
-"""The demo network, as plain data: centres, groups, peer supporters, participants, crisis lines.
+"""The demo network, as plain data: centres, groups, peer supporters, participants.
 
-Each service seeds its own part from this one description (directory: centres, groups and
-supporters; sessions: timetables, sessions, bookings, attendance, feedback; consent:
-participants), so the ids agree across services without any service reading another's tables.
-Ids are ``stable_id``s: seeding twice changes nothing.
+A writer beside this module seeds each service's part from this one description (directory:
+centres, groups and supporters; sessions: timetables, sessions, bookings, attendance, feedback;
+consent: participants), so the ids agree across services without any service reading another's
+tables. Ids are ``stable_id``s: seeding twice changes nothing. The crisis lines are not demo
+data: the directory owns them (``services.directory.domain.crisis``).
 """
 
 from __future__ import annotations
