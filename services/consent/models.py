@@ -155,6 +155,33 @@ class DataAccessHead(Model):
         table = "consent_data_access_head"
 
 
+class WellbeingCheckin(Model):
+    """A participant's WHO-5 (and BARC-10) check-in; scores and note sealed under their key."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    participant_id = fields.CharField(max_length=40)
+    at = fields.DatetimeField()
+    sealed = fields.BinaryField()
+
+    class Meta:
+        table = "consent_wellbeing_checkin"
+        indexes = (("participant_id", "at"),)
+
+
+class Goal(Model):
+    """A participant's own recovery goal; text, target and progress sealed under their key."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    participant_id = fields.CharField(max_length=40)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    sealed = fields.BinaryField()
+
+    class Meta:
+        table = "consent_goal"
+        indexes = (("participant_id", "created_at"),)
+
+
 class Erasure(Model):
     """A tombstone: an account was erased at ``at``. Counts only, nothing about the person."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from services.consent.api import goals, wellbeing
 from services.consent.api.context import Context
 from services.consent.api.permissions import IsParticipant
 from services.consent.api.types import Participant
@@ -20,3 +21,5 @@ class Query:
     me: Participant | None = strawberry.field(
         resolver=_me, permission_classes=[IsParticipant], description="The signed-in participant."
     )
+    my_wellbeing = wellbeing.field
+    my_goals = goals.field

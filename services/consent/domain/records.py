@@ -19,6 +19,7 @@ class DataCategory(enum.Enum):
     ATTENDANCE = "ATTENDANCE"
     FEEDBACK = "FEEDBACK"
     WELLBEING = "WELLBEING"
+    GOALS = "GOALS"
 
 
 class ConsentPurpose(enum.Enum):
@@ -151,3 +152,26 @@ class ErasureCounts:
     feedback: int
     consents: int
     log_entries: int
+
+
+@dataclass(frozen=True)
+class WellbeingCheckinRecord:
+    """A wellbeing check-in: only its owner, id and time are plain; the scores and the note are
+    ``sealed`` under the participant's data key."""
+
+    id: str
+    participant_id: str
+    at: datetime
+    sealed: bytes
+
+
+@dataclass(frozen=True)
+class GoalRecord:
+    """A participant's own recovery goal: its text, target date and progress are ``sealed``
+    under their data key; only its owner, id and times are plain."""
+
+    id: str
+    participant_id: str
+    created_at: datetime
+    updated_at: datetime
+    sealed: bytes

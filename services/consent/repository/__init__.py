@@ -436,6 +436,8 @@ async def erase_participant(
     await models.ConsentRequest.filter(participant_id=participant_id).delete()
     entries = await models.DataAccess.filter(participant_id=participant_id).delete()
     await models.DataAccessHead.filter(participant_id=participant_id).delete()
+    await models.WellbeingCheckin.filter(participant_id=participant_id).delete()
+    await models.Goal.filter(participant_id=participant_id).delete()
     await models.Participant.filter(id=participant_id).delete()
     return consents, entries
 

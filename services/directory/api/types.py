@@ -144,8 +144,10 @@ class PeerGroup(graphene.ObjectType):
         return context_of(info).loaders.supporters.load_optional(parent.facilitator_id)
 
 
+@shareable
 class CrisisResource(graphene.ObjectType):
-    """A helpline to call now."""
+    """A helpline to call now. Shareable: consent lists the directory's lines (asked of the
+    directory) with a low wellbeing check-in."""
 
     name = graphene.String(required=True)
     phone = graphene.String(required=True)

@@ -34,6 +34,7 @@ class DataCategory(enum.Enum):
     ATTENDANCE = "ATTENDANCE"
     FEEDBACK = "FEEDBACK"
     WELLBEING = "WELLBEING"
+    GOALS = "GOALS"
 
 
 class ConsentPurpose(enum.Enum):

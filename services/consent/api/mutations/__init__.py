@@ -6,6 +6,7 @@ import strawberry
 
 from services.consent.api.mutations.delete_my_account import delete_my_account
 from services.consent.api.mutations.grant_consent import grant_consent
+from services.consent.api.mutations.record_wellbeing_checkin import record_wellbeing_checkin
 from services.consent.api.mutations.refresh_session import refresh_session
 from services.consent.api.mutations.request_consent import request_consent
 from services.consent.api.mutations.request_login_code import request_login_code
@@ -13,7 +14,9 @@ from services.consent.api.mutations.respond_to_consent_request import (
     respond_to_consent_request,
 )
 from services.consent.api.mutations.revoke_consent import revoke_consent
+from services.consent.api.mutations.set_goal import set_goal
 from services.consent.api.mutations.sign_out import sign_out
+from services.consent.api.mutations.update_goal_progress import update_goal_progress
 from services.consent.api.mutations.verify_login_code import verify_login_code
 
 
@@ -54,4 +57,15 @@ class Mutation:
     delete_my_account = strawberry.mutation(
         resolver=delete_my_account,
         description="Erase everything the network holds about me.",
+    )
+    record_wellbeing_checkin = strawberry.mutation(
+        resolver=record_wellbeing_checkin,
+        description="Record my WHO-5 (and, in addiction recovery, BARC-10) for myself; sealed "
+        "under my own key.",
+    )
+    set_goal = strawberry.mutation(
+        resolver=set_goal, description="Set one of my recovery goals: a new one, or a change."
+    )
+    update_goal_progress = strawberry.mutation(
+        resolver=update_goal_progress, description="Record how far I have come with a goal."
     )
