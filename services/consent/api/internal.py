@@ -1,7 +1,8 @@
 """Consent's internal endpoints (docs/internal-api.md): sessions' alone, by its service token.
 
 ``POST /internal/consents/authorise-read`` checks for a live consent given for the purpose the
-reader names and logs the read with it;
+reader names and logs the read with it, answering the participant's check-ins and goals when
+the consent grants WELLBEING or GOALS (consent holds those);
 ``POST /internal/notify`` tells participants something through the delivery channel;
 ``POST /internal/tokens/check`` says whether a verified access token's sign-in is still live.
 """
@@ -21,6 +22,7 @@ from services.consent.domain.access_log import authorise_read
 from services.consent.domain.deps import Deps
 from services.consent.domain.login_sessions import token_is_live
 from services.consent.domain.notify import notify
+from services.consent.domain.outcomes import released
 from services.consent.domain.records import ConsentPurpose, DataCategory
 
 MAX_MESSAGE = 1000
@@ -52,9 +54,10 @@ SESSIONS, GATEWAY = ("sessions",), ("gateway",)
 
 def routes(deps: Deps, trust: ServiceTrust) -> list[Route]:
     async def authorise(body: internal.Body) -> Mapping[str, Any]:
+        participant_id = internal.an_id(body, "participantId", "par")
         allowed = await authorise_read(
             deps,
-            internal.an_id(body, "participantId", "par"),
+            participant_id,
             internal.an_id(body, "accessorCentreId", "ctr"),
             _categories(body),
             _purpose(body),
@@ -66,6 +69,7 @@ def routes(deps: Deps, trust: ServiceTrust) -> list[Route]:
             "categories": [category.value for category in allowed.categories],
             "purpose": allowed.purpose.value,
             "validUntil": allowed.valid_until.isoformat(),
+            **await released(deps, participant_id, allowed.categories),
         }
 
     async def tell(body: internal.Body) -> Mapping[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import strawberry
 from strawberry.permission import PermissionExtension
@@ -38,6 +38,27 @@ class SharedFeedback:
 
 
 @strawberry.type
+class SharedWellbeingCheckin:
+    """A wellbeing check-in the participant recorded (scores only, never their note)."""
+
+    at: datetime
+    who5_total: int = strawberry.field(description="WHO-5 raw total, 0 to 25.")
+    who5_percent: int = strawberry.field(description="WHO-5 on the 0 to 100 scale.")
+    barc10_total: int | None = strawberry.field(description="BARC-10 total, 10 to 60.")
+
+
+@strawberry.type
+class SharedGoal:
+    """One of the participant's recovery goals (never their progress notes)."""
+
+    id: strawberry.ID
+    title: str
+    target_date: date | None
+    progress: int
+    achieved: bool
+
+
+@strawberry.type
 class SharedRecordPayload:
     """The granted categories only (null for the others); ``CONSENT_REQUIRED`` without a live
     consent for the purpose asked, and then nothing else."""
@@ -47,6 +68,12 @@ class SharedRecordPayload:
     participant: Participant | None = None
     attendance: list[SharedAttendance] | None = None
     feedback: list[SharedFeedback] | None = None
+    wellbeing: list[SharedWellbeingCheckin] | None = strawberry.field(
+        default=None, description="Under a consent that covers WELLBEING; newest first."
+    )
+    goals: list[SharedGoal] | None = strawberry.field(
+        default=None, description="Under a consent that covers GOALS; newest first."
+    )
     error: MutationError | None = None
 
 
@@ -80,6 +107,29 @@ async def shared_record(
         else [
             SharedFeedback(session_id=strawberry.ID(f.session_id), rating=f.rating, at=f.at)
             for f in record.feedback
+        ],
+        wellbeing=None
+        if record.wellbeing is None
+        else [
+            SharedWellbeingCheckin(
+                at=c.at,
+                who5_total=c.who5_total,
+                who5_percent=c.who5_percent,
+                barc10_total=c.barc10_total,
+            )
+            for c in record.wellbeing
+        ],
+        goals=None
+        if record.goals is None
+        else [
+            SharedGoal(
+                id=strawberry.ID(g.id),
+                title=g.title,
+                target_date=g.target_date,
+                progress=g.progress,
+                achieved=g.achieved,
+            )
+            for g in record.goals
         ],
     )
 

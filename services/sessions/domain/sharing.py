@@ -6,7 +6,8 @@ entry with it; nothing is cached, so a revocation
 counts from the next read. Only the granted categories come back. What sessions holds: the
 sessions a participant attended (``ATTENDANCE``) and the ratings they gave under their name
 (``FEEDBACK``), never a comment and never anonymous feedback, and only what centres other than
-the reader's hold (the reader's own records are theirs already).
+the reader's hold (the reader's own records are theirs already). The participant's wellbeing
+check-ins (``WELLBEING``) and goals (``GOALS``) are consent's: it releases them in its answer.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 
 from saathi.errors import BadUserInput, ConsentRequired
 from saathi.peers import Peers, PeerUnavailable
+from services.sessions.domain import outcomes
+from services.sessions.domain.outcomes import SharedCheckin, SharedGoal
 from services.sessions.repository import participants
 
 REDISCLOSURE_NOTICE = (
@@ -69,6 +72,8 @@ class SharedRecord:
     participant_id: str
     attendance: list[AttendedSession] | None
     feedback: list[NamedRating] | None
+    wellbeing: list[SharedCheckin] | None = None
+    goals: list[SharedGoal] | None = None
 
 
 def _granted(
@@ -132,4 +137,12 @@ async def read(
                 participant_id, accessor_centre_id
             )
         ]
-    return SharedRecord(consent_id, participant_id, attendance, feedback)
+    assert isinstance(answer, dict)  # _granted refused anything else
+    return SharedRecord(
+        consent_id,
+        participant_id,
+        attendance,
+        feedback,
+        wellbeing=outcomes.checkins(answer) if DataCategory.WELLBEING in granted else None,
+        goals=outcomes.goals(answer) if DataCategory.GOALS in granted else None,
+    )
