@@ -38,6 +38,9 @@ CANARIES = {
     "anonymous comment": "Canary-Anon-Comment-relapse-2M6T",
     "request reason": "Canary-Reason-5V1B",
     "notification": "Canary-Cancel-Reason-9W4L",
+    "wellbeing note": "Canary-Checkin-Note-3R8J",
+    "goal": "Canary-Goal-Title-6N2C",
+    "goal note": "Canary-Goal-Note-1P5Z",
 }
 SUBMIT_FEEDBACK = """
 mutation($input: FeedbackInput!) { submitFeedback(input: $input) { accepted error { code } } }
@@ -170,6 +173,27 @@ async def _person_with_canaries(network: Network) -> Person:
         },
     )
     assert asked["data"]["requestConsent"]["error"] is None
+    checkin = await _gql(
+        network,
+        operation("wellbeing", "RecordWellbeingCheckin"),
+        person.token,
+        input={"who5": [1, 1, 1, 1, 1], "barc10": [2] * 10, "note": CANARIES["wellbeing note"]},
+    )
+    assert checkin["data"]["recordWellbeingCheckin"]["error"] is None
+    goal = await _gql(
+        network, operation("wellbeing", "SetGoal"), person.token, input={"title": CANARIES["goal"]}
+    )
+    progressed = await _gql(
+        network,
+        operation("wellbeing", "UpdateGoalProgress"),
+        person.token,
+        input={
+            "goalId": goal["data"]["setGoal"]["goal"]["id"],
+            "progress": 40,
+            "note": CANARIES["goal note"],
+        },
+    )
+    assert progressed["data"]["updateGoalProgress"]["error"] is None
     return person
 
 
@@ -324,6 +348,11 @@ async def test_erasure_leaves_no_canary_in_any_byte_of_the_data_dir(network: Net
         if canary.encode() in path.read_bytes()
     }
     assert leaks == set()
+    # and no row of their check-ins or goals is left, sealed or not
+    from services.consent.models import Goal, WellbeingCheckin
+
+    assert await WellbeingCheckin.filter(participant_id=person.id).count() == 0
+    assert await Goal.filter(participant_id=person.id).count() == 0
     # and the other person's message stays in the outbox
     lines = [json.loads(line) for line in network.settings.outbox_path.read_text().splitlines()]
     assert [line["contact"] for line in lines] == ["+919800011111"]
