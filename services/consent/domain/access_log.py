@@ -232,6 +232,32 @@ async def authorise_read(
     raise RuntimeError(f"the access log of {participant_id} stayed contended; retry the read")
 
 
+async def log_release(
+    deps: Deps,
+    consent: ConsentRecord,
+    accessor_centre_id: str,
+    categories: Sequence[DataCategory],
+) -> None:
+    """Log a release the caller has already checked ``consent`` for (an aggregate figure built
+    from the participant's records), in a transaction of its own, retried like a read."""
+    for _ in range(_APPEND_ATTEMPTS):
+        try:
+            async with repository.transaction():
+                await append_entry(
+                    deps,
+                    consent.participant_id,
+                    at=deps.clock(),
+                    accessor_centre_id=accessor_centre_id,
+                    categories=categories,
+                    purpose=consent.purpose,
+                    consent_id=consent.id,
+                )
+                return
+        except _Contended:
+            continue
+    raise RuntimeError(f"the access log of {consent.participant_id} stayed contended; retry")
+
+
 @dataclass(frozen=True)
 class LogPage:
     entries: list[DataAccessRecord]

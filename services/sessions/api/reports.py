@@ -14,6 +14,22 @@ from services.sessions.api.permissions import ActsFor, centre_argument
 from services.sessions.api.types import PeerGroup
 from services.sessions.domain import reports
 from services.sessions.domain.reports import ReportRow
+from services.sessions.domain.wellbeing_change import ReportChanges
+
+
+@strawberry.type
+class WellbeingChange:
+    """The group's average WHO-5 change (points on the 0 to 100 scale, from each person's first
+    to last check-in in the window), from attendees with a live PROGRAMME_EVALUATION consent
+    covering WELLBEING to this centre only; null and ``suppressed`` when about fewer than 11."""
+
+    average_who5_change: float | None
+    suppressed: bool
+
+
+async def _wellbeing(root: GroupReport) -> WellbeingChange:
+    change = await root.who5.of(root.group_id)
+    return WellbeingChange(average_who5_change=change.average_change, suppressed=change.suppressed)
 
 
 @strawberry.type
@@ -26,6 +42,9 @@ class GroupReport:
     attendance_rate: float | None
     average_rating: float | None
     suppressed: bool
+    wellbeing: WellbeingChange = strawberry.field(resolver=_wellbeing)
+    group_id: strawberry.Private[str]
+    who5: strawberry.Private[ReportChanges]
 
 
 @strawberry.type
@@ -43,8 +62,10 @@ class ProgrammeReport:
     groups: list[GroupReport]
 
 
-def _group(group_id: str, row: ReportRow) -> GroupReport:
+def _group(group_id: str, row: ReportRow, who5: ReportChanges) -> GroupReport:
     return GroupReport(
+        group_id=group_id,
+        who5=who5,
         group=PeerGroup(id=strawberry.ID(group_id)),
         sessions_held=row.sessions_held,
         unique_participants=row.unique_participants,
@@ -60,7 +81,14 @@ async def programme_report(
     from_: Annotated[datetime, strawberry.argument(name="from")],
     to: datetime,
 ) -> ProgrammeReport:
-    report = await reports.programme_report(str(centre_id), from_, to, info.context.loaders.now)
+    now = info.context.loaders.now
+    report = await reports.programme_report(str(centre_id), from_, to, now)
+    who5 = ReportChanges(
+        info.context.peers,
+        str(centre_id),
+        *reports.window(from_, to, now),
+        [group_id for group_id, _ in report.groups],
+    )
     total = report.total
     return ProgrammeReport(
         sessions_held=total.sessions_held,
@@ -68,7 +96,7 @@ async def programme_report(
         attendance_rate=total.attendance_rate,
         average_rating=total.average_rating,
         suppressed=total.suppressed,
-        groups=[_group(group_id, row) for group_id, row in report.groups],
+        groups=[_group(group_id, row, who5) for group_id, row in report.groups],
     )
 
 

@@ -58,10 +58,15 @@ def row(figures: Figures) -> ReportRow:
     )
 
 
+def window(start: datetime, end: datetime, now: datetime) -> tuple[datetime, datetime]:
+    """The report's window in UTC, checked, ending now at the latest."""
+    start, end = check_window(start, end, MAX_WINDOW)
+    return start, min(end, now)
+
+
 async def programme_report(centre_id: str, start: datetime, end: datetime, now: datetime) -> Report:
     """Figures over the sessions the centre held from ``start`` until ``end`` (or now)."""
-    start, end = check_window(start, end, MAX_WINDOW)
-    end = min(end, now)
+    start, end = window(start, end, now)
     if end <= start:
         return Report(row(Figures(0, 0, 0, 0, 0, None, 0)), [])
     total, groups = await reports.figures(centre_id, start, end)

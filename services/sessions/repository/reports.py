@@ -132,3 +132,18 @@ async def figures(
         _with_floor(total_ratings[0] if total_ratings else {}, total_floor),
     )
     return total, groups
+
+
+async def attendees(centre_id: str, start: datetime, end: datetime) -> dict[str, list[str]]:
+    """Per group, the distinct participants who attended a session the centre held in
+    ``[start, end)``; one query."""
+    rows = (
+        await Booking.filter(**_held("session__", centre_id, start, end), status=_ATTENDED)
+        .exclude(session__status=SessionStatus.CANCELLED.value)
+        .distinct()
+        .values_list("session__group_id", "participant_id")
+    )
+    found: dict[str, list[str]] = {}
+    for group_id, participant_id in sorted(rows):
+        found.setdefault(str(group_id), []).append(str(participant_id))
+    return found
