@@ -31,9 +31,12 @@ async def _attended_by(people: list[demo.DemoParticipant]) -> None:
         .first()
     )
     assert session is not None
-    booked = set(
-        await Booking.filter(session_id=session.id).values_list("participant_id", flat=True)
-    )
+    booked = {
+        str(pid)
+        for pid in await Booking.filter(session_id=session.id).values_list(
+            "participant_id", flat=True
+        )
+    }
     for person in people:
         if person.id in booked:
             await Booking.filter(session_id=session.id, participant_id=person.id).update(

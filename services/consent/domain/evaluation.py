@@ -63,9 +63,7 @@ async def who5_changes(
     for participant_id, found in records.items():
         opened = open_checkins(deps.keys, found)
         if len(opened) >= 2:
-            changes[participant_id] = (
-                opened[-1].scores.who5_percent - opened[0].scores.who5_percent
-            )
+            changes[participant_id] = opened[-1].scores.who5_percent - opened[0].scores.who5_percent
     answers, released = [], set()
     for group_id, pids in attendees.items():
         behind = sorted({pid for pid in pids if pid in changes})
