@@ -5,6 +5,8 @@ Ids are ``stable_id``s and existing records are left as they are, so seeding twi
 nothing. The first participant gets an active consent (with a signed receipt) and a pending
 request, so that ``me`` shows both; the second an active consent covering PROFILE, the third a
 revoked one. Reads under the active ones fill the first two participants' data-access logs.
+Everyone has check-ins and goals (``network.demo.outcomes``); the others consent to programme
+evaluation at one centre, two of them to care continuity with their goals too.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from network.demo import description as demo
+from network.demo.outcomes import EVALUATION_CENTRE, seed_outcomes
 from saathi.crypto import MasterKey
 from saathi.ids import stable_id
 from saathi.keys import SigningKey
@@ -83,6 +86,10 @@ async def seed_demo(
             if made[0].revoked_at is None:
                 await _reads(deps, participants[index], made[0])
         await _request(deps, participants[0])
+        await seed_outcomes(deps, participants)
+        for index in range(len(DEMO_CONSENTS), len(participants)):
+            for spec in OUTCOME_CONSENTS.get(index, ()) + (EVALUATION,):
+                await _consent(deps, participants[index], spec)
 
 
 async def _participant(deps: Deps, person: demo.DemoParticipant) -> ParticipantRecord:
@@ -135,6 +142,28 @@ DEMO_CONSENTS: dict[int, tuple[DemoConsent, ...]] = {
             "demo", 3, (DataCategory.FEEDBACK,), ConsentPurpose.RESEARCH, 365, revoked_days_ago=10
         ),
     ),
+}
+_EVALUATING = demo.CENTRES.index(EVALUATION_CENTRE)
+# Everyone after the first three lets the evaluation centre use their check-ins for programme
+# evaluation; two also share goals and check-ins with it for care continuity.
+EVALUATION = DemoConsent(
+    "evaluation",
+    _EVALUATING,
+    (DataCategory.WELLBEING,),
+    ConsentPurpose.PROGRAMME_EVALUATION,
+    365,
+)
+OUTCOME_CONSENTS: dict[int, tuple[DemoConsent, ...]] = {
+    index: (
+        DemoConsent(
+            "outcomes",
+            _EVALUATING,
+            (DataCategory.GOALS, DataCategory.WELLBEING),
+            ConsentPurpose.CARE_CONTINUITY,
+            180,
+        ),
+    )
+    for index in (3, 4)
 }
 # Reads logged under each participant's first consent, so many days ago.
 DEMO_READS_DAYS_AGO = (21, 9, 2)

@@ -12,18 +12,16 @@ from network.demo import description as demo
 from network.demo.consent import demo_staff_id
 from saathi.tokens import Role
 from tests.saathi.conftest import Network
+from tests.saathi.people import Person, new_person
 
-PERSON = demo.PARTICIPANTS[5]
 CENTRE = demo.CENTRES[2].id
 OTHER_CENTRE = demo.CENTRES[3].id
 MENTORING = next(g for g in demo.GROUPS if g.kind == "MENTORING")
 
 
-async def _person(network: Network) -> str:
-    signed_in = await network.sign_in(PERSON.contact)
-    assert signed_in["error"] is None
-    token: str = signed_in["accessToken"]
-    return token
+async def _person(network: Network) -> Person:
+    """A participant with no goals or check-ins yet."""
+    return await new_person(network)
 
 
 async def _goal(network: Network, token: str, **input: Any) -> dict[str, Any]:
@@ -53,13 +51,17 @@ async def _grant(
 
 
 async def _shared(
-    network: Network, token: str | None, categories: list[str], purpose: str = "CARE_CONTINUITY"
+    network: Network,
+    token: str | None,
+    person: Person,
+    categories: list[str],
+    purpose: str = "CARE_CONTINUITY",
 ) -> dict[str, Any]:
     body = await network.run(
         "wellbeing",
         "SharedOutcomes",
         token,
-        participantId=PERSON.id,
+        participantId=person.id,
         categories=categories,
         purpose=purpose,
     )
@@ -69,7 +71,8 @@ async def _shared(
 
 
 async def test_goals_are_set_updated_and_listed_by_their_owner(network: Network) -> None:
-    token = await _person(network)
+    person = await _person(network)
+    token = person.token
 
     made = await _goal(network, token, title="Walk every morning", targetDate="2027-01-31")
     other = await _goal(network, token, title="Call my sister weekly")
@@ -111,7 +114,8 @@ async def test_goals_are_set_updated_and_listed_by_their_owner(network: Network)
 async def test_a_goal_that_is_not_well_formed_or_not_mine_is_refused(
     network: Network, input: dict[str, Any], code: str
 ) -> None:
-    token = await _person(network)
+    person = await _person(network)
+    token = person.token
 
     refused = await _goal(network, token, **input)
 
@@ -120,9 +124,10 @@ async def test_a_goal_that_is_not_well_formed_or_not_mine_is_refused(
 
 
 async def test_another_participants_goal_is_answered_as_a_missing_one(network: Network) -> None:
-    token = await _person(network)
+    person = await _person(network)
+    token = person.token
     goal_id = (await _goal(network, token, title="Mine"))["goal"]["id"]
-    stranger = await network.sign_in(demo.PARTICIPANTS[6].contact)
+    stranger = {"accessToken": (await new_person(network)).token}
     missing = "gol_01JD3Z0000000000000000000Q"
 
     attempts = [
@@ -212,7 +217,8 @@ async def test_a_centre_reads_goals_and_checkins_only_under_a_consent_that_cover
     expected: str,
 ) -> None:
     # given a participant with a goal and a check-in, and perhaps a consent to CENTRE
-    token = await _person(network)
+    person = await _person(network)
+    token = person.token
     goal = (await _goal(network, token, title="Back to work part-time"))["goal"]
     checkin = await network.run(
         "wellbeing",
@@ -233,7 +239,7 @@ async def test_a_centre_reads_goals_and_checkins_only_under_a_consent_that_cover
     }
 
     # when the reader asks
-    shared = await _shared(network, readers[reader], asked, purpose)
+    shared = await _shared(network, readers[reader], person, asked, purpose)
 
     # then exactly what the consent covers comes back, and nothing else
     if expected in {"CONSENT_REQUIRED", "FORBIDDEN", "UNAUTHENTICATED"}:
@@ -263,14 +269,15 @@ async def test_a_centre_reads_goals_and_checkins_only_under_a_consent_that_cover
 
 
 async def test_a_revoked_consent_closes_goals_at_once(network: Network) -> None:
-    token = await _person(network)
+    person = await _person(network)
+    token = person.token
     await _goal(network, token, title="Sleep by eleven")
     consent_id = await _grant(network, token, CENTRE, ["GOALS"], "CARE_CONTINUITY")
     staff = network.token(demo_staff_id(CENTRE, Role.CENTRE_ADMIN), Role.CENTRE_ADMIN, CENTRE)
-    before = await _shared(network, staff, ["GOALS"])
+    before = await _shared(network, staff, person, ["GOALS"])
 
     revoked = await network.run("consent", "RevokeConsent", token, id=consent_id)
-    after = await _shared(network, staff, ["GOALS"])
+    after = await _shared(network, staff, person, ["GOALS"])
 
     assert [g["title"] for g in before["goals"]] == ["Sleep by eleven"]
     assert revoked["data"]["revokeConsent"]["error"] is None
@@ -280,7 +287,8 @@ async def test_a_revoked_consent_closes_goals_at_once(network: Network) -> None:
 
 async def test_a_booked_peer_mentor_sees_goals_only_under_the_consent(network: Network) -> None:
     # given a participant who booked a mentoring session, and a goal
-    token = await _person(network)
+    person = await _person(network)
+    token = person.token
     detail = await network.run("mobile", "GroupDetail", id=MENTORING.id)
     session = detail["data"]["group"]["upcomingSessions"][0]
     booked = await network.run(
@@ -296,7 +304,7 @@ async def test_a_booked_peer_mentor_sees_goals_only_under_the_consent(network: N
         "wellbeing",
         "SharedOutcomes",
         mentor,
-        participantId=PERSON.id,
+        participantId=person.id,
         categories=["GOALS"],
         purpose="CARE_CONTINUITY",
     )
@@ -305,7 +313,7 @@ async def test_a_booked_peer_mentor_sees_goals_only_under_the_consent(network: N
         "wellbeing",
         "SharedOutcomes",
         mentor,
-        participantId=PERSON.id,
+        participantId=person.id,
         categories=["GOALS"],
         purpose="CARE_CONTINUITY",
     )
@@ -318,12 +326,13 @@ async def test_a_booked_peer_mentor_sees_goals_only_under_the_consent(network: N
 
 
 async def test_every_release_is_in_the_participants_access_log(network: Network) -> None:
-    token = await _person(network)
+    person = await _person(network)
+    token = person.token
     await _goal(network, token, title="Cook at home")
     consent_id = await _grant(network, token, CENTRE, ["GOALS", "WELLBEING"], "CARE_CONTINUITY")
     staff = network.token(demo_staff_id(CENTRE, Role.CENTRE_ADMIN), Role.CENTRE_ADMIN, CENTRE)
 
-    await _shared(network, staff, ["GOALS", "WELLBEING"])
+    await _shared(network, staff, person, ["GOALS", "WELLBEING"])
     log = await network.run("consent", "MyDataAccessLog", token, first=1)
 
     node = log["data"]["me"]["dataAccessLog"]["edges"][0]["node"]

@@ -56,7 +56,7 @@ def _associated(participant_id: str, goal_id: str) -> bytes:
     return f"{participant_id}:{goal_id}".encode()
 
 
-def _seal(key: bytes, goal: Goal) -> bytes:
+def seal_goal(key: bytes, goal: Goal) -> bytes:
     content = {
         "title": goal.title,
         "targetDate": None if goal.target_date is None else goal.target_date.isoformat(),
@@ -130,7 +130,7 @@ async def set_goal(
     if goal_id is not None:
         key, goal = await _own(deps, viewer, goal_id)
         changed = replace(goal, title=clean, target_date=target_date, updated_at=now)
-        if not await store.replace_goal(goal.id, viewer.subject, _seal(key, changed), now):
+        if not await store.replace_goal(goal.id, viewer.subject, seal_goal(key, changed), now):
             raise NotFound(NO_SUCH_GOAL.format(id=goal_id))
         return changed
     participant = signed_in(await repository.participant_by_id(viewer.subject))
@@ -153,7 +153,7 @@ async def set_goal(
             participant_id=goal.participant_id,
             created_at=now,
             updated_at=now,
-            sealed=_seal(key, goal),
+            sealed=seal_goal(key, goal),
         )
     )
     return goal
@@ -169,7 +169,7 @@ async def update_progress(
     key, goal = await _own(deps, viewer, goal_id)
     now = deps.clock()
     changed = replace(goal, progress=progress, note=clean, updated_at=now)
-    if not await store.replace_goal(goal.id, viewer.subject, _seal(key, changed), now):
+    if not await store.replace_goal(goal.id, viewer.subject, seal_goal(key, changed), now):
         raise NotFound(NO_SUCH_GOAL.format(id=goal_id))
     return changed
 

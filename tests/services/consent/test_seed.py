@@ -22,6 +22,8 @@ async def _counts() -> list[int]:
             models.Consent,
             models.ConsentRequest,
             models.DataAccess,
+            models.WellbeingCheckin,
+            models.Goal,
         )
     ]
 
@@ -32,7 +34,19 @@ async def test_seeding_twice_writes_the_demo_once(consent: Consent) -> None:
 
     await seed_demo(consent.settings, signing_key=consent.key)
 
-    assert first == await _counts() == [len(demo.PARTICIPANTS), 3 * len(demo.CENTRES), 3, 1, 6]
+    assert (
+        first
+        == await _counts()
+        == [
+            len(demo.PARTICIPANTS),
+            3 * len(demo.CENTRES),
+            32,
+            1,
+            6,
+            8 * len(demo.PARTICIPANTS),
+            2 * len(demo.PARTICIPANTS),
+        ]
+    )
 
 
 async def test_demo_participants_keep_their_ids_and_sealed_contacts(
@@ -70,3 +84,24 @@ async def test_demo_staff_have_stable_ids_per_centre_and_role(consent: Consent) 
         "facilitator",
         f"Facilitator, {centre.name}",
     )
+
+
+async def test_demo_checkins_show_every_trend_and_stay_sealed(
+    consent: Consent, keys: SqliteKeyStore
+) -> None:
+    from services.consent.domain.wellbeing import Direction, open_checkins, trend_of
+    from services.consent.repository import wellbeing as store
+
+    await seed_demo(consent.settings, signing_key=consent.key)
+
+    directions = []
+    for person in demo.PARTICIPANTS:
+        records = await store.checkins_of(person.id)
+        assert all(b"who5" not in record.sealed for record in records)
+        found = trend_of(open_checkins(keys, records))
+        assert found is not None
+        directions.append(found.direction)
+    assert Direction.WORSENING in directions
+    assert Direction.IMPROVING in directions
+    latest = open_checkins(keys, await store.checkins_of(demo.PARTICIPANTS[4].id))[-1]
+    assert latest.scores.low
