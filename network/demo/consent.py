@@ -88,7 +88,7 @@ async def seed_demo(
         await _request(deps, participants[0])
         await seed_outcomes(deps, participants)
         for index in range(len(DEMO_CONSENTS), len(participants)):
-            for spec in OUTCOME_CONSENTS.get(index, ()) + (EVALUATION,):
+            for spec in (*OUTCOME_CONSENTS.get(index, ()), EVALUATION):
                 await _consent(deps, participants[index], spec)
 
 
