@@ -70,3 +70,43 @@ async def test_a_staff_token_or_another_service_may_not_ask(
     assert staff.status_code == 401
     assert gateway.status_code == 403
     assert gateway.json()["error"]["code"] == "FORBIDDEN"
+
+
+CRISIS = "/internal/crisis-lines"
+
+
+async def test_consent_gets_the_crisis_lines_for_a_city(
+    internal_client: httpx.AsyncClient, keys: ServiceKeys
+) -> None:
+    response = await internal_client.post(
+        CRISIS, json={"city": "Pune"}, headers=_as(keys, "consent")
+    )
+    national = await internal_client.post(CRISIS, json={"city": None}, headers=_as(keys, "consent"))
+
+    assert response.status_code == 200
+    lines = response.json()["lines"]
+    assert [line["phone"] for line in lines] == ["14416", "112", "14446"]
+    assert set(lines[0]) == {"name", "phone", "hours", "languages", "description"}
+    assert national.json() == response.json()
+
+
+@pytest.mark.parametrize("city", [42, "x" * 101, ["Pune"]])
+async def test_a_city_that_is_not_a_short_string_is_refused(
+    internal_client: httpx.AsyncClient, keys: ServiceKeys, city: object
+) -> None:
+    response = await internal_client.post(CRISIS, json={"city": city}, headers=_as(keys, "consent"))
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_only_consent_may_ask_for_crisis_lines_internally(
+    internal_client: httpx.AsyncClient, keys: ServiceKeys
+) -> None:
+    gateway = await internal_client.post(
+        CRISIS, json={"city": "Pune"}, headers=_as(keys, "gateway")
+    )
+    anonymous = await internal_client.post(CRISIS, json={"city": "Pune"})
+
+    assert gateway.status_code == 403
+    assert anonymous.status_code == 401

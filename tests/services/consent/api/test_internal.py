@@ -20,6 +20,7 @@ GRANTEE = demo.CENTRES[1].id
 PRIYAS_CONSENT = stable_id("cns", f"{PRIYA.id}:demo")
 AUTHORISE = "/internal/consents/authorise-read"
 NOTIFY = "/internal/notify"
+PROGRAMME_CHANGE = "/internal/wellbeing/programme-change"
 
 
 @pytest.fixture
@@ -157,7 +158,7 @@ async def test_internal_endpoints_need_a_service_token(seeded: Consent) -> None:
     # the directory never calls consent at all; the gateway does, but not these endpoints
     [("directory", 401, "UNAUTHENTICATED"), ("gateway", 403, "FORBIDDEN")],
 )
-@pytest.mark.parametrize("path", [AUTHORISE, NOTIFY])
+@pytest.mark.parametrize("path", [AUTHORISE, NOTIFY, PROGRAMME_CHANGE])
 async def test_only_sessions_may_call_consents_internal_endpoints(
     seeded: Consent, caller: str, status: int, code: str, path: str
 ) -> None:
@@ -219,3 +220,43 @@ async def test_notify_delivers_to_decrypted_contacts_and_counts_the_skipped(
         }
         for person in (PRIYA, RAVI)
     ]
+
+
+def _change(groups: Any) -> dict[str, Any]:
+    return {
+        "centreId": GRANTEE,
+        "from": "2026-01-01T00:00:00+00:00",
+        "to": "2026-02-01T00:00:00+00:00",
+        "groups": groups,
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _change("grp_x"),
+        _change([{"groupId": "nope", "participantIds": []}]),
+        _change([{"groupId": stable_id("grp", "g"), "participantIds": ["nobody"]}]),
+        _change([["not an object"]]),
+        {**_change([]), "from": "yesterday"},
+        {**_change([]), "to": "2026-02-01T00:00:00"},
+    ],
+)
+async def test_a_bad_programme_change_body_is_400(seeded: Consent, body: Any) -> None:
+    response = await _call(seeded, PROGRAMME_CHANGE, body)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_group_of_fewer_than_eleven_consenting_people_is_withheld(seeded: Consent) -> None:
+    group = stable_id("grp", "g")
+    body = _change([{"groupId": group, "participantIds": [p.id for p in demo.PARTICIPANTS]}])
+
+    response = await _call(seeded, PROGRAMME_CHANGE, body)
+
+    assert response.status_code == 200
+    # the demo's evaluation consents are to another centre: nobody here consented to GRANTEE
+    assert response.json() == {
+        "groups": [{"groupId": group, "averageWho5Change": None, "suppressed": True}]
+    }
