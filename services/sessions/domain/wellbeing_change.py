@@ -29,7 +29,8 @@ class Who5Change:
 WITHHELD = Who5Change(None, True)
 
 
-def _read(answer: Any, asked: set[str]) -> dict[str, Who5Change]:
+def released_changes(answer: Any, asked: set[str]) -> dict[str, Who5Change]:
+    """The figures consent released for groups in ``asked``; anything else is dropped."""
     groups = answer.get("groups") if isinstance(answer, dict) else None
     if not isinstance(groups, list):
         raise PeerUnavailable("The consent service answered WHO-5 changes without groups.")
@@ -65,7 +66,7 @@ async def who5_changes(
             "groups": asked,
         },
     )
-    released = _read(answer, set(group_ids))
+    released = released_changes(answer, set(group_ids))
     return {group_id: released.get(group_id, WITHHELD) for group_id in group_ids}
 
 
