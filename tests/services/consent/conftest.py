@@ -96,6 +96,8 @@ async def database(settings: Settings) -> AsyncIterator[None]:
         models.Erasure,
         models.Partner,
         models.SeenAssertion,
+        models.WellbeingCheckin,
+        models.Goal,
     ):
         await model.all().delete()
     yield
