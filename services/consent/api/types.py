@@ -9,10 +9,10 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
-from saathi.errors import ErrorCode, SaathiError
+from saathi.service.strawberry import IsSelf
 from services.consent.anchor import AnchoredHead
 from services.consent.api.context import Context
-from services.consent.api.permissions import IsSelf, IsSelfOrStaffWhoMaySee
+from services.consent.api.permissions import IsSelfOrStaffWhoMaySee
 from services.consent.domain import access_log
 from services.consent.domain.consents import ConsentRequestView, consent_status, requests_for
 from services.consent.domain.personal import (
@@ -31,23 +31,10 @@ from services.consent.records import (
     ParticipantRecord,
 )
 
-strawberry.enum(ErrorCode, name="ErrorCode")
 strawberry.enum(DataCategory, name="DataCategory")
 strawberry.enum(ConsentPurpose, name="ConsentPurpose")
 strawberry.enum(ConsentStatus, name="ConsentStatus")
 strawberry.enum(ConsentRequestStatus, name="ConsentRequestStatus")
-
-
-@strawberry.federation.type(shareable=True)
-class MutationError:
-    """Why a mutation did nothing: a stable code and a message safe to show."""
-
-    code: ErrorCode
-    message: str
-
-    @classmethod
-    def of(cls, error: SaathiError) -> Self:
-        return cls(code=error.code, message=error.message)
 
 
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])

@@ -6,27 +6,22 @@ One loader a question, each answering a whole batch of keys with one domain call
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
 from services.sessions.domain import bookings, staff, timetable
 from services.sessions.domain.records import BookingRecord, SessionRecord
 
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 @dataclass
 class Loaders:
-    """The loaders of one request; ``now`` is read once so every field sees the same instant."""
+    """The loaders of one request; ``now`` is the request's instant (``Context.now``), so every
+    field sees the same one."""
 
-    now: datetime = field(default_factory=utc_now)
+    now: datetime
     session: DataLoader[str, SessionRecord | None] = field(init=False)
     booking: DataLoader[str, BookingRecord | None] = field(init=False)
     upcoming_sessions: DataLoader[str, list[SessionRecord]] = field(init=False)

@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from saathi.crypto import seal, unseal
 from saathi.keystore import KeyStore
 from saathi.peers import Peers, PeerUnavailable
+from saathi.service.internal.client import call
+from saathi.service.internal.contracts import NOTIFY, NotifyRequest
 from services.sessions.domain.records import PendingNotification, SealedNotice
 from services.sessions.repository import outbox
 
@@ -85,9 +87,11 @@ async def flush(peers: Peers, keys: KeyStore, now: datetime) -> int:
         if message is None:
             await outbox.drop(item.id)
             continue
-        body = {"participantIds": list(item.participant_ids), "kind": item.kind, "message": message}
+        request = NotifyRequest(
+            participant_ids=list(item.participant_ids), kind=item.kind, message=message
+        )
         try:
-            await peers.post_json("consent", "/internal/notify", body)
+            await call(peers, NOTIFY, request)
         except PeerUnavailable as error:
             await outbox.failed(item, error.message)
             break

@@ -19,6 +19,7 @@ from typing import Any
 from saathi.errors import BadUserInput, ErrorCode, NotFound, SaathiError, VersionConflict
 from saathi.ids import new_id, stable_id
 from saathi.keystore import KeyStore
+from saathi.service.permissions import same_centre
 from services.sessions import repository
 from services.sessions.domain.notifications import seal_notice
 from services.sessions.domain.records import (
@@ -27,7 +28,7 @@ from services.sessions.domain.records import (
     SessionRecord,
     SessionStatus,
 )
-from services.sessions.domain.staff import CANCELLED_KIND, cancellation_message, check_centre
+from services.sessions.domain.staff import CANCELLED_KIND, cancellation_message
 from services.sessions.repository import partners
 
 MAX_BATCH = 500
@@ -128,7 +129,7 @@ async def sync(
     keys: KeyStore,
 ) -> SyncAnswer:
     """Store the partner's sessions; the same ``batch_id`` always gets the same answer."""
-    check_centre(token_centre_id, centre_id)
+    same_centre(token_centre_id, centre_id)
     _check_batch(batch_id, sessions)
     replayed = await partners.batch_answer(centre_id, batch_id)
     if replayed is not None:

@@ -197,7 +197,7 @@ def consent_stand_in(
             return JSONResponse({"error": "down"}, status_code=503)
         body = json.loads(await request.body())
         received.append({"auth": SERVICE_TOKEN_HEADER in request.headers, **body})
-        return JSONResponse({"delivered": len(body["participantIds"])})
+        return JSONResponse({"delivered": len(body["participantIds"]), "skipped": 0})
 
     return Starlette(routes=[Route("/internal/notify", notify, methods=["POST"])])
 
