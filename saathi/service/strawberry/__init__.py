@@ -3,6 +3,7 @@ classes, the ``/graphql`` view base."""
 
 from __future__ import annotations
 
+from saathi.service.strawberry.connections import PageInfo
 from saathi.service.strawberry.errors import (
     ErrorCodeEnum,
     ErrorsAsPayload,
@@ -28,6 +29,7 @@ __all__ = [
     "IsParticipant",
     "IsSelf",
     "MutationError",
+    "PageInfo",
     "ServiceGraphQL",
     "centre_argument",
     "error_payload",

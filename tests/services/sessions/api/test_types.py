@@ -163,7 +163,7 @@ async def test_upcoming_sessions_first_out_of_range_is_bad_user_input(
 
     assert body["data"] == {"_entities": [None]}
     assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
-        ("first must be between 1 and 50.", "BAD_USER_INPUT")
+        ("first must be between 1 and 50, got 51.", "BAD_USER_INPUT")
     ]
 
 
