@@ -1,0 +1,19 @@
+"""The toolkit as graphene wants it: ``MutationError``, the payload wrapper, permission
+wrappers, the ``/graphql`` endpoint."""
+
+from __future__ import annotations
+
+from saathi.service.graphene.errors import ErrorCode, MutationError, Resolver, errors_as_payload
+from saathi.service.graphene.permissions import acts_for, participant_only
+from saathi.service.graphene.view import DocumentCache, GrapheneGraphQL
+
+__all__ = [
+    "DocumentCache",
+    "ErrorCode",
+    "GrapheneGraphQL",
+    "MutationError",
+    "Resolver",
+    "acts_for",
+    "errors_as_payload",
+    "participant_only",
+]
