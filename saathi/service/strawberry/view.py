@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from saathi.document_limits import GuardedGraphQL
@@ -31,6 +33,16 @@ class ServiceGraphQL(GuardedGraphQL, GraphQL[C, None], Generic[C]):
     async def context_for(self, request: Request | WebSocket, request_id: str) -> C:
         """The service's typed context for one request."""
         raise NotImplementedError
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+        """A mutation over GET is 405, as at the gateway and the graphene view (strawberry
+        answers 400)."""
+        try:
+            return await super().execute_single(*args, **kwargs)
+        except HTTPException as refusal:
+            if isinstance(refusal.__cause__, InvalidOperationTypeError):
+                raise HTTPException(405, refusal.reason) from refusal
+            raise
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> C:
         request_id = request_id_of(request.headers)
