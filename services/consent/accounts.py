@@ -7,7 +7,6 @@ only with a token an operator issues; their name is sealed under a data key of t
 
 from __future__ import annotations
 
-import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
@@ -99,7 +98,9 @@ async def add_partner(centre_id: str, public_key_pem: bytes, clock: Clock = syst
     return record.id
 
 
-async def token_for(subject_id: str, key: SigningKey, settings: Settings) -> str:
+async def token_for(
+    subject_id: str, key: SigningKey, settings: Settings, clock: Clock = system_clock
+) -> str:
     """An access token for an existing participant or staff member; ``NotFound`` otherwise."""
     role: Role
     centre_id: str | None = None
@@ -117,5 +118,5 @@ async def token_for(subject_id: str, key: SigningKey, settings: Settings) -> str
         issuer=settings.issuer,
         audience=settings.audience,
         ttl_seconds=settings.access_token_ttl,
-        now=time.time(),
+        now=clock().timestamp(),
     )
