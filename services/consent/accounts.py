@@ -7,7 +7,6 @@ only with a token an operator issues; their name is sealed under a data key of t
 
 from __future__ import annotations
 
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
