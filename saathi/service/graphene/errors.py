@@ -2,7 +2,8 @@
 
 The same type as the strawberry subgraphs print (``saathi.service.strawberry``), over the same
 core (``saathi.service.payload``): a resolver wrapped by ``errors_as_payload(payload)`` answers
-``payload(Failure)`` when it, or a permission wrapper inside it, raises ``SaathiError``.
+``payload(error)`` when it, or a permission wrapper inside it, raises ``SaathiError``; the
+payload's ``error`` field holds ``Failure.of(error)``, which ``MutationError`` resolves.
 """
 
 # mypy: disallow-subclassing-any=False
@@ -41,16 +42,13 @@ class MutationError(graphene.ObjectType):
     message = graphene.String(required=True)
 
 
-def errors_as_payload(payload: Callable[[Failure], Any]) -> Callable[[Resolver], Resolver]:
-    """Answer ``payload(Failure.of(error))`` when the resolver (or its permission) raises."""
-
-    def on_error(error: SaathiError) -> Any:
-        return payload(Failure.of(error))
+def errors_as_payload(payload: Callable[[SaathiError], Any]) -> Callable[[Resolver], Resolver]:
+    """Answer ``payload(error)`` when the resolver (or its permission) raises."""
 
     def decorate(resolve: Resolver) -> Resolver:
         @functools.wraps(resolve)
         async def resolver(root: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
-            return await payload_or_error(resolve(root, info, **arguments), on_error)
+            return await payload_or_error(resolve(root, info, **arguments), payload)
 
         return resolver
 

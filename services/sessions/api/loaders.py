@@ -12,6 +12,7 @@ from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
+from saathi.service.loaders import by_key
 from services.sessions.domain import bookings, staff, timetable
 from services.sessions.domain.records import BookingRecord, SessionRecord
 
@@ -32,20 +33,12 @@ class Loaders:
     session_bookings: DataLoader[str, list[BookingRecord]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.session = DataLoader(load_fn=self._sessions)
-        self.booking = DataLoader(load_fn=self._bookings)
+        self.session = by_key(timetable.sessions)
+        self.booking = by_key(bookings.bookings)
         self.upcoming_sessions = DataLoader(load_fn=self._upcoming)
         self.bookings_of = DataLoader(load_fn=self._bookings_of)
         self.centre_sessions = DataLoader(load_fn=self._centre_sessions)
         self.session_bookings = DataLoader(load_fn=self._session_bookings)
-
-    async def _sessions(self, ids: Sequence[str]) -> list[SessionRecord | None]:
-        found = await timetable.sessions(ids)
-        return [found.get(i) for i in ids]
-
-    async def _bookings(self, ids: Sequence[str]) -> list[BookingRecord | None]:
-        found = await bookings.bookings(ids)
-        return [found.get(i) for i in ids]
 
     async def _upcoming(self, group_ids: Sequence[str]) -> list[list[SessionRecord]]:
         by_group = await timetable.upcoming(group_ids, self.now)
