@@ -10,8 +10,8 @@ from saathi.keystore import KeyStore
 from saathi.peers import Peers
 from saathi.service.clock import Clock, system_clock
 from saathi.settings import Settings
-from services.consent.anchor import AuditTrail
-from services.consent.delivery import Delivery
+from services.consent.domain.anchor import AuditTrail
+from services.consent.domain.delivery import Delivery
 
 
 @dataclass(frozen=True)

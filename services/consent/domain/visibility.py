@@ -14,7 +14,7 @@ from saathi.service.internal.client import call
 from saathi.service.internal.contracts import RELATIONS, RelationsRequest
 from services.consent import repository
 from services.consent.domain.deps import Deps
-from services.consent.records import DataCategory
+from services.consent.domain.records import DataCategory
 
 
 async def visible_to_centre(deps: Deps, centre_id: str, participant_ids: Sequence[str]) -> set[str]:

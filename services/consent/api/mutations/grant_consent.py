@@ -10,7 +10,7 @@ from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
 from services.consent.api.types import Consent
 from services.consent.domain import grants
-from services.consent.records import ConsentPurpose, DataCategory
+from services.consent.domain.records import ConsentPurpose, DataCategory
 
 
 @strawberry.input

@@ -6,7 +6,7 @@ import strawberry
 
 from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
-from services.consent.domain import sessions
+from services.consent.domain import login_sessions
 
 
 @strawberry.type
@@ -22,7 +22,7 @@ class RefreshSessionPayload:
 async def refresh_session(
     info: strawberry.Info[Context], refresh_token: str
 ) -> RefreshSessionPayload:
-    tokens = await sessions.refresh_session(info.context.deps, refresh_token)
+    tokens = await login_sessions.refresh_session(info.context.deps, refresh_token)
     return RefreshSessionPayload(
         access_token=tokens.access_token,
         refresh_token=tokens.refresh_token,

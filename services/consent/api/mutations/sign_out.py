@@ -9,7 +9,7 @@ import strawberry
 from saathi.errors import SaathiError
 from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
-from services.consent.domain import sessions
+from services.consent.domain import login_sessions
 
 
 @strawberry.type
@@ -29,5 +29,5 @@ async def sign_out(
     ] = False,
 ) -> SignOutPayload:
     context = info.context
-    await sessions.sign_out(context.deps, context.viewer.participant(), everywhere=everywhere)
+    await login_sessions.sign_out(context.deps, context.viewer.participant(), everywhere=everywhere)
     return SignOutPayload(signed_out=True)
