@@ -1,6 +1,6 @@
 """Connections (cursor pagination) over centres and nearby groups.
 
-Each reads a ``cursors.Page``; ``pageInfo`` is the page itself."""
+Each reads a ``Page``; ``pageInfo`` is the page itself."""
 
 # mypy: disallow-subclassing-any=False
 # (graphene ships no type information, so its base classes are ``Any`` to mypy.)
@@ -12,8 +12,9 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
+from saathi.service.connections import Page
 from services.directory.api.types import Centre, PeerGroup
-from services.directory.domain import centres, cursors, nearby, records
+from services.directory.domain import centres, nearby, records
 
 
 # Not decorated: graphene-federation's build_schema marks any type named PageInfo @shareable
@@ -31,7 +32,7 @@ class _Connection(graphene.ObjectType):
     page_info = graphene.Field(PageInfo, required=True)
 
     @staticmethod
-    def resolve_page_info(parent: cursors.Page[Any], info: GraphQLResolveInfo) -> cursors.Page[Any]:
+    def resolve_page_info(parent: Page[Any], info: GraphQLResolveInfo) -> Page[Any]:
         return parent
 
 

@@ -1,37 +1,24 @@
-"""The directory's internal endpoints (docs/internal-api.md), service tokens only.
+"""The directory's internal endpoints (``saathi.service.internal.contracts``;
+docs/internal-api.md), service tokens only.
 
-- ``POST /internal/centres/known``: ``{centreIds}`` → ``{centreIds}``, those that exist, so that
-  consent refuses a grant to a centre nobody can find.
+- ``POST /internal/centres/known`` (consent): ``{centreIds}`` → ``{centreIds}``, those that
+  exist, so that consent refuses a grant to a centre nobody can find.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from starlette.routing import Route
 
-from saathi import internal
+from saathi.service.internal import contracts as api
+from saathi.service.internal.server import route
 from saathi.service_trust import ServiceTrust
-from services.directory import repository
-
-MAX_CENTRE_IDS = 100
+from services.directory.domain import lookups
 
 
-async def known_centres(body: internal.Body) -> Mapping[str, Any]:
-    wanted = internal.ids(body, "centreIds", "ctr", max_items=MAX_CENTRE_IDS)
-    found = await repository.centres_by_ids(wanted)
-    return {"centreIds": [centre_id for centre_id in wanted if centre_id in found]}
-
-
-CONSENT = ("consent",)
+async def known_centres(request: api.CentreIds) -> api.CentreIds:
+    found = await lookups.centres_by_ids(request.centre_ids)
+    return api.CentreIds(centre_ids=[c for c in request.centre_ids if c in found])
 
 
 def routes(trust: ServiceTrust) -> list[Route]:
-    return [
-        Route(
-            "/internal/centres/known",
-            internal.internal_endpoint(trust, CONSENT, known_centres),
-            methods=["POST"],
-        )
-    ]
+    return [route(trust, api.KNOWN_CENTRES, known_centres)]

@@ -141,7 +141,9 @@ class PeerGroup(graphene.ObjectType):
     def resolve_facilitator(
         parent: records.Group, info: GraphQLResolveInfo
     ) -> Awaitable[records.Supporter | None] | None:
-        return context_of(info).loaders.supporters.load_optional(parent.facilitator_id)
+        if parent.facilitator_id is None:
+            return None
+        return context_of(info).loaders.supporters.load(parent.facilitator_id)
 
 
 class CrisisResource(graphene.ObjectType):

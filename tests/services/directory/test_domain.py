@@ -9,6 +9,7 @@ import pytest
 
 from network.demo import description as demo
 from saathi.errors import BadUserInput, NotFound
+from saathi.service import connections
 from services.directory.domain import crisis, cursors, geometry, lookups, nearby, recurrence
 from services.directory.domain.records import (
     Address,
@@ -261,9 +262,9 @@ def test_found_returns_the_record_or_raises_not_found() -> None:
 
 
 def test_a_cursor_round_trips() -> None:
-    cursor = cursors.encode_cursor("nearby", 2.947, "grp_1")
+    cursor = connections.encode_cursor("nearby", 2.947, "grp_1")
 
-    assert cursors.decode_cursor(cursor, "nearby", (float, str)) == [2.947, "grp_1"]
+    assert connections.decode_cursor(cursor, "nearby", (float, str)) == [2.947, "grp_1"]
 
 
 @pytest.mark.parametrize(
@@ -271,14 +272,14 @@ def test_a_cursor_round_trips() -> None:
     [
         "not a cursor",
         "!!!",
-        cursors.encode_cursor("centre", "Saathi", "ctr_1"),
-        cursors.encode_cursor("nearby", "far", "grp_1"),
-        cursors.encode_cursor("nearby", 1.0),
+        connections.encode_cursor("centre", "Saathi", "ctr_1"),
+        connections.encode_cursor("nearby", "far", "grp_1"),
+        connections.encode_cursor("nearby", 1.0),
     ],
 )
 def test_a_foreign_or_malformed_cursor_is_refused(cursor: str) -> None:
     with pytest.raises(BadUserInput, match=r"after is not a cursor from this list\."):
-        cursors.decode_cursor(cursor, "nearby", (float, str))
+        connections.decode_cursor(cursor, "nearby", (float, str))
 
 
 # --- the group filter ---------------------------------------------------------------------------
