@@ -3,15 +3,18 @@ wrappers, the ``/graphql`` endpoint."""
 
 from __future__ import annotations
 
+from saathi.service.graphene.connections import Connection, PageInfo
 from saathi.service.graphene.errors import ErrorCode, MutationError, Resolver, errors_as_payload
 from saathi.service.graphene.permissions import acts_for, participant_only
 from saathi.service.graphene.view import DocumentCache, GrapheneGraphQL
 
 __all__ = [
+    "Connection",
     "DocumentCache",
     "ErrorCode",
     "GrapheneGraphQL",
     "MutationError",
+    "PageInfo",
     "Resolver",
     "acts_for",
     "errors_as_payload",
