@@ -42,10 +42,11 @@ def the_participant(viewer: Viewer, owner_id: object) -> Principal:
     return principal
 
 
-def same_centre(centre_id: str | None, holder: str) -> None:
-    """Staff and partners act on their own centre's records alone."""
+def same_centre(centre_id: str | None, holder: str, message: str = OTHER_CENTRE) -> None:
+    """Staff and partners act on their own centre's records alone (``message`` may say which
+    records, where the field knows)."""
     if centre_id != holder:
-        raise Forbidden(OTHER_CENTRE)
+        raise Forbidden(message)
 
 
 def acts_for(viewer: Viewer, roles: Iterable[Role] = (), centre_id: str | None = None) -> Principal:

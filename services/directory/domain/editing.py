@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from saathi.errors import BadUserInput, Forbidden
+from saathi.errors import BadUserInput
 from saathi.ids import new_id
 from saathi.peers import Peers
+from saathi.service.permissions import same_centre
 from saathi.tokens import Principal
 from services.directory import repository
 from services.directory.domain import lookups, timetables
@@ -21,8 +22,7 @@ from services.directory.domain.validation import GroupFields, build_group, field
 
 def check_own_centre(principal: Principal, centre_id: str) -> None:
     """Staff act on their own centre alone: another centre's groups are ``Forbidden``."""
-    if principal.centre_id != centre_id:
-        raise Forbidden("You may only manage groups of your own centre.")
+    same_centre(principal.centre_id, centre_id, "You may only manage groups of your own centre.")
 
 
 async def _facilitator(supporter_id: str | None) -> Supporter | None:
