@@ -22,8 +22,8 @@ from starlette.websockets import WebSocket
 from saathi.auth import Viewer
 from saathi.errors import NotFound
 from saathi.service.app import standard_routes
+from saathi.service.graphene import GrapheneGraphQL, acts_for, errors_as_payload
 from saathi.service.graphene import MutationError as GrapheneMutationError
-from saathi.service.graphene import acts_for, errors_as_payload
 from saathi.service.payload import Failure
 from saathi.service.strawberry import IsParticipant, MutationError, ServiceGraphQL, mutation
 from saathi.service.view import request_id_of
@@ -163,8 +163,6 @@ async def test_strawberry_masks_an_unexpected_error_with_the_request_id(
 
 
 # --- graphene -----------------------------------------------------------------------------------
-
-from saathi.service.graphene import GrapheneGraphQL  # noqa: E402
 
 
 class Closed(graphene.ObjectType):
