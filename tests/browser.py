@@ -60,7 +60,9 @@ class Page:
         self._next_id += 1
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._waiting[self._next_id] = future
-        await self._socket.send(json.dumps({"id": self._next_id, "method": method, "params": params}))
+        await self._socket.send(
+            json.dumps({"id": self._next_id, "method": method, "params": params})
+        )
         answer = await asyncio.wait_for(future, timeout=30)
         if "error" in answer:
             raise RuntimeError(f"{method}: {answer['error']}")
@@ -76,15 +78,15 @@ class Page:
             raise RuntimeError(f"{expression}: {answer['exceptionDetails']}")
         return answer["result"].get("value")
 
-    async def wait_for(self, expression: str, timeout: float = 30) -> Any:
-        """Polls ``expression`` until it is truthy; its value."""
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, expression: str, within: float = 30) -> Any:
+        """Polls ``expression`` until it is truthy (for at most ``within`` seconds); its value."""
+        deadline = time.monotonic() + within
         while True:
             value = await self.evaluate(expression)
             if value:
                 return value
             if time.monotonic() > deadline:
-                raise TimeoutError(f"still false after {timeout} s: {expression}")
+                raise TimeoutError(f"still false after {within} s: {expression}")
             await asyncio.sleep(0.1)
 
     async def click(self, selector: str) -> None:
@@ -130,22 +132,20 @@ class Page:
 async def chromium_page(executable: str) -> AsyncIterator[Page]:
     """A fresh headless Chromium (its own empty profile) and its first tab."""
     with tempfile.TemporaryDirectory(prefix="saathi-chromium-") as profile:
-        process = subprocess.Popen(
-            [
-                executable,
-                "--headless=new",
-                "--no-sandbox",  # CI containers run as root, where the sandbox cannot start
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--no-default-browser-check",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--window-size=1280,900",
-                f"--user-data-dir={profile}",
-                "--remote-debugging-port=0",
-                "about:blank",
-            ],
+        process = await asyncio.create_subprocess_exec(
+            executable,
+            "--headless=new",
+            "--no-sandbox",  # CI containers run as root, where the sandbox cannot start
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--window-size=1280,900",
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "about:blank",
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -153,7 +153,7 @@ async def chromium_page(executable: str) -> AsyncIterator[Page]:
             port_file = Path(profile) / "DevToolsActivePort"
             deadline = time.monotonic() + 30
             while not port_file.exists() or not port_file.read_text().strip():
-                if process.poll() is not None or time.monotonic() > deadline:
+                if process.returncode is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{executable} did not open its DevTools port")
                 await asyncio.sleep(0.1)
             port = port_file.read_text().split()[0]
@@ -167,9 +167,10 @@ async def chromium_page(executable: str) -> AsyncIterator[Page]:
                 finally:
                     await page.close()
         finally:
-            process.terminate()
+            if process.returncode is None:
+                process.terminate()
             try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
+                await asyncio.wait_for(process.wait(), 10)
+            except TimeoutError:
                 process.kill()
-                process.wait()
+                await process.wait()

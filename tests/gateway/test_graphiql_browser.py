@@ -124,6 +124,8 @@ async def test_graphiql_runs_the_readme_query_offline_in_chromium(network: str) 
         if event["method"] == "Network.requestWillBeSent"
     ]
     assert any(url.endswith("/graphiql/graphiql.min.js") for url in requested)
-    elsewhere = [u for u in requested if not u.startswith(network + "/") and not u.startswith("data:")]
+    elsewhere = [
+        u for u in requested if not u.startswith(network + "/") and not u.startswith("data:")
+    ]
     assert elsewhere == []
     assert violations == []
