@@ -8,20 +8,14 @@ editor and run by clicking the run button, as a newcomer would.
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.browser import NO_CHROMIUM, chromium_page, chromium_path
+from tests.running import saathi_up
 
 README = Path(__file__).parents[2] / "README.md"
 
@@ -42,42 +36,11 @@ def readme_first_query() -> str:
     return match.group(1)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def network(tmp_path: Path) -> Iterator[str]:
     """``saathi up`` with its demo network, as the README starts it; its base URL."""
-    port = _free_port()
-    saathi = Path(sys.executable).parent / "saathi"
-    env = {**os.environ, "SAATHI_DATA_DIR": str(tmp_path / "data")}
-    log = tmp_path / "up.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [str(saathi), "up", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=sink,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{url}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "saathi up did not become healthy in 90 s"
-            time.sleep(0.2)
+    with saathi_up(tmp_path / "data") as url:
         yield url
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=20)
 
 
 async def test_graphiql_runs_the_readme_query_offline_in_chromium(network: str) -> None:
