@@ -14,11 +14,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from saathi.ids import storable
-from services.directory.models import Centre as CentreRow
-from services.directory.models import PeerGroup as GroupRow
-from services.directory.models import PeerSupporter as SupporterRow
-from services.directory.models import SeriesPush as PushRow
-from services.directory.records import (
+from services.directory.domain.records import (
     EARTH_RADIUS_KM,
     Address,
     Centre,
@@ -30,6 +26,10 @@ from services.directory.records import (
     SeriesPush,
     Supporter,
 )
+from services.directory.models import Centre as CentreRow
+from services.directory.models import PeerGroup as GroupRow
+from services.directory.models import PeerSupporter as SupporterRow
+from services.directory.models import SeriesPush as PushRow
 
 CONNECTION = "directory"
 
@@ -176,6 +176,12 @@ _EARTHDISTANCE_RADIUS_KM = 6378.168
 
 # Whether PostgreSQL has the GiST index: learnt by ``build_spatial_index`` at every start.
 _SPATIAL = {"earth": False}
+
+
+async def after_generate_schemas() -> None:
+    """Called by ``open_databases`` once the tables exist: the spatial index of group anchors,
+    whose SQL lives with the queries that use it."""
+    await build_spatial_index()
 
 
 async def build_spatial_index() -> None:
