@@ -37,7 +37,7 @@ staff_app = typer.Typer(help="Staff of a centre.", no_args_is_help=True)
 app.add_typer(participant_app, name="participant")
 app.add_typer(staff_app, name="staff")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 _global_data_dir: list[Path] = []
 
 DataDir = Annotated[
@@ -81,10 +81,14 @@ def up(
     ] = True,
     data_dir: DataDir = None,
 ) -> None:
-    """Run the whole network in one process on the embedded default (SQLite)."""
+    """Run the whole network in one process on the embedded default (SQLite).
+
+    Prints one line per request to stderr: method, path, status, duration (never a query,
+    its variables or a token)."""
     import uvicorn
 
     from network.assembly import EmbeddedNetwork
+    from saathi.request_log import RequestLog, print_requests
 
     settings = _settings(data_dir)
     url = f"http://{host}:{port}/graphql"
@@ -96,7 +100,8 @@ def up(
         )
 
     _preflight(settings)
-    network = EmbeddedNetwork(settings, demo=demo, on_ready=ready).build()
+    network = RequestLog(EmbeddedNetwork(settings, demo=demo, on_ready=ready).build())
+    print_requests(sys.stderr)
     uvicorn.run(network, host=host, port=port, log_level="warning", lifespan="on", **UVICORN)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TextIO
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -56,6 +57,16 @@ class RequestLog:
                     elapsed,
                     suffix,
                 )
+
+
+def print_requests(stream: TextIO) -> None:
+    """Send the request log to ``stream`` (``saathi up`` passes stderr), one line a request
+    with the time of day in front; nothing else is configured."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", datefmt="%H:%M:%S"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 def _printable(text: str) -> str:

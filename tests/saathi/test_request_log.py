@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from saathi.request_log import RequestLog
+from tests.running import saathi_up
 
 TOKEN = "eyJhbGciOiJFZERTQSJ9.c2VjcmV0LXN1YmplY3Q.c2lnbmF0dXJl"
 
@@ -105,3 +109,28 @@ async def test_a_failing_request_is_logged_as_500_and_a_path_cannot_forge_a_line
     assert lines[0].split(" ")[:3] == ["GET", "/boom", "500"]
     assert "\n" not in lines[1]
     assert lines[1].startswith("GET /x?fake 200 404 ")
+
+
+def test_saathi_up_prints_a_request_line_without_personal_data(tmp_path: Path) -> None:
+    contact = "+919800000077"
+    with saathi_up(tmp_path / "data") as url:
+        httpx.post(
+            f"{url}/graphql",
+            json={
+                "query": "mutation($c: String!) { requestLoginCode(contact: $c) { sent } }",
+                "variables": {"c": contact},
+            },
+            headers={"authorization": f"Bearer {TOKEN}"},
+        )
+        httpx.get(
+            f"{url}/graphql",
+            params={"query": "{ __typename }", "variables": json.dumps({"c": contact})},
+        )
+        httpx.get(f"{url}/health")
+
+    log = (tmp_path / "up.log").read_text()
+
+    lines = re.findall(r"^\d\d:\d\d:\d\d (\S+ \S+ \d{3}) [\d.]+ ms", log, re.M)
+    assert lines[-3:] == ["POST /graphql 200", "GET /graphql 200", "GET /health 200"]
+    for leaked in (TOKEN, contact, "9800000077", "__typename", "requestLoginCode"):
+        assert leaked not in log
