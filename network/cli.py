@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 
 from saathi.files import restrict_umask
+from saathi.instance import holds_instance
 from saathi.settings import COMPONENTS, DEFAULT_PORTS, Settings, load_settings
 from saathi.tokens import Role
 
@@ -52,12 +53,21 @@ DataDir = Annotated[
 STAFF_ROLES = {role.value: role for role in (Role.FACILITATOR, Role.CENTRE_ADMIN, Role.SUPERVISOR)}
 
 
-def _settings(data_dir: Path | None) -> Settings:
+def _settings(data_dir: Path | None, *, may_create: bool = False) -> Settings:
+    """The settings for a command's data dir. Only ``up``, ``seed`` and ``serve`` pass
+    ``may_create``: any other command refuses a directory that holds no instance yet, naming
+    it, rather than making a new network (and signing key) in a mistyped path."""
     # Every command that touches the data dir comes here first: what it creates there (keys,
     # databases, the outbox) is the owner's only, whatever umask the shell had.
     restrict_umask()
     chosen = data_dir or (_global_data_dir[0] if _global_data_dir else None)
-    return load_settings(data_dir=chosen)
+    settings = load_settings(data_dir=chosen)
+    if not may_create and not holds_instance(settings.data_dir):
+        raise _fail(
+            f"{settings.data_dir} holds no Saathi instance (no keys, no databases): check "
+            "--data-dir or SAATHI_DATA_DIR; only saathi up, seed and serve make a new one"
+        )
+    return settings
 
 
 def _fail(message: str) -> typer.Exit:
@@ -90,7 +100,8 @@ def up(
     from network.assembly import EmbeddedNetwork
     from saathi.request_log import RequestLog, print_requests
 
-    settings = _settings(data_dir)
+    _check_port(host, port)  # before anything is created or seeded
+    settings = _settings(data_dir, may_create=True)
     url = f"http://{host}:{port}/graphql"
 
     def ready() -> None:
@@ -109,6 +120,15 @@ def up(
 # pick their own address (and dodge the sign-in limit per address). The gateway decides which
 # forwarded headers count, from SAATHI_TRUSTED_PROXIES alone.
 UVICORN: dict[str, Any] = {"proxy_headers": False, "server_header": False}
+
+
+def _check_port(host: str, port: int) -> None:
+    from saathi.ports import PortBusy, check_port
+
+    try:
+        check_port(host, port)
+    except PortBusy as busy:
+        raise _fail(f"{busy}; stop it or choose another port with --port") from busy
 
 
 def _preflight(settings: Settings) -> None:
@@ -137,8 +157,8 @@ def serve(
 ) -> None:
     """Run one component as its own process (the distributed topology), over HTTP.
 
-    Production unless ``SAATHI_ENV=development``: no introspection, no GraphiQL. Each process
-    loads only its own service key (``<data-dir>/keys/<component>.pem``); only consent loads
+    Production unless SAATHI_ENV=development: no introspection, no GraphiQL. Each process
+    loads only its own service key (DATA_DIR/keys/COMPONENT.pem); only consent loads
     the key that signs access tokens (docs/service-trust.md)."""
     import os
     from dataclasses import replace
@@ -148,17 +168,18 @@ def serve(
     from network.assembly import build_subgraph
     from saathi.runtime import peers_for
 
-    settings = _settings(data_dir)
-    settings = replace(settings, development=os.environ.get("SAATHI_ENV") == "development")
     if component not in DEFAULT_PORTS:
         raise _fail(f"unknown component {component!r}; choose gateway, {', '.join(COMPONENTS)}")
+    port = port or DEFAULT_PORTS[component]
+    _check_port(host, port)
+    settings = _settings(data_dir, may_create=True)
+    settings = replace(settings, development=os.environ.get("SAATHI_ENV") == "development")
     if component == "gateway":
         asgi: Any = _gateway_app(settings, supergraph)
     else:
         asgi = build_subgraph(
             component, settings, peers=peers_for(settings, component), manage_database=True
         )
-    port = port or DEFAULT_PORTS[component]
     uvicorn.run(asgi, host=host, port=port, log_level="info", **UVICORN)
 
 
@@ -211,11 +232,12 @@ def service_key(
     component: Annotated[str, typer.Argument(help="gateway, directory, sessions or consent.")],
     data_dir: DataDir = None,
 ) -> None:
-    """Print a component's public service key (a JWK), making its key pair on first use.
+    """Print a component's public service key (a JWK), making the key pair if the data dir's
+    instance has none yet (a directory without an instance is refused: serve makes one).
 
     Run it on the component's own host; install what it prints as
-    ``<data-dir>/keys/<component>.jwk.json`` on every host the component calls
-    (docs/service-trust.md). The private key stays in ``<data-dir>/keys/<component>.pem``."""
+    DATA_DIR/keys/COMPONENT.jwk.json on every host the component calls
+    (docs/service-trust.md). The private key stays in DATA_DIR/keys/COMPONENT.pem."""
     import json
 
     from saathi.runtime import service_keys
@@ -347,7 +369,7 @@ def seed(
     rng_seed: Annotated[int, typer.Option("--seed", help="The random seed.")] = 7,
     data_dir: DataDir = None,
 ) -> None:
-    """Seed the directory. ``--synthetic``: N groups across M cities near real Indian cities,
+    """Seed the directory. With --synthetic: N groups across M cities near real Indian cities,
     with centres and peer supporters to match; the same parameters add nothing the second time."""
     from rich.progress import (
         BarColumn,
@@ -365,7 +387,7 @@ def seed(
 
     if not synthetic:
         raise _fail("say what to seed: --synthetic (the demo network is seeded by saathi up)")
-    settings = _settings(data_dir)
+    settings = _settings(data_dir, may_create=True)
     plan = SyntheticPlan(groups=groups, cities=cities, seed=rng_seed)
     with Progress(
         SpinnerColumn(),
