@@ -84,7 +84,7 @@ def main_options(data_dir: DataDir = None) -> None:
 
 @app.command()
 def up(
-    port: Annotated[int, typer.Option(help="Gateway port.")] = 4000,
+    port: Annotated[int, typer.Option(help="Gateway port.", min=1, max=65535)] = 4000,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     demo: Annotated[
         bool, typer.Option("--demo/--no-demo", help="Seed the demo network on first start.")
@@ -149,7 +149,8 @@ def _preflight(settings: Settings) -> None:
 def serve(
     component: Annotated[str, typer.Argument(help="gateway, directory, sessions or consent.")],
     port: Annotated[
-        int | None, typer.Option(help="Port (default 4000 gateway, 4001-4003 subgraphs).")
+        int | None,
+        typer.Option(help="Port (default 4000 gateway, 4001-4003 subgraphs).", min=1, max=65535),
     ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     supergraph: Annotated[Path | None, typer.Option(help="Supergraph SDL for the gateway.")] = None,
@@ -232,11 +233,11 @@ def service_key(
     component: Annotated[str, typer.Argument(help="gateway, directory, sessions or consent.")],
     data_dir: DataDir = None,
 ) -> None:
-    """Print a component's public service key (a JWK), making the key pair if the data dir's
-    instance has none yet (a directory without an instance is refused: serve makes one).
+    """Print a component's public service key (a JWK).
 
-    Run it on the component's own host; install what it prints as
-    DATA_DIR/keys/COMPONENT.jwk.json on every host the component calls
+    It makes the key pair if the data dir's instance has none yet (a directory without an
+    instance is refused: serve makes one). Run it on the component's own host; install what it
+    prints as DATA_DIR/keys/COMPONENT.jwk.json on every host the component calls
     (docs/service-trust.md). The private key stays in DATA_DIR/keys/COMPONENT.pem."""
     import json
 
@@ -369,8 +370,11 @@ def seed(
     rng_seed: Annotated[int, typer.Option("--seed", help="The random seed.")] = 7,
     data_dir: DataDir = None,
 ) -> None:
-    """Seed the directory. With --synthetic: N groups across M cities near real Indian cities,
-    with centres and peer supporters to match; the same parameters add nothing the second time."""
+    """Seed a large synthetic directory (load tests).
+
+    With --synthetic: N groups across M cities near real Indian cities, with centres and peer
+    supporters to match, and their sessions; the same parameters add nothing the second time.
+    The demo network is seeded by saathi up."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -494,10 +498,10 @@ def partner_add(
     from saathi.errors import BadUserInput
     from services.consent.domain.accounts import add_partner
 
+    settings = _settings(data_dir)
     if not public_key.is_file():
         raise _fail(f"no public key file at {public_key}")
     pem = public_key.read_bytes()
-    settings = _settings(data_dir)
     try:
         client_id = _with_consent_db(settings, lambda: add_partner(centre, pem))
     except BadUserInput as exc:
@@ -632,7 +636,51 @@ def _consent_status(settings: Settings, consent_id: str) -> str:
 
 
 def main() -> None:
+    """The ``saathi`` console script. Whatever goes wrong ends in one line on stderr and a
+    non-zero exit, never a traceback: 2 for input the command refuses (a usage error, an
+    unknown id, a bad file), 1 for anything unexpected (``SAATHI_DEBUG=1`` shows its
+    traceback), 130 for Ctrl-C."""
+    import os
+
+    try:  # typer 0.2x carries its own copy of click: the errors it raises are that copy's
+        from typer._click import exceptions as click
+    except ImportError:  # pragma: no cover - older typer raises click's own
+        from click import exceptions as click  # type: ignore[no-redef]
+
+    from saathi.errors import SaathiError
+
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
         sys.exit(130)
+    except click.NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:  # a wrong option, a missing argument, a bad value
+        where = (
+            f" (see {exc.ctx.command_path} --help)"
+            if isinstance(exc, click.UsageError) and exc.ctx
+            else ""
+        )
+        _error(f"{exc.format_message()}{where}")
+        sys.exit(exc.exit_code)
+    except SaathiError as exc:
+        _error(exc.message)
+        sys.exit(2)
+    except OSError as exc:
+        if os.environ.get("SAATHI_DEBUG"):
+            raise
+        named = f": {exc.filename}" if exc.filename else ""
+        _error(f"{exc.strerror or exc}{named}")
+        sys.exit(1)
+    except Exception as exc:
+        if os.environ.get("SAATHI_DEBUG"):
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc} (SAATHI_DEBUG=1 shows where)")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _error(message: str) -> None:
+    """One line, whatever the message held."""
+    err.print(f"[red]error:[/red] {' '.join(str(message).split())}", markup=True, highlight=False)
