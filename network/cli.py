@@ -650,7 +650,7 @@ def main() -> None:
     from saathi.errors import SaathiError
 
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="saathi")
     except (KeyboardInterrupt, typer.Abort):
         sys.exit(130)
     except click.NoArgsIsHelpError as exc:

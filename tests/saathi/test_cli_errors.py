@@ -202,3 +202,36 @@ def test_a_busy_port_is_refused_before_anything_is_made_naming_its_holder(
     assert line.endswith("; stop it or choose another port with --port")
     assert "Saathi is up" not in err + out
     assert not fresh.exists()
+
+
+# --- help ---------------------------------------------------------------------------------------
+
+COMMANDS = [
+    [],
+    ["up"],
+    ["serve"],
+    ["service-key"],
+    ["compose"],
+    ["participant", "add"],
+    ["staff", "add"],
+    ["token"],
+    ["seed"],
+    ["import"],
+    ["partner", "add"],
+    ["audit", "verify"],
+    ["audit", "key"],
+    ["consent", "verify"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "saathi")
+def test_help_shows_no_restructuredtext_markup(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = saathi([*command, "--help"], monkeypatch, capsys)
+
+    assert code == 0
+    assert "Usage: saathi" in out
+    assert "``" not in out
+    assert ":func:" not in out
+    assert ":class:" not in out
