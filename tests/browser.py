@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -131,7 +132,11 @@ class Page:
 @contextlib.asynccontextmanager
 async def chromium_page(executable: str) -> AsyncIterator[Page]:
     """A fresh headless Chromium (its own empty profile) and its first tab."""
-    with tempfile.TemporaryDirectory(prefix="saathi-chromium-") as profile:
+    # Chromium's helpers outlive its main process for a moment: it runs in a session of its own,
+    # ended as a whole, and a file a helper writes late does not fail the test.
+    with tempfile.TemporaryDirectory(
+        prefix="saathi-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         process = await asyncio.create_subprocess_exec(
             executable,
             "--headless=new",
@@ -148,6 +153,7 @@ async def chromium_page(executable: str) -> AsyncIterator[Page]:
             "about:blank",
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
             port_file = Path(profile) / "DevToolsActivePort"
@@ -167,10 +173,11 @@ async def chromium_page(executable: str) -> AsyncIterator[Page]:
                 finally:
                     await page.close()
         finally:
-            if process.returncode is None:
-                process.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
             try:
                 await asyncio.wait_for(process.wait(), 10)
             except TimeoutError:
-                process.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
                 await process.wait()
