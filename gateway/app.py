@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
@@ -28,7 +28,7 @@ from gateway.errors import (
     UnsupportedMediaType,
 )
 from gateway.executor.transport import Transport
-from gateway.graphiql import GRAPHIQL_HTML
+from gateway.graphiql import ASSET_PATH, ASSETS, CONTENT_SECURITY_POLICY, GRAPHIQL_HTML, asset_bytes
 from gateway.hooks import GatewayHooks
 from gateway.pipeline import Gateway, RootFallback
 from gateway.settings import GatewaySettings
@@ -75,7 +75,7 @@ class _GraphQLEndpoint:
                 params = request.query_params
                 if "query" not in params and "extensions" not in params and _wants_html(request):
                     if settings.development:
-                        return HTMLResponse(GRAPHIQL_HTML)
+                        return HTMLResponse(GRAPHIQL_HTML, headers=_GRAPHIQL_HEADERS)
                     raise RequestError("GraphiQL is only served in development mode.")
                 body: Any = self._get_payload(request)
             else:
@@ -169,6 +169,34 @@ class _GraphQLEndpoint:
             raise RequestError("Request body is not valid JSON.") from error
 
 
+_GRAPHIQL_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+
+
+def _graphiql_asset(development: bool) -> Callable[[Request], Awaitable[Response]]:
+    """GraphiQL's pinned assets, served from the package (development mode only, like the page)."""
+
+    async def endpoint(request: Request) -> Response:
+        asset = ASSETS.get(request.path_params["name"])
+        if not development or asset is None:
+            return Response(status_code=404)
+        return Response(
+            asset_bytes(asset.name),
+            media_type=asset.media_type,
+            headers={
+                "content-security-policy": CONTENT_SECURITY_POLICY,
+                "x-content-type-options": "nosniff",
+                "cache-control": "public, max-age=3600",
+            },
+        )
+
+    return endpoint
+
+
 def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
@@ -212,6 +240,11 @@ def create_gateway_app(
         routes=[
             Route("/graphql", _GraphQLEndpoint(gateway).handle, methods=["GET", "POST"]),
             Route("/health", _health, methods=["GET"]),
+            Route(
+                ASSET_PATH + "{name}",
+                _graphiql_asset(gateway.settings.development),
+                methods=["GET"],
+            ),
         ]
     )
     app.state.gateway = gateway

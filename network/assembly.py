@@ -182,9 +182,10 @@ async def seed_demo_network(
     from network.demo.directory import seed_demo as seed_directory
     from network.demo.sessions import seed_demo as seed_sessions
 
-    await seed_directory()
+    now = datetime.now(UTC)  # one day for both timetables: the directory's and sessions'
+    await seed_directory(now)
     await seed_consent(settings, signing_key=key)
-    await seed_sessions(keys=sessions_keys or key_store_for(settings, "sessions"))
+    await seed_sessions(now, keys=sessions_keys or key_store_for(settings, "sessions"))
 
 
 async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore) -> bool:

@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 
 from saathi.files import restrict_umask
+from saathi.instance import holds_instance
 from saathi.settings import COMPONENTS, DEFAULT_PORTS, Settings, load_settings
 from saathi.tokens import Role
 
@@ -37,7 +38,7 @@ staff_app = typer.Typer(help="Staff of a centre.", no_args_is_help=True)
 app.add_typer(participant_app, name="participant")
 app.add_typer(staff_app, name="staff")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 _global_data_dir: list[Path] = []
 
 DataDir = Annotated[
@@ -52,12 +53,21 @@ DataDir = Annotated[
 STAFF_ROLES = {role.value: role for role in (Role.FACILITATOR, Role.CENTRE_ADMIN, Role.SUPERVISOR)}
 
 
-def _settings(data_dir: Path | None) -> Settings:
+def _settings(data_dir: Path | None, *, may_create: bool = False) -> Settings:
+    """The settings for a command's data dir. Only ``up``, ``seed`` and ``serve`` pass
+    ``may_create``: any other command refuses a directory that holds no instance yet, naming
+    it, rather than making a new network (and signing key) in a mistyped path."""
     # Every command that touches the data dir comes here first: what it creates there (keys,
     # databases, the outbox) is the owner's only, whatever umask the shell had.
     restrict_umask()
     chosen = data_dir or (_global_data_dir[0] if _global_data_dir else None)
-    return load_settings(data_dir=chosen)
+    settings = load_settings(data_dir=chosen)
+    if not may_create and not holds_instance(settings.data_dir):
+        raise _fail(
+            f"{settings.data_dir} holds no Saathi instance (no keys, no databases): check "
+            "--data-dir or SAATHI_DATA_DIR; only saathi up, seed and serve make a new one"
+        )
+    return settings
 
 
 def _fail(message: str) -> typer.Exit:
@@ -74,19 +84,24 @@ def main_options(data_dir: DataDir = None) -> None:
 
 @app.command()
 def up(
-    port: Annotated[int, typer.Option(help="Gateway port.")] = 4000,
+    port: Annotated[int, typer.Option(help="Gateway port.", min=1, max=65535)] = 4000,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     demo: Annotated[
         bool, typer.Option("--demo/--no-demo", help="Seed the demo network on first start.")
     ] = True,
     data_dir: DataDir = None,
 ) -> None:
-    """Run the whole network in one process on the embedded default (SQLite)."""
+    """Run the whole network in one process on the embedded default (SQLite).
+
+    Prints one line per request to stderr: method, path, status, duration (never a query,
+    its variables or a token)."""
     import uvicorn
 
     from network.assembly import EmbeddedNetwork
+    from saathi.request_log import RequestLog, print_requests
 
-    settings = _settings(data_dir)
+    _check_port(host, port)  # before anything is created or seeded
+    settings = _settings(data_dir, may_create=True)
     url = f"http://{host}:{port}/graphql"
 
     def ready() -> None:
@@ -96,7 +111,8 @@ def up(
         )
 
     _preflight(settings)
-    network = EmbeddedNetwork(settings, demo=demo, on_ready=ready).build()
+    network = RequestLog(EmbeddedNetwork(settings, demo=demo, on_ready=ready).build())
+    print_requests(sys.stderr)
     uvicorn.run(network, host=host, port=port, log_level="warning", lifespan="on", **UVICORN)
 
 
@@ -104,6 +120,15 @@ def up(
 # pick their own address (and dodge the sign-in limit per address). The gateway decides which
 # forwarded headers count, from SAATHI_TRUSTED_PROXIES alone.
 UVICORN: dict[str, Any] = {"proxy_headers": False, "server_header": False}
+
+
+def _check_port(host: str, port: int) -> None:
+    from saathi.ports import PortBusy, check_port
+
+    try:
+        check_port(host, port)
+    except PortBusy as busy:
+        raise _fail(f"{busy}; stop it or choose another port with --port") from busy
 
 
 def _preflight(settings: Settings) -> None:
@@ -124,7 +149,8 @@ def _preflight(settings: Settings) -> None:
 def serve(
     component: Annotated[str, typer.Argument(help="gateway, directory, sessions or consent.")],
     port: Annotated[
-        int | None, typer.Option(help="Port (default 4000 gateway, 4001-4003 subgraphs).")
+        int | None,
+        typer.Option(help="Port (default 4000 gateway, 4001-4003 subgraphs).", min=1, max=65535),
     ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     supergraph: Annotated[Path | None, typer.Option(help="Supergraph SDL for the gateway.")] = None,
@@ -132,8 +158,8 @@ def serve(
 ) -> None:
     """Run one component as its own process (the distributed topology), over HTTP.
 
-    Production unless ``SAATHI_ENV=development``: no introspection, no GraphiQL. Each process
-    loads only its own service key (``<data-dir>/keys/<component>.pem``); only consent loads
+    Production unless SAATHI_ENV=development: no introspection, no GraphiQL. Each process
+    loads only its own service key (DATA_DIR/keys/COMPONENT.pem); only consent loads
     the key that signs access tokens (docs/service-trust.md)."""
     import os
     from dataclasses import replace
@@ -143,17 +169,18 @@ def serve(
     from network.assembly import build_subgraph
     from saathi.runtime import peers_for
 
-    settings = _settings(data_dir)
-    settings = replace(settings, development=os.environ.get("SAATHI_ENV") == "development")
     if component not in DEFAULT_PORTS:
         raise _fail(f"unknown component {component!r}; choose gateway, {', '.join(COMPONENTS)}")
+    port = port or DEFAULT_PORTS[component]
+    _check_port(host, port)
+    settings = _settings(data_dir, may_create=True)
+    settings = replace(settings, development=os.environ.get("SAATHI_ENV") == "development")
     if component == "gateway":
         asgi: Any = _gateway_app(settings, supergraph)
     else:
         asgi = build_subgraph(
             component, settings, peers=peers_for(settings, component), manage_database=True
         )
-    port = port or DEFAULT_PORTS[component]
     uvicorn.run(asgi, host=host, port=port, log_level="info", **UVICORN)
 
 
@@ -206,11 +233,12 @@ def service_key(
     component: Annotated[str, typer.Argument(help="gateway, directory, sessions or consent.")],
     data_dir: DataDir = None,
 ) -> None:
-    """Print a component's public service key (a JWK), making its key pair on first use.
+    """Print a component's public service key (a JWK).
 
-    Run it on the component's own host; install what it prints as
-    ``<data-dir>/keys/<component>.jwk.json`` on every host the component calls
-    (docs/service-trust.md). The private key stays in ``<data-dir>/keys/<component>.pem``."""
+    It makes the key pair if the data dir's instance has none yet (a directory without an
+    instance is refused: serve makes one). Run it on the component's own host; install what it
+    prints as DATA_DIR/keys/COMPONENT.jwk.json on every host the component calls
+    (docs/service-trust.md). The private key stays in DATA_DIR/keys/COMPONENT.pem."""
     import json
 
     from saathi.runtime import service_keys
@@ -342,8 +370,11 @@ def seed(
     rng_seed: Annotated[int, typer.Option("--seed", help="The random seed.")] = 7,
     data_dir: DataDir = None,
 ) -> None:
-    """Seed the directory. ``--synthetic``: N groups across M cities near real Indian cities,
-    with centres and peer supporters to match; the same parameters add nothing the second time."""
+    """Seed a large synthetic directory (load tests).
+
+    With --synthetic: N groups across M cities near real Indian cities, with centres and peer
+    supporters to match, and their sessions; the same parameters add nothing the second time.
+    The demo network is seeded by saathi up."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -360,7 +391,7 @@ def seed(
 
     if not synthetic:
         raise _fail("say what to seed: --synthetic (the demo network is seeded by saathi up)")
-    settings = _settings(data_dir)
+    settings = _settings(data_dir, may_create=True)
     plan = SyntheticPlan(groups=groups, cities=cities, seed=rng_seed)
     with Progress(
         SpinnerColumn(),
@@ -467,10 +498,10 @@ def partner_add(
     from saathi.errors import BadUserInput
     from services.consent.domain.accounts import add_partner
 
+    settings = _settings(data_dir)
     if not public_key.is_file():
         raise _fail(f"no public key file at {public_key}")
     pem = public_key.read_bytes()
-    settings = _settings(data_dir)
     try:
         client_id = _with_consent_db(settings, lambda: add_partner(centre, pem))
     except BadUserInput as exc:
@@ -605,7 +636,51 @@ def _consent_status(settings: Settings, consent_id: str) -> str:
 
 
 def main() -> None:
+    """The ``saathi`` console script. Whatever goes wrong ends in one line on stderr and a
+    non-zero exit, never a traceback: 2 for input the command refuses (a usage error, an
+    unknown id, a bad file), 1 for anything unexpected (``SAATHI_DEBUG=1`` shows its
+    traceback), 130 for Ctrl-C."""
+    import os
+
+    try:  # typer 0.2x carries its own copy of click: the errors it raises are that copy's
+        from typer._click import exceptions as click
+    except ImportError:  # pragma: no cover - older typer raises click's own
+        from click import exceptions as click  # type: ignore[no-redef]
+
+    from saathi.errors import SaathiError
+
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False, prog_name="saathi")
+    except (KeyboardInterrupt, typer.Abort):
         sys.exit(130)
+    except click.NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:  # a wrong option, a missing argument, a bad value
+        where = (
+            f" (see {exc.ctx.command_path} --help)"
+            if isinstance(exc, click.UsageError) and exc.ctx
+            else ""
+        )
+        _error(f"{exc.format_message()}{where}")
+        sys.exit(exc.exit_code)
+    except SaathiError as exc:
+        _error(exc.message)
+        sys.exit(2)
+    except OSError as exc:
+        if os.environ.get("SAATHI_DEBUG"):
+            raise
+        named = f": {exc.filename}" if exc.filename else ""
+        _error(f"{exc.strerror or exc}{named}")
+        sys.exit(1)
+    except Exception as exc:
+        if os.environ.get("SAATHI_DEBUG"):
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc} (SAATHI_DEBUG=1 shows where)")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _error(message: str) -> None:
+    """One line, whatever the message held."""
+    err.print(f"[red]error:[/red] {' '.join(str(message).split())}", markup=True, highlight=False)

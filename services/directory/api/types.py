@@ -79,7 +79,7 @@ class Schedule(graphene.ObjectType):
     duration_minutes = graphene.Int(required=True)
     starts_on = graphene.Date(required=True)
     summary = graphene.String(
-        required=True, description='For people: "Every Tuesday, 18:00 to 19:30".'
+        required=True, description='For people: "Every Tuesday, 6:00 pm to 7:30 pm".'
     )
 
     @staticmethod

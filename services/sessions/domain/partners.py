@@ -25,6 +25,7 @@ from services.sessions.domain.notifications import seal_notice
 from services.sessions.domain.records import (
     BookingChangeRecord,
     BookingStatus,
+    GroupLabel,
     SessionRecord,
     SessionStatus,
 )
@@ -135,7 +136,7 @@ async def sync(
     if replayed is not None:
         return SyncAnswer.from_json(replayed)
     own_groups = await repository.series_of_centre(centre_id, [s.group_id for s in sessions])
-    names = await repository.group_names(list(own_groups))
+    labels = await repository.group_labels(list(own_groups))
     accepted = 0
     rejected: list[Rejection] = []
     async with repository.unit_of_work() as unit:
@@ -153,7 +154,7 @@ async def sync(
             if session.status is SessionStatus.CANCELLED and (
                 earlier is None or earlier.status is not SessionStatus.CANCELLED
             ):
-                await _cancel_bookings(unit, session, names.get(session.group_id, ""), now, keys)
+                await _cancel_bookings(unit, session, labels.get(session.group_id), now, keys)
             accepted += 1
         answer = SyncAnswer(accepted, rejected)
         if not await partners.save_batch_answer(unit, centre_id, batch_id, answer.to_json(), now):
@@ -182,14 +183,18 @@ async def sync_once(
 
 
 async def _cancel_bookings(
-    unit: repository.Unit, session: SessionRecord, group_name: str, now: datetime, keys: KeyStore
+    unit: repository.Unit,
+    session: SessionRecord,
+    group: GroupLabel | None,
+    now: datetime,
+    keys: KeyStore,
 ) -> None:
     """The partner called the session off: its network bookings go, and their holders are told."""
     live = await unit.bookings_in(session.id, (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED))
     await unit.set_status(live, BookingStatus.CANCELLED, now)
     participants = sorted({b.participant_id for b in live})
     if participants:
-        message = cancellation_message(group_name, session, "the centre called it off.")
+        message = cancellation_message(group, session, "the centre called it off.", now)
         notification_id = new_id("ntf")
         sealed = seal_notice(keys, notification_id, participants, message)
         await unit.add_notification(notification_id, participants, CANCELLED_KIND, sealed, now)

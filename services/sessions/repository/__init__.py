@@ -25,6 +25,7 @@ from services.sessions.domain.records import (
     AnonymousRating,
     BookingRecord,
     BookingStatus,
+    GroupLabel,
     SealedNotice,
     SeriesRecord,
     SessionRecord,
@@ -196,9 +197,11 @@ async def name_unnamed_series(names: dict[str, str]) -> None:
         await Series.filter(group_id=group_id).update(group_name=names[str(group_id)])
 
 
-async def group_names(group_ids: Sequence[str]) -> dict[str, str]:
-    rows = await Series.filter(group_id__in=list(group_ids)).values("group_id", "group_name")
-    return {row["group_id"]: row["group_name"] for row in rows}
+async def group_labels(group_ids: Sequence[str]) -> dict[str, GroupLabel]:
+    rows = await Series.filter(group_id__in=list(group_ids)).values(
+        "group_id", "group_name", "timezone"
+    )
+    return {row["group_id"]: GroupLabel(row["group_name"], row["timezone"]) for row in rows}
 
 
 async def drop_unbooked_sessions(group_id: str, after: datetime) -> None:
