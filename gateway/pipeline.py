@@ -44,7 +44,7 @@ from gateway.executor.run import Fallback, PlanExecution
 from gateway.executor.transport import Transport
 from gateway.hooks import GatewayHooks, OperationContext
 from gateway.limits import measure_document
-from gateway.planner.routing import PlanningError
+from gateway.planner.search import PlanningError
 from gateway.settings import GatewaySettings
 
 logger = logging.getLogger("gateway")

@@ -246,7 +246,3 @@ class Supergraph:
         return {
             t.name for t in self.types.values() if abstract in t.implementations.get(graph, set())
         }
-
-    def graph_enum(self, graph: str) -> str:
-        """The join__Graph enum value of a subgraph name."""
-        return next(k for k, v in self.graph_names.items() if v == graph)

@@ -99,7 +99,9 @@ class Shaper:
         self._memo: dict[tuple[tuple[int, ...], str], list[_Field]] = {}
 
     def _collect(
-        self, selection_sets: tuple[SelectionSetNode, ...], type_: GraphQLObjectType
+        self,
+        selection_sets: tuple[SelectionSetNode, ...],
+        type_: GraphQLObjectType | GraphQLInterfaceType,
     ) -> list[_Field]:
         memo_key = (tuple(id(s) for s in selection_sets), type_.name)
         cached = self._memo.get(memo_key)
@@ -116,7 +118,7 @@ class Shaper:
         self,
         fields: dict[str, _Field],
         selection_set: SelectionSetNode,
-        type_: GraphQLObjectType,
+        type_: GraphQLObjectType | GraphQLInterfaceType,
         inherited: Conditions,
     ) -> None:
         for node in selection_set.selections:
@@ -145,9 +147,11 @@ class Shaper:
             if condition is None or self._applies(condition, type_):
                 self._collect_into(fields, inner, type_, conditions)
 
-    def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
+    def _applies(self, condition: str, type_: GraphQLObjectType | GraphQLInterfaceType) -> bool:
         if condition == type_.name:
             return True
+        if not isinstance(type_, GraphQLObjectType):
+            return False
         conditional = self.schema.get_type(condition)
         if isinstance(conditional, GraphQLInterfaceType | GraphQLUnionType):
             return self.schema.is_sub_type(conditional, type_)
@@ -178,7 +182,7 @@ class Shaper:
     def _object(
         self,
         value: dict[str, Any],
-        type_: GraphQLObjectType,
+        type_: GraphQLObjectType | GraphQLInterfaceType,
         selection_sets: tuple[SelectionSetNode, ...],
         variables: dict[str, Any],
         path: list[str | int],
@@ -263,11 +267,17 @@ class Shaper:
             return value
         if not isinstance(value, dict):
             return None
+        object_type: GraphQLObjectType | GraphQLInterfaceType
         if is_abstract_type(type_):
             runtime = self.schema.get_type(str(value.get("__typename", "")))
-            if not isinstance(runtime, GraphQLObjectType):
+            if isinstance(runtime, GraphQLObjectType):
+                object_type = runtime
+            elif runtime is type_ and isinstance(runtime, GraphQLInterfaceType):
+                # from an @interfaceObject graph, where the plan needed no real type: only
+                # the interface's own fields are selected
+                object_type = runtime
+            else:
                 return None
-            object_type = runtime
         else:
             assert isinstance(type_, GraphQLObjectType)
             object_type = type_

@@ -15,6 +15,7 @@ from gateway.planner.plan import (
     Requires,
     Sequence,
 )
+from gateway.planner.search import PlanningError
 from gateway.planner.selection import FieldSel, FragmentSel, Sel, print_compact, print_selections
 
 
@@ -36,6 +37,25 @@ class FetchGroup:
         return self.parent is not None
 
 
+def check_acyclic(groups: list[FetchGroup]) -> None:
+    """Raise PlanningError unless the groups' dependencies form a DAG (Kahn's algorithm)."""
+    waiting = {g.index: set(g.deps) - {g.index} for g in groups}
+    if any(g.index in g.deps for g in groups):
+        raise PlanningError("The plan's fetches depend on themselves")
+    ready = [i for i, deps in waiting.items() if not deps]
+    done = 0
+    while ready:
+        index = ready.pop()
+        done += 1
+        for other, deps in waiting.items():
+            if index in deps:
+                deps.discard(index)
+                if not deps:
+                    ready.append(other)
+    if done != len(groups):
+        raise PlanningError("The plan's fetches depend on one another in a cycle")
+
+
 def stages(
     all_groups: list[FetchGroup], groups: list[FetchGroup], operation: OperationDefinitionNode
 ) -> PlanNode | None:
@@ -44,8 +64,7 @@ def stages(
     depth: dict[int, int] = {}
 
     def depth_of(group: FetchGroup) -> int:
-        if group.index not in depth:
-            depth[group.index] = 0  # guards against dependency cycles
+        if group.index not in depth:  # a DAG (check_acyclic): this ends
             depth[group.index] = 1 + max(
                 (depth_of(all_groups[d]) for d in group.deps if d in members), default=-1
             )
@@ -85,7 +104,6 @@ def group_node(group: FetchGroup, operation: OperationDefinitionNode) -> PlanNod
         ),
         requires_text=print_selections(group.requires) if group.is_entity else None,
         variable_usages=tuple(d.variable.name.value for d in definitions),
-        operation_kind=kind,
     )
     return Flatten(group.path, fetch) if group.is_entity else fetch
 

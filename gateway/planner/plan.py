@@ -54,7 +54,6 @@ class Fetch:
     requires: tuple[Requires, ...] = ()
     requires_text: str | None = None
     variable_usages: tuple[str, ...] = ()
-    operation_kind: str = "query"
 
 
 @dataclass(frozen=True)

@@ -72,8 +72,8 @@ def test_an_interface_object_asks_the_interface_graph_for_types_and_type_conditi
               {
                 popularResources {
                   __typename
-                  id
                   helpfulCount
+                  id
                 }
               }
             },
