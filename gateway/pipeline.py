@@ -18,6 +18,7 @@ from graphql import (
     ExecutionResult,
     FieldNode,
     FragmentSpreadNode,
+    GraphQLError,
     InlineFragmentNode,
     SelectionSetNode,
     execute,
@@ -25,6 +26,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from gateway.composition.api import api_schema
+from gateway.composition.errors import SupergraphError
 from gateway.composition.supergraph import Supergraph
 from gateway.documents import (
     LRU,
@@ -83,16 +85,19 @@ class Gateway:
         hooks: Sequence[GatewayHooks] = (),
         fallbacks: Mapping[str, RootFallback] | None = None,
     ) -> None:
-        self.supergraph = Supergraph(supergraph_sdl)
-        self.schema = api_schema(supergraph_sdl)
+        self.supergraph = Supergraph(supergraph_sdl)  # SupergraphError names what it refuses
+        try:
+            self.schema = api_schema(supergraph_sdl)
+        except (TypeError, GraphQLError) as error:
+            raise SupergraphError(f"The API schema cannot be built: {error}") from error
         self.transport = transport
         self.settings = settings
         self.hooks = tuple(hooks)
-        self.fallbacks = dict(fallbacks or {})
+        # A fallback attaches only where the schema has its field: the same gateway serves
+        # supergraphs without it.
         query_type = self.schema.query_type
-        unknown = set(self.fallbacks) - set(query_type.fields if query_type else ())
-        if unknown:
-            raise ValueError(f"fallbacks for unknown Query fields: {', '.join(sorted(unknown))}")
+        known = set(query_type.fields if query_type else ())
+        self.fallbacks = {k: v for k, v in (fallbacks or {}).items() if k in known}
         self.cache = OperationCache(
             self.supergraph,
             self.schema,
@@ -192,17 +197,11 @@ class Gateway:
                     self.cache.build_prepared, parsed, operation, limiter=self._heavy_work
                 ),
             )
-        except PlanningError as error:
-            # A valid operation over a composed supergraph always has a plan: this is our fault.
+        except (PlanningError, RecursionError) as error:
+            # A valid operation this gateway cannot plan: say so with a code, never a 500.
             logger.error("Planning failed for request %s: %s", request_id, error)
-            return {
-                "errors": [
-                    {
-                        "message": "Internal server error",
-                        "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-                    }
-                ]
-            }
+            message = str(error) if isinstance(error, PlanningError) else "Too deep to plan"
+            return {"errors": [{"message": message, "extensions": {"code": PlanningError.code}}]}
         for hook in self.hooks:
             await hook.on_plan(prepared.plan, context)
 

@@ -8,7 +8,6 @@ Every command that touches data takes ``--data-dir`` (default ``SAATHI_DATA_DIR`
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -158,7 +157,8 @@ def serve(
 
 
 def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
-    from gateway import HttpTransport, SubgraphSpec, compose
+    from gateway import HttpTransport, SubgraphSpec, Supergraph, compose
+    from gateway.composition import SupergraphError
     from saathi.edge import Edge
     from saathi.network import build_gateway, fetch_sdl, peer_urls, subgraph_url
     from saathi.peers import Peers
@@ -193,11 +193,14 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
             raise _fail(
                 f"could not compose from the running subgraphs ({exc}); pass --supergraph FILE"
             ) from exc
-    urls = dict(re.findall(r'@join__graph\(name: "([^"]+)", url: "([^"]+)"\)', sdl))
-    # The gateway's own clients, carrying its service token: to ask consent whether a token's
-    # sign-in is still live, and on passed-through paths (the token endpoint, the feeds).
-    peers = Peers(peer_urls(settings), credentials=tokens)
-    gateway = build_gateway(sdl, HttpTransport(urls), settings, tokens, peers=peers)
+    try:  # any Federation v2 supergraph; what the gateway cannot serve is named and refused
+        urls = Supergraph(sdl).graph_urls
+        # The gateway's own clients, carrying its service token: to ask consent whether a
+        # token's sign-in is still live, and on passed-through paths (the token endpoint, feeds).
+        peers = Peers(peer_urls(settings), credentials=tokens)
+        gateway = build_gateway(sdl, HttpTransport(urls), settings, tokens, peers=peers)
+    except SupergraphError as exc:
+        raise _fail(f"cannot serve the supergraph {supergraph or ''}: {exc}") from exc
     return Edge(lambda: gateway, peers, COMPONENTS, settings.trusted_proxies).app()
 
 

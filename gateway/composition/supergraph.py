@@ -16,13 +16,16 @@ from graphql import (
     DocumentNode,
     EnumTypeDefinitionNode,
     EnumValueNode,
+    FieldNode,
     GraphQLSyntaxError,
+    InlineFragmentNode,
     InterfaceTypeDefinitionNode,
     ListTypeNode,
     NamedTypeNode,
     NonNullTypeNode,
     ObjectTypeDefinitionNode,
     SchemaDefinitionNode,
+    SchemaExtensionNode,
     SelectionSetNode,
     StringValueNode,
     TypeDefinitionNode,
@@ -33,6 +36,15 @@ from graphql import (
 
 from gateway.composition.errors import SupergraphError
 from gateway.composition.fieldset import parse_field_set
+
+# join v0.2-v0.5 read by this gateway (contextual arguments aside, refused by field).
+SUPPORTED_EXECUTION_SPECS = (
+    "https://specs.apollo.dev/join/v0.2",
+    "https://specs.apollo.dev/join/v0.3",
+    "https://specs.apollo.dev/join/v0.4",
+    "https://specs.apollo.dev/join/v0.5",
+)
+BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})
 
 
 @dataclass(frozen=True)
@@ -132,6 +144,73 @@ class Supergraph:
         self.types: dict[str, TypeInfo] = {}
         self.roots = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
         self._read()
+        self._check()
+
+    def _check(self) -> None:
+        """Refuse, naming the element, what this gateway cannot serve."""
+        for definition in self.document.definitions:
+            if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
+                for directive in definition.directives or ():
+                    if directive.name.value == "core":
+                        raise SupergraphError(
+                            "Federation 1 supergraphs (@core) are not supported: compose the "
+                            "subgraphs as Federation v2"
+                        )
+                    if directive.name.value != "link" or _arg(directive, "for") != "EXECUTION":
+                        continue
+                    url = str(_arg(directive, "url"))
+                    if not url.startswith(SUPPORTED_EXECUTION_SPECS):
+                        raise SupergraphError(
+                            f'@link(url: "{url}", for: EXECUTION): a feature this gateway '
+                            "does not implement"
+                        )
+        for name, url in self.graph_urls.items():
+            if not url or url == "None":
+                raise SupergraphError(f'Subgraph "{name}" has no URL in @join__graph')
+        query = self.types.get(self.roots["query"])
+        if query is None or query.kind != "object":
+            raise SupergraphError(f'The supergraph has no query type "{self.roots["query"]}"')
+        for info in self.types.values():
+            for in_graph in info.graphs.values():
+                for key in in_graph.keys:
+                    self._check_field_set(info.name, key.selection, f'@key(fields: "{key.fields}")')
+            for field_info in info.fields.values():
+                if field_info.type_name not in self.types and field_info.type_name not in (
+                    BUILTIN_SCALARS
+                ):
+                    raise SupergraphError(
+                        f'{info.name}.{field_info.name}: unknown type "{field_info.type_name}"'
+                    )
+                for in_graph_field in field_info.graphs.values():
+                    where = f"{info.name}.{field_info.name} in {in_graph_field.graph}"
+                    if in_graph_field.requires is not None:
+                        self._check_field_set(
+                            info.name, in_graph_field.requires, f"{where}: @requires"
+                        )
+                    if in_graph_field.provides is not None:
+                        self._check_field_set(
+                            field_info.type_name, in_graph_field.provides, f"{where}: @provides"
+                        )
+
+    def _check_field_set(self, type_name: str, selection: SelectionSetNode, where: str) -> None:
+        info = self.types.get(type_name)
+        if info is None:
+            raise SupergraphError(f'{where}: unknown type "{type_name}"')
+        for node in selection.selections:
+            if isinstance(node, InlineFragmentNode):
+                condition = node.type_condition.name.value if node.type_condition else type_name
+                self._check_field_set(condition, node.selection_set, where)
+                continue
+            if not isinstance(node, FieldNode):
+                raise SupergraphError(f"{where}: field sets hold fields and inline fragments")
+            name = node.name.value
+            if name == "__typename":
+                continue
+            field_info = info.fields.get(name)
+            if field_info is None:
+                raise SupergraphError(f'{where}: "{type_name}" has no field "{name}"')
+            if node.selection_set is not None:
+                self._check_field_set(field_info.type_name, node.selection_set, where)
 
     def _graph(self, directive: DirectiveNode) -> str:
         enum = _arg(directive, "graph")
@@ -208,6 +287,11 @@ class Supergraph:
                         continue
                     if _arg(directive, "usedOverridden"):
                         continue
+                    if any(a.name.value == "contextArguments" for a in directive.arguments or ()):
+                        raise SupergraphError(
+                            f"{name}.{field_node.name.value}: contextual arguments "
+                            "(@fromContext) are not supported"
+                        )
                     requires = _arg(directive, "requires")
                     provides = _arg(directive, "provides")
                     override = _arg(directive, "override")

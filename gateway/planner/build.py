@@ -181,9 +181,7 @@ def _copy_steps(target: list[Sel], steps: Iterable[Step]) -> None:
             sel = add_field(target, FieldSel(node.name.value, children=children))
             if step.child is not None and sel.children is not None:
                 _copy_steps(sel.children, step.child.steps)
-        elif isinstance(step, FragmentStep):
-            _copy_steps(target, step.child.steps)
-        elif isinstance(step, JumpStep):
+        elif isinstance(step, FragmentStep | JumpStep):
             _copy_steps(target, step.child.steps)
 
 

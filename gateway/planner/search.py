@@ -251,7 +251,7 @@ class Search:
 
     def _child(
         self, edge: FieldEdge, node: FieldNode, provided: SelectionSetNode | None
-    ) -> Planned | None | bool:
+    ) -> Planned | bool | None:
         """The field's planned selection set (None for leaves; False when it cannot be served)."""
         if node.selection_set is None:
             return None
@@ -443,7 +443,11 @@ class Search:
                 if target in visited or qg.is_interface_object(*target):
                     continue
                 content = self.plan_set(
-                    type_name, edge.graph, (_with_condition(fragment, condition),), None, frozenset()
+                    type_name,
+                    edge.graph,
+                    (_with_condition(fragment, condition),),
+                    None,
+                    frozenset(),
                 )
                 if content is None:
                     continue
