@@ -224,10 +224,12 @@ class Gateway:
             introspection = result.data
         data, violations = prepared.shaper.shape(execution.data, coerced, introspection)
         response: Response = {"data": data}
-        if execution.errors:
+        field_errors = [v for v in violations if "extensions" in v]
+        violations = [v for v in violations if "extensions" not in v]
+        if execution.errors or field_errors:
             # A failed fetch explains the nulls it caused; like @apollo/gateway, no extra
             # "Cannot return null" errors on top of it.
-            response["errors"] = execution.errors
+            response["errors"] = execution.errors + field_errors
         elif violations:
             # Subgraphs broke their own schema (a non-null field came back null or missing):
             # reported apart from `errors`, as @apollo/gateway does.

@@ -80,10 +80,8 @@ class _Extractor:
 
     def _field(self, node: FieldDefinitionNode, interface_object: bool) -> Any:
         mine = self._mine(node, "join__field")
-        if mine is not None:
-            mine = [m for m in mine if not m.get("usedOverridden")]
-            if not mine:
-                return None
+        if mine is not None and not mine:
+            return None
         type_node = node.type
         declared = (mine or [{}])[0].get("type")
         if isinstance(declared, str):
@@ -174,15 +172,26 @@ class _Extractor:
                 if built is not None:
                     definitions.append(built)
         present = {d.name.value for d in definitions}
+        interface_fields = {
+            d.name.value: d.fields
+            for d in definitions
+            if isinstance(d, InterfaceTypeDefinitionNode)
+        }
         fixed: list[Any] = []
         for definition in definitions:  # drop references to types this graph ended up without
             if isinstance(definition, ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode):
+                interfaces = tuple(
+                    i for i in definition.interfaces or () if i.name.value in present
+                )
+                fields = list(definition.fields or ())
+                names = {f.name.value for f in fields}
+                for interface in interfaces:  # a field overridden away still exists here
+                    for inherited in interface_fields.get(interface.name.value) or ():
+                        if inherited.name.value not in names:
+                            fields.append(inherited)
+                            names.add(inherited.name.value)
                 definition = definition.__class__(
-                    name=definition.name,
-                    fields=definition.fields,
-                    interfaces=tuple(
-                        i for i in definition.interfaces or () if i.name.value in present
-                    ),
+                    name=definition.name, fields=tuple(fields), interfaces=interfaces
                 )
             elif isinstance(definition, UnionTypeDefinitionNode):
                 definition = UnionTypeDefinitionNode(

@@ -16,6 +16,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
@@ -163,7 +164,8 @@ class Shaper:
         variables: dict[str, Any],
         introspection: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        """Return (data, errors for non-null violations)."""
+        """Return (data, problems): non-null violations, and field errors (those with
+        `extensions`: a value the API schema cannot represent)."""
         violations: list[dict[str, Any]] = []
         result = self._object(
             data,
@@ -263,6 +265,16 @@ class Shaper:
                     return None
                 items.append(completed)
             return items
+        if isinstance(type_, GraphQLEnumType) and value not in type_.values:
+            # a value the API schema does not have (@inaccessible): null, with an error
+            violations.append(
+                {
+                    "message": f'Enum "{type_.name}" cannot represent value: {value!r}',
+                    "path": list(path),
+                    "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
+                }
+            )
+            return None
         if is_leaf_type(type_):
             return value
         if not isinstance(value, dict):
