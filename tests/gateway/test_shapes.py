@@ -186,3 +186,25 @@ async def test_each_shape_answers_as_apollo_gateway_does(
         assert "errors" not in expected, "Apollo reports it now: drop the entry"
         return
     assert paths == [e.get("path") for e in expected.get("errors", [])]
+
+
+async def test_an_operation_that_cannot_be_planned_gets_an_error_with_a_code() -> None:
+    # given a supergraph where extras can no longer be reached for Parent (hand-edited:
+    # composition would refuse it)
+    sdl = compose(shapes.specs()).replace(
+        '@join__type(graph: EXTRAS, key: "id")\n  @join__type(graph: STOCK',
+        '@join__type(graph: EXTRAS, key: "id", resolvable: false)\n  @join__type(graph: STOCK',
+    )
+    transport = AsgiTransport({n: asgi_app(s) for n, s in shapes.SCHEMAS.items()})
+    app = create_gateway_app(sdl, transport)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://gateway.test"
+    ) as client:
+        # when
+        response = await client.post("/graphql", json={"query": "{ lonelyParent { child { y } } }"})
+
+    # then
+    assert response.status_code == 200
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "QUERY_PLANNING_FAILED"}
+    assert '"Parent.child"' in error["message"] or '"Child.y"' in error["message"]
