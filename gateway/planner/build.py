@@ -14,15 +14,13 @@ from graphql import (
     DirectiveNode,
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     InlineFragmentNode,
     OperationDefinitionNode,
-    SelectionNode,
     SelectionSetNode,
 )
 
 from gateway.composition.supergraph import Supergraph
+from gateway.operation import INTROSPECTION_ROOTS, Operation, normalise
 from gateway.planner.graph import QueryGraph, query_graph
 from gateway.planner.groups import FetchGroup, check_acyclic, sequence_nodes, stages, wrap
 from gateway.planner.plan import QueryPlan, Sequence
@@ -40,8 +38,6 @@ from gateway.planner.search import (
     choose,
 )
 from gateway.planner.selection import FieldSel, Sel, add_field, add_fragment
-
-INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
 
 class _Emitter:
@@ -185,38 +181,6 @@ def _copy_steps(target: list[Sel], steps: Iterable[Step]) -> None:
             _copy_steps(target, step.child.steps)
 
 
-def _root_fields(
-    selections: Iterable[SelectionNode],
-    fragments: dict[str, FragmentDefinitionNode],
-    inherited: tuple[DirectiveNode, ...] = (),
-) -> list[FieldNode]:
-    """Root fields in document order, root fragments flattened (their directives kept)."""
-    result: list[FieldNode] = []
-    for node in selections:
-        if isinstance(node, FieldNode):
-            if inherited:
-                node = FieldNode(
-                    alias=node.alias,
-                    name=node.name,
-                    arguments=node.arguments,
-                    directives=tuple(node.directives or ()) + inherited,
-                    selection_set=node.selection_set,
-                )
-            result.append(node)
-        elif isinstance(node, FragmentSpreadNode):
-            fragment = fragments[node.name.value]
-            result += _root_fields(
-                fragment.selection_set.selections,
-                fragments,
-                inherited + tuple(node.directives or ()),
-            )
-        elif isinstance(node, InlineFragmentNode):
-            result += _root_fields(
-                node.selection_set.selections, fragments, inherited + tuple(node.directives or ())
-            )
-    return result
-
-
 def _root_options(search: Search, root_type: str, node: FieldNode) -> list[Option]:
     """One option per graph resolving the root field (shared roots have several)."""
     field_info = search.sg.types[root_type].fields.get(node.name.value)
@@ -242,20 +206,16 @@ def _root_options(search: Search, root_type: str, node: FieldNode) -> list[Optio
     return found
 
 
-def plan_operation(
-    supergraph: Supergraph,
-    operation: OperationDefinitionNode,
-    fragments: dict[str, FragmentDefinitionNode],
-) -> QueryPlan:
-    """Plan one operation of a validated document (its fragments given by name)."""
+def plan_operation(supergraph: Supergraph, operation: Operation) -> QueryPlan:
+    """Plan one normalised operation over the supergraph."""
     qg = query_graph(supergraph)
-    search = Search(qg, fragments)
-    kind = operation.operation.value
+    search = Search(qg, dict(operation.fragments))
+    kind = operation.kind
     root_type = supergraph.roots[kind]
     fields = [
-        f
-        for f in _root_fields(operation.selection_set.selections, fragments)
-        if f.name.value not in INTROSPECTION_FIELDS and f.name.value != "__typename"
+        f.node
+        for f in operation.root_fields
+        if f.name not in INTROSPECTION_ROOTS and f.name != "__typename"
     ]
     entries = [_root_options(search, root_type, node) for node in fields]
     emitter = _Emitter(qg)
@@ -282,11 +242,12 @@ def plan_operation(
     check_acyclic(emitter.groups)
     if kind == "mutation":
         steps = [
-            stages(emitter.groups, _descendants(emitter.groups, root), operation) for root in roots
+            stages(emitter.groups, _descendants(emitter.groups, root), operation.definition)
+            for root in roots
         ]
         nodes = tuple(n for step in steps for n in sequence_nodes(step))
         return QueryPlan(wrap(nodes, Sequence), kind)
-    return QueryPlan(stages(emitter.groups, emitter.groups, operation), kind)
+    return QueryPlan(stages(emitter.groups, emitter.groups, operation.definition), kind)
 
 
 def _descendants(groups: list[FetchGroup], root: FetchGroup) -> list[FetchGroup]:
@@ -302,9 +263,6 @@ def build_plan(
 ) -> QueryPlan:
     """Plan one operation of a validated document over the supergraph."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
     if operation_name is None:
         if len(operations) != 1:
             raise PlanningError(
@@ -316,4 +274,4 @@ def build_plan(
         if not matches:
             raise PlanningError(f'Unknown operation named "{operation_name}".')
         operation = matches[0]
-    return plan_operation(supergraph, operation, fragments)
+    return plan_operation(supergraph, normalise(document, operation))

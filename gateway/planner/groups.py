@@ -104,6 +104,7 @@ def group_node(group: FetchGroup, operation: OperationDefinitionNode) -> PlanNod
         ),
         requires_text=print_selections(group.requires) if group.is_entity else None,
         variable_usages=tuple(d.variable.name.value for d in definitions),
+        response_keys=() if group.is_entity else _response_keys(group.selections),
     )
     return Flatten(group.path, fetch) if group.is_entity else fetch
 
@@ -124,6 +125,16 @@ def _requires(fragment: FragmentSel, object_types: dict[str, tuple[str, ...]]) -
         _required_fields(fragment.children),
         () if applies_to == (type_name,) else applies_to,
     )
+
+
+def _response_keys(selections: list[Sel]) -> tuple[str, ...]:
+    keys: list[str] = []
+    for selection in selections:
+        if isinstance(selection, FieldSel):
+            keys.append(selection.response_key)
+        else:
+            keys += _response_keys(selection.children)
+    return tuple(dict.fromkeys(keys))
 
 
 def _variables_in(selections: list[Sel]) -> set[str]:

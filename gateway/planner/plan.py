@@ -54,6 +54,7 @@ class Fetch:
     requires: tuple[Requires, ...] = ()
     requires_text: str | None = None
     variable_usages: tuple[str, ...] = ()
+    response_keys: tuple[str, ...] = ()  # a root fetch's top-level keys (for fallbacks)
 
 
 @dataclass(frozen=True)

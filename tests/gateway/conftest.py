@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from graphql import FragmentDefinitionNode, OperationDefinitionNode
 
 from gateway import AsgiTransport, GatewaySettings, Supergraph, compose, create_gateway_app
 from gateway.hooks import GatewayHooks
+from gateway.operation import Operation
 from gateway.planner import QueryPlan, build
 from gateway.planner.check import plan_problems
 from tests.gateway.subgraphs import CALLS, LOG, SCHEMAS, asgi_app, specs
@@ -24,12 +24,8 @@ def every_plan_is_valid_in_its_subgraphs(monkeypatch: pytest.MonkeyPatch) -> Non
     (extracted from the supergraph) accepts, and its fetches depend on one another as a DAG."""
     plan_operation = build.plan_operation
 
-    def checked(
-        supergraph: Supergraph,
-        operation: OperationDefinitionNode,
-        fragments: dict[str, FragmentDefinitionNode],
-    ) -> QueryPlan:
-        plan = plan_operation(supergraph, operation, fragments)
+    def checked(supergraph: Supergraph, operation: Operation) -> QueryPlan:
+        plan = plan_operation(supergraph, operation)
         assert plan_problems(supergraph, plan) == []
         return plan
 
