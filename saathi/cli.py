@@ -157,10 +157,16 @@ def serve(
 
 
 def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
-    from gateway import HttpTransport, SubgraphSpec, Supergraph, compose
+    from gateway import HttpTransport, SubgraphSpec, Supergraph, compose, create_gateway_app
     from gateway.composition import SupergraphError
-    from saathi.edge import Edge
-    from saathi.network import build_gateway, fetch_sdl, peer_urls, subgraph_url
+    from saathi.edge import Edge, crisis_fallbacks
+    from saathi.network import (
+        build_gateway,
+        fetch_sdl,
+        gateway_settings,
+        peer_urls,
+        subgraph_url,
+    )
     from saathi.peers import Peers
     from saathi.runtime import service_tokens
     from saathi.service_trust import GATEWAY
@@ -195,6 +201,15 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
             ) from exc
     try:  # any Federation v2 supergraph; what the gateway cannot serve is named and refused
         urls = Supergraph(sdl).graph_urls
+        if set(urls) != set(COMPONENTS):
+            # Not Saathi's network: no service tokens, no edge routes, only the gateway (the
+            # crisis-line fallback attaches if the schema has its field).
+            return create_gateway_app(
+                sdl,
+                HttpTransport(urls),
+                settings=gateway_settings(settings),
+                fallbacks=crisis_fallbacks(),
+            )
         # The gateway's own clients, carrying its service token: to ask consent whether a
         # token's sign-in is still live, and on passed-through paths (the token endpoint, feeds).
         peers = Peers(peer_urls(settings), credentials=tokens)
