@@ -32,6 +32,7 @@ from graphql import (
     TypeNode,
     UnionTypeDefinitionNode,
     parse,
+    print_ast,
 )
 
 from gateway.composition.errors import SupergraphError
@@ -76,6 +77,7 @@ class FieldInGraph:
     requires_text: str | None = None
     provides: SelectionSetNode | None = None
     override: str | None = None
+    type: str | None = None  # the graph's own type of the field when it differs (`Int!`)
 
 
 @dataclass
@@ -86,6 +88,12 @@ class FieldInfo:
     type_name: str
     list_depth: int
     graphs: dict[str, FieldInGraph]
+    type: str = ""  # the supergraph's type of the field, printed
+
+    def type_in(self, graph: str) -> str:
+        """The field's type as `graph` declares it."""
+        in_graph = self.graphs.get(graph)
+        return (in_graph.type if in_graph is not None else None) or self.type
 
     def resolvable_in(self, graph: str) -> bool:
         info = self.graphs.get(graph)
@@ -303,11 +311,14 @@ class Supergraph:
                         requires_text=requires if isinstance(requires, str) else None,
                         provides=parse_field_set(provides) if isinstance(provides, str) else None,
                         override=override if isinstance(override, str) else None,
+                        type=declared
+                        if isinstance(declared := _arg(directive, "type"), str)
+                        else None,
                     )
                 if not graphs and not bare:
                     graphs = {g: FieldInGraph(g) for g in info.graphs}
                 info.fields[field_node.name.value] = FieldInfo(
-                    field_node.name.value, type_name, list_depth, graphs
+                    field_node.name.value, type_name, list_depth, graphs, print_ast(field_node.type)
                 )
 
     @cached_property

@@ -22,7 +22,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from gateway.errors import GatewayError
-from gateway.executor.entities import Path, build_representations, deep_merge, objects_at
+from gateway.executor.entities import (
+    Path,
+    build_representations,
+    deep_merge,
+    objects_at,
+    rename,
+)
 from gateway.executor.transport import Transport
 from gateway.planner.plan import Fetch, Flatten, Parallel, PlanNode, Sequence
 
@@ -130,6 +136,8 @@ class PlanExecution:
         response = await self._send(fetch, self._variables(fetch))
         data = response.get("data")
         if isinstance(data, dict):
+            if fetch.renames:
+                rename(data, fetch.renames)
             deep_merge(self.data, data)
         added = self._add_errors(fetch.service, response.get("errors"), lambda path: path)
         if not isinstance(data, dict):
@@ -145,6 +153,8 @@ class PlanExecution:
         response = await self._send(fetch, variables)
         data = response.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
+        if isinstance(entities, list) and fetch.renames:
+            rename(entities, fetch.renames)
         if isinstance(entities, list):
             for entity, targets in zip(entities, representations.targets, strict=False):
                 if isinstance(entity, dict):

@@ -37,7 +37,7 @@ from gateway.planner.search import (
     TypenameStep,
     choose,
 )
-from gateway.planner.selection import FieldSel, Sel, add_field, add_fragment
+from gateway.planner.selection import FieldSel, Sel, add_field, add_fragment, conflicts
 
 
 class _Emitter:
@@ -49,6 +49,7 @@ class _Emitter:
         self.by_key: dict[tuple[str, tuple[str, ...], int], FetchGroup] = {}
         # groups that received fields while key or @requires fields were being written
         self._touched: list[set[int]] = []
+        self.aliases: list[str] = []  # aliases made for fields whose types conflict
 
     def new_group(
         self, service: str, path: tuple[str, ...], parent: FetchGroup | None
@@ -67,7 +68,11 @@ class _Emitter:
         target: list[Sel],
         path: tuple[str, ...],
         conditions: tuple[DirectiveNode, ...],
+        scope: list[Sel] | None = None,
     ) -> None:
+        """Write `steps` into `target`; `scope` is the selection list whose fragments share
+        field names with `target` in the subgraph operation (`target` itself by default)."""
+        scope = target if scope is None else scope
         for step in steps:
             if isinstance(step, TypenameStep):
                 node = step.node
@@ -82,13 +87,13 @@ class _Emitter:
                     ),
                 )
             elif isinstance(step, FieldStep):
-                self._field(step, group, target, path)
+                self._field(step, group, target, path, scope)
             elif isinstance(step, FragmentStep):
                 if step.condition is None and not step.directives:
                     inner = target
                 else:
                     inner = add_fragment(target, step.condition, step.directives).children
-                self.emit(step.child.steps, group, inner, path, conditions + step.directives)
+                self.emit(step.child.steps, group, inner, path, conditions + step.directives, scope)
             else:
                 self._jump(step, group, target, path, conditions)
 
@@ -97,21 +102,29 @@ class _Emitter:
             touched.add(group.index)
 
     def _field(
-        self, step: FieldStep, group: FetchGroup, target: list[Sel], path: tuple[str, ...]
+        self,
+        step: FieldStep,
+        group: FetchGroup,
+        target: list[Sel],
+        path: tuple[str, ...],
+        scope: list[Sel],
     ) -> None:
         node = step.node
         self._touch(group)
-        sel = add_field(
-            target,
-            FieldSel(
-                node.name.value,
-                node.alias.value if node.alias else None,
-                tuple(node.arguments or ()),
-                tuple(node.directives or ()),
-                [] if node.selection_set is not None else None,
-                internal=bool(self._touched),
-            ),
+        new = FieldSel(
+            node.name.value,
+            node.alias.value if node.alias else None,
+            tuple(node.arguments or ()),
+            tuple(node.directives or ()),
+            [] if node.selection_set is not None else None,
+            internal=bool(self._touched),
+            type_text=step.edge.type_text,
         )
+        if conflicts(scope, new):  # `Int` here, `Int!` in a sibling fragment: alias apart
+            new.original = new.response_key
+            new.alias = f"{new.response_key}__{len(self.aliases)}"
+            self.aliases.append(new.alias)
+        sel = add_field(target, new)
         if step.child is None or sel.children is None:
             return
         edge = step.edge
@@ -154,7 +167,7 @@ class _Emitter:
             edge.entity_type, edge.graph
         ):  # the graph knows the object's real type: the shaper needs it
             add_field(fragment.children, FieldSel("__typename", internal=True))
-        self.emit(step.child.steps, child, fragment.children, path, ())
+        self.emit(step.child.steps, child, fragment.children, path, (), child.selections)
 
 
 def _copy_field_set(target: list[Sel], selection: SelectionSetNode) -> None:

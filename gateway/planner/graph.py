@@ -34,6 +34,7 @@ class FieldEdge:
     external: bool
     requires: SelectionSetNode | None
     provides: SelectionSetNode | None
+    type_text: str = ""  # the field's type in this graph (`Int!`), for conflicting selections
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class QueryGraph:
             in_graph.external,
             in_graph.requires,
             in_graph.provides,
+            field_info.type_in(graph),
         )
 
     @cache  # noqa: B019

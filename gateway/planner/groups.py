@@ -105,6 +105,7 @@ def group_node(group: FetchGroup, operation: OperationDefinitionNode) -> PlanNod
         requires_text=print_selections(group.requires) if group.is_entity else None,
         variable_usages=tuple(d.variable.name.value for d in definitions),
         response_keys=() if group.is_entity else _response_keys(group.selections),
+        renames=tuple(_renames(group.selections, ())),
     )
     return Flatten(group.path, fetch) if group.is_entity else fetch
 
@@ -125,6 +126,21 @@ def _requires(fragment: FragmentSel, object_types: dict[str, tuple[str, ...]]) -
         _required_fields(fragment.children),
         () if applies_to == (type_name,) else applies_to,
     )
+
+
+def _renames(
+    selections: list[Sel], path: tuple[str, ...]
+) -> list[tuple[tuple[str, ...], str, str]]:
+    found: list[tuple[tuple[str, ...], str, str]] = []
+    for selection in selections:
+        if isinstance(selection, FieldSel):
+            if selection.original is not None and selection.alias is not None:
+                found.append((path, selection.alias, selection.original))
+            if selection.children:
+                found += _renames(selection.children, (*path, selection.response_key))
+        else:
+            found += _renames(selection.children, path)
+    return found
 
 
 def _response_keys(selections: list[Sel]) -> tuple[str, ...]:

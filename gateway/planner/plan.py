@@ -55,6 +55,9 @@ class Fetch:
     requires_text: str | None = None
     variable_usages: tuple[str, ...] = ()
     response_keys: tuple[str, ...] = ()  # a root fetch's top-level keys (for fallbacks)
+    # (path of response keys, alias, client's key) for fields aliased apart in this operation
+    # because their types conflict in the subgraph; the executor renames them back
+    renames: tuple[tuple[tuple[str, ...], str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ class FieldSel:
     directives: tuple[DirectiveNode, ...] = ()
     children: list[Sel] | None = None
     internal: bool = False  # added by the planner (a key, @requires), not asked by the client
+    type_text: str = ""  # the field's type in the subgraph
+    original: str | None = None  # the client's response key, when aliased apart (see below)
 
     @property
     def response_key(self) -> str:
@@ -82,6 +84,25 @@ def add_field(target: list[Sel], new: FieldSel) -> FieldSel:
             return existing
     target.append(new)
     return new
+
+
+def conflicts(scope: list[Sel], new: FieldSel) -> bool:
+    """Whether a field of the same response key but another type in the subgraph is selected
+    in the same merge scope (the selection list and the fragments in it): the subgraph would
+    refuse the operation, so the new field must be aliased apart."""
+    key = new.response_key
+    for existing in scope:
+        if isinstance(existing, FieldSel):
+            if (
+                existing.response_key == key
+                and existing.type_text
+                and new.type_text
+                and existing.type_text != new.type_text
+            ):
+                return True
+        elif conflicts(existing.children, new):
+            return True
+    return False
 
 
 def add_fragment(

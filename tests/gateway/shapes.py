@@ -18,6 +18,8 @@ catalog, extras and stock compose into one supergraph holding, each with its own
   @requires with an inline fragment: stock's `Shelf.label` requires `kind { ... on Fridge {
   degrees } }`;
 - unions differing per graph: catalog's `Result = Book | Film`, extras' `Result = Book`;
+- a type conflict only inside one graph: `Book.year: Int` and `Film.year: Int!` in catalog
+  (`Int` in the supergraph, as extras declares `Film.year`);
 - @inaccessible: `Product.code`, the `Tier.SECRET` value (one product has it), the argument
   `products(hidden:)`.
 """
@@ -120,6 +122,8 @@ class Media:
 
 @strawberry.federation.type(keys=["id"])
 class Book(Media):
+    year: int | None = 1965
+
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> Book:
         return Book(id=id, title=MEDIA[id][1])
@@ -128,6 +132,7 @@ class Book(Media):
 @strawberry.federation.type(keys=["id"], name="Film")
 class CatalogFilm(Media):
     title: str = strawberry.federation.field(shareable=True)
+    year: int = strawberry.federation.field(shareable=True, default=1979)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> CatalogFilm:
@@ -269,6 +274,10 @@ class ExtrasFilm:
     @strawberry.federation.field(override="catalog", shareable=True)
     def title(self) -> str:
         return str(MEDIA[self.id][1])
+
+    @strawberry.federation.field(shareable=True)
+    def year(self) -> int | None:
+        return 1979
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> ExtrasFilm:

@@ -97,6 +97,10 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "{ search { ... on Book { id pages } ... on Film { title } } }",
         {"search": [{"id": "b1", "pages": 412}, {"title": "Alien"}]},
     ),
+    "fields whose types conflict in one graph are aliased apart": (
+        "{ search { ... on Book { year } ... on Film { year } } }",
+        {"search": [{"year": 1965}, {"year": 1979}]},
+    ),
     "an @inaccessible enum value from a subgraph is null with an error": (
         "{ products { id tier } }",
         {

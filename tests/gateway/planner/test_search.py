@@ -8,7 +8,7 @@ from textwrap import dedent
 from graphql import parse
 
 from gateway import Supergraph, compose
-from gateway.planner import build_plan, print_plan
+from gateway.planner import Fetch, build_plan, print_plan
 from gateway.planner.search import Cost, Option, choose
 from tests.gateway import shapes
 
@@ -258,3 +258,29 @@ def test_fragments_are_narrowed_to_the_union_members_a_graph_knows() -> None:
           },
         }
     """)
+
+
+def test_fields_whose_types_conflict_in_the_subgraph_are_aliased_apart() -> None:
+    result = build_plan(
+        supergraph(), parse("{ search { ... on Book { year } ... on Film { year } } }")
+    )
+
+    assert print_plan(result) == expected("""
+        QueryPlan {
+          Fetch(service: "catalog") {
+            {
+              search {
+                __typename
+                ... on Book {
+                  year
+                }
+                ... on Film {
+                  year__0: year
+                }
+              }
+            }
+          },
+        }
+    """)
+    assert isinstance(result.node, Fetch)
+    assert result.node.renames == ((("search",), "year__0", "year"),)
