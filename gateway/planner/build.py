@@ -120,7 +120,9 @@ class _Emitter:
             internal=bool(self._touched),
             type_text=step.edge.type_text,
         )
-        if conflicts(scope, new):  # `Int` here, `Int!` in a sibling fragment: alias apart
+        if not new.internal and conflicts(
+            scope, new, target
+        ):  # `Int` here, `Int!` in a sibling fragment: alias apart
             new.original = new.response_key
             new.alias = f"{new.response_key}__{len(self.aliases)}"
             self.aliases.append(new.alias)

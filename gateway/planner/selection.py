@@ -86,21 +86,24 @@ def add_field(target: list[Sel], new: FieldSel) -> FieldSel:
     return new
 
 
-def conflicts(scope: list[Sel], new: FieldSel) -> bool:
-    """Whether a field of the same response key but another type in the subgraph is selected
-    in the same merge scope (the selection list and the fragments in it): the subgraph would
-    refuse the operation, so the new field must be aliased apart."""
+def conflicts(scope: list[Sel], new: FieldSel, target: list[Sel]) -> bool:
+    """Whether a client field of the same response key but another type in the subgraph is
+    selected in another fragment of the same merge scope (`scope` and the fragments in it):
+    the subgraph would refuse the operation, so the new field must be aliased apart. Within
+    `target` itself `add_field` settles collisions."""
     key = new.response_key
     for existing in scope:
         if isinstance(existing, FieldSel):
             if (
-                existing.response_key == key
+                scope is not target
+                and not existing.internal
+                and existing.response_key == key
                 and existing.type_text
                 and new.type_text
                 and existing.type_text != new.type_text
             ):
                 return True
-        elif conflicts(existing.children, new):
+        elif existing.children is not target and conflicts(existing.children, new, target):
             return True
     return False
 
