@@ -47,6 +47,8 @@ def _project(value: Any, fields: tuple[RequiredField, ...]) -> Any:
         return value
     result: dict[str, Any] = {}
     for required in fields:
+        if required.condition is not None and value.get("__typename") not in required.condition:
+            continue  # a field under `... on T` of an object of another type
         item = value.get(required.name + INTERNAL_ALIAS_SUFFIX, _MISSING)
         if item is _MISSING:
             item = value.get(required.name, _MISSING)

@@ -161,7 +161,7 @@ class _Emitter:
         add_field(representation.children, FieldSel("__typename"))
         _copy_field_set(representation.children, edge.key.selection)
         if step.requires is not None:
-            _copy_steps(representation.children, step.requires.steps)
+            _copy_steps(self.qg, representation.children, step.requires.steps)
         fragment = add_fragment(child.selections, edge.entity_type)
         if conditions:
             fragment = add_fragment(fragment.children, edge.entity_type, conditions)
@@ -183,7 +183,7 @@ def _copy_field_set(target: list[Sel], selection: SelectionSetNode) -> None:
             _copy_field_set(target, node.selection_set)
 
 
-def _copy_steps(target: list[Sel], steps: Iterable[Step]) -> None:
+def _copy_steps(qg: QueryGraph, target: list[Sel], steps: Iterable[Step]) -> None:
     """The representation's shape of planned @requires fields (what the objects carry)."""
     for step in steps:
         if isinstance(step, FieldStep):
@@ -191,9 +191,17 @@ def _copy_steps(target: list[Sel], steps: Iterable[Step]) -> None:
             children: list[Sel] | None = [] if node.selection_set is not None else None
             sel = add_field(target, FieldSel(node.name.value, children=children))
             if step.child is not None and sel.children is not None:
-                _copy_steps(sel.children, step.child.steps)
+                if qg.sg.types[step.edge.target].is_abstract:
+                    add_field(sel.children, FieldSel("__typename"))
+                _copy_steps(qg, sel.children, step.child.steps)
+        elif isinstance(step, TypenameStep):
+            add_field(target, FieldSel("__typename"))
+        elif isinstance(step, FragmentStep) and step.condition is not None:
+            fragment = add_fragment(target, step.condition)
+            fragment.possible = tuple(sorted(qg.possible(step.condition)))
+            _copy_steps(qg, fragment.children, step.child.steps)
         elif isinstance(step, FragmentStep | JumpStep):
-            _copy_steps(target, step.child.steps)
+            _copy_steps(qg, target, step.child.steps)
 
 
 def _root_options(search: Search, root_type: str, node: FieldNode) -> list[Option]:

@@ -110,12 +110,18 @@ def group_node(group: FetchGroup, operation: OperationDefinitionNode) -> PlanNod
     return Flatten(group.path, fetch) if group.is_entity else fetch
 
 
-def _required_fields(selections: list[Sel]) -> tuple[RequiredField, ...]:
-    return tuple(
-        RequiredField(s.name, None if s.children is None else _required_fields(s.children))
-        for s in selections
-        if isinstance(s, FieldSel)
-    )
+def _required_fields(
+    selections: list[Sel], condition: tuple[str, ...] | None = None
+) -> tuple[RequiredField, ...]:
+    found: list[RequiredField] = []
+    for s in selections:
+        if isinstance(s, FieldSel):
+            children = None if s.children is None else _required_fields(s.children)
+            found.append(RequiredField(s.name, children, condition))
+        else:
+            types = s.possible or ((s.type_condition,) if s.type_condition else None)
+            found += _required_fields(s.children, types)
+    return tuple(found)
 
 
 def _requires(fragment: FragmentSel, object_types: dict[str, tuple[str, ...]]) -> Requires:

@@ -19,6 +19,8 @@ class RequiredField:
 
     name: str
     children: tuple[RequiredField, ...] | None = None
+    # only for objects of these `__typename`s (a field under `... on T` in the field set)
+    condition: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

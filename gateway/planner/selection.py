@@ -40,6 +40,7 @@ class FragmentSel:
     type_condition: str | None
     directives: tuple[DirectiveNode, ...] = ()
     children: list[Sel] = field(default_factory=list)
+    possible: tuple[str, ...] = ()  # in a representation: the object types it applies to
 
     def signature(self) -> tuple[str, str]:
         return (self.type_condition or "", _print_directives(self.directives))

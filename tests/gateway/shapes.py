@@ -8,15 +8,15 @@ catalog, extras and stock compose into one supergraph holding, each with its own
   and `Child` has no key;
 - @provides / @external / @shareable: catalog's `Review.author` provides `User.name`;
 - several keys: `Product @key(id) @key(sku)` in catalog, extras knows Product by `sku` only and
-  stock by `id` only; a nested key `Shelf @key(fields: "aisle { number } slot")`;
+  stock by `id` only;
 - `resolvable: false`: stock references `Parent` by id only;
 - @override of an implementing type's field: `Film.title` moved from catalog to extras, while
   `Media.title` stays an interface field;
 - @requires with arguments and a chain back through the graphs: extras'
   `Product.shippingCost(currency:)` requires catalog's `price weight`; stock's
   `Product.delivery` requires extras' `stock`, which extras reaches by `sku` from catalog;
-  @requires with an inline fragment: stock's `Shelf.label` requires `kind { ... on Fridge {
-  degrees } }`;
+  @requires with an inline fragment on a union: stock's `Shelf.label` requires
+  `kind { ... on Fridge { degrees } ... on Rack { levels } }`;
 - unions differing per graph: catalog's `Result = Book | Film`, extras' `Result = Book`;
 - a type conflict only inside one graph: `Book.year: Int` and `Film.year: Int!` in catalog
   (`Int` in the supergraph, as extras declares `Film.year`);
@@ -27,7 +27,7 @@ catalog, extras and stock compose into one supergraph holding, each with its own
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.federation.schema_directives import Key
@@ -149,9 +149,28 @@ def make_media(media_id: str) -> Media:
     return CatalogFilm(id=strawberry.ID(media_id), title="(old title)")
 
 
-@strawberry.federation.type(keys=["number"])
-class Aisle:
-    number: int
+@strawberry.federation.type(shareable=True)
+class Fridge:
+    degrees: int
+
+
+@strawberry.federation.type(shareable=True)
+class Rack:
+    levels: int
+
+
+Kind = Annotated[Fridge | Rack, strawberry.union("Kind")]
+SHELVES: dict[str, Fridge | Rack] = {"s1": Fridge(degrees=4), "s2": Rack(levels=5)}
+
+
+@strawberry.federation.type(keys=["id"])
+class Shelf:
+    id: strawberry.ID
+    kind: Kind | None
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> Shelf:
+        return cls(id=id, kind=SHELVES[id])
 
 
 @strawberry.type
@@ -182,13 +201,17 @@ class CatalogQuery:
         return [make_media(m) for m in MEDIA]
 
     @strawberry.field
+    def shelves(self) -> list[Shelf]:
+        return [Shelf.resolve_reference(strawberry.ID(s)) for s in SHELVES]
+
+    @strawberry.field
     def search(self) -> list[CatalogResult]:
         return [make_media(m) for m in MEDIA]  # type: ignore[misc]
 
 
 catalog_schema = strawberry.federation.Schema(
     query=CatalogQuery,
-    types=[Book, CatalogFilm, Aisle],
+    types=[Book, CatalogFilm, Shelf],
     federation_version="2.5",
 )
 
@@ -327,6 +350,39 @@ class StockProduct:
         return cls(id=id, stock=stock or 0)
 
 
+@strawberry.federation.type(name="Fridge")
+class StockFridge:
+    degrees: int = strawberry.federation.field(external=True)
+
+
+@strawberry.federation.type(name="Rack")
+class StockRack:
+    levels: int = strawberry.federation.field(external=True)
+
+
+StockKind = Annotated[StockFridge | StockRack, strawberry.union("Kind")]
+
+
+@strawberry.federation.type(keys=["id"], name="Shelf")
+class StockShelf:
+    id: strawberry.ID
+    kind: StockKind | None = strawberry.federation.field(external=True)
+    required: strawberry.Private[dict[str, Any] | None] = None
+
+    @strawberry.federation.field(
+        requires=["kind { ... on Fridge { degrees } ... on Rack { levels } }"]
+    )
+    def label(self) -> str:
+        kind = self.required or {}
+        if "degrees" in kind:
+            return f"cold, {kind['degrees']} degrees"
+        return f"{kind.get('levels')} levels" if "levels" in kind else "unknown"
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID, kind: dict[str, Any] | None = None) -> StockShelf:
+        return cls(id=id, kind=None, required=kind)
+
+
 @strawberry.type
 class StockQuery:
     @strawberry.field
@@ -335,7 +391,7 @@ class StockQuery:
 
 
 stock_schema = strawberry.federation.Schema(
-    query=StockQuery, types=[StockProduct], federation_version="2.5"
+    query=StockQuery, types=[StockProduct, StockShelf], federation_version="2.5"
 )
 
 

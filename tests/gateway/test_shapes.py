@@ -80,6 +80,15 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             ]
         },
     ),
+    "@requires with an inline fragment on a union": (
+        "{ shelves { id label } }",
+        {
+            "shelves": [
+                {"id": "s1", "label": "cold, 4 degrees"},
+                {"id": "s2", "label": "5 levels"},
+            ]
+        },
+    ),
     "@override of an implementing type's interface field": (
         "{ media { __typename title } }",
         {
