@@ -27,12 +27,15 @@ async def test_a_supergraph_of_other_subgraphs_is_served_without_saathis_tokens(
         app = _gateway_app(load_settings({}, data_dir=tmp_path), path)
 
         # when
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://gateway.test"
-        ) as client:
-            response = await client.post(
-                "/graphql", json={"query": "{ info { extra } parent { child { y } } }"}
-            )
+        try:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://gateway.test"
+            ) as client:
+                response = await client.post(
+                    "/graphql", json={"query": "{ info { extra } parent { child { y } } }"}
+                )
+        finally:
+            await app.state.gateway.transport.aclose()
 
     # then
     assert response.json() == {
