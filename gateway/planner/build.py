@@ -3,7 +3,8 @@
 Two steps: the search (`gateway.planner.search`) chooses, for every selection, which graph serves
 it and by which edges; the emitter below writes those choices into fetch groups (one subgraph
 request each), checks that their dependencies form a DAG and orders them into Sequence /
-Parallel / Flatten nodes. No I/O and no caching here (caching wraps it from outside).
+Parallel / Flatten nodes. No I/O and no caching here: the pipeline (``gateway.pipeline``)
+caches plans around it.
 """
 
 from __future__ import annotations

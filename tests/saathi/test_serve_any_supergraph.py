@@ -11,7 +11,7 @@ import pytest
 import typer
 
 from gateway import compose
-from saathi.cli import _gateway_app
+from network.cli import _gateway_app
 from saathi.settings import load_settings
 from tests.gateway import shapes
 from tests.gateway.serving import serve_subgraphs
