@@ -6,7 +6,9 @@ catalog, extras and stock compose into one supergraph holding, each with its own
   `Info.name` is `String!` in catalog and `String` in extras (field types differ per graph);
 - hop back to the parent: `Child.y` only in extras, where `Parent` (an entity) also has `child`,
   and `Child` has no key;
-- @provides / @external / @shareable: catalog's `Review.author` provides `User.name`;
+- @provides / @external / @shareable: catalog's `Review.author` provides `User.name`,
+  `Book.curator` does too where the interface field `Media.curator` does not, and `Review.subject: Media` provides
+  `... on Book { pages }` through the abstract type;
 - several keys: `Product @key(id) @key(sku)` in catalog, extras knows Product by `sku` only and
   stock by `id` only;
 - `resolvable: false`: stock references `Parent` by id only;
@@ -78,6 +80,7 @@ class Review:
     id: strawberry.ID
     body: str
     author: CatalogUser = strawberry.federation.field(provides=["name"])
+    subject: Media = strawberry.federation.field(provides=["... on Book { pages }"])
 
 
 @strawberry.federation.enum
@@ -114,15 +117,24 @@ def make_product(product_id: str) -> CatalogProduct:
     )
 
 
+def curator() -> CatalogUser:
+    return CatalogUser(id=strawberry.ID("u2"), name="Ravi")
+
+
 @strawberry.federation.interface(keys=["id"])
 class Media:
     id: strawberry.ID
     title: str
+    curator: CatalogUser = strawberry.field(default_factory=lambda: curator())
 
 
 @strawberry.federation.type(keys=["id"])
 class Book(Media):
+    curator: CatalogUser = strawberry.federation.field(
+        provides=["name"], default_factory=lambda: curator()
+    )
     year: int | None = 1965
+    pages: int | None = strawberry.federation.field(external=True, default=None)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> Book:
@@ -186,8 +198,18 @@ class CatalogQuery:
     @strawberry.field
     def reviews(self) -> list[Review]:
         return [
-            Review(id=strawberry.ID("r1"), body="Great", author=CatalogUser(id="u1", name="Asha")),
-            Review(id=strawberry.ID("r2"), body="Fine", author=CatalogUser(id="u2", name="Ravi")),
+            Review(
+                id=strawberry.ID("r1"),
+                body="Great",
+                author=CatalogUser(id=strawberry.ID("u1"), name="Asha"),
+                subject=Book(id=strawberry.ID("b1"), title="Dune", pages=412),
+            ),
+            Review(
+                id=strawberry.ID("r2"),
+                body="Fine",
+                author=CatalogUser(id=strawberry.ID("u2"), name="Ravi"),
+                subject=make_media("f1"),
+            ),
         ]
 
     @strawberry.field
@@ -281,8 +303,8 @@ class ExtrasProduct:
 class ExtrasBook:
     id: strawberry.ID
 
-    @strawberry.field
-    def pages(self) -> int:
+    @strawberry.federation.field(shareable=True)
+    def pages(self) -> int | None:
         return int(MEDIA[self.id][2])
 
     @classmethod

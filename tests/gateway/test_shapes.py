@@ -50,6 +50,14 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             ]
         },
     ),
+    "@provides through an abstract type": (
+        "{ reviews { subject { id ... on Book { pages } } } }",
+        {"reviews": [{"subject": {"id": "b1", "pages": 412}}, {"subject": {"id": "f1"}}]},
+    ),
+    "@provides on one implementation's interface field": (
+        "{ media { curator { name } } }",
+        {"media": [{"curator": {"name": "Ravi"}}, {"curator": {"name": "Ravi"}}]},
+    ),
     "two keys: each graph reached by the key it has": (
         "{ products { id stock } }",
         {

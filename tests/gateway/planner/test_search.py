@@ -284,3 +284,77 @@ def test_fields_whose_types_conflict_in_the_subgraph_are_aliased_apart() -> None
     """)
     assert isinstance(result.node, Fetch)
     assert result.node.renames == ((("search",), "year__0", "year"),)
+
+
+def test_provides_through_an_abstract_type_serves_the_fragment_in_place() -> None:
+    printed = plan("{ reviews { subject { id ... on Book { pages } } } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Fetch(service: "catalog") {
+            {
+              reviews {
+                subject {
+                  __typename
+                  id
+                  ... on Book {
+                    pages
+                  }
+                }
+              }
+            }
+          },
+        }
+    """)
+
+
+def test_requires_with_fragments_carries_them_into_the_representation() -> None:
+    printed = plan("{ shelves { label } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                shelves {
+                  __typename
+                  id
+                  kind {
+                    __typename
+                    ... on Fridge {
+                      degrees
+                    }
+                    ... on Rack {
+                      levels
+                    }
+                  }
+                }
+              }
+            },
+            Flatten(path: "shelves.@") {
+              Fetch(service: "stock") {
+                {
+                  ... on Shelf {
+                    __typename
+                    id
+                    kind {
+                      __typename
+                      ... on Fridge {
+                        degrees
+                      }
+                      ... on Rack {
+                        levels
+                      }
+                    }
+                  }
+                } =>
+                {
+                  ... on Shelf {
+                    label
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
