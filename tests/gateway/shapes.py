@@ -7,8 +7,8 @@ catalog, extras and stock compose into one supergraph holding, each with its own
 - hop back to the parent: `Child.y` only in extras, where `Parent` (an entity) also has `child`,
   and `Child` has no key;
 - @provides / @external / @shareable: catalog's `Review.author` provides `User.name`,
-  `Book.curator` does too where the interface field `Media.curator` does not, and `Review.subject: Media` provides
-  `... on Book { pages }` through the abstract type;
+  `Book.curator` does too where the interface field `Media.curator` does not, and
+  `Review.subject: Media` provides `... on Book { pages }` through the abstract type;
 - several keys: `Product @key(id) @key(sku)` in catalog, extras knows Product by `sku` only and
   stock by `id` only;
 - `resolvable: false`: stock references `Parent` by id only;
