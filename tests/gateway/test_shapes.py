@@ -229,3 +229,41 @@ async def test_an_operation_that_cannot_be_planned_gets_an_error_with_a_code() -
     (error,) = response.json()["errors"]
     assert error["extensions"] == {"code": "QUERY_PLANNING_FAILED"}
     assert '"Parent.child"' in error["message"] or '"Child.y"' in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("{ products { code } }", {}),  # an inaccessible field
+        ("{ products(hidden: true) { id } }", {}),  # an inaccessible argument
+        ("query($t: Tier) { products { id } }", {"t": "SECRET"}),  # an inaccessible value
+    ],
+)
+async def test_inaccessible_elements_are_never_accepted(
+    query: str, variables: dict[str, Any]
+) -> None:
+    transport = AsgiTransport({n: asgi_app(s) for n, s in shapes.SCHEMAS.items()})
+    app = create_gateway_app(compose(shapes.specs()), transport)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://gateway.test"
+    ) as client:
+        response = await client.post("/graphql", json={"query": query, "variables": variables})
+
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] in ("GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT")
+    assert "data" not in response.json() or response.json()["data"] is None
+
+
+async def test_inaccessible_elements_are_not_in_the_api_schema() -> None:
+    query = (
+        '{ t: __type(name: "Tier") { enumValues { name } } '
+        'p: __type(name: "Product") { fields { name } } '
+        'q: __type(name: "Query") { fields { name args { name } } } }'
+    )
+
+    result = await run(None, query)
+
+    assert result["data"]["t"] == {"enumValues": [{"name": "GOLD"}]}
+    assert "code" not in {f["name"] for f in result["data"]["p"]["fields"]}
+    products = next(f for f in result["data"]["q"]["fields"] if f["name"] == "products")
+    assert products["args"] == []
