@@ -224,6 +224,7 @@ def _root_options(search: Search, root_type: str, node: FieldNode) -> list[Optio
                 continue
         cost = child.cost if child else ZERO
         found.append(Option((FieldStep(node, edge, child),), cost, graph))
+    found.sort(key=lambda o: o.cost)  # stable: cheapest first, then by subgraph name
     if not found:
         reason = search.failures[-1] if search.failures else "no subgraph resolves it"
         raise PlanningError(f'Cannot plan root field "{root_type}.{node.name.value}": {reason}')

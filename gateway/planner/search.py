@@ -288,7 +288,8 @@ class Search:
             local = self._interface_local(type_name, graph, node, provided)
             if local is not None:
                 found.append(local)
-            else:
+            if local is None or local.cost.fetches:
+                # each type on its own may do better (a @provides on one implementation)
                 split = self._downcast(type_name, graph, node, provided, visited)
                 if split is not None:
                     found.append(split)
