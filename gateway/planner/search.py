@@ -302,7 +302,40 @@ class Search:
             if option is not None:
                 found.append(option)
         found += self.jump_options(type_name, graph, node, provided, visited)
+        if not found:
+            split = self._split(type_name, graph, node, provided, visited)
+            if split is not None:
+                found.append(split)
         return found
+
+    def _split(
+        self,
+        type_name: str,
+        graph: str,
+        node: FieldNode,
+        provided: SelectionSetNode | None,
+        visited: Visited,
+    ) -> Option | None:
+        """No one route serves the whole field: serve each of its selections by its own route
+        (`child { z }` here, `child { y }` through the parent in another graph)."""
+        if node.selection_set is None or len(node.selection_set.selections) < 2:
+            return None
+        parts: list[list[Option]] = []
+        for selection in node.selection_set.selections:
+            part = FieldNode(
+                alias=node.alias,
+                name=node.name,
+                arguments=node.arguments,
+                directives=node.directives,
+                selection_set=SelectionSetNode(selections=(selection,)),
+            )
+            self._keep.append(part)
+            parts.append(self.field_options(type_name, graph, part, provided, visited))
+        chosen = choose(parts)
+        if chosen is None:
+            return None
+        picked, cost = chosen
+        return Option(tuple(step for option in picked for step in option.steps), cost)
 
     def _interface_local(
         self, type_name: str, graph: str, node: FieldNode, provided: SelectionSetNode | None

@@ -5,7 +5,7 @@ catalog, extras and stock compose into one supergraph holding, each with its own
 - shared roots and value types: `Query.info` in catalog and extras; `Info.extra` only in extras;
   `Info.name` is `String!` in catalog and `String` in extras (field types differ per graph);
 - hop back to the parent: `Child.y` only in extras, where `Parent` (an entity) also has `child`,
-  and `Child` has no key;
+  and `Child` has no key; `Child.z` only in catalog (so `child { z y }` takes two routes);
 - @provides / @external / @shareable: catalog's `Review.author` provides `User.name`,
   `Book.curator` does too where the interface field `Media.curator` does not, and
   `Review.subject: Media` provides `... on Book { pages }` through the abstract type;
@@ -57,6 +57,7 @@ class Info:
 @strawberry.federation.type(shareable=True, name="Child")
 class CatalogChild:
     x: int
+    z: str = "z-from-catalog"
 
 
 @strawberry.federation.type(keys=["id"], name="Parent")

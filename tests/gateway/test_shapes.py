@@ -28,6 +28,10 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "{ parent { id child { x y } } }",
         {"parent": {"id": "pa", "child": {"x": 2, "y": "y-of-pa"}}},
     ),
+    "a value type's fields from two graphs, one through the parent": (
+        "{ parent { child { z y } } }",
+        {"parent": {"child": {"z": "z-from-catalog", "y": "y-of-pa"}}},
+    ),
     "a resolvable: false reference, then the parent's field elsewhere": (
         "{ lonelyParent { child { y } } }",
         {"lonelyParent": {"child": {"y": "y-of-lp"}}},

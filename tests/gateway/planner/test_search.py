@@ -358,3 +358,42 @@ def test_requires_with_fragments_carries_them_into_the_representation() -> None:
           },
         }
     """)
+
+
+def test_a_field_no_one_route_serves_is_split_between_routes() -> None:
+    printed = plan("{ parent { child { z y } } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                parent {
+                  child {
+                    z
+                  }
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "parent") {
+              Fetch(service: "extras") {
+                {
+                  ... on Parent {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Parent {
+                    child {
+                      y
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
