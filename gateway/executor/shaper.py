@@ -265,17 +265,17 @@ class Shaper:
                     return None
                 items.append(completed)
             return items
-        if isinstance(type_, GraphQLEnumType) and value not in type_.values:
-            # a value the API schema does not have (@inaccessible): null, with an error
-            violations.append(
-                {
-                    "message": f'Enum "{type_.name}" cannot represent value: {value!r}',
-                    "path": list(path),
-                    "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
-                }
-            )
-            return None
         if is_leaf_type(type_):
+            if isinstance(type_, GraphQLEnumType) and value not in type_.values:
+                # a value the API schema does not have (@inaccessible): null, with an error
+                violations.append(
+                    {
+                        "message": f'Enum "{type_.name}" cannot represent value: {value!r}',
+                        "path": list(path),
+                        "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
+                    }
+                )
+                return None
             return value
         if not isinstance(value, dict):
             return None
