@@ -19,7 +19,8 @@ catalog, extras and stock compose into one supergraph holding, each with its own
   `Product.delivery` requires extras' `stock`, which extras reaches by `sku` from catalog;
   @requires with an inline fragment on a union: stock's `Shelf.label` requires
   `kind { ... on Fridge { degrees } ... on Rack { levels } }`;
-- unions differing per graph: catalog's `Result = Book | Film`, extras' `Result = Book`;
+- unions and interfaces differing per graph: catalog's `Result = Book | Film`, extras'
+  `Result = Book`; `User` implements `Named` in extras only;
 - a type conflict only inside one graph: `Book.year: Int` and `Film.year: Int!` in catalog
   (`Int` in the supergraph, as extras declares `Film.year`);
 - @inaccessible: `Product.code`, the `Tier.SECRET` value (one product has it), the argument
@@ -47,6 +48,11 @@ USERS = {"u1": ("Asha", "asha@example.org"), "u2": ("Ravi", "ravi@example.org")}
 
 
 # --- catalog ---------------------------------------------------------------------------------
+
+
+@strawberry.interface(name="Named")
+class CatalogNamed:
+    name: str | None
 
 
 @strawberry.federation.type(shareable=True)
@@ -77,7 +83,7 @@ class CatalogUser:
 
 
 @strawberry.type
-class Review:
+class Review(CatalogNamed):
     id: strawberry.ID
     body: str
     author: CatalogUser = strawberry.federation.field(provides=["name"])
@@ -186,6 +192,25 @@ class Shelf:
         return cls(id=id, kind=SHELVES[id])
 
 
+def make_reviews() -> list[Review]:
+    return [
+        Review(
+            name="first review",
+            id=strawberry.ID("r1"),
+            body="Great",
+            author=CatalogUser(id=strawberry.ID("u1"), name="Asha"),
+            subject=Book(id=strawberry.ID("b1"), title="Dune", pages=412),
+        ),
+        Review(
+            name="second review",
+            id=strawberry.ID("r2"),
+            body="Fine",
+            author=CatalogUser(id=strawberry.ID("u2"), name="Ravi"),
+            subject=make_media("f1"),
+        ),
+    ]
+
+
 @strawberry.type
 class CatalogQuery:
     @strawberry.federation.field(shareable=True)
@@ -193,25 +218,16 @@ class CatalogQuery:
         return Info(name="catalog")
 
     @strawberry.field
+    def catalog_named(self) -> list[CatalogNamed]:
+        return list(make_reviews()[:1])
+
+    @strawberry.field
     def parent(self) -> CatalogParent:
         return CatalogParent.resolve_reference(strawberry.ID("pa"))
 
     @strawberry.field
     def reviews(self) -> list[Review]:
-        return [
-            Review(
-                id=strawberry.ID("r1"),
-                body="Great",
-                author=CatalogUser(id=strawberry.ID("u1"), name="Asha"),
-                subject=Book(id=strawberry.ID("b1"), title="Dune", pages=412),
-            ),
-            Review(
-                id=strawberry.ID("r2"),
-                body="Fine",
-                author=CatalogUser(id=strawberry.ID("u2"), name="Ravi"),
-                subject=make_media("f1"),
-            ),
-        ]
+        return make_reviews()
 
     @strawberry.field
     def products(
@@ -242,8 +258,13 @@ catalog_schema = strawberry.federation.Schema(
 # --- extras ----------------------------------------------------------------------------------
 
 
+@strawberry.interface(name="Named")
+class ExtrasNamed:
+    name: str | None
+
+
 @strawberry.federation.type(shareable=True, name="Info")
-class ExtrasInfo:
+class ExtrasInfo(ExtrasNamed):
     name: str | None
     extra: str
 
@@ -268,7 +289,7 @@ class ExtrasParent:
 
 
 @strawberry.federation.type(keys=["id"], name="User")
-class ExtrasUser:
+class ExtrasUser(ExtrasNamed):
     id: strawberry.ID
     name: str = strawberry.federation.field(shareable=True)
     email: str
@@ -338,6 +359,10 @@ class ExtrasQuery:
     @strawberry.federation.field(shareable=True)
     def info(self) -> ExtrasInfo:
         return ExtrasInfo(name="extras", extra="only here")
+
+    @strawberry.field
+    def named(self) -> list[ExtrasNamed]:
+        return [ExtrasInfo(name="extras", extra="only here"), ExtrasUser.resolve_reference("u1")]
 
     @strawberry.field
     def picks(self) -> list[ExtrasResult]:

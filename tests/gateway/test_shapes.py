@@ -114,6 +114,13 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "{ picks { ... on Film { title } ... on Book { pages title } } }",
         {"picks": [{"pages": 412, "title": "Dune"}]},
     ),
+    "an interface a type implements in one graph only": (
+        "{ catalogNamed { name ... on User { email } } named { name ... on User { email } } }",
+        {
+            "catalogNamed": [{"name": "first review"}],
+            "named": [{"name": "extras"}, {"name": "Asha", "email": "asha@example.org"}],
+        },
+    ),
     "a union, fragments on each member": (
         "{ search { ... on Book { id pages } ... on Film { title } } }",
         {"search": [{"id": "b1", "pages": 412}, {"title": "Alien"}]},
