@@ -397,3 +397,20 @@ def test_a_field_no_one_route_serves_is_split_between_routes() -> None:
           },
         }
     """)
+
+
+def test_a_fragment_on_a_type_the_graph_never_returns_there_is_dropped() -> None:
+    printed = plan("{ catalogNamed { name ... on User { email } } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Fetch(service: "catalog") {
+            {
+              catalogNamed {
+                __typename
+                name
+              }
+            }
+          },
+        }
+    """)
