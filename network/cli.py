@@ -8,7 +8,6 @@ Every command that touches data takes ``--data-dir`` (default ``SAATHI_DATA_DIR`
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -185,9 +184,16 @@ def serve(
 
 
 def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
-    from gateway import HttpTransport, SubgraphSpec, compose
-    from network.assembly import build_gateway, fetch_sdl, peer_urls, subgraph_url
-    from network.edge import Edge
+    from gateway import HttpTransport, SubgraphSpec, Supergraph, compose, create_gateway_app
+    from gateway.composition import SupergraphError
+    from network.assembly import (
+        build_gateway,
+        fetch_sdl,
+        gateway_settings,
+        peer_urls,
+        subgraph_url,
+    )
+    from network.edge import Edge, crisis_fallbacks
     from saathi.peers import Peers
     from saathi.runtime import service_tokens
     from saathi.service_trust import GATEWAY
@@ -220,11 +226,23 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
             raise _fail(
                 f"could not compose from the running subgraphs ({exc}); pass --supergraph FILE"
             ) from exc
-    urls = dict(re.findall(r'@join__graph\(name: "([^"]+)", url: "([^"]+)"\)', sdl))
-    # The gateway's own clients, carrying its service token: to ask consent whether a token's
-    # sign-in is still live, and on passed-through paths (the token endpoint, the feeds).
-    peers = Peers(peer_urls(settings), credentials=tokens)
-    gateway = build_gateway(sdl, HttpTransport(urls), settings, tokens, peers=peers)
+    try:  # any Federation v2 supergraph; what the gateway cannot serve is named and refused
+        urls = Supergraph(sdl).graph_urls
+        if set(urls) != set(COMPONENTS):
+            # Not Saathi's network: no service tokens, no edge routes, only the gateway (the
+            # crisis-line fallback attaches if the schema has its field).
+            return create_gateway_app(
+                sdl,
+                HttpTransport(urls),
+                settings=gateway_settings(settings),
+                fallbacks=crisis_fallbacks(),
+            )
+        # The gateway's own clients, carrying its service token: to ask consent whether a
+        # token's sign-in is still live, and on passed-through paths (the token endpoint, feeds).
+        peers = Peers(peer_urls(settings), credentials=tokens)
+        gateway = build_gateway(sdl, HttpTransport(urls), settings, tokens, peers=peers)
+    except SupergraphError as exc:
+        raise _fail(f"cannot serve the supergraph {supergraph or ''}: {exc}") from exc
     return Edge(lambda: gateway, peers, COMPONENTS, settings.trusted_proxies).app()
 
 
