@@ -106,18 +106,95 @@ def up(
 UVICORN: dict[str, Any] = {"proxy_headers": False, "server_header": False}
 
 
-def _preflight(settings: Settings) -> None:
-    """Open and close every database once, so an outdated data dir is a message, not a trace."""
+def _preflight(settings: Settings, components: tuple[str, ...] = COMPONENTS) -> None:
+    """Open and close every database once (applying pending migrations in the embedded
+    default), so an outdated or behind database is a message, not a trace."""
     from saathi.database import OutdatedDatabase, close_databases, open_databases
+    from saathi.migrations import DatabaseBehind
 
     async def check() -> None:
-        await open_databases(settings, COMPONENTS)
+        await open_databases(settings, components)
         await close_databases()
 
     try:
         asyncio.run(check())
+    except (OutdatedDatabase, DatabaseBehind) as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command()
+def migrate(
+    component: Annotated[
+        list[str] | None,
+        typer.Option("--component", help="Only this component (repeatable); default all."),
+    ] = None,
+    show: Annotated[
+        bool, typer.Option("--status", help="Print applied and pending migrations; change nothing.")
+    ] = False,
+    make: Annotated[
+        bool, typer.Option("--make", help="Developers: write a migration for changed models.")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="CI: exit 1 when the models differ from the migrations."),
+    ] = False,
+    name: Annotated[str | None, typer.Option(help="With --make: the migration's name.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Apply each component's pending schema migrations (SAATHI_*_DATABASE_URL, else the data
+    dir's SQLite files). Run it before starting a new version's ``serve`` processes."""
+    from saathi import migrations
+    from saathi.database import close_databases, open_databases
+
+    chosen = tuple(component or COMPONENTS)
+    unknown = [name for name in chosen if name not in COMPONENTS]
+    if unknown:
+        raise _fail(f"unknown component {unknown[0]!r}; choose {', '.join(COMPONENTS)}")
+    if make or check:
+        with tempfile.TemporaryDirectory() as scratch:
+            scratch_settings = load_settings(data_dir=Path(scratch))
+
+            async def detect() -> dict[str, list[str]] | list[str]:
+                await open_databases(scratch_settings, chosen, schema="generate")
+                try:
+                    if make:
+                        return await migrations.make_migrations(chosen, name)
+                    return await migrations.missing_migrations(chosen)
+                finally:
+                    await close_databases()
+
+            outcome = asyncio.run(detect())
+        if isinstance(outcome, list):
+            for path in outcome:
+                print(path)
+            err.print(f"wrote {len(outcome)} migration(s)" if outcome else "no changes")
+            return
+        for label, operations in outcome.items():
+            print(f"MISSING {label}: {', '.join(operations)}")
+        if outcome:
+            err.print("[red]models changed without a migration[/red]: run saathi migrate --make")
+            raise typer.Exit(code=1)
+        err.print("[green]ok[/green]: models and migrations agree")
+        return
+    from saathi.database import OutdatedDatabase, migrate_databases
+
+    settings = _settings(data_dir)
+    try:
+        report = asyncio.run(migrate_databases(settings, chosen, apply=not show))
     except OutdatedDatabase as exc:
         raise _fail(str(exc)) from exc
+    for found in report:
+        if show:
+            for applied in found.applied:
+                print(f"{found.component} applied {applied}")
+            for pending in found.pending:
+                print(f"{found.component} pending {pending}")
+        else:
+            for applied in found.applied:
+                print(f"{found.component} applied {applied}")
+            err.print(f"{found.component}: up to date")
+    if show and any(found.pending for found in report):
+        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -144,9 +221,17 @@ def serve(
     from saathi.runtime import peers_for
 
     settings = _settings(data_dir)
-    settings = replace(settings, development=os.environ.get("SAATHI_ENV") == "development")
+    # A serve process never changes its schema: one ``saathi migrate`` (a job) does, before the
+    # new version's replicas start; a replica on a database that is behind refuses to start.
+    settings = replace(
+        settings,
+        development=os.environ.get("SAATHI_ENV") == "development",
+        migrate_on_start=False,
+    )
     if component not in DEFAULT_PORTS:
         raise _fail(f"unknown component {component!r}; choose gateway, {', '.join(COMPONENTS)}")
+    if component != "gateway":
+        _preflight(settings, (component,))
     if component == "gateway":
         asgi: Any = _gateway_app(settings, supergraph)
     else:
