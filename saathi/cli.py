@@ -532,6 +532,49 @@ async def _push_timetables(settings: Settings) -> Any:
         await peers.aclose()
 
 
+keys_app = typer.Typer(help="The network's token-signing keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("rotate")
+def keys_rotate(data_dir: DataDir = None) -> None:
+    """Put a new token-signing key in place; the old key's public half stays in the JWKS until
+    the last access token and consent receipt it signed has expired, then leaves it.
+
+    Run it with the consent service's data dir (shared by its replicas, which pick the new key
+    up within seconds); prints the new key id."""
+    import time
+
+    from saathi.keys import rotate_signing_key
+    from services.consent import repository
+
+    settings = _settings(data_dir)
+    last_receipt = _with_consent_db(settings, repository.last_receipt_expiry)
+    # Access and partner tokens live access_token_ttl, verified with a 30 s leeway.
+    until = int(time.time()) + settings.access_token_ttl + 60
+    if last_receipt is not None:
+        until = max(until, int(last_receipt.timestamp()) + 60)
+    old, new = rotate_signing_key(settings.data_dir, until)
+    err.print(
+        f"new signing key {new}; {old} stays published until "
+        f"{datetime.fromtimestamp(until, UTC).isoformat(timespec='seconds')}"
+    )
+    print(new)
+
+
+@keys_app.command("list")
+def keys_list(data_dir: DataDir = None) -> None:
+    """Print the published signing keys: the current one, then retired ones and until when."""
+    from saathi.keys import load_or_create_signing_key, retired_keys
+
+    settings = _settings(data_dir)
+    print(f"{load_or_create_signing_key(settings.data_dir).kid} current")
+    for retired in retired_keys(settings.data_dir):
+        state = "published until" if retired.published else "expired"
+        until = datetime.fromtimestamp(retired.until, UTC).isoformat(timespec="seconds")
+        print(f"{retired.jwk['kid']} {state} {until}")
+
+
 partner_app = typer.Typer(help="Partner centres' own systems.", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit the data-access logs.", no_args_is_help=True)
 consent_app = typer.Typer(help="Consents and their receipts.", no_args_is_help=True)
