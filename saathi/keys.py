@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import jwt
-
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 

@@ -124,6 +124,8 @@ class TokenVerifier:
                 return self._client.get_signing_key_from_jwt(token).key
             except jwt.PyJWKClientError:
                 raise Unauthenticated("The access token was not signed by this network.") from None
+        if not isinstance(kid, str):
+            raise Unauthenticated("The access token was not signed by this network.")
         if self._ring is not None:
             published = {entry["kid"]: entry for entry in self._ring.jwks()["keys"]}
             if kid not in published:
