@@ -532,6 +532,49 @@ async def _push_timetables(settings: Settings) -> Any:
         await peers.aclose()
 
 
+@app.command("backup")
+def backup_command(
+    target: Annotated[Path, typer.Argument(help="A new folder for the backup.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Back up the embedded default's data dir while the network serves: databases/,
+    key-stores/ and secrets/, three parts to store apart (docs/OPERATIONS.md)."""
+    from saathi.backup import BackupRefused, backup
+
+    settings = _settings(data_dir)
+    try:
+        report = backup(settings, target)
+    except BackupRefused as exc:
+        raise _fail(str(exc)) from exc
+    for part, names in report.files.items():
+        for name in names:
+            print(f"{part}/{name}")
+    for name in report.unknown:
+        err.print(f"[yellow]not backed up (unknown file):[/yellow] {name}")
+    err.print(
+        f"backed up in {report.seconds:.2f}s; store key-stores/ apart from databases/, and only "
+        "for days: an old key store beside an old database undoes erasures"
+    )
+
+
+@app.command("restore")
+def restore_command(
+    source: Annotated[Path, typer.Argument(help="A backup folder holding its three parts.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Restore a backup into a new (empty) data dir; start it with saathi up, which applies
+    any migrations this version adds."""
+    from saathi.backup import BackupRefused, restore
+
+    settings = _settings(data_dir)
+    try:
+        report = restore(source, settings)
+    except BackupRefused as exc:
+        raise _fail(str(exc)) from exc
+    count = sum(len(names) for names in report.files.values())
+    err.print(f"restored {count} files into {settings.data_dir} in {report.seconds:.2f}s")
+
+
 keys_app = typer.Typer(help="The network's token-signing keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
