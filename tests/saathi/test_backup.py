@@ -50,6 +50,7 @@ async def test_a_backup_under_booking_load_holds_every_booking_confirmed_before_
     confirmed: list[tuple[int, str]] = []  # (sequence number when confirmed, booking id)
     backup_started: list[int] = []
     stop = asyncio.Event()
+    twenty = asyncio.Event()
 
     async def book(token: str, offset: int) -> None:
         for n, session in enumerate(sessions[offset:] + sessions[:offset]):
@@ -61,10 +62,11 @@ async def test_a_backup_under_booking_load_holds_every_booking_confirmed_before_
             booking = body["data"]["bookSession"]["booking"]
             if booking is not None and booking["status"] == "CONFIRMED":
                 confirmed.append((len(confirmed), booking["id"]))
+                if len(confirmed) >= 20:
+                    twenty.set()
 
     async def back_up_midway() -> None:
-        while len(confirmed) < 20:
-            await asyncio.sleep(0.01)
+        await twenty.wait()
         backup_started.append(len(confirmed))
         await asyncio.to_thread(backup, network.settings, tmp_path / "backup")
         stop.set()
