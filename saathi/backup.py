@@ -12,6 +12,10 @@ A backup is a folder of three parts, each meant to be stored apart, with its own
 - ``secrets/``: the master key (which wraps every data key), the token-signing key ring, the
   audit key and the service keys. Losing the master key loses everyone's sealed data.
 
+Components on PostgreSQL are not copied here: their databases are backed up with ``pg_dump``,
+one per component database (docs/OPERATIONS.md); their key stores and secrets, which are files
+in the data dir in every topology, are.
+
 What is not backed up, on purpose: ``outbox.jsonl`` (the development delivery log: contacts and
 login codes, useless after minutes) and SQLite's ``-wal``/``-shm`` files (the snapshot folds the
 log in). Any other file found in the data dir is named in the report, so that a new kind of file
@@ -69,18 +73,17 @@ class Report:
 
     files: dict[str, list[str]] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
+    # Components on PostgreSQL: their databases are backed up with pg_dump, not here.
+    elsewhere: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
 def _sqlite_components(settings: Settings) -> list[str]:
-    remote = [name for name in COMPONENTS if not settings.database_url(name).startswith("sqlite")]
-    if remote:
-        raise BackupRefused(
-            f"{', '.join(remote)} use(s) PostgreSQL: back those databases up with pg_dump, one "
-            "per component database (docs/OPERATIONS.md); saathi backup covers the embedded "
-            "default's SQLite files."
-        )
-    return [name for name in COPY_ORDER if name in COMPONENTS]
+    return [name for name in COPY_ORDER if settings.database_url(name).startswith("sqlite")]
+
+
+def _postgres_components(settings: Settings) -> list[str]:
+    return [name for name in COMPONENTS if not settings.database_url(name).startswith("sqlite")]
 
 
 def _copy_sqlite(source: Path, target: Path) -> None:
@@ -123,13 +126,13 @@ def backup(settings: Settings, target: Path) -> Report:
     """Back the data dir up into ``target`` (new or empty) while the network may be serving."""
     started = time.monotonic()
     data_dir = settings.data_dir
-    components = _sqlite_components(settings)
+    components = _sqlite_components(settings)  # PostgreSQL ones: pg_dump (docs/OPERATIONS.md)
     if not data_dir.is_dir():
         raise BackupRefused(f"no data dir at {data_dir}")
     if target.exists() and any(target.iterdir()):
         raise BackupRefused(f"{target} is not empty: back up into a new folder")
     private_dir(target)
-    report = Report(files={part: [] for part in PARTS})
+    report = Report(files={part: [] for part in PARTS}, elsewhere=_postgres_components(settings))
 
     # The anchor files before the databases: the copy's log then holds every head they sign.
     for path in _matches(data_dir, DATABASE_FILES):
@@ -141,7 +144,7 @@ def backup(settings: Settings, target: Path) -> Report:
         if source.is_file():
             _copy_sqlite(source, target / DATABASES / source.name)
             report.files[DATABASES].append(source.name)
-    for component in components:
+    for component in COPY_ORDER:  # key stores are files in every topology
         source = settings.key_store_path(component)
         if source.is_file():
             name = str(source.relative_to(data_dir))
@@ -177,7 +180,6 @@ def restore(source: Path, settings: Settings) -> Report:
     """
     started = time.monotonic()
     data_dir = settings.data_dir
-    _sqlite_components(settings)
     missing = [part for part in PARTS if not (source / part / MANIFEST).is_file()]
     if missing:
         raise BackupRefused(

@@ -551,6 +551,8 @@ def backup_command(
             print(f"{part}/{name}")
     for name in report.unknown:
         err.print(f"[yellow]not backed up (unknown file):[/yellow] {name}")
+    for name in report.elsewhere:
+        err.print(f"[yellow]{name} is on PostgreSQL:[/yellow] back its database up with pg_dump")
     err.print(
         f"backed up in {report.seconds:.2f}s; store key-stores/ apart from databases/, and only "
         "for days: an old key store beside an old database undoes erasures"

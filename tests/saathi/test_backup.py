@@ -191,7 +191,12 @@ def test_restore_refuses_a_used_data_dir_a_missing_part_and_an_altered_file(
         restore(tmp_path / "b", _settings(tmp_path / "two"))
 
 
-def test_backup_refuses_postgresql_naming_pg_dump(tmp_path: Path) -> None:
-    settings = load_settings({"SAATHI_DATABASE_URL": "postgres://x@db/saathi"}, data_dir=tmp_path)
-    with pytest.raises(BackupRefused, match="pg_dump"):
-        backup(settings, tmp_path / "b")
+def test_on_postgresql_the_keys_and_secrets_are_backed_up_and_the_databases_left_to_pg_dump(
+    seeded_dir: Path, tmp_path: Path
+) -> None:
+    settings = load_settings({"SAATHI_DATABASE_URL": "postgres://x@db/saathi"}, data_dir=seeded_dir)
+    report = backup(settings, tmp_path / "b")
+
+    assert report.elsewhere == ["directory", "sessions", "consent"]
+    assert not any(name.endswith(".sqlite3") for name in report.files[DATABASES])
+    assert report.files[KEY_STORES] and "master.key" in report.files[SECRETS]
