@@ -217,9 +217,6 @@ def serve(
 
     import uvicorn
 
-    from saathi.network import build_subgraph
-    from saathi.runtime import peers_for
-
     settings = _settings(data_dir)
     # A serve process never changes its schema: one ``saathi migrate`` (a job) does, before the
     # new version's replicas start; a replica on a database that is behind refuses to start.
@@ -232,14 +229,40 @@ def serve(
         raise _fail(f"unknown component {component!r}; choose gateway, {', '.join(COMPONENTS)}")
     if component != "gateway":
         _preflight(settings, (component,))
+    from saathi.observability import json_log_config
+
     if component == "gateway":
         asgi: Any = _gateway_app(settings, supergraph)
     else:
-        asgi = build_subgraph(
-            component, settings, peers=peers_for(settings, component), manage_database=True
-        )
+        asgi = _observed_subgraph(component, settings)
     port = port or DEFAULT_PORTS[component]
-    uvicorn.run(asgi, host=host, port=port, log_level="info", **UVICORN)
+    # SIGTERM: uvicorn stops accepting, /ready turns 503, in-flight requests get this long to
+    # finish, then the lifespan closes the databases and the process exits 0.
+    uvicorn.run(
+        asgi,
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=json_log_config(),
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        **UVICORN,
+    )
+
+
+GRACEFUL_SHUTDOWN_SECONDS = 20
+
+
+def _observed_subgraph(component: str, settings: Settings) -> Any:
+    """The subgraph's app inside ``/ready``, ``/metrics``, request ids and JSON access logs."""
+    from saathi.database import ping
+    from saathi.network import build_subgraph
+    from saathi.observability import Observed
+    from saathi.runtime import peers_for
+
+    app = build_subgraph(
+        component, settings, peers=peers_for(settings, component), manage_database=True
+    )
+    return Observed(app, component, lambda: ping(component))
 
 
 def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:

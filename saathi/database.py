@@ -188,5 +188,11 @@ async def check_columns(component: str) -> None:
         )
 
 
+async def ping(component: str) -> bool:
+    """True when the component's database answers (``/ready``)."""
+    await Tortoise.get_connection(component).execute_query("SELECT 1")
+    return True
+
+
 async def close_databases() -> None:
     await Tortoise.close_connections()
