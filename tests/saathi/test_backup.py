@@ -199,4 +199,5 @@ def test_on_postgresql_the_keys_and_secrets_are_backed_up_and_the_databases_left
 
     assert report.elsewhere == ["directory", "sessions", "consent"]
     assert not any(name.endswith(".sqlite3") for name in report.files[DATABASES])
-    assert report.files[KEY_STORES] and "master.key" in report.files[SECRETS]
+    assert report.files[KEY_STORES]
+    assert "master.key" in report.files[SECRETS]
