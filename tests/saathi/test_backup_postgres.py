@@ -8,6 +8,7 @@ process) and ``pg_dump``/``pg_restore`` on the PATH; skipped otherwise.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import shutil
 import subprocess
@@ -68,18 +69,7 @@ def _settings(tmp_path: Path, names: dict[str, str], *, migrate: bool) -> Settin
     )
 
 
-async def test_pg_dump_per_component_database_restores_every_row(
-    databases: dict[str, dict[str, str]], tmp_path: Path
-) -> None:
-    # given each component's database migrated and filled
-    live = _settings(tmp_path, databases["live"], migrate=True)
-    await open_databases(live, COMPONENTS)
-    try:
-        counts = {component: await _fill(component) for component in COMPONENTS}
-    finally:
-        await close_databases()
-
-    # when each is dumped and restored into a new database, as docs/OPERATIONS.md says
+def _dump_and_restore(databases: dict[str, dict[str, str]], tmp_path: Path) -> None:
     for component in COMPONENTS:
         dump = tmp_path / f"{component}.dump"
         subprocess.run(
@@ -113,6 +103,21 @@ async def test_pg_dump_per_component_database_restores_every_row(
             ],
             check=True,
         )
+
+
+async def test_pg_dump_per_component_database_restores_every_row(
+    databases: dict[str, dict[str, str]], tmp_path: Path
+) -> None:
+    # given each component's database migrated and filled
+    live = _settings(tmp_path, databases["live"], migrate=True)
+    await open_databases(live, COMPONENTS)
+    try:
+        counts = {component: await _fill(component) for component in COMPONENTS}
+    finally:
+        await close_databases()
+
+    # when each is dumped and restored into a new database, as docs/OPERATIONS.md says
+    await asyncio.to_thread(_dump_and_restore, databases, tmp_path)
 
     # then a serve process (which refuses a database that is behind) opens them, every row there
     restored = _settings(tmp_path, databases["restored"], migrate=False)
