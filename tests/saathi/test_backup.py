@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+from dataclasses import replace
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,10 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from saathi import demo
+from network.demo import description as demo
 from saathi.backup import DATABASES, KEY_STORES, PARTS, SECRETS, BackupRefused, backup, restore
-from saathi.cli import app
-from saathi.network import EmbeddedNetwork
+from network.cli import app
+from network.assembly import EmbeddedNetwork
 from saathi.settings import Settings, load_settings
 from tests.conftest import operation
 from tests.saathi.conftest import Network
@@ -76,7 +77,7 @@ async def test_a_backup_under_booking_load_holds_every_booking_confirmed_before_
     # then the backup's three parts are there
     assert {path.name for path in (tmp_path / "backup").iterdir()} == set(PARTS)
     # and restored into a new data dir, it holds every booking confirmed before it began
-    restored = network.settings.with_data_dir(tmp_path / "restored")
+    restored = replace(network.settings, data_dir=tmp_path / "restored")
     restore(tmp_path / "backup", restored)
     found = _bookings(restored.data_dir / "sessions.sqlite3")
     before = [booking for n, booking in confirmed if n < backup_started[0]]

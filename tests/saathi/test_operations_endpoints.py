@@ -19,7 +19,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from saathi.cli import app
+from network.cli import app
 from saathi.observability import JsonFormatter, Observed, request_id, route_family
 from saathi.service_trust import ServiceKeys, ServiceTokens
 
@@ -39,7 +39,7 @@ def _serve(data_dir: Path, component: str, port: int, log: Path) -> subprocess.P
             [
                 sys.executable,
                 "-c",
-                "from saathi.cli import main; main()",
+                "from network.cli import main; main()",
                 "serve",
                 component,
                 "--port",
