@@ -254,8 +254,8 @@ GRACEFUL_SHUTDOWN_SECONDS = 20
 
 def _observed_subgraph(component: str, settings: Settings) -> Any:
     """The subgraph's app inside ``/ready``, ``/metrics``, request ids and JSON access logs."""
-    from saathi.database import ping
     from network.assembly import build_subgraph
+    from saathi.database import ping
     from saathi.observability import Observed
     from saathi.runtime import peers_for
 
@@ -628,6 +628,25 @@ def keys_rotate(data_dir: DataDir = None) -> None:
         f"{datetime.fromtimestamp(until, UTC).isoformat(timespec='seconds')}"
     )
     print(new)
+
+
+@keys_app.command("init-secrets")
+def keys_init_secrets(
+    out: Annotated[Path, typer.Argument(help="A new folder: one subfolder of files per host.")],
+) -> None:
+    """Make every key of a distributed deployment once and write each host's secret files
+    (its own service key, its callers' public keys; consent's signing, master and audit keys;
+    sessions' master key) into OUT/<host>/, for deploy/compose.yaml and Kubernetes Secrets."""
+    from network.secrets import write_secrets
+
+    restrict_umask()
+    try:
+        written = write_secrets(out)
+    except FileExistsError as exc:
+        raise _fail(str(exc)) from exc
+    for host, names in written.items():
+        for name in names:
+            print(f"{host}/{name}")
 
 
 @keys_app.command("list")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-from dataclasses import replace
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,10 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from network.assembly import EmbeddedNetwork
+from network.cli import app
 from network.demo import description as demo
 from saathi.backup import DATABASES, KEY_STORES, PARTS, SECRETS, BackupRefused, backup, restore
-from network.cli import app
-from network.assembly import EmbeddedNetwork
 from saathi.settings import Settings, load_settings
 from tests.conftest import operation
 from tests.saathi.conftest import Network

@@ -13,8 +13,8 @@ import jwt
 import pytest
 from typer.testing import CliRunner
 
-from network.demo import description as demo
 from network.cli import app
+from network.demo import description as demo
 from saathi.errors import Unauthenticated
 from saathi.keys import load_or_create_signing_key, retired_keys, rotate_signing_key
 from saathi.tokens import Role, TokenVerifier, mint_access_token

@@ -65,7 +65,7 @@ def _tables_in_order(component: str) -> list[str]:
         f"{migrations.migrations_module(component)}.{_first(component)}"
     )
     return [
-        str(op.options["table"])
+        str((op.options or {})["table"])
         for op in module.Migration.operations
         if isinstance(op, CreateModel)
     ]

@@ -208,8 +208,8 @@ async def test_ready_says_503_when_the_database_cannot_answer() -> None:
     async def broken() -> bool:
         raise ConnectionError("database down")
 
-    observed = Observed(inner, "directory", broken)  # type: ignore[arg-type]
-    transport = httpx.ASGITransport(app=observed)  # type: ignore[arg-type]
+    observed = Observed(inner, "directory", broken)
+    transport = httpx.ASGITransport(app=observed)
     async with httpx.AsyncClient(transport=transport, base_url="http://x") as client:
         ready = await client.get("/ready")
         metrics = await client.get("/metrics")
