@@ -253,15 +253,21 @@ GRACEFUL_SHUTDOWN_SECONDS = 20
 
 
 def _observed_subgraph(component: str, settings: Settings) -> Any:
-    """The subgraph's app inside ``/ready``, ``/metrics``, request ids and JSON access logs."""
+    """The subgraph's app with its worker loop (queued work, ``network.worker``) inside
+    ``/ready``, ``/metrics``, request ids and JSON access logs."""
     from network.assembly import build_subgraph
+    from network.worker import Backoff, WithWorker, rounds_for
     from saathi.database import ping
     from saathi.observability import Observed
     from saathi.runtime import peers_for
 
-    app = build_subgraph(
-        component, settings, peers=peers_for(settings, component), manage_database=True
-    )
+    peers = peers_for(settings, component)
+    app: Any = build_subgraph(component, settings, peers=peers, manage_database=True)
+    inner = getattr(app, "app", app)  # a ServiceDoor wraps the Starlette app
+    keys = getattr(getattr(inner, "state", None), "keys", None)
+    round_ = rounds_for(component, peers, keys)
+    if round_ is not None:
+        app = WithWorker(app, component, round_, Backoff())
     return Observed(app, component, lambda: ping(component))
 
 

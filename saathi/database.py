@@ -8,8 +8,10 @@ component still never reads another's tables.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -190,6 +192,50 @@ async def check_columns(component: str) -> None:
             f"The {component} database was made by an older version of Saathi and lacks "
             f"{', '.join(missing)}. Start with a fresh --data-dir (or database), or migrate it."
         )
+
+
+@contextlib.asynccontextmanager
+async def advisory_lock(component: str, purpose: str, *, wait: bool = False) -> AsyncIterator[bool]:
+    """Hold a lock named by ``component`` and ``purpose`` across every process using the same
+    PostgreSQL database (and schema); yields whether it is held. ``wait``: block until it is,
+    else give up at once (another process holds it). On SQLite it is always held: one process
+    writes a SQLite file at a time anyway.
+
+    The lock is PostgreSQL's session advisory lock, on a connection of its own (the pool's
+    connections come and go between queries), released when the block ends.
+    """
+    connection: Any = Tortoise.get_connection(component)
+    if connection.capabilities.dialect != "postgres":
+        yield True
+        return
+    import asyncpg
+
+    key = _lock_key(f"{purpose}:{component}:{connection.schema or ''}")
+    session = await asyncpg.connect(
+        host=connection.host,
+        port=connection.port,
+        user=connection.user,
+        password=connection.password,
+        database=connection.database,
+    )
+    try:
+        if wait:
+            await session.execute("SELECT pg_advisory_lock($1)", key)
+            held = True
+        else:
+            held = bool(await session.fetchval("SELECT pg_try_advisory_lock($1)", key))
+        try:
+            yield held
+        finally:
+            if held:
+                await session.execute("SELECT pg_advisory_unlock($1)", key)
+    finally:
+        await session.close()
+
+
+def _lock_key(name: str) -> int:
+    digest = hashlib.sha256(f"saathi:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 async def ping(component: str) -> bool:

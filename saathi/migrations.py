@@ -19,7 +19,6 @@ migrators started together run one after the other instead of racing.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
@@ -132,7 +131,9 @@ async def _adoptable(component: str) -> bool:
 async def apply(component: str, progress: Callable[[str], object] | None = None) -> list[str]:
     """Apply the component's pending migrations in order; returns the names applied (an
     adopted ``0001_initial`` included)."""
-    async with _migration_lock(component):
+    from saathi.database import advisory_lock  # database imports this module
+
+    async with advisory_lock(component, "migrate", wait=True):
         connection = Tortoise.get_connection(component)
         executor = MigrationExecutor(connection, _app_config(component))
         done: list[str] = []
@@ -160,45 +161,6 @@ async def require_current(components: Iterable[str]) -> None:
         found = await status(component)
         if found.pending:
             raise DatabaseBehind(component, found.pending)
-
-
-class _migration_lock:
-    """PostgreSQL: a session advisory lock per component, on a connection of its own, held
-    while migrations run; SQLite: nothing (its writers are serialised by the file lock)."""
-
-    def __init__(self, component: str) -> None:
-        self.component = component
-        self.connection: Any = None
-        self.key = 0
-
-    async def __aenter__(self) -> None:
-        connection: Any = Tortoise.get_connection(self.component)
-        if connection.capabilities.dialect != "postgres":
-            return
-        import asyncpg
-
-        self.connection = await asyncpg.connect(
-            host=connection.host,
-            port=connection.port,
-            user=connection.user,
-            password=connection.password,
-            database=connection.database,
-        )
-        # Keyed by component and schema: tests (and tenants) in other schemas do not wait.
-        self.key = _lock_key(f"{self.component}:{connection.schema or ''}")
-        await self.connection.execute("SELECT pg_advisory_lock($1)", self.key)
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self.connection is not None:
-            try:
-                await self.connection.execute("SELECT pg_advisory_unlock($1)", self.key)
-            finally:
-                await self.connection.close()
-
-
-def _lock_key(name: str) -> int:
-    digest = hashlib.sha256(f"saathi-migrate:{name}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 async def missing_migrations(components: Iterable[str]) -> dict[str, list[str]]:

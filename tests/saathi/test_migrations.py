@@ -217,3 +217,26 @@ async def _fill_centres() -> None:
 
     for i in range(3):
         await Centre.create(id=f"c{i}", name=f"Centre {i}", city="Pune")
+
+
+async def test_on_postgresql_a_component_lock_is_held_by_one_process_at_a_time(
+    tmp_path: Path,
+) -> None:
+    """Two migrators, or two replicas' worker rounds, never run together (PostgreSQL only:
+    SQLite serialises its writers by itself)."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL only (SAATHI_TEST_DATABASE_URL)")
+    from saathi.database import advisory_lock
+
+    async with empty_database(tmp_path) as settings:
+        await open_databases(settings, ["sessions"], schema="generate")
+        try:
+            async with advisory_lock("sessions", "worker") as first:
+                async with advisory_lock("sessions", "worker") as second:
+                    assert (first, second) == (True, False)
+                async with advisory_lock("sessions", "migrate") as other_purpose:
+                    assert other_purpose is True
+            async with advisory_lock("sessions", "worker") as again:
+                assert again is True
+        finally:
+            await close_databases()
