@@ -266,9 +266,12 @@ def _observed_subgraph(component: str, settings: Settings) -> Any:
     inner = getattr(app, "app", app)  # a ServiceDoor wraps the Starlette app
     keys = getattr(getattr(inner, "state", None), "keys", None)
     round_ = rounds_for(component, peers, keys)
+    observed = Observed(app, component, lambda: ping(component))
     if round_ is not None:
-        app = WithWorker(app, component, round_, Backoff())
-    return Observed(app, component, lambda: ping(component))
+        observed.app = WithWorker(
+            app, component, round_, Backoff(), count=observed.metrics.count_round
+        )
+    return observed
 
 
 def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:

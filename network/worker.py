@@ -85,28 +85,42 @@ async def run_rounds(
     backoff: Backoff,
     *,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    count: Callable[[str], None] | None = None,
 ) -> None:
-    """Run rounds until cancelled; a failed round is logged and retried after a longer wait."""
+    """Run rounds until cancelled; a failed round is logged and retried after a longer wait.
+    ``count`` is told each round's outcome: cleared, pending, failed or skipped."""
     failures = 0
     while True:
         try:
             async with advisory_lock(component, "worker") as held:
-                cleared = await round_() if held else True
+                outcome = "skipped"  # another replica holds this round
+                if held:
+                    outcome = "cleared" if await round_() else "pending"
         except Exception:  # one bad round must not stop the ones after it
             logger.exception("a round of %s's queued work failed", component)
-            cleared = False
-        failures = 0 if cleared else failures + 1
+            outcome = "failed"
+        if count is not None:
+            count(outcome)
+        failures = 0 if outcome in ("cleared", "skipped") else failures + 1
         await sleep(backoff.delay(failures))
 
 
 class WithWorker:
     """An ASGI wrapper that runs ``round_`` beside the app between its start and shutdown."""
 
-    def __init__(self, app: ASGIApp, component: str, round_: Round, backoff: Backoff) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        component: str,
+        round_: Round,
+        backoff: Backoff,
+        count: Callable[[str], None] | None = None,
+    ) -> None:
         self.app = app
         self.component = component
         self.round = round_
         self.backoff = backoff
+        self.count = count
         self.task: asyncio.Task[None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -123,7 +137,7 @@ class WithWorker:
         async def send_and_start(message: Message) -> None:
             if message["type"] == "lifespan.startup.complete":
                 self.task = asyncio.create_task(
-                    run_rounds(self.component, self.round, self.backoff)
+                    run_rounds(self.component, self.round, self.backoff, count=self.count)
                 )
             await send(message)
 

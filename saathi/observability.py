@@ -81,7 +81,17 @@ class Metrics:
             ["component"],
             registry=self.registry,
         )
+        self.worker_rounds = Counter(
+            "saathi_worker_rounds_total",
+            "Rounds of the worker loop by outcome: cleared (nothing left queued), pending (the "
+            "peer is down, rows wait), failed (an error, logged), skipped (another replica's turn).",
+            ["component", "outcome"],
+            registry=self.registry,
+        )
         self.component = component
+
+    def count_round(self, outcome: str) -> None:
+        self.worker_rounds.labels(self.component, outcome).inc()
 
 
 class Observed:

@@ -108,6 +108,8 @@ def test_each_subgraph_answers_health_ready_and_metrics(
     assert f'saathi_ready{{component="{component}"}} 1.0' in text
     assert "saathi_http_request_duration_seconds_bucket" in text
     assert "__typename" not in text  # no query string in any label
+    if component != "consent":  # directory and sessions run a worker loop; its first round ran
+        assert f'saathi_worker_rounds_total{{component="{component}",outcome="cleared"}}' in text
 
 
 def test_request_ids_are_kept_when_well_formed_and_made_otherwise(

@@ -73,6 +73,7 @@ async def test_a_queued_timetable_reaches_sessions_without_a_new_write(
 async def test_rounds_back_off_while_failing_and_return_to_the_interval_after_success() -> None:
     outcomes = iter([False, False, False, True, False])
     waits: list[float] = []
+    counted: list[str] = []
 
     async def round_() -> bool:
         return next(outcomes)
@@ -83,10 +84,13 @@ async def test_rounds_back_off_while_failing_and_return_to_the_interval_after_su
             raise asyncio.CancelledError
 
     with pytest.raises(asyncio.CancelledError):
-        await run_rounds("directory", round_, Backoff(every=1, cap=5), sleep=sleep)
+        await run_rounds(
+            "directory", round_, Backoff(every=1, cap=5), sleep=sleep, count=counted.append
+        )
 
     # run_rounds takes the component's lock: on SQLite (this test's database) always held
     assert waits == [2, 4, 5, 1, 2]
+    assert counted == ["pending", "pending", "pending", "cleared", "pending"]
 
 
 @pytest.mark.usefixtures("database")
