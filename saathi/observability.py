@@ -83,8 +83,9 @@ class Metrics:
         )
         self.worker_rounds = Counter(
             "saathi_worker_rounds_total",
-            "Rounds of the worker loop by outcome: cleared (nothing left queued), pending (the "
-            "peer is down, rows wait), failed (an error, logged), skipped (another replica's turn).",
+            "Rounds of the worker loop by outcome: cleared (nothing left queued), pending "
+            "(the peer is down, rows wait), failed (an error, logged), skipped (another "
+            "replica's turn).",
             ["component", "outcome"],
             registry=self.registry,
         )
