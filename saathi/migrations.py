@@ -30,8 +30,6 @@ from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.executor import MigrationExecutor
 from tortoise.migrations.operations import CreateModel
 
-MIGRATIONS_TABLE = "tortoise_migrations"
-
 
 def migrations_module(component: str) -> str:
     return f"services.{component}.migrations"
@@ -138,6 +136,7 @@ async def apply(component: str, progress: Callable[[str], object] | None = None)
         executor = MigrationExecutor(connection, _app_config(component))
         done: list[str] = []
         if await _adoptable(component):
+            # The executor makes the record table itself only when it runs a migration.
             await executor.recorder.ensure_schema(executor._schema_editor(atomic=False))
             first = known_migrations(component)[0]
             await executor.recorder.record_applied(component, first)
@@ -195,7 +194,6 @@ async def make_migrations(components: Iterable[str], name: str | None = None) ->
 
 
 __all__ = [
-    "MIGRATIONS_TABLE",
     "DatabaseBehind",
     "MigrationStatus",
     "apply",
