@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -351,3 +352,20 @@ def test_the_router_config_routes_every_subgraph_of_the_supergraph() -> None:
     for name, url in router["override_subgraph_url"].items():
         assert url.endswith(f":{DEFAULT_PORTS[name]}/graphql")
     assert "--supergraph schema/supergraph.graphql" in (DEPLOY / "router.yaml").read_text()
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed here")
+def test_kustomize_renders_every_manifest_but_the_migration_job() -> None:
+    rendered = subprocess.run(
+        ["kubectl", "kustomize", str(KUBERNETES)], check=True, capture_output=True, text=True
+    ).stdout
+    kinds = sorted(
+        (document["kind"], document["metadata"]["name"])
+        for document in yaml.safe_load_all(rendered)
+    )
+    expected = sorted(
+        (document["kind"], document["metadata"]["name"])
+        for path, document in _manifests()
+        if document["kind"] != "Kustomization" and path.name != "migrate-job.yaml"
+    )
+    assert kinds == expected
