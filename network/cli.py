@@ -130,18 +130,95 @@ def _check_port(host: str, port: int) -> None:
         raise _fail(f"{busy}; stop it or choose another port with --port") from busy
 
 
-def _preflight(settings: Settings) -> None:
-    """Open and close every database once, so an outdated data dir is a message, not a trace."""
+def _preflight(settings: Settings, components: tuple[str, ...] = COMPONENTS) -> None:
+    """Open and close every database once (applying pending migrations in the embedded
+    default), so an outdated or behind database is a message, not a trace."""
     from saathi.database import OutdatedDatabase, close_databases, open_databases
+    from saathi.migrations import DatabaseBehind
 
     async def check() -> None:
-        await open_databases(settings, COMPONENTS)
+        await open_databases(settings, components)
         await close_databases()
 
     try:
         asyncio.run(check())
+    except (OutdatedDatabase, DatabaseBehind) as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command()
+def migrate(
+    component: Annotated[
+        list[str] | None,
+        typer.Option("--component", help="Only this component (repeatable); default all."),
+    ] = None,
+    show: Annotated[
+        bool, typer.Option("--status", help="Print applied and pending migrations; change nothing.")
+    ] = False,
+    make: Annotated[
+        bool, typer.Option("--make", help="Developers: write a migration for changed models.")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="CI: exit 1 when the models differ from the migrations."),
+    ] = False,
+    name: Annotated[str | None, typer.Option(help="With --make: the migration's name.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Apply each component's pending schema migrations (SAATHI_*_DATABASE_URL, else the data
+    dir's SQLite files). Run it before starting a new version's ``serve`` processes."""
+    from saathi import migrations
+    from saathi.database import close_databases, open_databases
+
+    chosen = tuple(component or COMPONENTS)
+    unknown = [name for name in chosen if name not in COMPONENTS]
+    if unknown:
+        raise _fail(f"unknown component {unknown[0]!r}; choose {', '.join(COMPONENTS)}")
+    if make or check:
+        with tempfile.TemporaryDirectory() as scratch:
+            scratch_settings = load_settings(data_dir=Path(scratch))
+
+            async def detect() -> dict[str, list[str]] | list[str]:
+                await open_databases(scratch_settings, chosen, schema="generate")
+                try:
+                    if make:
+                        return await migrations.make_migrations(chosen, name)
+                    return await migrations.missing_migrations(chosen)
+                finally:
+                    await close_databases()
+
+            outcome = asyncio.run(detect())
+        if isinstance(outcome, list):
+            for path in outcome:
+                print(path)
+            err.print(f"wrote {len(outcome)} migration(s)" if outcome else "no changes")
+            return
+        for label, operations in outcome.items():
+            print(f"MISSING {label}: {', '.join(operations)}")
+        if outcome:
+            err.print("[red]models changed without a migration[/red]: run saathi migrate --make")
+            raise typer.Exit(code=1)
+        err.print("[green]ok[/green]: models and migrations agree")
+        return
+    from saathi.database import OutdatedDatabase, migrate_databases
+
+    settings = _settings(data_dir)
+    try:
+        report = asyncio.run(migrate_databases(settings, chosen, apply=not show))
     except OutdatedDatabase as exc:
         raise _fail(str(exc)) from exc
+    for found in report:
+        if show:
+            for applied in found.applied:
+                print(f"{found.component} applied {applied}")
+            for pending in found.pending:
+                print(f"{found.component} pending {pending}")
+        else:
+            for applied in found.applied:
+                print(f"{found.component} applied {applied}")
+            err.print(f"{found.component}: up to date")
+    if show and any(found.pending for found in report):
+        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -165,22 +242,62 @@ def serve(
 
     import uvicorn
 
-    from network.assembly import build_subgraph
-    from saathi.runtime import peers_for
-
     if component not in DEFAULT_PORTS:
         raise _fail(f"unknown component {component!r}; choose gateway, {', '.join(COMPONENTS)}")
     port = port or DEFAULT_PORTS[component]
     _check_port(host, port)
     settings = _settings(data_dir, may_create=True)
-    settings = replace(settings, development=os.environ.get("SAATHI_ENV") == "development")
+    # A serve process never changes its schema: one ``saathi migrate`` (a job) does, before the
+    # new version's replicas start; a replica on a database that is behind refuses to start.
+    settings = replace(
+        settings,
+        development=os.environ.get("SAATHI_ENV") == "development",
+        migrate_on_start=False,
+    )
+    if component != "gateway":
+        _preflight(settings, (component,))
+    from saathi.observability import json_log_config
+
     if component == "gateway":
         asgi: Any = _gateway_app(settings, supergraph)
     else:
-        asgi = build_subgraph(
-            component, settings, peers=peers_for(settings, component), manage_database=True
+        asgi = _observed_subgraph(component, settings)
+    # SIGTERM: uvicorn stops accepting, /ready turns 503, in-flight requests get this long to
+    # finish, then the lifespan closes the databases and the process exits 0.
+    uvicorn.run(
+        asgi,
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=json_log_config(),
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        **UVICORN,
+    )
+
+
+GRACEFUL_SHUTDOWN_SECONDS = 20
+
+
+def _observed_subgraph(component: str, settings: Settings) -> Any:
+    """The subgraph's app with its worker loop (queued work, ``network.worker``) inside
+    ``/ready``, ``/metrics``, request ids and JSON access logs."""
+    from network.assembly import build_subgraph
+    from network.worker import Backoff, WithWorker, rounds_for
+    from saathi.database import ping
+    from saathi.observability import Observed
+    from saathi.runtime import peers_for
+
+    peers = peers_for(settings, component)
+    app: Any = build_subgraph(component, settings, peers=peers, manage_database=True)
+    inner = getattr(app, "app", app)  # a ServiceDoor wraps the Starlette app
+    keys = getattr(getattr(inner, "state", None), "keys", None)
+    round_ = rounds_for(component, peers, keys)
+    observed = Observed(app, component, lambda: ping(component))
+    if round_ is not None:
+        observed.app = WithWorker(
+            app, component, round_, Backoff(), count=observed.metrics.count_round
         )
-    uvicorn.run(asgi, host=host, port=port, log_level="info", **UVICORN)
+    return observed
 
 
 def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
@@ -494,6 +611,113 @@ async def _push_timetables(settings: Settings) -> Any:
         return await push_pending(peers)
     finally:
         await peers.aclose()
+
+
+@app.command("backup")
+def backup_command(
+    target: Annotated[Path, typer.Argument(help="A new folder for the backup.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Back up the embedded default's data dir while the network serves: databases/,
+    key-stores/ and secrets/, three parts to store apart (docs/OPERATIONS.md)."""
+    from saathi.backup import BackupRefused, backup
+
+    settings = _settings(data_dir)
+    try:
+        report = backup(settings, target)
+    except BackupRefused as exc:
+        raise _fail(str(exc)) from exc
+    for part, names in report.files.items():
+        for name in names:
+            print(f"{part}/{name}")
+    for name in report.unknown:
+        err.print(f"[yellow]not backed up (unknown file):[/yellow] {name}")
+    for name in report.elsewhere:
+        err.print(f"[yellow]{name} is on PostgreSQL:[/yellow] back its database up with pg_dump")
+    err.print(
+        f"backed up in {report.seconds:.2f}s; store key-stores/ apart from databases/, and only "
+        "for days: an old key store beside an old database undoes erasures"
+    )
+
+
+@app.command("restore")
+def restore_command(
+    source: Annotated[Path, typer.Argument(help="A backup folder holding its three parts.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Restore a backup into a new (empty) data dir; start it with saathi up, which applies
+    any migrations this version adds."""
+    from saathi.backup import BackupRefused, restore
+
+    settings = _settings(data_dir)
+    try:
+        report = restore(source, settings)
+    except BackupRefused as exc:
+        raise _fail(str(exc)) from exc
+    count = sum(len(names) for names in report.files.values())
+    err.print(f"restored {count} files into {settings.data_dir} in {report.seconds:.2f}s")
+
+
+keys_app = typer.Typer(help="The network's token-signing keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("rotate")
+def keys_rotate(data_dir: DataDir = None) -> None:
+    """Put a new token-signing key in place; the old key's public half stays in the JWKS until
+    the last access token and consent receipt it signed has expired, then leaves it.
+
+    Run it with the consent service's data dir (shared by its replicas, which pick the new key
+    up within seconds); prints the new key id."""
+    import time
+
+    from saathi.keys import rotate_signing_key
+    from services.consent import repository
+
+    settings = _settings(data_dir)
+    last_receipt = _with_consent_db(settings, repository.last_receipt_expiry)
+    # Access and partner tokens live access_token_ttl, verified with a 30 s leeway.
+    until = int(time.time()) + settings.access_token_ttl + 60
+    if last_receipt is not None:
+        until = max(until, int(last_receipt.timestamp()) + 60)
+    old, new = rotate_signing_key(settings.data_dir, until)
+    err.print(
+        f"new signing key {new}; {old} stays published until "
+        f"{datetime.fromtimestamp(until, UTC).isoformat(timespec='seconds')}"
+    )
+    print(new)
+
+
+@keys_app.command("init-secrets")
+def keys_init_secrets(
+    out: Annotated[Path, typer.Argument(help="A new folder: one subfolder of files per host.")],
+) -> None:
+    """Make every key of a distributed deployment once and write each host's secret files
+    (its own service key, its callers' public keys; consent's signing, master and audit keys;
+    sessions' master key) into OUT/<host>/, for deploy/compose.yaml and Kubernetes Secrets."""
+    from network.secrets import write_secrets
+
+    restrict_umask()
+    try:
+        written = write_secrets(out)
+    except FileExistsError as exc:
+        raise _fail(str(exc)) from exc
+    for host, names in written.items():
+        for name in names:
+            print(f"{host}/{name}")
+
+
+@keys_app.command("list")
+def keys_list(data_dir: DataDir = None) -> None:
+    """Print the published signing keys: the current one, then retired ones and until when."""
+    from saathi.keys import load_or_create_signing_key, retired_keys
+
+    settings = _settings(data_dir)
+    print(f"{load_or_create_signing_key(settings.data_dir).kid} current")
+    for retired in retired_keys(settings.data_dir):
+        state = "published until" if retired.published else "expired"
+        until = datetime.fromtimestamp(retired.until, UTC).isoformat(timespec="seconds")
+        print(f"{retired.jwk['kid']} {state} {until}")
 
 
 partner_app = typer.Typer(help="Partner centres' own systems.", no_args_is_help=True)
