@@ -53,8 +53,8 @@ STAFF_ROLES = {role.value: role for role in (Role.FACILITATOR, Role.CENTRE_ADMIN
 
 
 def _settings(data_dir: Path | None, *, may_create: bool = False) -> Settings:
-    """The settings for a command's data dir. Only ``up``, ``seed`` and ``serve`` pass
-    ``may_create``: any other command refuses a directory that holds no instance yet, naming
+    """The settings for a command's data dir. Only ``up``, ``seed``, ``serve`` and ``restore``
+    pass ``may_create``: any other command refuses a directory that holds no instance yet, naming
     it, rather than making a new network (and signing key) in a mistyped path."""
     # Every command that touches the data dir comes here first: what it creates there (keys,
     # databases, the outbox) is the owner's only, whatever umask the shell had.
@@ -64,7 +64,7 @@ def _settings(data_dir: Path | None, *, may_create: bool = False) -> Settings:
     if not may_create and not holds_instance(settings.data_dir):
         raise _fail(
             f"{settings.data_dir} holds no Saathi instance (no keys, no databases): check "
-            "--data-dir or SAATHI_DATA_DIR; only saathi up, seed and serve make a new one"
+            "--data-dir or SAATHI_DATA_DIR; only saathi up, seed, serve and restore make a new one"
         )
     return settings
 
@@ -166,7 +166,7 @@ def migrate(
     data_dir: DataDir = None,
 ) -> None:
     """Apply each component's pending schema migrations (SAATHI_*_DATABASE_URL, else the data
-    dir's SQLite files). Run it before starting a new version's ``serve`` processes."""
+    dir's SQLite files). Run it before starting a new version's serve processes."""
     from saathi import migrations
     from saathi.database import close_databases, open_databases
 
@@ -649,7 +649,7 @@ def restore_command(
     any migrations this version adds."""
     from saathi.backup import BackupRefused, restore
 
-    settings = _settings(data_dir)
+    settings = _settings(data_dir, may_create=True)  # restore refuses a dir that is not empty
     try:
         report = restore(source, settings)
     except BackupRefused as exc:

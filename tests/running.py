@@ -64,7 +64,7 @@ def saathi_up(
 
 def make_instance(data_dir: Path) -> Path:
     """``data_dir`` holding an instance as a first ``saathi serve consent`` leaves it: its token
-    signing key. Commands other than up, seed and serve refuse a directory without one."""
+    signing key. Commands other than up, seed, serve and restore refuse a directory without one."""
     from saathi.keys import load_or_create_signing_key
 
     data_dir.mkdir(parents=True, exist_ok=True)

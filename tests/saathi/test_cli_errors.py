@@ -155,7 +155,7 @@ def test_a_directory_without_an_instance_is_refused_by_name_and_left_alone(
     assert code == 2
     assert one_line_error(code, err) == (
         f"error: {typo} holds no Saathi instance (no keys, no databases): check --data-dir or "
-        "SAATHI_DATA_DIR; only saathi up, seed and serve make a new one"
+        "SAATHI_DATA_DIR; only saathi up, seed, serve and restore make a new one"
     )
     assert out == ""
     assert typo.exists() is exists
