@@ -16,12 +16,15 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _PATTERN = re.compile(r"^[a-z]{2,4}_[0-9A-HJKMNP-TV-Z]{26}$")
 
 
+# Every pair of digits, by the 10 bits it spells: an id is 13 look-ups instead of 26 steps (a
+# seed of 100,000 groups makes over 800,000 ids).
+_PAIRS = tuple(a + b for a in _ALPHABET for b in _ALPHABET)
+
+
 def _encode(value: int) -> str:
-    chars = []
-    for _ in range(26):
-        chars.append(_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
+    """26 Crockford base32 digits of ``value`` (below 2**130), most significant first."""
+    pairs = _PAIRS
+    return "".join(pairs[(value >> shift) & 1023] for shift in range(120, -10, -10))
 
 
 def new_id(prefix: str) -> str:

@@ -3,8 +3,9 @@ objects, and every function is one SQL statement (or one per record written, whe
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
 
 from tortoise import Tortoise, fields
@@ -247,6 +248,24 @@ async def _build_rtree(connection: BaseDBAsyncClient) -> None:
         await transaction.execute_query(
             f"INSERT INTO {RTREE} SELECT n, lat, lat, lng, lng FROM {ANCHORS}"
         )
+
+
+@contextlib.asynccontextmanager
+async def bulk_load() -> AsyncIterator[None]:
+    """Around a large insert of groups (a synthetic seed): on SQLite the anchor copy and the
+    R*Tree are not kept row by row by the insert trigger but filled in bulk at the end, two
+    statements for the whole seed instead of three a group. PostgreSQL's GiST index is kept
+    by the database as rows arrive."""
+    connection = Tortoise.get_connection(CONNECTION)
+    if connection.capabilities.dialect != "sqlite":
+        yield
+        return
+    await connection.execute_script(f"DROP TRIGGER IF EXISTS {ANCHORS}_insert")
+    try:
+        yield
+    finally:
+        # Recreates the trigger, sees the copy short of the groups and rebuilds it in bulk.
+        await _build_rtree(connection)
 
 
 async def _build_earth_index(connection: BaseDBAsyncClient) -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from saathi.ids import is_id, new_id, stable_id, storable
+import random
+
+from saathi.ids import _ALPHABET, _encode, is_id, new_id, stable_id, storable
 
 
 def test_new_ids_are_unique_prefixed_and_time_ordered():
@@ -25,3 +27,15 @@ def test_is_id_refuses_other_shapes():
 
 def test_storable_drops_ids_wider_than_any_column():
     assert storable(["grp_1", "x" * 40, "x" * 41]) == ["grp_1", "x" * 40]
+
+
+def test_stable_ids_keep_their_spelling() -> None:
+    # Stored data is keyed by these: a faster encoder must spell every id as before.
+    assert stable_id("ses", "x") == "ses_7TY8SSY8WH9C3XDTS13XQHN68N"
+
+
+def test_encoding_is_crockford_base32_digit_by_digit() -> None:
+    rng = random.Random(5)
+    for value in [0, 1, 31, 32, 2**128 - 1, 2**130 - 1, *(rng.getrandbits(128) for _ in range(500))]:
+        digits = "".join(_ALPHABET[(value >> (5 * (25 - i))) & 31] for i in range(26))
+        assert _encode(value) == digits
