@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway import GatewayHooks
 from gateway.app import client_address
+from saathi.response_cache import AnonymousGetCache
 from saathi.calendar import group_calendar
 from saathi.demo import CRISIS_RESOURCES
 from saathi.peers import Peers, PeerUnavailable
@@ -211,7 +212,7 @@ class Edge:
             Route("/feeds/groups/{group_id}.ics", self.group_calendar, methods=["GET"]),
             Route("/ready", self.ready, methods=["GET"]),
             Route("/openapi.json", self.openapi, methods=["GET"]),
-            Mount("/", app=_Lazy(self._gateway)),
+            Mount("/", app=AnonymousGetCache(_Lazy(self._gateway))),
         ]
         return Starlette(routes=routes)
 

@@ -51,7 +51,7 @@ schema = SessionsSchema(
     federation_version="2.5",
     # The gateway sends the same few documents again and again (``_entities`` for a page of
     # groups): parsing and validating each anew cost more than answering it.
-    extensions=[ParserCache(maxsize=256), ValidationCache(maxsize=256)],
+    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
 )
 
 
