@@ -260,7 +260,9 @@ async def bulk_load() -> AsyncIterator[None]:
     if connection.capabilities.dialect != "sqlite":
         yield
         return
-    await connection.execute_script(f"DROP TRIGGER IF EXISTS {ANCHORS}_insert")
+    await connection.execute_script(
+        f"DROP TRIGGER IF EXISTS {ANCHORS}_insert; PRAGMA cache_size = -262144;"
+    )
     try:
         yield
     finally:

@@ -289,6 +289,10 @@ async def insert_timetables(
         for s in sessions
     ]  # fmt: skip
     async with in_transaction(CONNECTION) as connection:
+        if connection.capabilities.dialect == "sqlite":
+            # Half a million sessions go into three indexes keyed by random-looking ids: with
+            # SQLite's default 2 MB page cache most inserts read and write pages through the OS.
+            await connection.execute_query("PRAGMA cache_size = -262144")
         for model, columns, rows in (
             (Series, _SERIES_INSERT, series_rows),
             (Session, _SESSION_INSERT, session_rows),
