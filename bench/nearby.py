@@ -3,15 +3,18 @@ scan of the same data, measured in one run.
 
     .venv/bin/python bench/nearby.py [--groups 100000] [--cities 50] [--points 300]
         [--database-url postgres://postgres@127.0.0.1:5432/nearby_bench] [--data-dir DIR]
+        [--no-seed]
 
 Seeds a synthetic directory (groups, centres, supporters and every group's sessions; a data dir
 or database that already holds the same plan gains nothing), starts ``saathi up --no-demo`` in a
-child process on a free port (the directory on ``--database-url`` when given, else SQLite in the
-data dir), then for ``--points`` random points near the synthetic cities sends, in turn,
+child process on a free port (the directory and sessions on ``--database-url`` when given, else
+SQLite in the data dir), then for ``--points`` random points near the synthetic cities sends, in turn,
 ``{ __typename }`` (the floor: what the gateway costs with no subgraph), NearbyGroups (radius
 10 km, first 20) and NearbyGroups with ``nextSession`` (the hop to sessions). Prints p50 and p95
 of each, their distance above the floor, and the speed-up over a brute-force scan (every group
 read and measured in Python) for a few of the points, whose answers must equal the scan's.
+Last, anonymous GETs of the same searches twice over: the second is answered by the edge's
+HTTP cache (``saathi.response_cache``), and once more with ``If-None-Match`` (a 304).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import random
 import socket
@@ -178,6 +182,7 @@ def network(data_dir: Path, database_url: str | None) -> Iterator[str]:
     env = dict(os.environ)
     if database_url:
         env["SAATHI_DIRECTORY_DATABASE_URL"] = database_url
+        env["SAATHI_SESSIONS_DATABASE_URL"] = database_url
     command = [sys.executable, "-c", "from saathi.cli import main; main()", "up", "--no-demo"]
     child = subprocess.Popen(
         [*command, "--port", str(port), "--data-dir", str(data_dir)],
@@ -271,7 +276,26 @@ async def scan(settings: Settings, url: str, points: list[Point]) -> tuple[float
     return statistics.median(times), shown
 
 
-def report(timings: tuple[Timings, Timings, Timings], scan_seconds: float) -> None:
+def measure_cached(url: str, points: list[Point]) -> tuple[Timings, Timings]:
+    """Anonymous GETs of the searches already made once: answered from the edge's cache, then
+    revalidated with the ETag (304, no body)."""
+    hits, revalidated = [], []
+    with httpx.Client(timeout=30) as client:
+        for near in points:
+            params = {"query": NEARBY, "variables": json.dumps(_variables(near))}
+            first = client.get(url, params=params)
+            start = time.perf_counter()
+            again = client.get(url, params=params)
+            hits.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            unchanged = client.get(url, params=params, headers={"if-none-match": first.headers["etag"]})
+            revalidated.append(time.perf_counter() - start)
+            if again.content != first.content or unchanged.status_code != 304:
+                raise RuntimeError("the HTTP cache did not answer a repeated anonymous GET")
+    return Timings("GET again (HTTP cache)", hits), Timings("GET If-None-Match (304)", revalidated)
+
+
+def report(timings: tuple[Timings, ...], scan_seconds: float) -> None:
     floor = timings[0]
     print(f"{'':28} {'p50 ms':>8} {'p95 ms':>8} {'p50-floor':>10} {'p95-floor':>10}")
     for t in timings:
@@ -279,27 +303,40 @@ def report(timings: tuple[Timings, Timings, Timings], scan_seconds: float) -> No
             f"{t.name:28} {t.p50 * 1e3:8.2f} {t.p95 * 1e3:8.2f} "
             f"{(t.p50 - floor.p50) * 1e3:10.2f} {(t.p95 - floor.p50) * 1e3:10.2f}"
         )
-    nearby = timings[1]
+    print("(the floor columns subtract the floor's p50 from each figure)")
+    nearby, nearby_next = timings[1], timings[2]
     print(f"brute-force scan (median): {scan_seconds * 1e3:.1f} ms a query")
     print(f"speed-up of NearbyGroups (p50) over the scan: {scan_seconds / nearby.p50:.0f}x")
+    print(
+        "speed-up of NearbyGroups + nextSession (p50) over the scan: "
+        f"{scan_seconds / nearby_next.p50:.0f}x"
+    )
 
 
 async def main(options: argparse.Namespace) -> None:
     plan = SyntheticPlan(groups=options.groups, cities=options.cities)
     with contextlib.ExitStack() as stack:
         data_dir = options.data_dir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        urls = {"directory": options.database_url} if options.database_url else {}
-        settings = Settings(data_dir=data_dir, database_urls=urls)
-        seconds = await seed(plan, settings)
-        where = options.database_url or "SQLite"
-        print(
-            f"seeded {options.groups} groups in {options.cities} cities ({where}): {seconds:.1f} s"
+        urls = (
+            {"directory": options.database_url, "sessions": options.database_url}
+            if options.database_url
+            else {}
         )
+        settings = Settings(data_dir=data_dir, database_urls=urls)
+        where = options.database_url or "SQLite"
+        if not options.no_seed:
+            seconds = await seed(plan, settings)
+            print(
+                f"seeded {options.groups} groups in {options.cities} cities ({where}): "
+                f"{seconds:.1f} s"
+            )
         points = random_points(plan, options.points)
         with network(data_dir, options.database_url) as url:
             timings = measure(url, points)
             scan_seconds, shown = await scan(settings, url, points[: options.scan_points])
-    report(timings, scan_seconds)
+            cached = measure_cached(url, points[: options.cached_points])
+    print(f"{options.groups} groups in {options.cities} cities on {where}, {options.points} points")
+    report((*timings, *cached), scan_seconds)
     print(f"sessions shown on the {options.scan_points} checked pages: {shown}")
 
 
@@ -309,6 +346,10 @@ if __name__ == "__main__":
     parser.add_argument("--cities", type=int, default=50)
     parser.add_argument("--points", type=int, default=300)
     parser.add_argument("--scan-points", type=int, default=5)
+    parser.add_argument("--cached-points", type=int, default=50)
+    parser.add_argument(
+        "--no-seed", action="store_true", help="the data dir or database already holds the plan"
+    )
     parser.add_argument("--database-url", default=None, help="the directory on PostgreSQL")
     parser.add_argument("--data-dir", type=Path, default=None, help="reuse a seeded data dir")
     asyncio.run(main(parser.parse_args()))
