@@ -7,11 +7,11 @@ scan of the same data, measured in one run.
 
 Seeds a synthetic directory (groups, centres, supporters and every group's sessions; a data dir
 or database that already holds the same plan gains nothing), starts ``saathi up --no-demo`` in a
-child process on a free port (the directory and sessions on ``--database-url`` when given, else
-SQLite in the data dir), then for ``--points`` random points near the synthetic cities sends, in turn,
-``{ __typename }`` (the floor: what the gateway costs with no subgraph), NearbyGroups (radius
-10 km, first 20) and NearbyGroups with ``nextSession`` (the hop to sessions). Prints p50 and p95
-of each, their distance above the floor, and the speed-up over a brute-force scan (every group
+child process on a free port (the directory and sessions on ``--database-url`` when given,
+else SQLite in the data dir), then for ``--points`` random points near the synthetic cities
+sends, in turn, ``{ __typename }`` (the floor: what the gateway costs with no subgraph),
+NearbyGroups (radius 10 km, first 20) and NearbyGroups with ``nextSession`` (the hop to
+sessions). Prints p50 and p95 of each, their distance above the floor, and the speed-up over a brute-force scan (every group
 read and measured in Python) for a few of the points, whose answers must equal the scan's.
 Last, anonymous GETs of the same searches twice over: the second is answered by the edge's
 HTTP cache (``saathi.response_cache``), and once more with ``If-None-Match`` (a 304).
@@ -289,7 +289,9 @@ def measure_cached(url: str, points: list[Point]) -> tuple[Timings, Timings]:
             again = client.get(url, params=params)
             hits.append(time.perf_counter() - start)
             start = time.perf_counter()
-            unchanged = client.get(url, params=params, headers={"if-none-match": first.headers["etag"]})
+            unchanged = client.get(
+                url, params=params, headers={"if-none-match": first.headers["etag"]}
+            )
             revalidated.append(time.perf_counter() - start)
             if again.content != first.content or unchanged.status_code != 304:
                 raise RuntimeError("the HTTP cache did not answer a repeated anonymous GET")

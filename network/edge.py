@@ -29,8 +29,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway import GatewayHooks
 from gateway.app import client_address
-from saathi.response_cache import AnonymousGetCache
 from saathi.peers import Peers, PeerUnavailable
+from saathi.response_cache import AnonymousGetCache
 from saathi.service_trust import SERVICE_TOKEN_HEADER, ServiceTokens
 from services.directory.domain.calendar import group_calendar
 from services.directory.domain.crisis import CRISIS_LINES

@@ -36,6 +36,14 @@ def test_stable_ids_keep_their_spelling() -> None:
 
 def test_encoding_is_crockford_base32_digit_by_digit() -> None:
     rng = random.Random(5)
-    for value in [0, 1, 31, 32, 2**128 - 1, 2**130 - 1, *(rng.getrandbits(128) for _ in range(500))]:
+    for value in [
+        0,
+        1,
+        31,
+        32,
+        2**128 - 1,
+        2**130 - 1,
+        *(rng.getrandbits(128) for _ in range(500)),
+    ]:
         digits = "".join(_ALPHABET[(value >> (5 * (25 - i))) & 31] for i in range(26))
         assert _encode(value) == digits

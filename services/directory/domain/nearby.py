@@ -164,9 +164,7 @@ async def _ranked_page(query: NearbyQuery, first: int) -> Page[NearbyEdge]:
     # it by (shown distance, id) and cutting it gives the page: no second query for ties.
     ranks = await repository.nearby_ranked(query, first)
     ranked = sorted((shown_distance(d), id_) for d, id_ in ranks.ranked)[:first]
-    edges = [
-        NearbyEdge(encode_cursor("nearby", d, id_), d, ranks.groups[id_]) for d, id_ in ranked
-    ]
+    edges = [NearbyEdge(encode_cursor("nearby", d, id_), d, ranks.groups[id_]) for d, id_ in ranked]
     end = edges[-1].cursor if edges else None
     return Page(ranks.total, edges, ranks.remaining > first, end)
 

@@ -128,14 +128,19 @@ async def test_next_session_of_a_page_is_two_statements_of_one_row_a_group(
 ) -> None:
     groups = [(await make_series()).group_id for _ in range(20)]
     representations = [{"__typename": "PeerGroup", "id": g} for g in groups]
-    query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on PeerGroup { id nextSession { id startsAt } } } }"
+    query = (
+        "query($r: [_Any!]!) { _entities(representations: $r) "
+        "{ ... on PeerGroup { id nextSession { id startsAt } } } }"
+    )
     first = await gql(query, {"r": representations})  # materialises the timetables
     with sql_statements() as log:
         body = await gql(query, {"r": representations})
     assert body == first
     assert len(log.statements) == 2
     upcoming = await gql(ENTITIES, {"representations": representations})
-    for entity, expected in zip(body["data"]["_entities"], upcoming["data"]["_entities"], strict=True):
+    for entity, expected in zip(
+        body["data"]["_entities"], upcoming["data"]["_entities"], strict=True
+    ):
         assert entity["nextSession"]["id"] == expected["upcomingSessions"][0]["id"]
 
 
