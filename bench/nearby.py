@@ -11,8 +11,9 @@ child process on a free port (the directory and sessions on ``--database-url`` w
 else SQLite in the data dir), then for ``--points`` random points near the synthetic cities
 sends, in turn, ``{ __typename }`` (the floor: what the gateway costs with no subgraph),
 NearbyGroups (radius 10 km, first 20) and NearbyGroups with ``nextSession`` (the hop to
-sessions). Prints p50 and p95 of each, their distance above the floor, and the speed-up over a brute-force scan (every group
-read and measured in Python) for a few of the points, whose answers must equal the scan's.
+sessions). Prints p50 and p95 of each, their distance above the floor, and the speed-up over
+a brute-force scan (every group read and measured in Python) for a few of the points, whose
+answers must equal the scan's.
 Last, anonymous GETs of the same searches twice over: the second is answered by the edge's
 HTTP cache (``saathi.response_cache``), and once more with ``If-None-Match`` (a 304).
 """
