@@ -259,13 +259,17 @@ async def _build_rtree(connection: BaseDBAsyncClient) -> None:
 
 @contextlib.asynccontextmanager
 async def bulk_load() -> AsyncIterator[None]:
-    """Around a large insert of groups (a synthetic seed): on SQLite the anchor copy and the
-    R*Tree are not kept row by row by the insert trigger but filled in bulk at the end, two
-    statements for the whole seed instead of three a group. PostgreSQL's GiST index is kept
-    by the database as rows arrive."""
+    """Around a large insert of groups (a synthetic seed), the spatial index is built once at
+    the end rather than kept row by row: on SQLite the insert trigger is dropped and the anchor
+    copy and the R*Tree are filled in two statements; on PostgreSQL the GiST index is dropped
+    and created again over all the rows (searches meanwhile use the plain index)."""
     connection = Tortoise.get_connection(CONNECTION)
     if connection.capabilities.dialect != "sqlite":
-        yield
+        await connection.execute_script(f"DROP INDEX IF EXISTS {_EARTH_INDEX}")
+        try:
+            yield
+        finally:
+            await _build_earth_index(connection)
         return
     await connection.execute_script(
         f"DROP TRIGGER IF EXISTS {ANCHORS}_insert; PRAGMA cache_size = -262144;"
