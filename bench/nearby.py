@@ -178,8 +178,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def network(data_dir: Path, database_url: str | None) -> Iterator[str]:
-    """``saathi up --no-demo`` in a child process; yields its /graphql URL once it answers."""
+def network(data_dir: Path, database_url: str | None) -> Iterator[tuple[str, int]]:
+    """``saathi up --no-demo`` in a child process; yields its /graphql URL once it answers,
+    and its process id."""
     port = free_port()
     env = dict(os.environ)
     if database_url:
@@ -202,7 +203,7 @@ def network(data_dir: Path, database_url: str | None) -> Iterator[str]:
             if child.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("saathi up did not start")
             time.sleep(0.2)
-        yield url
+        yield url, child.pid
     finally:
         child.terminate()
         child.wait(30)
@@ -299,6 +300,31 @@ def measure_cached(url: str, points: list[Point]) -> tuple[Timings, Timings]:
     return Timings("GET again (HTTP cache)", hits), Timings("GET If-None-Match (304)", revalidated)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU the process has used so far (Linux ``/proc``), or None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_cpu(url: str, points: list[Point], pid: int) -> dict[str, float]:
+    """The network's own CPU a request (milliseconds), each kind of request sent alone for
+    every point: on a machine shared with other work, wall-clock times grow with the load while
+    this does not (much)."""
+    spent: dict[str, float] = {}
+    with httpx.Client(timeout=30) as client:
+        for name, query in (("floor", FLOOR), ("nearby", NEARBY), ("next", NEARBY_NEXT)):
+            before = cpu_seconds(pid)
+            for near in points:
+                _timed(client, url, query, {} if query == FLOOR else _variables(near))
+            after = cpu_seconds(pid)
+            if before is not None and after is not None:
+                spent[name] = (after - before) / len(points) * 1e3
+    return spent
+
+
 def report(timings: tuple[Timings, ...], scan_seconds: float) -> None:
     floor = timings[0]
     print(f"{'':28} {'p50 ms':>8} {'p95 ms':>8} {'p50-floor':>10} {'p95-floor':>10}")
@@ -335,13 +361,21 @@ async def main(options: argparse.Namespace) -> None:
                 f"{seconds:.1f} s"
             )
         points = random_points(plan, options.points)
-        with network(data_dir, options.database_url) as url:
+        with network(data_dir, options.database_url) as (url, pid):
             timings = measure(url, points)
             scan_seconds, shown = await scan(settings, url, points[: options.scan_points])
             cached = measure_cached(url, points[: options.cached_points])
+            cpu = measure_cpu(url, points, pid)
     print(f"{options.groups} groups in {options.cities} cities on {where}, {options.points} points")
     report((*timings, *cached), scan_seconds)
     print(f"sessions shown on the {options.scan_points} checked pages: {shown}")
+    if cpu:
+        print(
+            "the network's CPU a request (ms): "
+            + ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
+            + f"; NearbyGroups {cpu['nearby'] - cpu['floor']:.2f} and with nextSession "
+            f"{cpu['next'] - cpu['floor']:.2f} above the floor"
+        )
 
 
 if __name__ == "__main__":
