@@ -127,8 +127,21 @@ async def _session_rows(queryset: QuerySet[Session]) -> list[SessionRecord]:
 
 
 async def series_for_groups(group_ids: Sequence[str]) -> list[SeriesRecord]:
-    rows = await Series.filter(group_id__in=list(group_ids)).values(*_SERIES_COLUMNS)
-    return [SeriesRecord(**row) for row in rows]
+    """The groups' series, from plain rows (every ``nextSession`` asks this first)."""
+    wanted = storable(group_ids)
+    if not wanted:
+        return []
+    connection = Series._meta.db
+    marks = ", ".join(_marks(connection, len(wanted)))
+    columns = ", ".join(_SERIES_COLUMNS)
+    _, rows = await connection.execute_query(
+        f"SELECT {columns} FROM sessions_series WHERE group_id IN ({marks})", wanted
+    )
+    fields = Series._meta.fields_map
+    return [
+        SeriesRecord(**{name: fields[name].to_python_value(row[name]) for name in _SERIES_COLUMNS})
+        for row in rows
+    ]
 
 
 _SERIES_COLUMNS = (
