@@ -164,30 +164,12 @@ def _after(shown: float, id_: str) -> NearbyAfter:
 
 
 async def _ranked_page(query: NearbyQuery, first: int) -> Page[NearbyEdge]:
-    ranks = await repository.nearby_ranked(query, first + 1)
-    rows = list(ranks.ranked)
-    if len(rows) > first:
-        # The database ranks by exact distance; the list is ranked by shown distance, then id.
-        # Only the last shown distance on the page can have rows the limit left out: fetch
-        # every row with that shown distance before cutting the page.
-        last = shown_distance(rows[first - 1][0])
-        if shown_distance(rows[first][0]) == last:
-            bucket = await repository.nearby_between(
-                query,
-                largest_distance_shown(last, strictly=True),
-                largest_distance_shown(last),
-            )
-            rows = list({id_: (d, id_) for d, id_ in [*rows, *bucket]}.values())
-    ranked = sorted((shown_distance(d), id_) for d, id_ in rows)[:first]
-    groups = dict(ranks.groups)
-    missing = [id_ for _, id_ in ranked if id_ not in groups]
-    if missing:  # ranked by the bucket query above
-        groups.update(await repository.groups_by_ids_raw(missing))
-    edges = [
-        NearbyEdge(encode_cursor("nearby", d, id_), d, groups[id_])
-        for d, id_ in ranked
-        if id_ in groups  # deleted since it was ranked
-    ]
+    # The database ranks by exact distance; the list is ranked by shown distance, then id. The
+    # repository's page holds every row that shows the same distance as its last, so ordering
+    # it by (shown distance, id) and cutting it gives the page: no second query for ties.
+    ranks = await repository.nearby_ranked(query, first)
+    ranked = sorted((shown_distance(d), id_) for d, id_ in ranks.ranked)[:first]
+    edges = [NearbyEdge(encode_cursor("nearby", d, id_), d, ranks.groups[id_]) for d, id_ in ranked]
     end = edges[-1].cursor if edges else None
     return Page(edges, ranks.remaining > first, end, total_count=ranks.total)
 

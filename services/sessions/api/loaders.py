@@ -26,6 +26,7 @@ class Loaders:
     session: DataLoader[str, SessionRecord | None] = field(init=False)
     booking: DataLoader[str, BookingRecord | None] = field(init=False)
     upcoming_sessions: DataLoader[str, list[SessionRecord]] = field(init=False)
+    next_session: DataLoader[str, SessionRecord | None] = field(init=False)
     bookings_of: DataLoader[tuple[str, bool], list[BookingRecord]] = field(init=False)
     centre_sessions: DataLoader[tuple[str, datetime, datetime], list[SessionRecord]] = field(
         init=False
@@ -36,6 +37,7 @@ class Loaders:
         self.session = by_key(timetable.sessions)
         self.booking = by_key(bookings.bookings)
         self.upcoming_sessions = DataLoader(load_fn=self._upcoming)
+        self.next_session = DataLoader(load_fn=self._next)
         self.bookings_of = DataLoader(load_fn=self._bookings_of)
         self.centre_sessions = DataLoader(load_fn=self._centre_sessions)
         self.session_bookings = DataLoader(load_fn=self._session_bookings)
@@ -43,6 +45,10 @@ class Loaders:
     async def _upcoming(self, group_ids: Sequence[str]) -> list[list[SessionRecord]]:
         by_group = await timetable.upcoming(group_ids, self.now)
         return [by_group[g] for g in group_ids]
+
+    async def _next(self, group_ids: Sequence[str]) -> list[SessionRecord | None]:
+        found = await timetable.next_sessions(group_ids, self.now)
+        return [found.get(g) for g in group_ids]
 
     async def _bookings_of(self, keys: Sequence[tuple[str, bool]]) -> list[list[BookingRecord]]:
         answers: dict[tuple[str, bool], list[BookingRecord]] = {}
@@ -72,6 +78,7 @@ class Loaders:
             self.session,
             self.booking,
             self.upcoming_sessions,
+            self.next_session,
             self.bookings_of,
             self.centre_sessions,
             self.session_bookings,

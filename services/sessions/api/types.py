@@ -157,8 +157,8 @@ class PeerGroup:
         description="The next scheduled session, or null when none is planned."
     )
     async def next_session(self, info: strawberry.Info[Context]) -> Session | None:
-        records = await info.context.loaders.upcoming_sessions.load(str(self.id))
-        return Session.from_record(records[0]) if records else None
+        record = await info.context.loaders.next_session.load(str(self.id))
+        return Session.from_record(record) if record is not None else None
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="Scheduled sessions starting after now, soonest first."

@@ -129,6 +129,13 @@ async def upcoming(group_ids: Sequence[str], now: datetime) -> dict[str, list[Se
     return by_group
 
 
+async def next_sessions(group_ids: Sequence[str], now: datetime) -> dict[str, SessionRecord]:
+    """Each group's first scheduled session starting after ``now``, for those that have one
+    (``nextSession``: reads one session a group however many are planned)."""
+    await ensure_materialised(group_ids, now)
+    return await repository.next_sessions(group_ids, now)
+
+
 async def sessions(session_ids: Sequence[str]) -> dict[str, SessionRecord]:
     """The sessions with these ids (unknown ids are left out)."""
     return await repository.sessions_by_ids(session_ids)
