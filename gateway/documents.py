@@ -27,6 +27,7 @@ from gateway.executor.shaper import INTROSPECTION_ROOTS, Shaper
 from gateway.limits import DocumentLimits, measure_document, parse_document
 from gateway.planner.build import build_plan
 from gateway.planner.plan import QueryPlan
+from gateway.tracing import stage
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -38,12 +39,21 @@ class LRU(Generic[K, V]):
     def __init__(self, size: int) -> None:
         self.size = size
         self._items: OrderedDict[K, V] = OrderedDict()
+        self.hits = 0  # read by the metrics (gateway.metrics) at scrape time
+        self.misses = 0
 
     def get(self, key: K) -> V | None:
         value = self._items.get(key)
         if value is not None:
             self._items.move_to_end(key)
+            self.hits += 1
+        else:
+            self.misses += 1
         return value
+
+    def counts(self) -> tuple[int, int]:
+        """(hits, misses) of `get` so far."""
+        return self.hits, self.misses
 
     def put(self, key: K, value: V) -> None:
         self._items[key] = value
@@ -120,15 +130,17 @@ class OperationCache:
         """Parse, measure and validate; touches no cache, so it may run in a worker thread."""
         digest = _digest(query)
         try:
-            document = parse_document(query, self.limits)
-            # Linear-time limits first: validation and planning can be exponential in a
-            # document that passes them.
-            measure_document(document, self.limits, self.schema)
+            with stage("parse"):
+                document = parse_document(query, self.limits)
+                # Linear-time limits first: validation and planning can be exponential in a
+                # document that passes them.
+                measure_document(document, self.limits, self.schema)
         except GraphQLError as error:
             return ParsedDocument(digest, None, (_error(error, "GRAPHQL_PARSE_FAILED"),))
         except GatewayError as refusal:
             return ParsedDocument(digest, None, (), refusal)
-        errors = validate(self.schema, document)
+        with stage("validate"):
+            errors = validate(self.schema, document)
         return ParsedDocument(
             digest,
             None if errors else document,
@@ -170,9 +182,10 @@ class OperationCache:
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
-        plan = build_plan(
-            self.supergraph, DocumentNode(definitions=(operation, *fragments.values()))
-        )
+        with stage("plan"):
+            plan = build_plan(
+                self.supergraph, DocumentNode(definitions=(operation, *fragments.values()))
+            )
         introspective = tuple(
             s
             for s in operation.selection_set.selections

@@ -44,8 +44,10 @@ from gateway.executor.run import Fallback, PlanExecution
 from gateway.executor.transport import Transport
 from gateway.hooks import GatewayHooks, OperationContext
 from gateway.limits import measure_document
+from gateway.logs import safe_operation_name
 from gateway.planner.routing import PlanningError
 from gateway.settings import GatewaySettings
+from gateway.tracing import annotate, stage
 
 logger = logging.getLogger("gateway")
 
@@ -185,6 +187,9 @@ class Gateway:
         )
         for hook in self.hooks:
             await hook.on_operation(context)
+        annotate(
+            operation=safe_operation_name(operation_name), kind=operation.operation.value
+        )
         try:
             prepared = self.cache.cached_prepared(parsed, operation) or self.cache.store_prepared(
                 parsed,
@@ -223,7 +228,8 @@ class Gateway:
                 result = await result
             assert isinstance(result, ExecutionResult)
             introspection = result.data
-        data, violations = prepared.shaper.shape(execution.data, coerced, introspection)
+        with stage("shape"):
+            data, violations = prepared.shaper.shape(execution.data, coerced, introspection)
         response: Response = {"data": data}
         if execution.errors:
             # A failed fetch explains the nulls it caused; like @apollo/gateway, no extra

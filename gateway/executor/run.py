@@ -18,6 +18,7 @@ import asyncio
 import inspect
 import logging
 import re
+from time import perf_counter_ns
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -27,6 +28,7 @@ from gateway.errors import GatewayError
 from gateway.executor.entities import Path, build_representations, deep_merge, objects_at
 from gateway.executor.transport import Transport
 from gateway.planner.plan import Fetch, Flatten, Parallel, PlanNode, Sequence
+from gateway.tracing import record, subgraph_fetch
 
 logger = logging.getLogger("gateway")
 
@@ -104,14 +106,19 @@ class PlanExecution:
         if variables:
             body["variables"] = variables
         headers = dict(self.headers)
-        try:
-            if self.on_subgraph_request is not None:
-                await self.on_subgraph_request(fetch.service, body, headers)
-            return await self.transport.send(fetch.service, body, headers)
-        except GatewayError as error:
-            return {"errors": [error.to_dict()]}
-        except Exception:  # a failing subgraph app or hook must not fail the whole response
-            logger.exception("Request to subgraph %s failed", fetch.service)
+        with subgraph_fetch(fetch.service, headers) as span:
+            try:
+                if self.on_subgraph_request is not None:
+                    await self.on_subgraph_request(fetch.service, body, headers)
+                return await self.transport.send(fetch.service, body, headers)
+            except GatewayError as error:
+                if span is not None:
+                    span.attributes["failed"] = error.code
+                return {"errors": [error.to_dict()]}
+            except Exception:  # a failing subgraph app or hook must not fail the whole response
+                if span is not None:
+                    span.attributes["failed"] = "DOWNSTREAM_SERVICE_ERROR"
+                logger.exception("Request to subgraph %s failed", fetch.service)
             return {
                 "errors": [
                     {
@@ -148,7 +155,9 @@ class PlanExecution:
         response = await self._send(fetch, self._variables(fetch))
         data = response.get("data")
         if isinstance(data, dict):
+            started = perf_counter_ns()
             deep_merge(self.data, data)
+            record("merge", perf_counter_ns() - started)
         added = self._add_errors(fetch.service, response.get("errors"), lambda path: path)
         if not isinstance(data, dict):
             self._failed_roots.append((fetch, added))
@@ -164,10 +173,12 @@ class PlanExecution:
         data = response.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
         if isinstance(entities, list):
+            started = perf_counter_ns()
             for entity, targets in zip(entities, representations.targets, strict=False):
                 if isinstance(entity, dict):
                     for obj, _ in targets:
                         deep_merge(obj, entity)
+            record("merge", perf_counter_ns() - started)
 
         def rewrite(path: list[Any]) -> list[Any] | None:
             if (
