@@ -70,7 +70,7 @@ class _GraphQLEndpoint:
         trace = self.observer.start(request)
         with active(trace):
             response = await self._respond(request, trace.request_id)
-        self.observer.finish(request, response, trace)
+            self.observer.finish(request, response, trace)
         return response
 
     async def _respond(self, request: Request, request_id: str) -> Response:

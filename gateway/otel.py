@@ -69,9 +69,7 @@ class OtelExport:
                 context=root_context if span is root else context(span.span_id),
                 parent=parent,
                 resource=self._resource,
-                attributes={
-                    k: v for k, v in {**span.attributes, **extra}.items() if v is not None
-                },
+                attributes={k: v for k, v in {**span.attributes, **extra}.items() if v is not None},
                 kind=kind,
                 status=Status(StatusCode.ERROR) if error else Status(),
                 start_time=span.start_ns,

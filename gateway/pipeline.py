@@ -188,7 +188,8 @@ class Gateway:
         for hook in self.hooks:
             await hook.on_operation(context)
         annotate(
-            operation=safe_operation_name(operation_name), kind=operation.operation.value
+            operation=safe_operation_name(operation.name.value if operation.name else None),
+            kind=operation.operation.value,
         )
         try:
             prepared = self.cache.cached_prepared(parsed, operation) or self.cache.store_prepared(

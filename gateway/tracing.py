@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-Attribute = str | int | float | bool
+Attribute = str | int | float | bool | None  # None: unknown, left out of exports
 
 _TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$")
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
@@ -91,7 +91,16 @@ class Span:
 class Trace:
     """The trace of one request: its ids, its root span and the stages recorded under it."""
 
-    __slots__ = ("codes", "flags", "parent_id", "request_id", "root", "spans", "trace_id", "tracestate")
+    __slots__ = (
+        "codes",
+        "flags",
+        "parent_id",
+        "request_id",
+        "root",
+        "spans",
+        "trace_id",
+        "tracestate",
+    )
 
     def __init__(
         self,

@@ -18,8 +18,8 @@ import asyncio
 import inspect
 import logging
 import re
-from time import perf_counter_ns
 from collections.abc import Awaitable, Callable, Mapping
+from time import perf_counter_ns
 from typing import Any
 
 from graphql import FieldNode, InlineFragmentNode, OperationDefinitionNode, SelectionSetNode, parse
