@@ -54,8 +54,11 @@ SUBGRAPHS = ("consent", "directory", "sessions")
 GATEWAY = "gateway"
 TOKEN_TTL = 300  # the longest a service token may live; the run must fit in it
 
+# The mobile app's operations (the first line of NearbyGroups wrapped).
 NEARBY = """
-query NearbyGroups($near: GeoPointInput!, $radiusKm: Float, $filter: GroupFilter, $first: Int, $after: String) {
+query NearbyGroups(
+  $near: GeoPointInput!, $radiusKm: Float, $filter: GroupFilter, $first: Int, $after: String
+) {
   nearbyGroups(near: $near, radiusKm: $radiusKm, filter: $filter, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
@@ -194,7 +197,9 @@ async def load(
 
 
 @contextlib.contextmanager
-def process(command: list[str], env: dict[str, str], log: Path, **kwargs: Any) -> Iterator[subprocess.Popen[bytes]]:
+def process(
+    command: list[str], env: dict[str, str], log: Path, **kwargs: Any
+) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
         child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, **kwargs)
         try:
@@ -259,7 +264,8 @@ def first_answer(port: int, payload: bytes, headers: dict[str, str]) -> dict[str
         timeout=30,
     )
     answer: dict[str, Any] = response.json()
-    assert response.status_code == 200 and "errors" not in answer, answer
+    assert response.status_code == 200, answer
+    assert "errors" not in answer, answer
     return answer
 
 
@@ -286,7 +292,8 @@ async def run(network: Network, clients: list[int], seconds: float) -> list[tupl
         theirs = first_answer(apollo, payload, {})
         assert json.dumps(mine) == json.dumps(theirs), (mine, theirs)
     edges = first_answer(ours, nearby, {})["data"]["nearbyGroups"]["edges"]
-    assert len(edges) == 20 and any(e["node"]["nextSession"] for e in edges), edges
+    assert len(edges) == 20, edges
+    assert any(e["node"]["nextSession"] for e in edges), edges
 
     cells: list[tuple[str, str, Cell]] = []
     for count in clients:

@@ -148,11 +148,14 @@ def serve(
     if component not in DEFAULT_PORTS:
         raise _fail(f"unknown component {component!r}; choose gateway, {', '.join(COMPONENTS)}")
     if component == "gateway":
-        asgi: Any = _gateway_app(settings, supergraph)
-    else:
-        asgi = build_subgraph(
-            component, settings, peers=peers_for(settings, component), manage_database=True
-        )
+        from gateway.server import serve as serve_gateway
+
+        # JSON request logs, uvloop/httptools, graceful shutdown on SIGTERM (gateway.server)
+        serve_gateway(_gateway_app(settings, supergraph), host, port or DEFAULT_PORTS[component])
+        return
+    asgi = build_subgraph(
+        component, settings, peers=peers_for(settings, component), manage_database=True
+    )
     port = port or DEFAULT_PORTS[component]
     uvicorn.run(asgi, host=host, port=port, log_level="info", **UVICORN)
 
