@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -107,7 +108,7 @@ class _GraphQLEndpoint:
                     body, method=request.method, headers=headers, request_id=request_id
                 )
             note_errors(results)
-            return JSONResponse(
+            return _JSONResponse(
                 results,
                 headers={
                     settings.request_id_header: request_id,
@@ -180,9 +181,20 @@ class _GraphQLEndpoint:
             if len(raw) > limit:
                 raise BodyTooLarge(f"Request body exceeds {limit} bytes.")
         try:
-            return json.loads(raw)
+            return orjson.loads(raw)
         except ValueError as error:
             raise RequestError("Request body is not valid JSON.") from error
+
+
+class _JSONResponse(JSONResponse):
+    """Answers encoded with orjson: several times faster than the standard library on the
+    answers the gateway sends, which are most of its CPU after the subgraph calls."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return orjson.dumps(content)
+        except TypeError:  # an integer beyond 64 bits, which only the standard library writes
+            return super().render(content)
 
 
 def _wants_html(request: Request) -> bool:
