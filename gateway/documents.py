@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -114,6 +115,8 @@ class OperationCache:
         self.limits = limits or DocumentLimits()
         self.documents: LRU[str, ParsedDocument] = LRU(document_size)
         self.prepared: LRU[tuple[str, str, str | None], PreparedOperation] = LRU(plan_size)
+        # (document hash, sizes in variables) already measured within the limits
+        self.measured: LRU[tuple[str, tuple[tuple[str, int], ...]], bool] = LRU(document_size)
 
     def document(self, query: str) -> ParsedDocument:
         """The parsed document of `query`, from the cache or made (and cached) now."""
@@ -146,6 +149,27 @@ class OperationCache:
             None if errors else document,
             tuple(_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors),
         )
+
+    def measure_sizes(self, parsed: ParsedDocument, variables: Mapping[str, Any]) -> None:
+        """Measure the document again with the sizes its variables give (`first: $first`),
+        raising QueryTooComplex past a limit; each set of sizes is measured once per document.
+
+        Only integers and list lengths can be sizes, so they alone make the key: NearbyGroups
+        from a thousand places is measured once for each `first` it is sent with.
+        """
+        assert parsed.document is not None
+        sizes = tuple(
+            sorted(
+                (name, len(value) if isinstance(value, list) else value)
+                for name, value in variables.items()
+                if isinstance(value, list)
+                or (isinstance(value, int) and not isinstance(value, bool))
+            )
+        )
+        key = (parsed.hash, sizes)
+        if self.measured.get(key) is None:
+            measure_document(parsed.document, self.limits, self.schema, variables)
+            self.measured.put(key, True)
 
     def prepare(
         self, parsed: ParsedDocument, operation: OperationDefinitionNode

@@ -43,7 +43,6 @@ from gateway.errors import (
 from gateway.executor.run import Fallback, PlanExecution
 from gateway.executor.transport import Transport
 from gateway.hooks import GatewayHooks, OperationContext
-from gateway.limits import measure_document
 from gateway.logs import safe_operation_name
 from gateway.planner.routing import PlanningError
 from gateway.settings import GatewaySettings
@@ -160,7 +159,7 @@ class Gateway:
         if variables:
             # Sizes passed as variables (`first: $first`) change the cost; the document's other
             # figures were measured before validation. Linear in a document already bounded.
-            measure_document(parsed.document, self.cache.limits, self.schema, variables)
+            self.cache.measure_sizes(parsed, variables)
         operation = select_operation(parsed.document, operation_name)
         if isinstance(operation, str):
             raise OperationError(operation)
