@@ -1,6 +1,6 @@
 // @apollo/gateway over HTTP, for the benchmark beside our gateway (bench/gateway_vs_apollo.py).
 // Usage: node serve.mjs CONFIG.json, where CONFIG is {"port", "supergraphSdl",
-// "subgraphHeaders": {name: {header: value}}}. Serves POST /graphql (JSON) the way Apollo Server
+// "subgraphHeaders": {name: {header: value}}} (headers re-read every 2 s). Serves POST /graphql (JSON) the way Apollo Server
 // does it: documents parsed and validated once per query text (an LRU-less map, the benchmark
 // sends a handful of documents), then the gateway's executor, whose query plans are cached by
 // @apollo/gateway itself. Prints "listening <port>" on stdout once it accepts connections.
@@ -12,7 +12,13 @@ import { parse, validate } from "graphql";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const subgraphHeaders = config.subgraphHeaders ?? {};
+let subgraphHeaders = config.subgraphHeaders ?? {};
+// The benchmark renews short-lived service tokens in the config file while it runs.
+setInterval(() => {
+  try {
+    subgraphHeaders = JSON.parse(readFileSync(process.argv[2], "utf8")).subgraphHeaders ?? {};
+  } catch {}
+}, 2000).unref();
 
 class WithHeaders extends RemoteGraphQLDataSource {
   willSendRequest({ request }) {
