@@ -104,11 +104,3 @@ class SeriesPush(Model):
 
     class Meta:
         table = "directory_series_push"
-
-
-async def after_generate_schemas() -> None:
-    """Called by ``open_databases`` once the tables exist: the spatial index of group anchors
-    (its SQL lives with the queries that use it)."""
-    from services.directory import repository  # repository imports this module
-
-    await repository.build_spatial_index()

@@ -23,13 +23,14 @@ from saathi.keys import SigningKey, generate_signing_key
 from saathi.peers import Peers
 from saathi.settings import Settings
 from saathi.tokens import Role, TokenVerifier, mint_access_token
-from services.directory import domain, repository
+from services.directory import repository
 from services.directory.app import create_app
+from services.directory.domain import geometry
+from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
 from services.directory.models import Centre as CentreRow
 from services.directory.models import PeerGroup as GroupRow
 from services.directory.models import PeerSupporter as SupporterRow
 from services.directory.models import SeriesPush as PushRow
-from services.directory.records import Address, Centre, Group, Point, Schedule, Supporter
 
 
 def database_settings() -> Settings:
@@ -255,7 +256,7 @@ def make_group(make_centre: MakeCentre) -> MakeGroup:
             online_join_url=None,
             address=centre.address if location else None,
             location=location,
-            anchor=domain.anchor(location, centre),
+            anchor=geometry.anchor(location, centre),
         )
         group = replace(group, **overrides)
         await repository.save_group(group)
