@@ -358,7 +358,6 @@ async def run(
                     network.tokens()
                     pid = network.pids[name]
                     cell = await load(port, "/graphql", payload, {}, count, seconds, pid)
-                    assert cell.failures == 0, f"{name} {query}: {cell.failures} failures"
                     if name not in best or cell.rps > best[name].rps:
                         best[name] = cell
             cells += [(query, "ours", best["ours"]), (query, "apollo", best["apollo"])]
@@ -368,7 +367,6 @@ async def run(
                     directory, "/graphql", payload, direct_headers, count, seconds,
                     network.pids["direct"],
                 )  # fmt: skip
-                assert direct.failures == 0
                 cells.append((query, "direct", direct))
     return cells
 
@@ -376,15 +374,18 @@ async def run(
 def report(cells: list[tuple[str, str, Cell]], hits: float, misses: float) -> None:
     print(
         f"{'query':<13}{'clients':>8}  {'target':<7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'CPU ms/req':>12}"
+        f"{'CPU ms/req':>12}{'failed':>8}"
     )
     for query, target, cell in cells:
         print(
             f"{query:<13}{cell.clients:>8}  {target:<7}{cell.rps:>9.0f}"
             f"{cell.percentile(0.5) * 1e3:>9.2f}{cell.percentile(0.99) * 1e3:>9.2f}"
-            f"{cell.cpu_per_request * 1e3:>12.2f}"
+            f"{cell.cpu_per_request * 1e3:>12.2f}{cell.failures:>8}"
         )
-    print("(CPU ms/req: the gateway process's own CPU; for direct, the subgraph's)")
+    print(
+        "(CPU ms/req: the serving process's own CPU, the gateway's or, for direct, the "
+        "subgraph's; failed: answers not HTTP 200 or with errors, left out of the figures)"
+    )
     print()
     print(f"{'query':<13}{'clients':>8}  {'ours/apollo req/s':>18}  {'p50 over direct':>16}")
     table = {(q, t, c.clients): c for q, t, c in cells}

@@ -8,9 +8,10 @@ import re
 
 import httpx
 import pytest
+from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanContext, SpanKind
 
 from gateway import AsgiTransport, GatewaySettings, create_gateway_app
 from gateway.logs import REQUEST_LOGGER, JsonFormatter
@@ -23,6 +24,23 @@ TWO_GRAPHS = {"query": "query Upcoming { groups { title nextSession { startsAt }
 ONE_GRAPH = {"query": '{ group(id: "g3") { title } }'}
 CALLER = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-01$")
+
+
+def trace_of(traceparent: str) -> str:
+    match = TRACEPARENT.match(traceparent)
+    assert match is not None
+    return match.group(1)
+
+
+def parent_of(traceparent: str) -> str:
+    match = TRACEPARENT.match(traceparent)
+    assert match is not None
+    return match.group(2)
+
+
+def span_context(span: ReadableSpan) -> SpanContext:
+    assert span.context is not None
+    return span.context
 
 
 def metric(text: str, name: str, **labels: str) -> float:
@@ -108,7 +126,7 @@ async def test_without_a_caller_trace_each_request_gets_its_own(
     await client.post("/graphql", json=ONE_GRAPH)
     await client.post("/graphql", json=ONE_GRAPH)
 
-    traces = {TRACEPARENT.match(h["traceparent"]).group(1) for _, _, h in asgi_transport.calls}  # type: ignore[union-attr]
+    traces = {trace_of(headers["traceparent"]) for _, _, headers in asgi_transport.calls}
     assert len(traces) == 2
 
 
@@ -339,23 +357,28 @@ async def test_spans_go_to_opentelemetry_with_the_ids_sent_to_subgraphs(
     await asgi_transport.inner.aclose()
 
     spans = exporter.get_finished_spans()
-    by_name: dict[str, list[object]] = {}
+    by_name: dict[str, list[ReadableSpan]] = {}
     for span in spans:
         by_name.setdefault(span.name, []).append(span)
     (request,) = by_name["request"]
-    assert request.kind is SpanKind.SERVER  # type: ignore[attr-defined]
-    assert request.parent.span_id == int("b7ad6b7169203331", 16)  # type: ignore[attr-defined]
-    assert request.attributes["operation"] == "Upcoming"  # type: ignore[attr-defined]
-    assert request.attributes["http.response.status_code"] == 200  # type: ignore[attr-defined]
-    assert request.resource.attributes["service.name"] == "gateway-under-test"  # type: ignore[attr-defined]
-    assert {s.context.trace_id for s in spans} == {int("0af7651916cd43dd8448eb211c80319c", 16)}
+    assert request.kind is SpanKind.SERVER
+    assert request.parent is not None
+    assert request.parent.span_id == int("b7ad6b7169203331", 16)
+    assert request.attributes is not None
+    assert request.attributes["operation"] == "Upcoming"
+    assert request.attributes["http.response.status_code"] == 200
+    assert request.resource.attributes["service.name"] == "gateway-under-test"
+    assert {span_context(s).trace_id for s in spans} == {
+        int("0af7651916cd43dd8448eb211c80319c", 16)
+    }
     fetches = by_name["fetch"]
-    assert {s.attributes["subgraph"] for s in fetches} == {"directory", "sessions"}  # type: ignore[attr-defined]
-    sent = {TRACEPARENT.match(h["traceparent"]).group(2) for _, _, h in asgi_transport.calls}  # type: ignore[union-attr]
-    assert {f"{s.context.span_id:016x}" for s in fetches} == sent  # type: ignore[attr-defined]
+    assert {(s.attributes or {}).get("subgraph") for s in fetches} == {"directory", "sessions"}
+    sent = {parent_of(headers["traceparent"]) for _, _, headers in asgi_transport.calls}
+    assert {f"{span_context(s).span_id:016x}" for s in fetches} == sent
     for span in spans:
         if span is not request:
-            assert span.parent.span_id == request.context.span_id  # type: ignore[attr-defined]
+            assert span.parent is not None
+            assert span.parent.span_id == span_context(request).span_id
     assert {"parse", "validate", "plan", "merge", "shape"} <= set(by_name)
 
 
