@@ -266,4 +266,5 @@ def create_gateway_app(
     app.state.gateway = gateway
     app.state.metrics = metrics
     app.state.readiness = readiness
+    app.state.otel = otel
     return app

@@ -5,9 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -24,6 +31,27 @@ TWO_GRAPHS = {"query": "query Upcoming { groups { title nextSession { startsAt }
 ONE_GRAPH = {"query": '{ group(id: "g3") { title } }'}
 CALLER = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-01$")
+
+
+@contextmanager
+def serve_asgi(app: Any) -> Iterator[str]:
+    """Serve an ASGI app over real HTTP on a free port, in a thread; yields its base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
 
 
 def trace_of(traceparent: str) -> str:
@@ -414,3 +442,40 @@ async def test_ready_asks_each_subgraph_at_most_once_per_interval(
         assert (await client.get("/ready")).status_code == 200
 
     assert sorted(asgi_transport.services()) == sorted(SCHEMAS)
+
+
+async def test_an_otlp_endpoint_receives_the_requests_trace() -> None:
+    # given a collector: an HTTP server keeping what is posted to /v1/traces
+    received: list[bytes] = []
+
+    async def collector(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        received.append(body)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    with serve_asgi(collector) as base:
+        transport = AsgiTransport({name: asgi_app(schema) for name, schema in SCHEMAS.items()})
+        settings = GatewaySettings(otel_endpoint=f"{base}/v1/traces", otel_service_name="gw-x")
+        app = create_gateway_app(supergraph_sdl(), transport, settings=settings)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://gateway.test"
+        ) as client:
+            await client.post("/graphql", json=ONE_GRAPH, headers={"traceparent": CALLER})
+        await transport.aclose()
+
+        # when the app shuts down, its batched spans are flushed
+        app.state.otel.shutdown()
+
+    # then the collector got them, in OTLP protobuf: the trace id and the service name are in it
+    (payload,) = received
+    assert bytes.fromhex("0af7651916cd43dd8448eb211c80319c") in payload
+    assert b"gw-x" in payload
+    assert b"fetch" in payload
