@@ -21,7 +21,9 @@ def main() -> None:
     arguments = parser.parse_args()
     sdl = arguments.supergraph.read_text()
     transport = HttpTransport(Supergraph(sdl).graph_urls)
-    app = create_gateway_app(sdl, transport, settings=GatewaySettings(introspection=False))
+    app = create_gateway_app(
+        sdl, transport, settings=GatewaySettings(introspection=False), owns_transport=True
+    )
     serve(app, arguments.host, arguments.port, graceful_seconds=arguments.graceful_seconds)
 
 

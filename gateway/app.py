@@ -224,6 +224,7 @@ def create_gateway_app(
     hooks: Sequence[GatewayHooks] = (),
     fallbacks: Mapping[str, RootFallback] | None = None,
     otel: OtelExport | None = None,
+    owns_transport: bool = False,
 ) -> Starlette:
     """Build the gateway's ASGI app over a supergraph and a transport to its subgraphs.
 
@@ -234,6 +235,8 @@ def create_gateway_app(
 
     `otel` receives every request's spans (an OpenTelemetry span processor wrapped in
     `OtelExport`); without it, `settings.otel_endpoint` makes one exporting over OTLP/HTTP.
+    With `owns_transport`, the app closes the transport (its pooled connections) when it shuts
+    down; leave it off when the transport is shared or closed by its maker.
     """
     settings = settings or GatewaySettings()
     gateway = Gateway(supergraph_sdl, transport, settings, hooks, fallbacks)
@@ -252,6 +255,9 @@ def create_gateway_app(
         yield
         if otel is not None:  # flush the spans still batched
             otel.shutdown()
+        close = getattr(transport, "aclose", None)
+        if owns_transport and close is not None:
+            await close()
 
     endpoint = _GraphQLEndpoint(gateway, Observer(settings, metrics, otel))
     app = Starlette(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import os
 import signal
 import socket
 import subprocess
@@ -18,6 +20,7 @@ import pytest
 import strawberry
 
 from gateway import SubgraphSpec, compose
+from gateway.__main__ import main as gateway_main
 from tests.gateway.serving import serve_subgraphs
 
 ARRIVED = threading.Event()  # set when a slow request reaches the subgraph
@@ -130,3 +133,51 @@ def test_the_process_logs_one_json_line_per_request_without_the_query(
     assert set(request["stages_ms"]) >= {"parse", "validate", "plan", "fetch.slow", "shape"}
     assert "slow(seconds" not in stderr
     assert "0.01" not in json.dumps([line for line in lines if line is not request])
+
+
+def test_python_m_gateway_serves_until_sigterm_and_exits_zero_in_process(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given `python -m gateway` run in this very process (its main thread, where signals land)
+    with serve_subgraphs({"slow": SLOW}) as urls:
+        sdl = SLOW.execute_sync("{ _service { sdl } }").data["_service"]["sdl"]  # type: ignore[index]
+        supergraph = tmp_path / "supergraph.graphql"
+        supergraph.write_text(compose([SubgraphSpec("slow", urls["slow"], sdl)]))
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        answers: list[httpx.Response] = []
+
+        def client() -> None:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            answers.append(httpx.post(f"{base}/graphql", json={"query": "{ slow(seconds: 0) }"}))
+            os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's handler is in place by now
+
+        root = logging.getLogger()
+        handlers, level = list(root.handlers), root.level
+        saved = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT)}
+        argv = sys.argv
+        sys.argv = ["gateway", "--supergraph", str(supergraph), "--port", str(port)]
+        thread = threading.Thread(target=client, daemon=True)
+        thread.start()
+        try:
+            # when
+            with pytest.raises(SystemExit) as exited:
+                gateway_main()
+        finally:
+            sys.argv = argv
+            for number, handler in saved.items():
+                signal.signal(number, handler)
+            root.handlers[:] = handlers
+            root.setLevel(level)
+            thread.join(timeout=10)
+
+    # then it answered, and a clean stop is status 0
+    assert exited.value.code == 0
+    (answer,) = answers
+    assert answer.json() == {"data": {"slow": "done"}}
