@@ -26,6 +26,7 @@ from gateway.limits import DocumentLimits, measure_document, parse_document
 from gateway.operation import Operation, operations
 from gateway.planner import build
 from gateway.planner.plan import QueryPlan
+from gateway.tracing import stage
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -37,12 +38,21 @@ class LRU(Generic[K, V]):
     def __init__(self, size: int) -> None:
         self.size = size
         self._items: OrderedDict[K, V] = OrderedDict()
+        self.hits = 0  # read by the metrics (gateway.metrics) at scrape time
+        self.misses = 0
 
     def get(self, key: K) -> V | None:
         value = self._items.get(key)
         if value is not None:
             self._items.move_to_end(key)
+            self.hits += 1
+        else:
+            self.misses += 1
         return value
+
+    def counts(self) -> tuple[int, int]:
+        """(hits, misses) of `get` so far."""
+        return self.hits, self.misses
 
     def put(self, key: K, value: V) -> None:
         self._items[key] = value
@@ -104,6 +114,8 @@ class OperationCache:
         self.limits = limits or DocumentLimits()
         self.documents: LRU[str, ParsedDocument] = LRU(document_size)
         self.prepared: LRU[tuple[str, str, str | None], PreparedOperation] = LRU(plan_size)
+        # (document hash, sizes in variables) already measured within the limits
+        self.measured: LRU[tuple[str, tuple[tuple[str, int], ...]], bool] = LRU(document_size)
 
     def document(self, query: str) -> ParsedDocument:
         """The parsed document of `query`, from the cache or made (and cached) now."""
@@ -120,20 +132,43 @@ class OperationCache:
         """Parse, measure and validate; touches no cache, so it may run in a worker thread."""
         digest = _digest(query)
         try:
-            document = parse_document(query, self.limits)
-            # Linear-time limits first: validation and planning can be exponential in a
-            # document that passes them.
-            measure_document(document, self.limits, self.schema)
+            with stage("parse"):
+                document = parse_document(query, self.limits)
+                # Linear-time limits first: validation and planning can be exponential in a
+                # document that passes them.
+                measure_document(document, self.limits, self.schema)
         except GraphQLError as error:
             return ParsedDocument(digest, None, (_error(error, "GRAPHQL_PARSE_FAILED"),))
         except GatewayError as refusal:
             return ParsedDocument(digest, None, (), refusal)
-        errors = validate(self.schema, document)
+        with stage("validate"):
+            errors = validate(self.schema, document)
         if errors:
             return ParsedDocument(
                 digest, None, tuple(_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors)
             )
         return ParsedDocument(digest, document, (), operations=operations(document))
+
+    def measure_sizes(self, parsed: ParsedDocument, variables: Mapping[str, Any]) -> None:
+        """Measure the document again with the sizes its variables give (`first: $first`),
+        raising QueryTooComplex past a limit; each set of sizes is measured once per document.
+
+        Only integers and list lengths can be sizes, so they alone make the key: NearbyGroups
+        from a thousand places is measured once for each `first` it is sent with.
+        """
+        assert parsed.document is not None
+        sizes = tuple(
+            sorted(
+                (name, len(value) if isinstance(value, list) else value)
+                for name, value in variables.items()
+                if isinstance(value, list)
+                or (isinstance(value, int) and not isinstance(value, bool))
+            )
+        )
+        key = (parsed.hash, sizes)
+        if self.measured.get(key) is None:
+            measure_document(parsed.document, self.limits, self.schema, variables)
+            self.measured.put(key, True)
 
     def prepare(self, parsed: ParsedDocument, operation: Operation) -> PreparedOperation:
         """The prepared operation, from the cache or made (and cached) now."""
@@ -158,7 +193,8 @@ class OperationCache:
 
     def build_prepared(self, operation: Operation) -> PreparedOperation:
         """Plan the operation; touches no cache, so it may run in a worker thread."""
-        plan = build.plan_operation(self.supergraph, operation)
+        with stage("plan"):
+            plan = build.plan_operation(self.supergraph, operation)
         shaper = Shaper(self.schema, operation.definition, dict(operation.fragments))
         return PreparedOperation(operation, plan, shaper)
 

@@ -41,10 +41,11 @@ from gateway.errors import (
 from gateway.executor.run import Fallback, PlanExecution
 from gateway.executor.transport import Transport
 from gateway.hooks import GatewayHooks, OperationContext
-from gateway.limits import measure_document
+from gateway.logs import safe_operation_name
 from gateway.operation import Operation
 from gateway.planner.search import PlanningError
 from gateway.settings import GatewaySettings
+from gateway.tracing import annotate, stage
 
 logger = logging.getLogger("gateway")
 
@@ -153,6 +154,10 @@ class Gateway:
         )
         for hook in self.hooks:
             await hook.on_operation(context)
+        annotate(
+            operation=safe_operation_name(operation.name),
+            kind=operation.kind,
+        )
         prepared = await self._prepare(parsed, operation)
         if isinstance(prepared, dict):
             return prepared
@@ -196,7 +201,7 @@ class Gateway:
         if request.variables:
             # Sizes passed as variables (`first: $first`) change the cost; the document's other
             # figures were measured before validation. Linear in a document already bounded.
-            measure_document(parsed.document, self.cache.limits, self.schema, request.variables)
+            self.cache.measure_sizes(parsed, request.variables)
         operation = select_operation(parsed, request.operation_name)
         if isinstance(operation, str):
             raise OperationError(operation)
@@ -272,7 +277,8 @@ class Gateway:
             )
             assert isinstance(result, ExecutionResult)  # introspection is synchronous
             introspection = result.data
-        data, problems = prepared.shaper.shape(execution.data, coerced, introspection)
+        with stage("shape"):
+            data, problems = prepared.shaper.shape(execution.data, coerced, introspection)
         response: Response = {"data": data}
         field_errors = [p for p in problems if "extensions" in p]
         violations = [p for p in problems if "extensions" not in p]

@@ -259,9 +259,12 @@ def serve(
     from saathi.observability import json_log_config
 
     if component == "gateway":
-        asgi: Any = _gateway_app(settings, supergraph)
-    else:
-        asgi = _observed_subgraph(component, settings)
+        from gateway.server import serve as serve_gateway
+
+        # JSON request logs, uvloop/httptools, graceful shutdown on SIGTERM (gateway.server)
+        serve_gateway(_gateway_app(settings, supergraph), host, port)
+        return
+    asgi = _observed_subgraph(component, settings)
     # SIGTERM: uvicorn stops accepting, /ready turns 503, in-flight requests get this long to
     # finish, then the lifespan closes the databases and the process exits 0.
     uvicorn.run(

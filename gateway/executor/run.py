@@ -19,6 +19,7 @@ import inspect
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
+from time import perf_counter_ns
 from typing import Any
 
 from gateway.errors import GatewayError
@@ -31,6 +32,7 @@ from gateway.executor.entities import (
 )
 from gateway.executor.transport import Transport
 from gateway.planner.plan import Fetch, Flatten, Parallel, PlanNode, Sequence
+from gateway.tracing import record, subgraph_fetch
 
 logger = logging.getLogger("gateway")
 
@@ -92,14 +94,19 @@ class PlanExecution:
         if variables:
             body["variables"] = variables
         headers = dict(self.headers)
-        try:
-            if self.on_subgraph_request is not None:
-                await self.on_subgraph_request(fetch.service, body, headers)
-            return await self.transport.send(fetch.service, body, headers)
-        except GatewayError as error:
-            return {"errors": [error.to_dict()]}
-        except Exception:  # a failing subgraph app or hook must not fail the whole response
-            logger.exception("Request to subgraph %s failed", fetch.service)
+        with subgraph_fetch(fetch.service, headers) as span:
+            try:
+                if self.on_subgraph_request is not None:
+                    await self.on_subgraph_request(fetch.service, body, headers)
+                return await self.transport.send(fetch.service, body, headers)
+            except GatewayError as error:
+                if span is not None:
+                    span.attributes["failed"] = error.code
+                return {"errors": [error.to_dict()]}
+            except Exception:  # a failing subgraph app or hook must not fail the whole response
+                if span is not None:
+                    span.attributes["failed"] = "DOWNSTREAM_SERVICE_ERROR"
+                logger.exception("Request to subgraph %s failed", fetch.service)
             return {
                 "errors": [
                     {
@@ -138,7 +145,9 @@ class PlanExecution:
         if isinstance(data, dict):
             if fetch.renames:
                 rename(data, fetch.renames)
+            started = perf_counter_ns()
             deep_merge(self.data, data)
+            record("merge", perf_counter_ns() - started)
         added = self._add_errors(fetch.service, response.get("errors"), lambda path: path)
         if not isinstance(data, dict):
             self._failed_roots.append((fetch, added))
@@ -156,10 +165,12 @@ class PlanExecution:
         if isinstance(entities, list) and fetch.renames:
             rename(entities, fetch.renames)
         if isinstance(entities, list):
+            started = perf_counter_ns()
             for entity, targets in zip(entities, representations.targets, strict=False):
                 if isinstance(entity, dict):
                     for obj, _ in targets:
                         deep_merge(obj, entity)
+            record("merge", perf_counter_ns() - started)
 
         def rewrite(path: list[Any]) -> list[Any] | None:
             if (
