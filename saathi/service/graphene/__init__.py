@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from saathi.service.graphene.connections import Connection, PageInfo
 from saathi.service.graphene.errors import ErrorCode, MutationError, Resolver, errors_as_payload
-from saathi.service.graphene.permissions import acts_for, participant_only
+from saathi.service.graphene.permissions import acts_for
 from saathi.service.graphene.view import DocumentCache, GrapheneGraphQL
 
 __all__ = [
@@ -18,5 +18,4 @@ __all__ = [
     "Resolver",
     "acts_for",
     "errors_as_payload",
-    "participant_only",
 ]

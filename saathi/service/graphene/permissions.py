@@ -32,14 +32,3 @@ def acts_for(*roles: Role) -> Callable[[Resolver], Resolver]:
         return resolver
 
     return decorate
-
-
-def participant_only(resolve: Resolver) -> Resolver:
-    """A field for a signed-in participant alone."""
-
-    @functools.wraps(resolve)
-    async def resolver(root: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
-        permissions.participant(_viewer(info))
-        return await resolve(root, info, **arguments)
-
-    return resolver
