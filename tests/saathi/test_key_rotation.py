@@ -19,6 +19,7 @@ from saathi.errors import Unauthenticated
 from saathi.keys import load_or_create_signing_key, retired_keys, rotate_signing_key
 from saathi.tokens import Role, TokenVerifier, mint_access_token
 from services.consent.domain.consents import ReceiptInvalid, verify_receipt
+from tests.running import make_instance
 from tests.saathi.conftest import Network
 
 ISSUER, AUDIENCE = "saathi", "saathi-network"
@@ -137,6 +138,7 @@ def test_the_cli_keeps_the_old_key_published_until_the_last_receipt_expires(
     tmp_path: Path,
 ) -> None:
     runner = CliRunner()
+    make_instance(tmp_path)  # only up, seed, serve and restore make an instance
     result = runner.invoke(app, ["keys", "rotate", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     new_kid = result.stdout.strip().splitlines()[-1]
