@@ -202,7 +202,11 @@ def migrate(
         return
     from saathi.database import OutdatedDatabase, migrate_databases
 
-    settings = _settings(data_dir)
+    # A deployment's migration job runs beside databases on a server, with nothing in its data
+    # dir; an embedded data dir (SQLite files) must already hold an instance, so that a mistyped
+    # --data-dir is refused rather than filled with new databases.
+    external = load_settings(data_dir=data_dir).database_urls
+    settings = _settings(data_dir, may_create=all(name in external for name in chosen))
     try:
         report = asyncio.run(migrate_databases(settings, chosen, apply=not show))
     except OutdatedDatabase as exc:

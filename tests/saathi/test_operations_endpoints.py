@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from network.cli import app
 from saathi.observability import JsonFormatter, Observed, request_id, route_family
 from saathi.service_trust import ServiceKeys, ServiceTokens
+from tests.running import make_instance
 
 COMPONENTS = ("directory", "sessions", "consent")
 
@@ -62,7 +63,7 @@ def _serve(data_dir: Path, component: str, port: int, log: Path) -> subprocess.P
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    data_dir = tmp_path_factory.mktemp("ops")
+    data_dir = make_instance(tmp_path_factory.mktemp("ops"))
     result = CliRunner().invoke(app, ["migrate", "--data-dir", str(data_dir)])
     assert result.exit_code == 0, result.output
     ports = {name: _free_port() for name in COMPONENTS}
@@ -147,6 +148,7 @@ def test_logs_are_json_lines_with_request_ids_and_no_query_strings(
 
 def test_sigterm_finishes_the_request_in_flight_then_exits(tmp_path: Path) -> None:
     # given a served directory and a request whose body is still arriving
+    make_instance(tmp_path)
     result = CliRunner().invoke(
         app, ["migrate", "--component", "directory", "--data-dir", str(tmp_path)]
     )
