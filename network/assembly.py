@@ -46,6 +46,8 @@ from saathi.runtime import (
     trust_for,
     verifier_for,
 )
+from saathi.service.clock import system_clock
+from saathi.service.outbox import Backoff, retry_forever
 from saathi.service_trust import GATEWAY, ServiceDoor, ServiceTokens
 from saathi.settings import COMPONENTS, Settings
 
@@ -181,33 +183,36 @@ async def seed_demo_network(
     from network.demo.directory import seed_demo as seed_directory
     from network.demo.sessions import seed_demo as seed_sessions
 
-    await seed_directory()
+    now = datetime.now(UTC)  # one day for both timetables: the directory's and sessions'
+    await seed_directory(now)
     await seed_consent(settings, signing_key=key)
-    await seed_sessions(keys=sessions_keys or key_store_for(settings, "sessions"))
+    await seed_sessions(now, keys=sessions_keys or key_store_for(settings, "sessions"))
 
 
-async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore) -> None:
+async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore) -> bool:
     """Deliver what a service queued for another while it was down: the directory's timetables
     for sessions, sessions' notices for participants (through consent, opened with the
-    recipients' data keys), each as its sender."""
-    from services.directory.domain.timetables import push_pending
-    from services.sessions.domain.notifications import flush
+    recipients' data keys), each as its sender. True when nothing is left queued."""
+    from services.directory.domain.timetables import series_outbox
+    from services.sessions.domain.notifications import notices
 
-    report = await push_pending(peers["directory"])
-    notices = await flush(peers["sessions"], sessions_keys, datetime.now(UTC))
-    logger.info("pending work: timetables %s; notices delivered %d", report, notices)
+    timetables = await series_outbox(peers["directory"]).drain()
+    told = await notices(peers["sessions"], sessions_keys, system_clock()).drain()
+    logger.info("pending work: timetables %s; notices %s", timetables, told)
+    return not (timetables.stopped or told.stopped)
 
 
 async def retry_pending_work(
     peers: Mapping[str, Peers], sessions_keys: KeyStore, every_seconds: float
 ) -> None:
-    """Keep delivering queued work until cancelled; a failed round is logged and retried."""
-    while True:
-        await asyncio.sleep(every_seconds)
-        try:
-            await push_pending_work(peers, sessions_keys)
-        except Exception:  # one bad round must not stop the retries that come after it
-            logger.exception("retrying pending work failed; trying again in %ss", every_seconds)
+    """Keep delivering queued work until cancelled (``saathi.service.outbox.retry_forever``):
+    every ``every_seconds`` while rounds clear the queues, backing off up to an hour while a
+    peer stays down; a failed round is logged and retried."""
+
+    async def round_() -> bool:
+        return await push_pending_work(peers, sessions_keys)
+
+    await retry_forever(round_, Backoff(every=every_seconds, cap=max(every_seconds, 3600.0)))
 
 
 @dataclass

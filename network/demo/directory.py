@@ -3,6 +3,8 @@ peer supporters and groups, under their stable ids, so that seeding twice change
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from network.demo.description import (
     CENTRES,
     GROUPS,
@@ -11,6 +13,7 @@ from network.demo.description import (
     DemoGroup,
     DemoSupporter,
 )
+from network.demo.members import schedule_start
 from services.directory import repository
 from services.directory.domain import geometry
 from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
@@ -34,7 +37,7 @@ def supporter_record(demo: DemoSupporter) -> Supporter:
     return Supporter(demo.id, demo.centre_id, demo.display_name, demo.trained_in)
 
 
-def group_record(demo: DemoGroup, centre: Centre) -> Group:
+def group_record(demo: DemoGroup, centre: Centre, starts_on: date) -> Group:
     """A demo group; one that meets in person does so at its centre's address."""
     location = None if demo.lat is None or demo.lng is None else Point(demo.lat, demo.lng)
     return Group(
@@ -50,7 +53,7 @@ def group_record(demo: DemoGroup, centre: Centre) -> Group:
         audience=demo.audience,
         accessibility=demo.accessibility,
         capacity=demo.capacity,
-        schedule=Schedule(demo.rrule, demo.timezone, demo.duration_minutes, demo.starts_on),
+        schedule=Schedule(demo.rrule, demo.timezone, demo.duration_minutes, starts_on),
         online_join_url=demo.online_join_url,
         address=centre.address if location else None,
         location=location,
@@ -58,12 +61,14 @@ def group_record(demo: DemoGroup, centre: Centre) -> Group:
     )
 
 
-async def seed_demo() -> None:
-    """Write (or rewrite, unchanged) every demo centre, supporter and group."""
+async def seed_demo(now: datetime | None = None) -> None:
+    """Write (or rewrite, unchanged) every demo centre, supporter and group; timetables start
+    on ``schedule_start`` of ``now``'s day (today by default)."""
+    starts_on = schedule_start((now or datetime.now(UTC)).date())
     centres = {demo.id: centre_record(demo) for demo in CENTRES}
     for centre in centres.values():
         await repository.save_centre(centre)
     for supporter in SUPPORTERS:
         await repository.save_supporter(supporter_record(supporter))
     for group in GROUPS:
-        await repository.save_group(group_record(group, centres[group.centre_id]))
+        await repository.save_group(group_record(group, centres[group.centre_id], starts_on))

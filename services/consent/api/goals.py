@@ -7,9 +7,8 @@ from typing import Self
 
 import strawberry
 
+from saathi.service.strawberry import IsParticipant, PageInfo
 from services.consent.api.context import Context
-from services.consent.api.permissions import IsParticipant
-from services.consent.api.types import PageInfo
 from services.consent.domain import goals
 from services.consent.domain.goals import Goal as GoalValue
 

@@ -8,9 +8,8 @@ from typing import Self
 
 import strawberry
 
+from saathi.service.strawberry import IsParticipant, PageInfo
 from services.consent.api.context import Context
-from services.consent.api.permissions import IsParticipant
-from services.consent.api.types import PageInfo
 from services.consent.domain import wellbeing
 from services.consent.domain.crisis_lines import crisis_lines
 from services.consent.domain.wellbeing import Checkin, Direction, Support, Trend

@@ -9,12 +9,10 @@ directory cannot be reached the lines are ``PeerUnavailable`` (the check-in is s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from saathi.peers import PeerUnavailable
+from saathi.service.internal.client import call
+from saathi.service.internal.contracts import CRISIS_LINES, CrisisLinesRequest
 from services.consent.domain.deps import Deps
-
-DIRECTORY_CRISIS_LINES = "/internal/crisis-lines"
 
 
 @dataclass(frozen=True)
@@ -26,29 +24,16 @@ class CrisisLine:
     description: str
 
 
-def _line(raw: Any) -> CrisisLine:
-    if not isinstance(raw, dict):
-        raise PeerUnavailable(
-            "The directory answered crisis lines the consent service cannot read."
-        )
-    try:
-        return CrisisLine(
-            name=str(raw["name"]),
-            phone=str(raw["phone"]),
-            hours=str(raw["hours"]),
-            languages=tuple(str(language) for language in raw["languages"]),
-            description=str(raw["description"]),
-        )
-    except (KeyError, TypeError):
-        raise PeerUnavailable(
-            "The directory answered crisis lines the consent service cannot read."
-        ) from None
-
-
 async def crisis_lines(deps: Deps, city: str | None) -> list[CrisisLine]:
     """The national lines, then any for ``city``, as the directory lists them."""
-    answer = await deps.call("directory", DIRECTORY_CRISIS_LINES, {"city": city})
-    lines = answer.get("lines")
-    if not isinstance(lines, list):
-        raise PeerUnavailable("The directory answered crisis lines without lines.")
-    return [_line(raw) for raw in lines]
+    answer = await call(deps.peers, CRISIS_LINES, CrisisLinesRequest(city=city))
+    return [
+        CrisisLine(
+            name=line.name,
+            phone=line.phone,
+            hours=line.hours,
+            languages=tuple(line.languages),
+            description=line.description,
+        )
+        for line in answer.lines
+    ]

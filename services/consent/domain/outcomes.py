@@ -9,8 +9,8 @@ which the participant wrote for themselves), and only the newest ``MAX_RELEASED`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from saathi.service.internal import contracts as api
 from services.consent.domain import goals, wellbeing
 from services.consent.domain.deps import Deps
 from services.consent.domain.records import DataCategory
@@ -20,30 +20,29 @@ MAX_RELEASED = 200
 
 async def released(
     deps: Deps, participant_id: str, granted: Sequence[DataCategory]
-) -> dict[str, Any]:
-    """The JSON members for the granted outcome categories (none for the others)."""
-    answer: dict[str, Any] = {}
+) -> tuple[list[api.SharedCheckin] | None, list[api.SharedGoal] | None]:
+    """The check-ins and goals for the granted outcome categories (``None`` for the others)."""
+    checkins = None
     if DataCategory.WELLBEING in granted:
-        checkins = await wellbeing.all_checkins(deps, participant_id)
-        answer["wellbeing"] = [
-            {
-                "at": checkin.at.isoformat(),
-                "who5Total": checkin.scores.who5_raw,
-                "who5Percent": checkin.scores.who5_percent,
-                "barc10Total": checkin.scores.barc10_total,
-            }
-            for checkin in checkins[:MAX_RELEASED]
+        checkins = [
+            api.SharedCheckin(
+                at=checkin.at,
+                who5_total=checkin.scores.who5_raw,
+                who5_percent=checkin.scores.who5_percent,
+                barc10_total=checkin.scores.barc10_total,
+            )
+            for checkin in (await wellbeing.all_checkins(deps, participant_id))[:MAX_RELEASED]
         ]
+    shared_goals = None
     if DataCategory.GOALS in granted:
-        found = await goals.all_goals(deps, participant_id)
-        answer["goals"] = [
-            {
-                "id": goal.id,
-                "title": goal.title,
-                "targetDate": None if goal.target_date is None else goal.target_date.isoformat(),
-                "progress": goal.progress,
-                "achieved": goal.achieved,
-            }
-            for goal in found[:MAX_RELEASED]
+        shared_goals = [
+            api.SharedGoal(
+                id=goal.id,
+                title=goal.title,
+                target_date=goal.target_date,
+                progress=goal.progress,
+                achieved=goal.achieved,
+            )
+            for goal in (await goals.all_goals(deps, participant_id))[:MAX_RELEASED]
         ]
-    return answer
+    return checkins, shared_goals

@@ -1,68 +1,46 @@
-"""The directory's internal endpoints (docs/internal-api.md), service tokens only.
+"""The directory's internal endpoints (``saathi.service.internal.contracts``;
+docs/internal-api.md), service tokens only.
 
-- ``POST /internal/centres/known``: ``{centreIds}`` → ``{centreIds}``, those that exist, so that
-  consent refuses a grant to a centre nobody can find.
-- ``POST /internal/crisis-lines``: ``{city}`` → ``{lines}``, the crisis lines for a city (the
-  national ones first), so that consent can answer a low wellbeing check-in with them without
-  a copy of its own. The body carries a city only, never who is asking.
+- ``POST /internal/centres/known`` (consent): ``{centreIds}`` → ``{centreIds}``, those that
+  exist, so that consent refuses a grant to a centre nobody can find.
+- ``POST /internal/crisis-lines`` (consent): ``{city}`` → ``{lines}``, the crisis lines for a
+  city (the national ones first), so that consent can answer a low wellbeing check-in with them
+  without a copy of its own. The body carries a city only, never who is asking.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from starlette.routing import Route
 
-from saathi import internal
-from saathi.errors import BadUserInput
+from saathi.service.internal import contracts as api
+from saathi.service.internal.server import route
 from saathi.service_trust import ServiceTrust
-from services.directory import repository
+from services.directory.domain import lookups
 from services.directory.domain.crisis import crisis_resources
 
-MAX_CENTRE_IDS = 100
+
+async def known_centres(request: api.CentreIds) -> api.CentreIds:
+    found = await lookups.centres_by_ids(request.centre_ids)
+    return api.CentreIds(centre_ids=[c for c in request.centre_ids if c in found])
 
 
-async def known_centres(body: internal.Body) -> Mapping[str, Any]:
-    wanted = internal.ids(body, "centreIds", "ctr", max_items=MAX_CENTRE_IDS)
-    found = await repository.centres_by_ids(wanted)
-    return {"centreIds": [centre_id for centre_id in wanted if centre_id in found]}
-
-
-MAX_CITY = 100
-
-
-async def crisis_lines(body: internal.Body) -> Mapping[str, Any]:
-    city = body.get("city")
-    if city is not None and (not isinstance(city, str) or len(city) > MAX_CITY):
-        raise BadUserInput(f"city must be a string of at most {MAX_CITY} characters, or null.")
-    return {
-        "lines": [
-            {
-                "name": line.name,
-                "phone": line.phone,
-                "hours": line.hours,
-                "languages": list(line.languages),
-                "description": line.description,
-            }
-            for line in crisis_resources(city)
+async def crisis_lines(request: api.CrisisLinesRequest) -> api.CrisisLines:
+    return api.CrisisLines(
+        lines=[
+            api.CrisisLine(
+                name=line.name,
+                phone=line.phone,
+                hours=line.hours,
+                languages=list(line.languages),
+                description=line.description,
+            )
+            for line in crisis_resources(request.city)
         ]
-    }
-
-
-CONSENT = ("consent",)
+    )
 
 
 def routes(trust: ServiceTrust) -> list[Route]:
     return [
-        Route(
-            "/internal/centres/known",
-            internal.internal_endpoint(trust, CONSENT, known_centres),
-            methods=["POST"],
-        ),
-        Route(
-            "/internal/crisis-lines",
-            internal.internal_endpoint(trust, CONSENT, crisis_lines),
-            methods=["POST"],
-        ),
+        route(trust, api.KNOWN_CENTRES, known_centres),
+        route(trust, api.CRISIS_LINES, crisis_lines),
     ]

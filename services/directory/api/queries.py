@@ -10,6 +10,7 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
+from saathi.service.connections import Page
 from services.directory.api.connections import CentreConnection, NearbyGroupConnection
 from services.directory.api.context import context_of
 from services.directory.api.inputs import GeoPointInput, GroupFilter, group_filter, point
@@ -52,7 +53,7 @@ class Query(graphene.ObjectType):
         city: str | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> cursors.Page[centre_list.CentreEdge]:
+    ) -> Page[centre_list.CentreEdge]:
         return await centre_list.centres(city, first, after)
 
     @staticmethod
@@ -74,7 +75,7 @@ class Query(graphene.ObjectType):
         filter: Any | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> cursors.Page[nearby.NearbyEdge]:
+    ) -> Page[nearby.NearbyEdge]:
         search = nearby.NearbySearch(point(near), radius_km, group_filter(filter), first, after)
         return await nearby.nearby_groups(search, context_of(info).peers)
 

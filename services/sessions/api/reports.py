@@ -8,9 +8,9 @@ from typing import Annotated
 import strawberry
 from strawberry.permission import PermissionExtension
 
+from saathi.service.strawberry import ActsFor, centre_argument
 from saathi.tokens import Role
 from services.sessions.api.context import Context
-from services.sessions.api.permissions import ActsFor, centre_argument
 from services.sessions.api.types import PeerGroup
 from services.sessions.domain import reports
 from services.sessions.domain.reports import ReportRow
@@ -81,7 +81,7 @@ async def programme_report(
     from_: Annotated[datetime, strawberry.argument(name="from")],
     to: datetime,
 ) -> ProgrammeReport:
-    now = info.context.loaders.now
+    now = info.context.now
     report = await reports.programme_report(str(centre_id), from_, to, now)
     who5 = ReportChanges(
         info.context.peers,

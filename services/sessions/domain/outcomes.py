@@ -1,16 +1,16 @@
 """The participant's own outcomes (wellbeing check-ins, goals) as consent releases them with a
 consented read: consent holds them, sessions only passes on what the answer carries for the
-categories granted. An answer sessions cannot read is ``PeerUnavailable``, never a guess."""
+categories granted. A granted category consent did not answer is ``PeerUnavailable``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from saathi.peers import PeerUnavailable
+from saathi.service.internal.contracts import ReadAuthorised
 
-UNREADABLE = "The consent service released outcomes sessions cannot read."
+UNRELEASED = "The consent service granted outcomes it did not release."
 
 
 @dataclass(frozen=True)
@@ -30,41 +30,15 @@ class SharedGoal:
     achieved: bool
 
 
-def _list(answer: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    raw = answer.get(name)
-    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
-        raise PeerUnavailable(UNREADABLE)
-    return raw
+def checkins(answer: ReadAuthorised) -> list[SharedCheckin]:
+    if answer.wellbeing is None:
+        raise PeerUnavailable(UNRELEASED)
+    return [
+        SharedCheckin(c.at, c.who5_total, c.who5_percent, c.barc10_total) for c in answer.wellbeing
+    ]
 
 
-def checkins(answer: dict[str, Any]) -> list[SharedCheckin]:
-    try:
-        return [
-            SharedCheckin(
-                at=datetime.fromisoformat(item["at"]),
-                who5_total=int(item["who5Total"]),
-                who5_percent=int(item["who5Percent"]),
-                barc10_total=None if item["barc10Total"] is None else int(item["barc10Total"]),
-            )
-            for item in _list(answer, "wellbeing")
-        ]
-    except (KeyError, TypeError, ValueError):
-        raise PeerUnavailable(UNREADABLE) from None
-
-
-def goals(answer: dict[str, Any]) -> list[SharedGoal]:
-    try:
-        return [
-            SharedGoal(
-                id=str(item["id"]),
-                title=str(item["title"]),
-                target_date=None
-                if item["targetDate"] is None
-                else date.fromisoformat(item["targetDate"]),
-                progress=int(item["progress"]),
-                achieved=bool(item["achieved"]),
-            )
-            for item in _list(answer, "goals")
-        ]
-    except (KeyError, TypeError, ValueError):
-        raise PeerUnavailable(UNREADABLE) from None
+def goals(answer: ReadAuthorised) -> list[SharedGoal]:
+    if answer.goals is None:
+        raise PeerUnavailable(UNRELEASED)
+    return [SharedGoal(g.id, g.title, g.target_date, g.progress, g.achieved) for g in answer.goals]

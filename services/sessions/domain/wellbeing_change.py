@@ -12,12 +12,16 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from saathi.peers import Peers, PeerUnavailable
+from saathi.peers import Peers
+from saathi.service.internal.client import call
+from saathi.service.internal.contracts import (
+    PROGRAMME_CHANGE,
+    GroupAttendees,
+    ProgrammeChangeRequest,
+    ProgrammeChanges,
+)
 from services.sessions.repository import reports
-
-CONSENT_PROGRAMME_CHANGE = "/internal/wellbeing/programme-change"
 
 
 @dataclass(frozen=True)
@@ -29,19 +33,15 @@ class Who5Change:
 WITHHELD = Who5Change(None, True)
 
 
-def released_changes(answer: Any, asked: set[str]) -> dict[str, Who5Change]:
+def released_changes(answer: ProgrammeChanges, asked: set[str]) -> dict[str, Who5Change]:
     """The figures consent released for groups in ``asked``; anything else is dropped."""
-    groups = answer.get("groups") if isinstance(answer, dict) else None
-    if not isinstance(groups, list):
-        raise PeerUnavailable("The consent service answered WHO-5 changes without groups.")
-    found: dict[str, Who5Change] = {}
-    for group in groups:
-        if not isinstance(group, dict) or group.get("groupId") not in asked:
-            continue
-        average = group.get("averageWho5Change")
-        if group.get("suppressed") is False and isinstance(average, int | float):
-            found[str(group["groupId"])] = Who5Change(float(average), False)
-    return found
+    return {
+        group.group_id: Who5Change(group.average_who5_change, False)
+        for group in answer.groups
+        if group.group_id in asked
+        and not group.suppressed
+        and group.average_who5_change is not None
+    }
 
 
 async def who5_changes(
@@ -52,20 +52,16 @@ async def who5_changes(
     if not group_ids:
         return {}
     attendees = await reports.attendees(centre_id, start, end)
-    asked = [
-        {"groupId": group_id, "participantIds": attendees.get(group_id, [])}
-        for group_id in group_ids
-    ]
-    answer = await peers.post_json(
-        "consent",
-        CONSENT_PROGRAMME_CHANGE,
-        {
-            "centreId": centre_id,
-            "from": start.isoformat(),
-            "to": end.isoformat(),
-            "groups": asked,
-        },
+    request = ProgrammeChangeRequest(
+        centre_id=centre_id,
+        start=start,
+        end=end,
+        groups=[
+            GroupAttendees(group_id=group_id, participant_ids=attendees.get(group_id, []))
+            for group_id in group_ids
+        ],
     )
+    answer = await call(peers, PROGRAMME_CHANGE, request)
     released = released_changes(answer, set(group_ids))
     return {group_id: released.get(group_id, WITHHELD) for group_id in group_ids}
 

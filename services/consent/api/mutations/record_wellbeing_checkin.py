@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Self
-
 import strawberry
 
-from saathi.errors import SaathiError
+from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
-from services.consent.api.mutations.payload import payload_or_error
-from services.consent.api.types import MutationError
 from services.consent.api.wellbeing import WellbeingCheckin, WellbeingSupport
 from services.consent.domain import wellbeing
 
@@ -35,12 +31,8 @@ class RecordWellbeingCheckinPayload:
     )
     error: MutationError | None = None
 
-    @classmethod
-    def from_error(cls, error: SaathiError) -> Self:
-        return cls(error=MutationError.of(error))
 
-
-async def _record(
+async def record_wellbeing_checkin(
     info: strawberry.Info[Context], input: RecordWellbeingCheckinInput
 ) -> RecordWellbeingCheckinPayload:
     context = info.context
@@ -51,9 +43,3 @@ async def _record(
         checkin=WellbeingCheckin.of(recorded.checkin),
         support=None if recorded.support is None else WellbeingSupport.of(recorded.support),
     )
-
-
-async def record_wellbeing_checkin(
-    info: strawberry.Info[Context], input: RecordWellbeingCheckinInput
-) -> RecordWellbeingCheckinPayload:
-    return await payload_or_error(RecordWellbeingCheckinPayload, _record(info, input))

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Self
 
 import strawberry
 
-from saathi.errors import SaathiError
+from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
 from services.consent.api.goals import Goal
-from services.consent.api.mutations.payload import payload_or_error
-from services.consent.api.types import MutationError
 from services.consent.domain import goals
 
 
@@ -29,12 +26,8 @@ class SetGoalPayload:
     goal: Goal | None = None
     error: MutationError | None = None
 
-    @classmethod
-    def from_error(cls, error: SaathiError) -> Self:
-        return cls(error=MutationError.of(error))
 
-
-async def _set(info: strawberry.Info[Context], input: SetGoalInput) -> SetGoalPayload:
+async def set_goal(info: strawberry.Info[Context], input: SetGoalInput) -> SetGoalPayload:
     context = info.context
     goal = await goals.set_goal(
         context.deps,
@@ -44,7 +37,3 @@ async def _set(info: strawberry.Info[Context], input: SetGoalInput) -> SetGoalPa
         target_date=input.target_date,
     )
     return SetGoalPayload(goal=Goal.of(goal))
-
-
-async def set_goal(info: strawberry.Info[Context], input: SetGoalInput) -> SetGoalPayload:
-    return await payload_or_error(SetGoalPayload, _set(info, input))

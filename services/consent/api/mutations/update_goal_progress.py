@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Self
-
 import strawberry
 
-from saathi.errors import SaathiError
+from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
 from services.consent.api.goals import Goal
-from services.consent.api.mutations.payload import payload_or_error
-from services.consent.api.types import MutationError
 from services.consent.domain import goals
 
 
@@ -26,12 +22,8 @@ class UpdateGoalProgressPayload:
     goal: Goal | None = None
     error: MutationError | None = None
 
-    @classmethod
-    def from_error(cls, error: SaathiError) -> Self:
-        return cls(error=MutationError.of(error))
 
-
-async def _update(
+async def update_goal_progress(
     info: strawberry.Info[Context], input: UpdateGoalProgressInput
 ) -> UpdateGoalProgressPayload:
     context = info.context
@@ -39,9 +31,3 @@ async def _update(
         context.deps, context.viewer.participant(), str(input.goal_id), input.progress, input.note
     )
     return UpdateGoalProgressPayload(goal=Goal.of(goal))
-
-
-async def update_goal_progress(
-    info: strawberry.Info[Context], input: UpdateGoalProgressInput
-) -> UpdateGoalProgressPayload:
-    return await payload_or_error(UpdateGoalProgressPayload, _update(info, input))
