@@ -225,8 +225,8 @@ async def test_notify_delivers_to_decrypted_contacts_and_counts_the_skipped(
 def _change(groups: Any) -> dict[str, Any]:
     return {
         "centreId": GRANTEE,
-        "from": "2026-01-01T00:00:00+00:00",
-        "to": "2026-02-01T00:00:00+00:00",
+        "start": "2026-01-01T00:00:00+00:00",
+        "end": "2026-02-01T00:00:00+00:00",
         "groups": groups,
     }
 
@@ -238,8 +238,8 @@ def _change(groups: Any) -> dict[str, Any]:
         _change([{"groupId": "nope", "participantIds": []}]),
         _change([{"groupId": stable_id("grp", "g"), "participantIds": ["nobody"]}]),
         _change([["not an object"]]),
-        {**_change([]), "from": "yesterday"},
-        {**_change([]), "to": "2026-02-01T00:00:00"},
+        {**_change([]), "start": "yesterday"},
+        {**_change([]), "end": "2026-02-01T00:00:00"},
     ],
 )
 async def test_a_bad_programme_change_body_is_400(seeded: Consent, body: Any) -> None:
@@ -258,5 +258,5 @@ async def test_a_group_of_fewer_than_eleven_consenting_people_is_withheld(seeded
     assert response.status_code == 200
     # the demo's evaluation consents are to another centre: nobody here consented to GRANTEE
     assert response.json() == {
-        "groups": [{"groupId": group, "averageWho5Change": None, "suppressed": True}]
+        "groups": [{"groupId": group, "suppressed": True}]
     }
