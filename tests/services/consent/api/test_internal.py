@@ -257,6 +257,4 @@ async def test_a_group_of_fewer_than_eleven_consenting_people_is_withheld(seeded
 
     assert response.status_code == 200
     # the demo's evaluation consents are to another centre: nobody here consented to GRANTEE
-    assert response.json() == {
-        "groups": [{"groupId": group, "suppressed": True}]
-    }
+    assert response.json() == {"groups": [{"groupId": group, "suppressed": True}]}
