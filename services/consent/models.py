@@ -156,7 +156,7 @@ class DataAccessHead(Model):
 
 
 class WellbeingCheckin(Model):
-    """A participant's WHO-5 (and BARC-10) check-in; scores and note sealed under their key."""
+    """A participant's WHO-5 (and BARC-10) check-in: scores and note sealed under their key."""
 
     id = fields.CharField(max_length=40, primary_key=True)
     participant_id = fields.CharField(max_length=40)
@@ -169,7 +169,7 @@ class WellbeingCheckin(Model):
 
 
 class Goal(Model):
-    """A participant's own recovery goal; text, target and progress sealed under their key."""
+    """A participant's own recovery goal: text, target and progress sealed under their key."""
 
     id = fields.CharField(max_length=40, primary_key=True)
     participant_id = fields.CharField(max_length=40)
