@@ -27,7 +27,7 @@ from services.consent.domain.records import GoalRecord, ParticipantRecord, Wellb
 from services.consent.domain.wellbeing import Scores, seal_scores
 from services.consent.repository import wellbeing as store
 
-EVALUATION_CENTRE = demo.CENTRES[4]
+EVALUATION_CENTRE = demo.CENTRES[0]  # its online group gathers people from every city
 WEEKS = 8
 DECLINING = 4  # the index of the person whose WHO-5 falls to a low latest check-in
 GOALS = (
