@@ -423,6 +423,8 @@ def running_network(node: str, groups: int) -> Iterator[Network]:
             check=True,
             capture_output=True,
         )
+        # serve never changes a schema: the one migration step of a deployment comes first
+        subprocess.run(saathi("migrate"), env=env, check=True, capture_output=True)
         supergraph = supergraph_for(ports)
         (data_dir / "supergraph.graphql").write_text(supergraph)
         for name in SUBGRAPHS:
