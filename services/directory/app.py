@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from saathi.database import close_databases, open_databases
 from saathi.peers import Peers
-from saathi.runtime import peers_for, trust_for, verifier_for
+from saathi.runtime import key_store_for, peers_for, trust_for, verifier_for
 from saathi.service_trust import ServiceTrust
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
@@ -46,10 +46,14 @@ def create_app(
     (none given: service-token clients from ``peers_for``) are closed with it."""
     own_peers = peers is None
     peer_clients = peers_for(settings, NAME) if peers is None else peers
+    # Each peer supporter's data key, for their lived-experience statement and supervision
+    # notes: a file of its own, apart from the database.
+    keys = key_store_for(settings, NAME)
     endpoint = GraphQLEndpoint(
         schema.graphql_schema,
         peers=peer_clients,
         verifier=verifier or verifier_for(settings),
+        keys=keys,
     )
 
     @asynccontextmanager
@@ -68,8 +72,9 @@ def create_app(
                 await peer_clients.aclose()
             if manage_database:
                 await close_databases()
+            keys.close()
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", endpoint.handle, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
@@ -78,3 +83,5 @@ def create_app(
         ],
         lifespan=lifespan,
     )
+    app.state.keys = keys
+    return app

@@ -112,3 +112,27 @@ async def after_generate_schemas() -> None:
     from services.directory import repository  # repository imports this module
 
     await repository.build_spatial_index()
+
+
+# The practice records' tables live in a module of their own; importing them here is how tortoise
+# (which reads this module) finds them.
+from services.directory.practice.models import (  # noqa: E402
+    AttentionNotice,
+    CentrePractice,
+    Supervision,
+    SupporterProfile,
+    TrainingCompletion,
+)
+
+__all__ = [
+    "AttentionNotice",
+    "Centre",
+    "CentrePractice",
+    "PeerGroup",
+    "PeerSupporter",
+    "SeriesPush",
+    "Supervision",
+    "SupporterProfile",
+    "TrainingCompletion",
+    "after_generate_schemas",
+]

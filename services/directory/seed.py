@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from saathi.demo import CENTRES, GROUPS, SUPPORTERS, DemoCentre, DemoGroup, DemoSupporter
 from services.directory import domain, repository
+from services.directory.practice.demo import seed_demo as seed_practice
 from services.directory.records import Address, Centre, Group, Point, Schedule, Supporter
 
 
@@ -59,3 +60,4 @@ async def seed_demo() -> None:
         await repository.save_supporter(supporter_record(supporter))
     for group in GROUPS:
         await repository.save_group(group_record(group, centres[group.centre_id]))
+    await seed_practice()

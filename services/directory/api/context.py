@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from graphql import GraphQLResolveInfo
 
 from saathi.auth import Viewer
+from saathi.keystore import KeyStore
 from saathi.peers import Peers
 from services.directory.api.loaders import Loaders
 
@@ -18,6 +19,7 @@ class Context:
     viewer: Viewer
     request_id: str
     peers: Peers
+    keys: KeyStore  # supporters' data keys: their statements and supervision notes
     loaders: Loaders = field(default_factory=Loaders.new)
 
 

@@ -19,6 +19,7 @@ from saathi.document_limits import DocumentGuard, unsupported_media_type
 from saathi.errors import ErrorCode
 from saathi.graphql_errors import REQUEST_ID_HEADER, format_error
 from saathi.ids import new_id
+from saathi.keystore import KeyStore
 from saathi.peers import Peers
 from saathi.tokens import TokenVerifier
 from services.directory.api.context import Context
@@ -74,10 +75,13 @@ def _request_error(message: str, request_id: str) -> JSONResponse:
 class GraphQLEndpoint:
     """Serves one schema; route ``handle`` as a Starlette endpoint."""
 
-    def __init__(self, schema: GraphQLSchema, *, peers: Peers, verifier: TokenVerifier) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, *, peers: Peers, verifier: TokenVerifier, keys: KeyStore
+    ) -> None:
         self._schema = schema
         self._peers = peers
         self._verifier = verifier
+        self._keys = keys
         self.documents = DocumentCache(schema)
 
     async def handle(self, request: Request) -> JSONResponse:
@@ -115,6 +119,7 @@ class GraphQLEndpoint:
             viewer=Viewer(request.headers.get("authorization"), self._verifier),
             request_id=request_id,
             peers=self._peers,
+            keys=self._keys,
         )
         result = execute(
             self._schema,

@@ -13,6 +13,8 @@ from typing import Generic, TypeVar
 
 from saathi.peers import Peers
 from services.directory import domain, visibility
+from services.directory.practice import repository as practice_repository
+from services.directory.practice.records import Practice
 from services.directory.records import Centre, Group, Supporter
 
 V = TypeVar("V")
@@ -84,6 +86,7 @@ class Loaders:
     groups: BatchLoader[Group]
     supporters: BatchLoader[Supporter]
     booked: BookedGroups
+    practices: BatchLoader[Practice]
 
     @classmethod
     def new(cls) -> Loaders:
@@ -92,4 +95,5 @@ class Loaders:
             groups=BatchLoader(domain.groups_by_ids),
             supporters=BatchLoader(domain.supporters_by_ids),
             booked=BookedGroups(),
+            practices=BatchLoader(practice_repository.practices),
         )

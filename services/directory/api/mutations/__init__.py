@@ -9,7 +9,8 @@ import graphene
 
 from services.directory.api.mutations.group_create import CreateGroup
 from services.directory.api.mutations.group_update import UpdateGroup
+from services.directory.api.mutations.practice import PracticeMutations
 
 
-class Mutation(UpdateGroup, CreateGroup, graphene.ObjectType):
+class Mutation(PracticeMutations, UpdateGroup, CreateGroup, graphene.ObjectType):
     pass
