@@ -80,6 +80,7 @@ def create_app(
             Route("/health", health, methods=["GET"]),
             Route("/feeds/meetings.json", meetings_json, methods=["GET"]),
             *internal.routes(trust or trust_for(settings, NAME)),
+            *internal.practice_routes(trust or trust_for(settings, NAME)),
         ],
         lifespan=lifespan,
     )

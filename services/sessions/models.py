@@ -151,3 +151,18 @@ class SyncBatch(Model):
     class Meta:
         table = "sessions_sync_batch"
         unique_together = (("centre_id", "batch_id"),)
+
+
+# Concerns live in a module of their own; importing the model here is how tortoise finds it.
+from services.sessions.concerns.models import Concern  # noqa: E402
+
+__all__ = [
+    "Booking",
+    "BookingEvent",
+    "Concern",
+    "Feedback",
+    "Notification",
+    "Series",
+    "Session",
+    "SyncBatch",
+]

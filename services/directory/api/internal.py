@@ -35,3 +35,24 @@ def routes(trust: ServiceTrust) -> list[Route]:
             methods=["POST"],
         )
     ]
+
+
+MAX_SUPPORTER_IDS = 100
+
+
+async def supporter_centres(body: internal.Body) -> Mapping[str, Any]:
+    """``{supporterIds}`` → ``{centres: {supporterId: centreId}}`` for those that exist: which
+    centre holds a concern about a supporter (sessions asks)."""
+    wanted = internal.ids(body, "supporterIds", "sup", max_items=MAX_SUPPORTER_IDS)
+    found = await repository.supporters_by_ids(wanted)
+    return {"centres": {s.id: s.centre_id for s in found.values()}}
+
+
+def practice_routes(trust: ServiceTrust) -> list[Route]:
+    return [
+        Route(
+            "/internal/supporters/centres",
+            internal.internal_endpoint(trust, ("sessions",), supporter_centres),
+            methods=["POST"],
+        )
+    ]

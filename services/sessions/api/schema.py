@@ -6,7 +6,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
-from services.sessions.api import reports, sharing
+from services.sessions.api import concerns, reports, sharing
 from services.sessions.api.mutations import (
     attendance_record,
     availability_sync,
@@ -22,6 +22,7 @@ from services.sessions.api.types import Booking, Centre, Participant, PeerGroup,
 class Query:
     shared_record = sharing.field
     programme_report = reports.field
+    concerns = concerns.queue_field
 
 
 @strawberry.type
@@ -32,6 +33,9 @@ class Mutation:
     record_attendance = attendance_record.field
     cancel_session = session_cancel.field
     sync_availability = availability_sync.field
+    report_concern = concerns.report_field
+    acknowledge_concern = concerns.acknowledge_field
+    resolve_concern = concerns.resolve_field
 
 
 class SessionsSchema(strawberry.federation.Schema):

@@ -1,0 +1,223 @@
+"""Concerns as GraphQL: ``reportConcern`` (participant), the centre's ``concerns`` queue and
+``acknowledgeConcern`` / ``resolveConcern`` (supervisor or centre_admin of the holding centre),
+and ``Participant.concerns`` (the reporter's own)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+
+import strawberry
+from strawberry.permission import PermissionExtension
+
+from saathi.errors import BadUserInput
+from services.sessions.api.context import Context
+from services.sessions.api.errors import MutationError, participant_mutation
+from services.sessions.api.permissions import ActsFor, IsParticipant, centre_argument
+from services.sessions.domain import concerns
+from services.sessions.domain.concerns import (
+    OVERSEERS,
+    ConcernAbout,
+    ConcernCategory,
+    ConcernStatus,
+)
+from services.sessions.repository import concerns as repository
+from services.sessions.repository.concerns import ConcernRecord
+
+ConcernCategoryEnum = strawberry.enum(ConcernCategory)
+ConcernStatusEnum = strawberry.enum(ConcernStatus)
+ConcernAboutEnum = strawberry.enum(ConcernAbout)
+
+DEFAULT_PAGE, MAX_PAGE = 20, 50
+
+
+@strawberry.type
+class Concern:
+    """A concern raised by a participant. ``reporterId`` is null when it was made anonymously
+    (and always for the reporter's own view); ``description`` is null once the reporter has
+    erased their account."""
+
+    id: strawberry.ID
+    category: ConcernCategory
+    status: ConcernStatus
+    about: ConcernAbout
+    about_id: strawberry.ID = strawberry.field(description="The session, group or supporter.")
+    centre_id: strawberry.ID = strawberry.field(description="The centre that holds it.")
+    anonymous: bool
+    reporter_id: strawberry.ID | None
+    description: str | None
+    reported_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+
+    @classmethod
+    def of(cls, record: ConcernRecord, info: strawberry.Info[Context], *, staff: bool) -> Concern:
+        return cls(
+            id=strawberry.ID(record.id),
+            category=ConcernCategory(record.category),
+            status=ConcernStatus(record.status),
+            about=ConcernAbout(record.about_kind),
+            about_id=strawberry.ID(record.about_id),
+            centre_id=strawberry.ID(record.centre_id),
+            anonymous=record.anonymous,
+            reporter_id=(
+                strawberry.ID(record.reporter_id) if staff and record.reporter_id else None
+            ),
+            description=concerns.open_description(info.context.keys, record),
+            reported_at=record.reported_at,
+            acknowledged_at=record.acknowledged_at,
+            resolved_at=record.resolved_at,
+        )
+
+
+@strawberry.federation.type(shareable=True)
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class ConcernEdge:
+    cursor: str
+    node: Concern
+
+
+@strawberry.type
+class ConcernConnection:
+    total_count: int
+    page_info: PageInfo
+    edges: list[ConcernEdge]
+
+
+def _cursor(record: ConcernRecord) -> str:
+    raw = json.dumps(["concern", record.reported_at.isoformat(), record.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _after(cursor: str) -> tuple[str, str]:
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        datetime.fromisoformat(value[1])
+        if value[0] == "concern" and len(value) == 3 and isinstance(value[2], str):
+            return str(value[1]), str(value[2])
+    except (ValueError, TypeError, IndexError, KeyError):
+        pass
+    raise BadUserInput("after is not a cursor from this list.")
+
+
+async def centre_concerns(
+    info: strawberry.Info[Context],
+    centre_id: strawberry.ID,
+    status: ConcernStatus | None = None,
+    first: int | None = DEFAULT_PAGE,
+    after: str | None = None,
+) -> ConcernConnection:
+    size = DEFAULT_PAGE if first is None else first
+    if not 1 <= size <= MAX_PAGE:
+        raise BadUserInput(f"first must be between 1 and {MAX_PAGE}, got {size}.")
+    key = _after(after) if after is not None and len(after) <= 500 else None
+    if after is not None and key is None:
+        raise BadUserInput("after is not a cursor from this list.")
+    total, rows = await repository.of_centre(
+        str(centre_id), status.value if status else None, key, size + 1
+    )
+    edges = [
+        ConcernEdge(cursor=_cursor(r), node=Concern.of(r, info, staff=True)) for r in rows[:size]
+    ]
+    return ConcernConnection(
+        total_count=total,
+        page_info=PageInfo(
+            has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
+        ),
+        edges=edges,
+    )
+
+
+queue_field = strawberry.field(
+    resolver=centre_concerns,
+    description="The centre's concerns, newest first; supervisor or centre_admin of that centre.",
+    extensions=[
+        PermissionExtension([ActsFor(*OVERSEERS, centre=centre_argument)], use_directives=False)
+    ],
+)
+
+
+@strawberry.input
+class ReportConcernInput:
+    """Name exactly one of sessionId, groupId and supporterId. The description (10 to 4000
+    characters) is stored sealed; anonymous (the default) hides who reported it from staff."""
+
+    category: ConcernCategory
+    description: str
+    session_id: strawberry.ID | None = None
+    group_id: strawberry.ID | None = None
+    supporter_id: strawberry.ID | None = None
+    anonymous: bool | None = True
+
+
+@strawberry.type
+class ConcernPayload:
+    concern: Concern | None = None
+    error: MutationError | None = None
+
+
+async def report_concern(
+    info: strawberry.Info[Context], input: ReportConcernInput
+) -> ConcernPayload:
+    participant = info.context.viewer.participant()
+    given = concerns.NewConcern(
+        session_id=str(input.session_id) if input.session_id is not None else None,
+        group_id=str(input.group_id) if input.group_id is not None else None,
+        supporter_id=str(input.supporter_id) if input.supporter_id is not None else None,
+        category=input.category,
+        description=input.description,
+        anonymous=input.anonymous is not False,
+    )
+    record = await concerns.report(
+        participant.subject, given, info.context.keys, info.context.peers, info.context.loaders.now
+    )
+    return ConcernPayload(concern=Concern.of(record, info, staff=False))
+
+
+report_field = strawberry.mutation(
+    resolver=report_concern,
+    description="A signed-in participant raises a concern; the holding centre's supervisors "
+    "are told.",
+    extensions=participant_mutation(ConcernPayload, IsParticipant()),
+)
+
+
+async def _move(
+    info: strawberry.Info[Context], id: strawberry.ID, to: ConcernStatus
+) -> ConcernPayload:
+    principal = info.context.viewer.required()
+    record = await concerns.move(principal, str(id), to, info.context.loaders.now)
+    return ConcernPayload(concern=Concern.of(record, info, staff=True))
+
+
+async def acknowledge_concern(info: strawberry.Info[Context], id: strawberry.ID) -> ConcernPayload:
+    return await _move(info, id, ConcernStatus.ACKNOWLEDGED)
+
+
+async def resolve_concern(info: strawberry.Info[Context], id: strawberry.ID) -> ConcernPayload:
+    return await _move(info, id, ConcernStatus.RESOLVED)
+
+
+acknowledge_field = strawberry.mutation(
+    resolver=acknowledge_concern,
+    description="OPEN → ACKNOWLEDGED; supervisor or centre_admin of the holding centre.",
+    extensions=participant_mutation(ConcernPayload, ActsFor(*OVERSEERS)),
+)
+resolve_field = strawberry.mutation(
+    resolver=resolve_concern,
+    description="OPEN or ACKNOWLEDGED → RESOLVED; supervisor or centre_admin of the holding "
+    "centre.",
+    extensions=participant_mutation(ConcernPayload, ActsFor(*OVERSEERS)),
+)
+
+
+async def my_concerns(info: strawberry.Info[Context]) -> list[Concern]:
+    participant = info.context.viewer.participant()
+    records = await concerns.mine(participant.subject, info.context.keys)
+    return [Concern.of(r, info, staff=False) for r in records]

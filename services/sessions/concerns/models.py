@@ -1,0 +1,35 @@
+"""The concerns table (``sessions_concern``): a participant's report about a session, a group
+or a peer supporter, in its holding centre's queue.
+
+The description is free text about people in care, so it is stored sealed under the reporter's
+data key (``description_sealed``), bound to the concern's id. A named concern keeps the
+reporter's id; an anonymous one keeps only ``reporter_mark``, HMAC(the reporter's data key,
+"concerns"), by which the reporter (and nobody without their key) finds their own reports.
+An erasure clears both links and the description; the concern stays in the centre's queue.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Concern(Model):
+    id = fields.CharField(max_length=40, primary_key=True)
+    centre_id = fields.CharField(max_length=40, db_index=True)
+    about_kind = fields.CharField(max_length=16)  # SESSION, GROUP or SUPPORTER
+    about_id = fields.CharField(max_length=40)
+    category = fields.CharField(max_length=16)
+    anonymous = fields.BooleanField()
+    reporter_id = fields.CharField(max_length=40, null=True, db_index=True)
+    reporter_mark = fields.CharField(max_length=64, null=True, db_index=True)
+    description_sealed = fields.TextField(null=True)
+    status = fields.CharField(max_length=16, default="OPEN")
+    reported_at = fields.DatetimeField()
+    acknowledged_at = fields.DatetimeField(null=True)
+    resolved_at = fields.DatetimeField(null=True)
+    supervisors_told_at = fields.DatetimeField(null=True, db_index=True)
+
+    class Meta:
+        table = "sessions_concern"
+        indexes = (("centre_id", "status", "reported_at"),)
