@@ -14,11 +14,12 @@ from services.directory import domain, records
 from services.directory.api.connections import CentreConnection, NearbyGroupConnection
 from services.directory.api.context import context_of
 from services.directory.api.inputs import GeoPointInput, GroupFilter, group_filter, point
+from services.directory.api.mentors import MentorQuery
 from services.directory.api.practice_queries import PracticeQuery
 from services.directory.api.types import Centre, CrisisResource, PeerGroup
 
 
-class Query(PracticeQuery, graphene.ObjectType):
+class Query(MentorQuery, PracticeQuery, graphene.ObjectType):
     centres = graphene.Field(
         CentreConnection,
         required=True,

@@ -205,3 +205,13 @@ async def centres_with_supporters() -> list[str]:
 async def forget_attention_week(centre_id: str, week: str) -> None:
     """Undo ``claim_attention_week`` when the notice could not be handed over."""
     await models.AttentionNotice.filter(centre_id=centre_id, week=week).delete()
+
+
+async def mentoring_group_ids() -> list[str]:
+    """Every MENTORING group with a facilitator."""
+    from services.directory.models import PeerGroup as GroupRow
+
+    ids = await GroupRow.filter(kind="MENTORING", facilitator_id__not_isnull=True).values_list(
+        "id", flat=True
+    )
+    return sorted(str(i) for i in ids)

@@ -29,7 +29,7 @@ from saathi.ids import stable_id
 from saathi.internal import internal_endpoint
 from saathi.keystore import KeyStore
 from saathi.service_trust import ServiceTrust
-from services.sessions.domain import participants, timetable
+from services.sessions.domain import free_slots, participants, timetable
 from services.sessions.domain.availability import OpenGroupsQuery, open_groups
 from services.sessions.domain.records import SeriesRecord
 
@@ -139,4 +139,9 @@ def routes(trust: ServiceTrust, keys: KeyStore) -> list[tuple[str, Endpoint]]:
             internal_endpoint(trust, DIRECTORY, booked_groups),
         ),
         ("/internal/participants/erase", internal_endpoint(trust, CONSENT, erase)),
+        ("/internal/groups/free-sessions", internal_endpoint(trust, DIRECTORY, free_sessions)),
     ]
+
+
+async def free_sessions(body: Any) -> dict[str, Any]:
+    return await free_slots.free_sessions(body, datetime.now(UTC))
