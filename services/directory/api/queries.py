@@ -11,21 +11,26 @@ import graphene
 from graphql import GraphQLResolveInfo
 
 from services.directory import domain, records
+from services.directory.api.community import CommunityQuery
 from services.directory.api.connections import CentreConnection, NearbyGroupConnection
 from services.directory.api.context import context_of
 from services.directory.api.inputs import GeoPointInput, GroupFilter, group_filter, point
 from services.directory.api.mentors import MentorQuery
+from services.directory.api.practice_enums import CentreKind, enum_name
 from services.directory.api.practice_queries import PracticeQuery
 from services.directory.api.types import Centre, CrisisResource, PeerGroup
+from services.directory.practice import community
+from services.directory.practice.records import CentreKind as Kind
 
 
-class Query(MentorQuery, PracticeQuery, graphene.ObjectType):
+class Query(CommunityQuery, MentorQuery, PracticeQuery, graphene.ObjectType):
     centres = graphene.Field(
         CentreConnection,
         required=True,
         city=graphene.String(),
         first=graphene.Int(default_value=domain.DEFAULT_PAGE_SIZE),
         after=graphene.String(),
+        kind=graphene.Argument(CentreKind, description="Only centres of this kind."),
     )
     centre = graphene.Field(Centre, id=graphene.ID(required=True))
     group = graphene.Field(PeerGroup, id=graphene.ID(required=True))
@@ -53,7 +58,10 @@ class Query(MentorQuery, PracticeQuery, graphene.ObjectType):
         city: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        kind: Any = None,
     ) -> domain.Page[domain.CentreEdge]:
+        if kind is not None:
+            return await community.centres_of_kind(Kind[enum_name(kind)], city, first, after)
         return await domain.centres(city, first, after)
 
     @staticmethod

@@ -137,6 +137,10 @@ class PeerGroup(graphene.ObjectType):
     code_of_conduct = graphene.String(
         required=True, description="The code of conduct of the group's centre."
     )
+    programme = graphene.Field(
+        "services.directory.api.community.Programme",
+        description="The community programme the group is part of, if any.",
+    )
 
     def __resolve_reference(self, info: GraphQLResolveInfo) -> Awaitable[records.Group | None]:
         return context_of(info).loaders.groups.load(str(self.id))
@@ -164,6 +168,12 @@ class PeerGroup(graphene.ObjectType):
     @staticmethod
     async def resolve_code_of_conduct(parent: records.Group, info: GraphQLResolveInfo) -> str:
         return await code_of_conduct(info, parent.centre_id)
+
+    @staticmethod
+    async def resolve_programme(parent: records.Group, info: GraphQLResolveInfo) -> object:
+        from services.directory.api.community import programme_of_group
+
+        return await programme_of_group(parent, info)
 
     @staticmethod
     def resolve_facilitator(

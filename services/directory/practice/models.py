@@ -82,3 +82,48 @@ class AttentionNotice(Model):
     class Meta:
         table = "directory_attention_notice"
         unique_together = (("centre_id", "week"),)
+
+
+class Programme(Model):
+    """A community programme a centre runs with a partner organisation (a school, a workplace,
+    a community group), made of the centre's COMMUNITY_PROGRAMME groups."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    centre_id = fields.CharField(max_length=40, db_index=True)
+    name = fields.CharField(max_length=200)
+    description = fields.TextField(default="")
+    partner_name = fields.CharField(max_length=200)
+    partner_kind = fields.CharField(max_length=20)
+    audience: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "directory_programme"
+
+
+class ProgrammeGroup(Model):
+    """A group of a programme (a group belongs to one programme at most)."""
+
+    group_id = fields.CharField(max_length=40, primary_key=True)
+    programme_id = fields.CharField(max_length=40, db_index=True)
+
+    class Meta:
+        table = "directory_programme_group"
+
+
+class NavigationResource(Model):
+    """A resource a centre lists for finding one's way: legal aid, rights under the Mental
+    Healthcare Act 2017, de-addiction helplines, government schemes."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    centre_id = fields.CharField(max_length=40, db_index=True)
+    city = fields.CharField(max_length=100, db_index=True)
+    category = fields.CharField(max_length=30)
+    name = fields.CharField(max_length=200)
+    description = fields.TextField()
+    phone = fields.CharField(max_length=40, null=True)
+    website = fields.CharField(max_length=300, null=True)
+    languages: fields.JSONField[list[str]] = fields.JSONField(default=list)
+
+    class Meta:
+        table = "directory_navigation_resource"
