@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from saathi.network import EmbeddedNetwork, build_subgraph
+from network.assembly import EmbeddedNetwork, build_subgraph
 from saathi.runtime import service_tokens
 from saathi.service_trust import GATEWAY
 from saathi.settings import load_settings

@@ -42,11 +42,12 @@ from saathi.keys import generate_signing_key
 from saathi.peers import Peers
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
-from services.directory import domain, repository
+from services.directory import repository
 from services.directory.app import create_app
-from services.directory.records import Point
-from services.directory.synthetic import SyntheticPlan, seed_synthetic
-from services.sessions.synthetic import materialise_timetables
+from services.directory.domain import geometry
+from services.directory.domain.records import Point
+from services.directory.domain.synthetic import SyntheticPlan, seed_synthetic
+from services.sessions.domain.synthetic import materialise_timetables
 
 RADIUS_KM = 10.0
 FIRST = 20
@@ -76,7 +77,7 @@ async def reference_nearby(near: Point, radius_km: float, first: int) -> list[tu
     """Every group read and measured: the page ``nearbyGroups`` must give, found slowly."""
     ranked = []
     for group in await repository.all_groups():
-        distance = round(domain.haversine_km(near, group.anchor), 3)
+        distance = round(geometry.haversine_km(near, group.anchor), 3)
         if distance <= radius_km:
             ranked.append((distance, group.id))
     ranked.sort()
@@ -178,7 +179,7 @@ def network(data_dir: Path, database_url: str | None) -> Iterator[str]:
     env = dict(os.environ)
     if database_url:
         env["SAATHI_DIRECTORY_DATABASE_URL"] = database_url
-    command = [sys.executable, "-c", "from saathi.cli import main; main()", "up", "--no-demo"]
+    command = [sys.executable, "-c", "from network.cli import main; main()", "up", "--no-demo"]
     child = subprocess.Popen(
         [*command, "--port", str(port), "--data-dir", str(data_dir)],
         env=env,

@@ -26,6 +26,10 @@ def models_module(component: str) -> str:
     return f"services.{component}.models"
 
 
+def repository_module(component: str) -> str:
+    return f"services.{component}.repository"
+
+
 def tortoise_config(settings: Settings, components: Iterable[str]) -> dict[str, Any]:
     """The tortoise config for ``components``, one app and one connection each."""
     connections: dict[str, Any] = {}
@@ -94,10 +98,10 @@ async def open_databases(settings: Settings, components: Iterable[str]) -> None:
 
 
 async def after_schemas(component: str) -> None:
-    """Run the component's ``after_generate_schemas`` (in its models module), if it has one:
-    what ``generate_schemas`` cannot make (a spatial index, triggers), made or repaired at every
-    start so that an existing data dir gets it too."""
-    module = importlib.import_module(models_module(component))
+    """Run the component's ``after_generate_schemas`` (in its repository, beside the SQL that
+    needs it), if it has one: what ``generate_schemas`` cannot make (a spatial index, triggers),
+    made or repaired at every start so that an existing data dir gets it too."""
+    module = importlib.import_module(repository_module(component))
     hook = getattr(module, "after_generate_schemas", None)
     if hook is not None:
         await hook()

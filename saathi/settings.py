@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 COMPONENTS = ("directory", "sessions", "consent")
@@ -62,9 +62,6 @@ class Settings:
         """Where ``component`` listens in the distributed topology (its base URL)."""
         default = f"http://127.0.0.1:{DEFAULT_PORTS[component]}"
         return self.service_urls.get(component, default).rstrip("/")
-
-    def with_data_dir(self, data_dir: Path) -> Settings:
-        return replace(self, data_dir=data_dir)
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -1,6 +1,6 @@
 """The pure query planner: an operation and a supergraph in, a `QueryPlan` out.
 
-No I/O and no caching here (caching wraps it from outside); see GATEWAY.md "Planning".
+No I/O and no caching here: the pipeline (``gateway.pipeline``) caches plans around it.
 """
 
 from __future__ import annotations

@@ -34,13 +34,13 @@ from saathi.runtime import (
 from saathi.service_trust import ServiceTrust
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
-from services.consent.anchor import AuditTrail
 from services.consent.api import internal, staff_notify
 from services.consent.api.context import Context, live_viewer
 from services.consent.api.loaders import make_loaders
 from services.consent.api.oauth import token_endpoint
 from services.consent.api.schema import schema
-from services.consent.delivery import Delivery, OutboxDelivery
+from services.consent.domain.anchor import AuditTrail
+from services.consent.domain.delivery import Delivery, OutboxDelivery
 from services.consent.domain.deps import Clock, Deps, system_clock
 
 COMPONENT = "consent"

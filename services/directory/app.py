@@ -18,11 +18,11 @@ from saathi.runtime import key_store_for, peers_for, trust_for, verifier_for
 from saathi.service_trust import ServiceTrust
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
-from services.directory import timetables
 from services.directory.api import internal
 from services.directory.api.endpoint import GraphQLEndpoint
 from services.directory.api.feeds import meetings_json
 from services.directory.api.schema import schema
+from services.directory.domain import timetables
 
 NAME = "directory"
 

@@ -106,14 +106,6 @@ class SeriesPush(Model):
         table = "directory_series_push"
 
 
-async def after_generate_schemas() -> None:
-    """Called by ``open_databases`` once the tables exist: the spatial index of group anchors
-    (its SQL lives with the queries that use it)."""
-    from services.directory import repository  # repository imports this module
-
-    await repository.build_spatial_index()
-
-
 # The practice records' tables live in a module of their own; importing them here is how tortoise
 # (which reads this module) finds them.
 from services.directory.practice.models import (  # noqa: E402
@@ -140,5 +132,4 @@ __all__ = [
     "Supervision",
     "SupporterProfile",
     "TrainingCompletion",
-    "after_generate_schemas",
 ]

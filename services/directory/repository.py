@@ -14,11 +14,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from saathi.ids import storable
-from services.directory.models import Centre as CentreRow
-from services.directory.models import PeerGroup as GroupRow
-from services.directory.models import PeerSupporter as SupporterRow
-from services.directory.models import SeriesPush as PushRow
-from services.directory.records import (
+from services.directory.domain.records import (
     EARTH_RADIUS_KM,
     Address,
     Centre,
@@ -30,6 +26,10 @@ from services.directory.records import (
     SeriesPush,
     Supporter,
 )
+from services.directory.models import Centre as CentreRow
+from services.directory.models import PeerGroup as GroupRow
+from services.directory.models import PeerSupporter as SupporterRow
+from services.directory.models import SeriesPush as PushRow
 
 CONNECTION = "directory"
 
@@ -162,9 +162,10 @@ async def centres_page(
 # The database narrows to the groups whose anchor lies in a box around the point, through a
 # spatial index (an R*Tree on SQLite, a GiST index over ``earthdistance``'s ``ll_to_earth`` on
 # PostgreSQL), and works out each candidate's exact great-circle distance in SQL. The expression
-# repeats ``domain.haversine_km`` operation for operation, with the same constants passed as
-# parameters, so that both databases compute the same double as Python does (IEEE arithmetic and
-# the C library's sin, cos, asin and sqrt): results are exactly those of a brute-force scan.
+# repeats ``domain.geometry.haversine_km`` operation for operation, with the same constants
+# passed as parameters, so that both databases compute the same double as Python does (IEEE
+# arithmetic and the C library's sin, cos, asin and sqrt): results are exactly those of a
+# brute-force scan.
 
 ANCHORS = "directory_group_anchor"
 RTREE = "directory_group_anchor_rtree"
@@ -176,6 +177,12 @@ _EARTHDISTANCE_RADIUS_KM = 6378.168
 
 # Whether PostgreSQL has the GiST index: learnt by ``build_spatial_index`` at every start.
 _SPATIAL = {"earth": False}
+
+
+async def after_generate_schemas() -> None:
+    """Called by ``open_databases`` once the tables exist: the spatial index of group anchors,
+    whose SQL lives with the queries that use it."""
+    await build_spatial_index()
 
 
 async def build_spatial_index() -> None:
@@ -333,7 +340,7 @@ def _candidates(query: NearbyQuery, p: _Parameters, dialect_earth: bool) -> str:
 
 
 def _distances(query: NearbyQuery, p: _Parameters, candidates: str) -> str:
-    """(id, d) of every candidate: ``domain.haversine_km(near, anchor)``, step for step."""
+    """(id, d) of every candidate: ``geometry.haversine_km(near, anchor)``, step for step."""
     near = query.near
     to_radians = math.pi / 180
     lat1 = math.radians(near.lat)

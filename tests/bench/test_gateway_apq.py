@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.gateway_apq import measure
+
+pytestmark = pytest.mark.timing  # a ratio of times: run with `pytest -m timing`
 
 
 async def test_a_persisted_query_costs_no_more_than_the_full_query() -> None:

@@ -6,7 +6,11 @@ On a 2-core machine the full benchmark measures cached/cold ~0.2, shaper/graphql
 
 from __future__ import annotations
 
+import pytest
+
 from bench.gateway_overhead import measure
+
+pytestmark = pytest.mark.timing  # a ratio of times: run with `pytest -m timing`
 
 
 async def test_the_gateway_overhead_stays_within_bounds() -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.limits import measure
+
+pytestmark = pytest.mark.timing  # a ratio of times: run with `pytest -m timing`
 
 
 async def test_bombs_are_refused_fast_at_every_depth() -> None:

@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from network.assembly import EmbeddedNetwork
 from saathi.keys import load_or_create_signing_key
 from saathi.keystore import KeyStore
-from saathi.network import EmbeddedNetwork
 from saathi.peers import Peers
 from saathi.settings import Settings, load_settings
 from saathi.tokens import Role, mint_access_token

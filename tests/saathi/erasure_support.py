@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from saathi.runtime import key_store_for, master_key_for, signing_key_for
 from saathi.settings import Settings
-from services.consent.anchor import AuditTrail
-from services.consent.delivery import OutboxDelivery
+from services.consent.domain.anchor import AuditTrail
+from services.consent.domain.delivery import OutboxDelivery
 from services.consent.domain.deps import Deps
 
 

@@ -3,10 +3,10 @@ the gateway, the participant fetches the head the consent service signed for tha
 
 from __future__ import annotations
 
-from saathi import demo
+from network.demo import description as demo
 from saathi.tokens import Role
-from services.consent.audit_key import load_audit_key
 from services.consent.domain.access_log import audit
+from services.consent.domain.audit_key import load_audit_key
 from tests.saathi.conftest import Network
 
 PRIYA, PUNE_CAMP = demo.PARTICIPANTS[0], demo.CENTRES[1]

@@ -15,8 +15,8 @@ import httpx
 import jwt
 from typer.testing import CliRunner
 
-from saathi import demo
-from saathi.cli import app
+from network.cli import app
+from network.demo import description as demo
 from saathi.keys import load_or_create_signing_key
 from tests.conftest import operation
 
@@ -119,7 +119,7 @@ def test_saathi_up_answers_nearby_groups_near_pune(tmp_path: Path) -> None:
             [
                 sys.executable,
                 "-c",
-                "from saathi.cli import main; main()",
+                "from network.cli import main; main()",
                 "up",
                 "--port",
                 str(port),

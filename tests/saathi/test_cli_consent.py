@@ -16,15 +16,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from typer.testing import CliRunner, Result
 
-from saathi import demo
-from saathi.cli import app
+from network.assembly import EmbeddedNetwork
+from network.cli import app
+from network.demo import description as demo
+from network.demo.consent import seed_demo
 from saathi.database import close_databases, open_databases
 from saathi.keys import load_or_create_signing_key
-from saathi.network import EmbeddedNetwork
 from saathi.runtime import signing_key_for
 from saathi.settings import Settings, load_settings
 from saathi.tokens import Role, mint_access_token
-from services.consent.seed import seed_demo
 from tests.conftest import operation
 
 runner = CliRunner()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from saathi import demo
-from saathi.tokens import Role
 from services.consent.seed import demo_staff_id
+
+from network.demo import description as demo
+from saathi.tokens import Role
 from tests.saathi.conftest import PUNE, Network
 
 CENTRE = next(c for c in demo.CENTRES if c.city == "Pune")

@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 import pytest
-
-from saathi import demo
-from saathi.tokens import Role
 from services.consent.seed import demo_staff_id
+
+from network.demo import description as demo
+from saathi.tokens import Role
 from tests.saathi.conftest import Network
 
 GROUP = demo.GROUPS[0]

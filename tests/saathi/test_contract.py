@@ -16,7 +16,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from saathi import demo
+from network.demo import description as demo
 from saathi.tokens import Role
 from tests.saathi.conftest import Network
 
@@ -292,7 +292,7 @@ async def test_programme_report_withholds_small_numbers(network: Network) -> Non
 
 
 async def test_a_partner_syncs_availability_and_reads_booking_changes(network: Network) -> None:
-    from services.consent.accounts import add_partner
+    from services.consent.domain.accounts import add_partner
 
     private = Ed25519PrivateKey.generate()
     pem = private.public_key().public_bytes(
@@ -406,7 +406,7 @@ async def test_a_caller_cannot_choose_the_token_endpoints_audience_with_a_forwar
     network: Network,
 ) -> None:
     # given a partner's assertion made for another host's token endpoint
-    from services.consent.accounts import add_partner
+    from services.consent.domain.accounts import add_partner
 
     private = Ed25519PrivateKey.generate()
     pem = private.public_key().public_bytes(

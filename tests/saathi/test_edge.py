@@ -8,13 +8,15 @@ from pathlib import Path
 import jwt
 import pytest
 
-from saathi import demo
-from saathi.calendar import group_calendar
-from saathi.edge import GatewayCredentials, crisis_fallbacks
+from network.demo import description as demo
+from network.edge import GatewayCredentials, crisis_fallbacks
 from saathi.errors import Unauthenticated
 from saathi.keys import load_or_create_signing_key
 from saathi.service_trust import SERVICE_TOKEN_HEADER, ServiceKeys, ServiceTokens, ServiceTrust
 from saathi.tokens import Role, mint_access_token
+from services.directory.domain.calendar import group_calendar
+from services.directory.domain.crisis import CRISIS_LINES
+from services.directory.domain.records import CrisisResource
 from tests.saathi.conftest import Network
 
 
@@ -106,7 +108,7 @@ async def test_openapi_describes_the_http_surface(network: Network) -> None:
 
 
 def test_crisis_fallbacks_list_national_lines_then_the_citys() -> None:
-    local = demo.DemoCrisisResource(
+    local = CrisisResource(
         name="Nagpur line",
         phone="0712",
         hours="9-5",
@@ -117,7 +119,7 @@ def test_crisis_fallbacks_list_national_lines_then_the_citys() -> None:
     fallback = crisis_fallbacks()["crisisResources"]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("saathi.edge.CRISIS_RESOURCES", (local, *demo.CRISIS_RESOURCES))
+        patch.setattr("network.edge.CRISIS_LINES", (local, *CRISIS_LINES))
         in_nagpur = fallback({"city": " nagpur "})
         in_pune = fallback({"city": "Pune"})
         anywhere = fallback({})
@@ -126,11 +128,11 @@ def test_crisis_fallbacks_list_national_lines_then_the_citys() -> None:
     assert [r["phone"] for r in in_nagpur] == [*national, "0712"]
     assert [r["phone"] for r in in_pune] == [r["phone"] for r in anywhere] == national
     assert in_nagpur[0] == {
-        "name": demo.CRISIS_RESOURCES[0].name,
+        "name": CRISIS_LINES[0].name,
         "phone": "14416",
         "hours": "24 hours, every day",
-        "languages": list(demo.CRISIS_RESOURCES[0].languages),
-        "description": demo.CRISIS_RESOURCES[0].description,
+        "languages": list(CRISIS_LINES[0].languages),
+        "description": CRISIS_LINES[0].description,
     }
 
 

@@ -20,11 +20,11 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from network.demo.consent import demo_staff_id
 from saathi.crypto import MasterKey
 from saathi.ids import new_id
 from saathi.keys import load_or_create_signing_key
 from saathi.tokens import Role, mint_access_token
-from services.consent.seed import demo_staff_id
 from services.sessions.models import Booking, Session
 from tests.conftest import operation
 from tests.saathi.conftest import Network

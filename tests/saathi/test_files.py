@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
+from network.assembly import EmbeddedNetwork
 from saathi.files import replace_private
-from saathi.network import EmbeddedNetwork
 from saathi.settings import load_settings
 from tests.conftest import operation
 

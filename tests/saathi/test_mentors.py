@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-
-from saathi import demo
-from saathi.tokens import Role
 from services.consent.seed import demo_staff_id
+
+from network.demo import description as demo
+from saathi.tokens import Role
 from services.directory.practice import repository as practice
 from tests.conftest import operation
 from tests.saathi.conftest import PUNE, Network

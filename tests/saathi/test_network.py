@@ -15,10 +15,10 @@ import httpx
 import pytest
 
 from gateway import HttpTransport
-from saathi import demo
+from network.assembly import EmbeddedNetwork
+from network.demo import description as demo
 from saathi.keys import generate_signing_key, load_or_create_signing_key
 from saathi.keystore import KeyStore
-from saathi.network import EmbeddedNetwork
 from saathi.settings import Settings, load_settings
 from saathi.tokens import Role, mint_access_token
 from tests.conftest import operation
@@ -219,7 +219,7 @@ async def test_booking_needs_a_token(network: Network) -> None:
         "mobile", "BookSession", sessionId="ses_00000000000000000000000000", idempotencyKey="k"
     )
 
-    payload = (body.get("data") or {}).get("bookSession")
+    payload: Any = (body.get("data") or {}).get("bookSession")
     codes = _codes(body) or [payload["error"]["code"]]
     assert codes == ["UNAUTHENTICATED"]
 
@@ -423,7 +423,7 @@ async def test_an_overlong_id_is_simply_not_found(network: Network, length: int)
 
 async def test_queued_notices_are_delivered_by_the_retry_round(network: Network) -> None:
 
-    from saathi.network import push_pending_work
+    from network.assembly import push_pending_work
     from services.sessions.models import Notification
 
     participant = demo.PARTICIPANTS[1]
@@ -442,7 +442,7 @@ async def test_the_network_retries_queued_work_on_its_own(seeded_dir: Path, tmp_
     import asyncio
     import shutil
 
-    from saathi.network import EmbeddedNetwork
+    from network.assembly import EmbeddedNetwork
     from saathi.settings import load_settings
     from services.sessions.models import Notification
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from saathi import demo
-from saathi.tokens import Role
 from services.consent.seed import demo_staff_id
+
+from network.demo import description as demo
+from saathi.tokens import Role
 from services.directory.practice.editing import tell_admins_weekly
 from tests.saathi.conftest import Network
 
@@ -364,7 +364,7 @@ SUPPORTER = demo.SUPPORTERS[0]
 
 
 def _variables(operation: str) -> dict[str, Any]:
-    return {
+    variables: dict[str, dict[str, Any]] = {
         "AddPeerSupporter": {
             "input": {"centreId": CENTRE.id, "displayName": "Kiran", "languages": ["en"]}
         },
@@ -382,7 +382,8 @@ def _variables(operation: str) -> dict[str, Any]:
         },
         "Supporters": {"centreId": CENTRE.id},
         "SupportersNeedingAttention": {"centreId": CENTRE.id},
-    }[operation]
+    }
+    return variables[operation]
 
 
 _FIELDS = {

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from bench.limits import SocketPaced
-from saathi.network import EmbeddedNetwork, build_subgraph
+from network.assembly import EmbeddedNetwork, build_subgraph
 from saathi.runtime import service_tokens
 from saathi.service_trust import GATEWAY
 from saathi.settings import load_settings
@@ -154,6 +154,7 @@ async def paced_client(seeded_dir: Path, tmp_path: Path) -> AsyncIterator[httpx.
             yield client
 
 
+@pytest.mark.timing
 async def test_crisis_lines_answer_within_twice_their_baseline_while_bombs_arrive(
     paced_client: httpx.AsyncClient,
 ) -> None:

@@ -18,9 +18,9 @@ import httpx
 import jwt
 import pytest
 
-from saathi import demo
+from network.assembly import EmbeddedNetwork
+from network.demo import description as demo
 from saathi.keys import load_or_create_signing_key
-from saathi.network import EmbeddedNetwork
 from saathi.service_trust import ServiceKeys, ServiceTokens
 from saathi.settings import load_settings
 from saathi.tokens import Role, mint_access_token
@@ -70,7 +70,7 @@ def distributed(
                     [
                         sys.executable,
                         "-c",
-                        "from saathi.cli import main; main()",
+                        "from network.cli import main; main()",
                         "serve",
                         name,
                         "--port",

@@ -20,9 +20,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from saathi.cli import UVICORN
+from network.assembly import build_subgraph
+from network.cli import UVICORN
 from saathi.errors import Unauthenticated
-from saathi.network import build_subgraph
 from saathi.peers import Peers
 from saathi.runtime import peers_for, trust_for
 from saathi.service_trust import (

@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from typing import Any
 
 import jwt
 import pytest
@@ -17,7 +18,7 @@ AUDIENCE = "saathi-network"
 
 def _mint(key=None, **overrides):
     key = key or KEY
-    args = {
+    args: dict[str, Any] = {
         "subject": "par_1",
         "role": Role.PARTICIPANT,
         "issuer": ISSUER,

@@ -14,7 +14,7 @@ from typing import Any
 import icalendar
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
 from saathi.tokens import Role
 from services.directory import repository as directory_repository
 from tests.saathi.conftest import PUNE, Network

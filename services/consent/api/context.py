@@ -9,7 +9,7 @@ from saathi.errors import Unauthenticated
 from saathi.tokens import Principal, Role, TokenVerifier
 from services.consent.api.loaders import Loaders
 from services.consent.domain.deps import Deps
-from services.consent.domain.sessions import SIGN_IN_ENDED, token_is_live
+from services.consent.domain.login_sessions import SIGN_IN_ENDED, token_is_live
 
 
 class SignedInViewer(Viewer):

@@ -19,9 +19,9 @@ from saathi.service_trust import ServiceTrust
 from saathi.tokens import Role
 from services.consent.domain.access_log import authorise_read
 from services.consent.domain.deps import Deps
+from services.consent.domain.login_sessions import token_is_live
 from services.consent.domain.notify import notify
-from services.consent.domain.sessions import token_is_live
-from services.consent.records import ConsentPurpose, DataCategory
+from services.consent.domain.records import ConsentPurpose, DataCategory
 
 MAX_MESSAGE = 1000
 _KIND = "kind"

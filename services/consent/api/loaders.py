@@ -12,8 +12,8 @@ from services.consent.domain.participants import (
     load_consents,
     load_participants,
 )
+from services.consent.domain.records import ConsentRecord, ConsentRequestRecord, ParticipantRecord
 from services.consent.domain.visibility import load_visibility
-from services.consent.records import ConsentRecord, ConsentRequestRecord, ParticipantRecord
 
 
 @dataclass(frozen=True)

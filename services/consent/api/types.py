@@ -10,10 +10,10 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
 from saathi.errors import ErrorCode, SaathiError
-from services.consent.anchor import AnchoredHead
 from services.consent.api.context import Context
 from services.consent.api.permissions import IsSelf, IsSelfOrStaffWhoMaySee
 from services.consent.domain import access_log
+from services.consent.domain.anchor import AnchoredHead
 from services.consent.domain.consents import ConsentRequestView, consent_status, requests_for
 from services.consent.domain.personal import (
     DISPLAY_NAME_FIELD,
@@ -21,7 +21,7 @@ from services.consent.domain.personal import (
     UNREADABLE_NAME,
     open_field,
 )
-from services.consent.records import (
+from services.consent.domain.records import (
     ConsentPurpose,
     ConsentRecord,
     ConsentRequestStatus,

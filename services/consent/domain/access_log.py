@@ -9,7 +9,7 @@ breaks a ``prev_hash`` link or a ``seq``, so ``verify_chain`` names each.
 
 What the database alone cannot show (the newest entries removed with the head moved back, a
 whole log removed with its head) the anchor file does: every append also signs the new head
-into it (``services.consent.anchor``), and ``audit_logs`` compares the two. See
+into it (``services.consent.domain.anchor``), and ``audit_logs`` compares the two. See
 docs/access-log.md.
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from saathi.errors import BadUserInput
 from services.consent import repository
-from services.consent.anchor import (
+from services.consent.domain.anchor import (
     ANCHOR_FILE,
     APPEND,
     ERASE,
@@ -36,9 +36,9 @@ from services.consent.anchor import (
     parse_line,
     read_anchors,
 )
-from services.consent.audit_key import AuditKey
+from services.consent.domain.audit_key import AuditKey
 from services.consent.domain.deps import Deps
-from services.consent.records import (
+from services.consent.domain.records import (
     ConsentPurpose,
     ConsentRecord,
     DataAccessRecord,

@@ -18,7 +18,7 @@ from saathi.keys import SigningKey
 from saathi.keystore import KeyStore
 from saathi.tokens import ALGORITHM
 from services.consent.domain.personal import open_field
-from services.consent.records import (
+from services.consent.domain.records import (
     ConsentPurpose,
     ConsentRecord,
     ConsentRequestRecord,

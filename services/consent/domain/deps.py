@@ -11,8 +11,8 @@ from saathi.keys import SigningKey
 from saathi.keystore import KeyStore
 from saathi.peers import Peers, PeerUnavailable
 from saathi.settings import Settings
-from services.consent.anchor import AuditTrail
-from services.consent.delivery import Delivery
+from services.consent.domain.anchor import AuditTrail
+from services.consent.domain.delivery import Delivery
 
 Clock = Callable[[], datetime]
 

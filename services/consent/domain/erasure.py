@@ -26,7 +26,7 @@ from services.consent.domain.deps import Deps
 from services.consent.domain.login import contact_bucket
 from services.consent.domain.participants import signed_in
 from services.consent.domain.personal import CONTACT_FIELD, open_field
-from services.consent.records import ErasureCounts
+from services.consent.domain.records import ErasureCounts
 
 SESSIONS_ERASE = "/internal/participants/erase"
 

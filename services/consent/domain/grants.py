@@ -26,7 +26,7 @@ from services.consent.domain.deps import Deps
 from services.consent.domain.limits import wait_seconds
 from services.consent.domain.participants import signed_in
 from services.consent.domain.personal import data_key_of, seal_text
-from services.consent.records import (
+from services.consent.domain.records import (
     ConsentPurpose,
     ConsentRecord,
     ConsentRequestRecord,

@@ -21,10 +21,10 @@ from services.consent.domain import lockout
 from services.consent.domain.contacts import normalise_contact
 from services.consent.domain.deps import Deps
 from services.consent.domain.limits import take_login_slot
+from services.consent.domain.login_sessions import SessionTokens, start_session
 from services.consent.domain.participants import find_or_create_by_contact
 from services.consent.domain.personal import contact_index
-from services.consent.domain.sessions import SessionTokens, start_session
-from services.consent.records import ParticipantRecord
+from services.consent.domain.records import ParticipantRecord
 
 CODE_DIGITS = 6
 _CODE = re.compile(rf"[0-9]{{{CODE_DIGITS}}}")

@@ -16,7 +16,7 @@ from services.consent.domain.personal import (
     contact_index,
     seal_text,
 )
-from services.consent.records import ConsentRecord, ConsentRequestRecord, ParticipantRecord
+from services.consent.domain.records import ConsentRecord, ConsentRequestRecord, ParticipantRecord
 
 DEFAULT_DISPLAY_NAME = "Friend"
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from saathi.peers import PeerUnavailable
 from services.consent import repository
 from services.consent.domain.deps import Deps
-from services.consent.records import DataCategory
+from services.consent.domain.records import DataCategory
 
 SESSIONS_RELATIONS = "/internal/participants/relations"
 

@@ -18,7 +18,7 @@ from saathi import database
 from saathi.ids import storable
 from saathi.tokens import Role
 from services.consent import models
-from services.consent.records import (
+from services.consent.domain.records import (
     ConsentPurpose,
     ConsentRecord,
     ConsentRequestRecord,
@@ -342,10 +342,6 @@ async def consent_request_times(
     if centre_id is not None:
         query = query.filter(requester_centre_id=centre_id)
     return [row.created_at for row in await query.only("id", "created_at")]
-
-
-async def consent_exists(consent_id: str) -> bool:
-    return await models.Consent.filter(id=consent_id).exists()
 
 
 async def consent_request_exists(request_id: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 
 from services.consent import models
-from services.consent.records import ConsentPurpose, DataAccessRecord, DataCategory
+from services.consent.domain.records import ConsentPurpose, DataAccessRecord, DataCategory
 
 
 def _entry(row: models.DataAccess) -> DataAccessRecord:

@@ -7,7 +7,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 
 from services.consent import models
-from services.consent.records import PartnerRecord
+from services.consent.domain.records import PartnerRecord
 
 
 async def add_partner(

@@ -14,7 +14,6 @@ from graphql import GraphQLResolveInfo
 
 from saathi.errors import SaathiError
 from saathi.tokens import Role
-from services.directory import records
 from services.directory.api.context import context_of
 from services.directory.api.enums import Audience
 from services.directory.api.errors import Failure, MutationError, errors_as_payload
@@ -22,6 +21,7 @@ from services.directory.api.inputs import names
 from services.directory.api.permissions import staff_only
 from services.directory.api.practice_enums import enum_name
 from services.directory.api.types import Centre, PeerGroup
+from services.directory.domain import lookups, records
 from services.directory.practice import community
 
 PartnerKind = type(
@@ -239,10 +239,8 @@ class CommunityQuery(graphene.ObjectType):
     async def resolve_programme(
         root: None, info: GraphQLResolveInfo, id: str
     ) -> community.ProgrammeRecord:
-        from services.directory import domain
-
         found = (await community.programmes_by_ids([id])).get(id)
-        return domain.found(found, "programme", id)
+        return lookups.found(found, "programme", id)
 
     @staticmethod
     async def resolve_navigation_resources(

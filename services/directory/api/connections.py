@@ -1,6 +1,6 @@
 """Connections (cursor pagination) over centres and nearby groups.
 
-Each reads a ``domain.Page``; ``pageInfo`` is the page itself."""
+Each reads a ``cursors.Page``; ``pageInfo`` is the page itself."""
 
 # mypy: disallow-subclassing-any=False
 # (graphene ships no type information, so its base classes are ``Any`` to mypy.)
@@ -12,8 +12,8 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
-from services.directory import domain, records
 from services.directory.api.types import Centre, PeerGroup
+from services.directory.domain import centres, cursors, nearby, records
 
 
 # Not decorated: graphene-federation's build_schema marks any type named PageInfo @shareable
@@ -31,7 +31,7 @@ class _Connection(graphene.ObjectType):
     page_info = graphene.Field(PageInfo, required=True)
 
     @staticmethod
-    def resolve_page_info(parent: domain.Page[Any], info: GraphQLResolveInfo) -> domain.Page[Any]:
+    def resolve_page_info(parent: cursors.Page[Any], info: GraphQLResolveInfo) -> cursors.Page[Any]:
         return parent
 
 
@@ -40,7 +40,7 @@ class CentreEdge(graphene.ObjectType):
     node = graphene.Field(Centre, required=True)
 
     @staticmethod
-    def resolve_node(parent: domain.CentreEdge, info: GraphQLResolveInfo) -> records.Centre:
+    def resolve_node(parent: centres.CentreEdge, info: GraphQLResolveInfo) -> records.Centre:
         return parent.centre
 
 
@@ -56,7 +56,7 @@ class NearbyGroupEdge(graphene.ObjectType):
     node = graphene.Field(PeerGroup, required=True)
 
     @staticmethod
-    def resolve_node(parent: domain.NearbyEdge, info: GraphQLResolveInfo) -> records.Group:
+    def resolve_node(parent: nearby.NearbyEdge, info: GraphQLResolveInfo) -> records.Group:
         return parent.group
 
 

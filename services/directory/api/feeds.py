@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from services.directory import feeds
+from services.directory.domain import feeds
 
 CACHE_CONTROL = "public, max-age=300"
 

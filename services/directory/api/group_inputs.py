@@ -14,8 +14,8 @@ import graphene
 
 from services.directory.api.enums import AccessibilityFeature, Audience, Focus, Format, GroupKind
 from services.directory.api.inputs import GeoPointInput, names, point
-from services.directory.records import Address
-from services.directory.validation import GroupFields, ScheduleFields
+from services.directory.domain.records import Address
+from services.directory.domain.validation import GroupFields, ScheduleFields
 
 
 class ScheduleInput(graphene.InputObjectType):

@@ -10,9 +10,9 @@ from typing import Any
 
 import graphene
 
-from services.directory import domain
 from services.directory.api.enums import Audience, Focus, Format, GroupKind
-from services.directory.records import Point
+from services.directory.domain import nearby
+from services.directory.domain.records import Point
 
 
 class GeoPointInput(graphene.InputObjectType):
@@ -49,10 +49,10 @@ def names(values: Iterable[Any] | None) -> tuple[str, ...]:
     return tuple(getattr(v, "name", v) for v in values or ())
 
 
-def group_filter(value: Any | None) -> domain.GroupFilter:
+def group_filter(value: Any | None) -> nearby.GroupFilter:
     if value is None:
-        return domain.GroupFilter()
-    return domain.GroupFilter(
+        return nearby.GroupFilter()
+    return nearby.GroupFilter(
         kinds=names(value.kinds),
         focus=names(value.focus),
         formats=names(value.formats),

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from saathi.peers import Peers
-from services.directory import domain, visibility
+from services.directory.domain import lookups, visibility
+from services.directory.domain.records import Centre, Group, Supporter
 from services.directory.practice import repository as practice_repository
 from services.directory.practice.records import Practice
-from services.directory.records import Centre, Group, Supporter
 
 V = TypeVar("V")
 
@@ -91,9 +91,9 @@ class Loaders:
     @classmethod
     def new(cls) -> Loaders:
         return cls(
-            centres=BatchLoader(domain.centres_by_ids),
-            groups=BatchLoader(domain.groups_by_ids),
-            supporters=BatchLoader(domain.supporters_by_ids),
+            centres=BatchLoader(lookups.centres_by_ids),
+            groups=BatchLoader(lookups.groups_by_ids),
+            supporters=BatchLoader(lookups.supporters_by_ids),
             booked=BookedGroups(),
             practices=BatchLoader(practice_repository.practices),
         )

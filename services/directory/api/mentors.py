@@ -13,11 +13,11 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
-from services.directory import records
 from services.directory.api.context import context_of
 from services.directory.api.enums import Focus
 from services.directory.api.inputs import GeoPointInput, point
 from services.directory.api.types import PeerGroup
+from services.directory.domain import records
 from services.directory.practice import mentors, rules
 
 

@@ -12,10 +12,10 @@ from collections.abc import Awaitable
 import graphene
 from graphql import GraphQLResolveInfo
 
-from services.directory import records
 from services.directory.api.context import context_of
 from services.directory.api.practice_enums import AttentionReason, CentreKind, TrainingModule
 from services.directory.api.types import PeerSupporter
+from services.directory.domain import records
 from services.directory.practice import records as practice
 from services.directory.practice import repository, rules
 

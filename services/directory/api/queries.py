@@ -10,7 +10,6 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
-from services.directory import domain, records
 from services.directory.api.community import CommunityQuery
 from services.directory.api.connections import CentreConnection, NearbyGroupConnection
 from services.directory.api.context import context_of
@@ -19,6 +18,8 @@ from services.directory.api.mentors import MentorQuery
 from services.directory.api.practice_enums import CentreKind, enum_name
 from services.directory.api.practice_queries import PracticeQuery
 from services.directory.api.types import Centre, CrisisResource, PeerGroup
+from services.directory.domain import centres as centre_list
+from services.directory.domain import crisis, cursors, geometry, lookups, nearby, records
 from services.directory.practice import community
 from services.directory.practice.records import CentreKind as Kind
 
@@ -28,7 +29,7 @@ class Query(CommunityQuery, MentorQuery, PracticeQuery, graphene.ObjectType):
         CentreConnection,
         required=True,
         city=graphene.String(),
-        first=graphene.Int(default_value=domain.DEFAULT_PAGE_SIZE),
+        first=graphene.Int(default_value=cursors.DEFAULT_PAGE_SIZE),
         after=graphene.String(),
         kind=graphene.Argument(CentreKind, description="Only centres of this kind."),
     )
@@ -38,9 +39,9 @@ class Query(CommunityQuery, MentorQuery, PracticeQuery, graphene.ObjectType):
         NearbyGroupConnection,
         required=True,
         near=GeoPointInput(required=True),
-        radius_km=graphene.Float(default_value=domain.DEFAULT_RADIUS_KM),
+        radius_km=graphene.Float(default_value=geometry.DEFAULT_RADIUS_KM),
         filter=GroupFilter(),
-        first=graphene.Int(default_value=domain.DEFAULT_PAGE_SIZE),
+        first=graphene.Int(default_value=cursors.DEFAULT_PAGE_SIZE),
         after=graphene.String(),
         description="Groups nearest first (ties by id). An online group counts as at its centre.",
     )
@@ -59,20 +60,20 @@ class Query(CommunityQuery, MentorQuery, PracticeQuery, graphene.ObjectType):
         first: int | None = None,
         after: str | None = None,
         kind: Any = None,
-    ) -> domain.Page[domain.CentreEdge]:
+    ) -> cursors.Page[centre_list.CentreEdge]:
         if kind is not None:
             return await community.centres_of_kind(Kind[enum_name(kind)], city, first, after)
-        return await domain.centres(city, first, after)
+        return await centre_list.centres(city, first, after)
 
     @staticmethod
     async def resolve_centre(root: None, info: GraphQLResolveInfo, id: str) -> records.Centre:
         found = await context_of(info).loaders.centres.load(id)
-        return domain.found(found, "centre", id)
+        return lookups.found(found, "centre", id)
 
     @staticmethod
     async def resolve_group(root: None, info: GraphQLResolveInfo, id: str) -> records.Group:
         found = await context_of(info).loaders.groups.load(id)
-        return domain.found(found, "group", id)
+        return lookups.found(found, "group", id)
 
     @staticmethod
     async def resolve_nearby_groups(
@@ -83,12 +84,12 @@ class Query(CommunityQuery, MentorQuery, PracticeQuery, graphene.ObjectType):
         filter: Any | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> domain.Page[domain.NearbyEdge]:
-        search = domain.NearbySearch(point(near), radius_km, group_filter(filter), first, after)
-        return await domain.nearby_groups(search, context_of(info).peers)
+    ) -> cursors.Page[nearby.NearbyEdge]:
+        search = nearby.NearbySearch(point(near), radius_km, group_filter(filter), first, after)
+        return await nearby.nearby_groups(search, context_of(info).peers)
 
     @staticmethod
     def resolve_crisis_resources(
         root: None, info: GraphQLResolveInfo, city: str | None = None
     ) -> list[records.CrisisResource]:
-        return domain.crisis_resources(city)
+        return crisis.crisis_resources(city)

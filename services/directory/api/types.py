@@ -12,10 +12,10 @@ import graphene
 from graphene_federation import key, shareable
 from graphql import GraphQLResolveInfo
 
-from services.directory import domain, records, visibility
 from services.directory.api.context import context_of
 from services.directory.api.enums import AccessibilityFeature, Audience, Focus, Format, GroupKind
 from services.directory.api.practice_enums import CentreKind
+from services.directory.domain import records, recurrence, visibility
 from services.directory.practice.rules import DEFAULT_CODE_OF_CONDUCT
 
 
@@ -105,7 +105,7 @@ class Schedule(graphene.ObjectType):
 
     @staticmethod
     def resolve_summary(parent: records.Schedule, info: GraphQLResolveInfo) -> str:
-        return domain.schedule_summary(parent)
+        return recurrence.schedule_summary(parent)
 
 
 @key(fields="id")

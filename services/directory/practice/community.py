@@ -18,12 +18,13 @@ from saathi.errors import BadUserInput, Forbidden
 from saathi.ids import new_id, storable
 from saathi.languages import is_language
 from saathi.tokens import Principal
-from services.directory import domain
 from services.directory import repository as listing
+from services.directory.domain import centres as centre_list
+from services.directory.domain import cursors, lookups
+from services.directory.domain.records import Centre
 from services.directory.practice import models
 from services.directory.practice import repository as practice_repository
 from services.directory.practice.records import CentreKind
-from services.directory.records import Centre
 
 
 class PartnerKind(enum.Enum):
@@ -121,7 +122,7 @@ def _own(principal: Principal, centre_id: str) -> None:
 
 async def _centre(centre_id: str) -> Centre:
     centre = (await listing.centres_by_ids([centre_id])).get(centre_id)
-    return domain.found(centre, "centre", centre_id)
+    return lookups.found(centre, "centre", centre_id)
 
 
 # --- programmes ---------------------------------------------------------------------------------
@@ -317,10 +318,10 @@ async def navigation_resources(
 
 async def centres_of_kind(
     kind: CentreKind, city: str | None, first: int | None, after: str | None
-) -> domain.Page[domain.CentreEdge]:
+) -> cursors.Page[centre_list.CentreEdge]:
     """Centres of ``kind`` (of ``city`` when given), by name then id, as ``domain.centres``."""
-    size = domain.check_first(first)
-    key = domain.decode_cursor(after, "centre", (str, str)) if after is not None else None
+    size = cursors.check_first(first)
+    key = cursors.decode_cursor(after, "centre", (str, str)) if after is not None else None
     of_kind = await practice_repository.centre_ids_of_kind(kind)
     wanted = (city or "").strip().casefold()
     rows = sorted(
@@ -333,6 +334,7 @@ async def centres_of_kind(
     )
     later = [c for c in rows if key is None or (c.name, c.id) > (key[0], key[1])]
     edges = [
-        domain.CentreEdge(domain.encode_cursor("centre", c.name, c.id), c) for c in later[:size]
+        centre_list.CentreEdge(cursors.encode_cursor("centre", c.name, c.id), c)
+        for c in later[:size]
     ]
-    return domain.Page(len(rows), edges, len(later) > size, edges[-1].cursor if edges else None)
+    return cursors.Page(len(rows), edges, len(later) > size, edges[-1].cursor if edges else None)

@@ -18,6 +18,7 @@ from saathi.languages import is_language
 from saathi.peers import Peers, PeerUnavailable
 from saathi.tokens import Principal
 from services.directory import repository as listing
+from services.directory.domain.records import Supporter
 from services.directory.practice import repository, rules
 from services.directory.practice.records import (
     REQUIRED_TO_FACILITATE,
@@ -28,7 +29,6 @@ from services.directory.practice.records import (
     SupervisionRecord,
     TrainingModule,
 )
-from services.directory.records import Supporter
 
 MAX_STATEMENT = 2000
 MAX_NOTES = 4000

@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 
 from saathi.errors import BadUserInput, ErrorCode, SaathiError
 from saathi.peers import Peers, PeerUnavailable
-from services.directory import domain
 from services.directory import repository as listing
+from services.directory.domain import geometry
+from services.directory.domain.records import Group, Point, Supporter
 from services.directory.practice import repository, rules
 from services.directory.practice.records import Profile
-from services.directory.records import Group, Point, Supporter
 
 WINDOW = timedelta(days=14)
 MAX_SUGGESTIONS = 20
@@ -73,7 +73,7 @@ def _check(preferences: Preferences) -> int:
     if not 1 <= size <= MAX_SUGGESTIONS:
         raise BadUserInput(f"first must be between 1 and {MAX_SUGGESTIONS}, got {size}.")
     if preferences.near is not None:
-        domain.check_point(preferences.near, "preferences.near")
+        geometry.check_point(preferences.near, "preferences.near")
     return size
 
 
@@ -125,7 +125,7 @@ def _ranked(
         reasons.append("meets online")
         place = 0.0
     elif preferences.near is not None and not online:
-        distance = domain.shown_distance(domain.haversine_km(preferences.near, group.anchor))
+        distance = geometry.shown_distance(geometry.haversine_km(preferences.near, group.anchor))
         reasons.append(f"{distance:.1f} km away")
         place = distance
     else:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from saathi.crypto import seal, unseal
 from saathi.errors import BadUserInput
 from saathi.keystore import KeyStore
+from services.directory.domain.records import Supporter
 from services.directory.practice.records import (
     REQUIRED_TO_FACILITATE,
     Attention,
@@ -21,7 +22,6 @@ from services.directory.practice.records import (
     Practice,
     Profile,
 )
-from services.directory.records import Supporter
 
 CERTIFICATION_WARNING_DAYS = 30
 DEFAULT_SUPERVISION_INTERVAL_DAYS = 30

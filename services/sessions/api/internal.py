@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse
 
 from saathi.errors import BadUserInput
 from saathi.ids import stable_id
-from saathi.internal import internal_endpoint
+from saathi.internal import Body, internal_endpoint
 from saathi.keystore import KeyStore
 from saathi.service_trust import ServiceTrust
 from services.sessions.domain import free_slots, participants, timetable
@@ -36,27 +36,21 @@ from services.sessions.domain.records import SeriesRecord
 Endpoint = Callable[[Request], Awaitable[JSONResponse]]
 
 
-def _object(body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise BadUserInput("Send a JSON object.")
-    return body
-
-
-def _text(body: dict[str, Any], name: str, longest: int = 200) -> str:
+def _text(body: Body, name: str, longest: int = 200) -> str:
     value = body.get(name)
     if not isinstance(value, str) or not 1 <= len(value) <= longest:
         raise BadUserInput(f"{name} must be a string of 1 to {longest} characters.")
     return value
 
 
-def _whole(body: dict[str, Any], name: str) -> int:
+def _whole(body: Body, name: str) -> int:
     value = body.get(name)
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadUserInput(f"{name} must be a whole number.")
     return value
 
 
-def _ids(body: dict[str, Any], name: str) -> list[str]:
+def _ids(body: Body, name: str) -> list[str]:
     value = body.get(name)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise BadUserInput(f"{name} must be a list of ids.")
@@ -65,13 +59,12 @@ def _ids(body: dict[str, Any], name: str) -> list[str]:
     return value
 
 
-async def groups_open(body: Any) -> dict[str, Any]:
+async def groups_open(body: Body) -> dict[str, Any]:
     query = OpenGroupsQuery.from_json(body)
     return {"groupIds": await open_groups(query, datetime.now(UTC))}
 
 
-async def series(body: Any) -> dict[str, Any]:
-    body = _object(body)
+async def series(body: Body) -> dict[str, Any]:
     group_id = _text(body, "groupId")
     try:
         starts_on = date.fromisoformat(_text(body, "startsOn", 10))
@@ -98,15 +91,13 @@ async def series(body: Any) -> dict[str, Any]:
     return {"groupId": stored.group_id, "materialisedUntil": until.isoformat() if until else None}
 
 
-async def relations(body: Any) -> dict[str, Any]:
-    body = _object(body)
+async def relations(body: Body) -> dict[str, Any]:
     centre_id = _text(body, "centreId")
     found = await participants.related(centre_id, _ids(body, "participantIds"))
     return {"participantIds": found}
 
 
-async def booked_groups(body: Any) -> dict[str, Any]:
-    body = _object(body)
+async def booked_groups(body: Body) -> dict[str, Any]:
     participant_id = _text(body, "participantId")
     group_ids = body.get("groupIds")
     if not isinstance(group_ids, list) or not all(
@@ -125,8 +116,7 @@ DIRECTORY, CONSENT = ("directory",), ("consent",)
 def routes(trust: ServiceTrust, keys: KeyStore) -> list[tuple[str, Endpoint]]:
     """``(path, endpoint)`` of every internal endpoint, each behind the guard of its callers."""
 
-    async def erase(body: Any) -> dict[str, Any]:
-        body = _object(body)
+    async def erase(body: Body) -> dict[str, Any]:
         erased = await participants.erase(_text(body, "participantId"), datetime.now(UTC), keys)
         return {"erased": {"bookings": erased.bookings, "feedback": erased.feedback}}
 

@@ -94,3 +94,16 @@ async def flush(peers: Peers, keys: KeyStore, now: datetime) -> int:
         await outbox.delivered(item.id, now)
         accepted += 1
     return accepted
+
+
+async def forget_participant(participant_id: str) -> None:
+    """Take an erased participant out of every undelivered message; a message left with nobody
+    to tell is dropped, since it announces nothing to anyone."""
+    for item in await outbox.pending(limit=10_000):
+        if participant_id in item.participant_ids or participant_id in item.recipient_keys:
+            rest = [p for p in item.participant_ids if p != participant_id]
+            keys = {p: k for p, k in item.recipient_keys.items() if p != participant_id}
+            if rest and keys:
+                await outbox.readdress(item.id, rest, keys)
+            else:
+                await outbox.drop(item.id)

@@ -8,10 +8,11 @@ from datetime import datetime
 
 from saathi.keystore import KeyStore
 from services.sessions import repository
+from services.sessions.domain import notifications
 from services.sessions.domain.bookings import release
 from services.sessions.domain.concerns import forget_reporter
 from services.sessions.domain.feedback import once_token
-from services.sessions.repository import outbox, participants
+from services.sessions.repository import participants
 
 MAX_PARTICIPANT_IDS = 5000
 
@@ -68,7 +69,7 @@ async def erase(participant_id: str, now: datetime, keys: KeyStore) -> Erased:
                 continue
             await release(unit, session, current, now)
     bookings, feedback = await participants.delete_everything_of(participant_id, tokens)
-    await outbox.forget_participant(participant_id)
+    await notifications.forget_participant(participant_id)
     await forget_reporter(participant_id, keys)
     keys.destroy(participant_id)
     await participants.scrub()

@@ -20,8 +20,9 @@ from saathi.errors import (
 )
 from saathi.ids import new_id
 from saathi.keystore import KeyStore
+from saathi.peers import Peers
 from services.sessions import repository
-from services.sessions.domain.notifications import seal_notice
+from services.sessions.domain.notifications import flush, seal_notice
 from services.sessions.domain.records import (
     BookingRecord,
     BookingStatus,
@@ -147,14 +148,30 @@ def cancellation_message(group_name: str, session: SessionRecord, reason: str) -
 
 
 async def cancel_session(
+    centre_id: str | None,
+    session_id: str,
+    reason: str,
+    now: datetime,
+    keys: KeyStore,
+    peers: Peers,
+) -> bool:
+    """Cancel a scheduled session of the admin's centre with every live booking on it, then
+    tell the booked participants.
+
+    The notification is queued in the same transaction as the cancellation (see
+    ``notifications``), so a consent outage cannot lose it; after the commit the outbox is
+    handed to consent (with any message an earlier outage left). Cancelling again changes
+    nothing and answers ``False``; a first cancellation answers ``True``.
+    """
+    cancelled = await _cancel_session(centre_id, session_id, reason, now, keys)
+    await flush(peers, keys, now)
+    return cancelled
+
+
+async def _cancel_session(
     centre_id: str | None, session_id: str, reason: str, now: datetime, keys: KeyStore
 ) -> bool:
-    """Cancel a scheduled session of the admin's centre with every live booking on it.
-
-    The booked participants' notification is queued in the same transaction (see
-    ``notifications``), so a consent outage cannot lose it. Cancelling again changes nothing
-    and answers ``False``; a first cancellation answers ``True``.
-    """
+    """The cancellation and its queued notification, in one transaction."""
     reason = reason.strip()
     if not 1 <= len(reason) <= MAX_REASON:
         raise BadUserInput(f"Give a reason of 1 to {MAX_REASON} characters.")

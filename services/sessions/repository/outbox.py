@@ -47,15 +47,10 @@ async def drop(notification_id: str) -> None:
     await Notification.filter(id=notification_id).delete()
 
 
-async def forget_participant(participant_id: str) -> None:
-    """Take an erased participant out of every undelivered message (dropping emptied ones)."""
-    for item in await pending(limit=10_000):
-        if participant_id in item.participant_ids or participant_id in item.recipient_keys:
-            rest = [p for p in item.participant_ids if p != participant_id]
-            keys = {p: k for p, k in item.recipient_keys.items() if p != participant_id}
-            if rest and keys:
-                await Notification.filter(id=item.id).update(
-                    participant_ids=rest, recipient_keys=keys
-                )
-            else:
-                await Notification.filter(id=item.id).delete()
+async def readdress(
+    notification_id: str, participant_ids: list[str], recipient_keys: dict[str, str]
+) -> None:
+    """Keep the message for these recipients only."""
+    await Notification.filter(id=notification_id).update(
+        participant_ids=participant_ids, recipient_keys=recipient_keys
+    )

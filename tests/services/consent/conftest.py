@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from saathi import demo
+from network.demo import description as demo
 from saathi.crypto import MasterKey
 from saathi.database import close_databases, open_databases
 from saathi.errors import SaathiError
@@ -32,7 +32,7 @@ from saathi.settings import Settings
 from saathi.tokens import Role, mint_access_token
 from services.consent import models
 from services.consent.app import create_app
-from services.consent.delivery import Delivery
+from services.consent.domain.delivery import Delivery
 
 CLIENT_ADDRESS = "203.0.113.7"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
 from saathi.errors import BadUserInput, NotFound
 from saathi.keystore import SqliteKeyStore
 from saathi.tokens import Role
 from services.consent import models
-from services.consent.accounts import add_participants, add_staff, token_for
+from services.consent.domain.accounts import add_participants, add_staff, token_for
 from services.consent.domain.personal import DISPLAY_NAME_FIELD, open_field
 from tests.services.consent.conftest import Consent
 

@@ -7,7 +7,7 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
-from services.consent.delivery import OutboxDelivery
+from services.consent.domain.delivery import OutboxDelivery
 
 
 async def test_codes_are_appended_one_json_line_each(tmp_path: Path) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from saathi import demo
+from network.demo import description as demo
+from network.demo.consent import demo_staff_id, seed_demo
 from saathi.crypto import MasterKey
 from saathi.ids import stable_id
 from saathi.keystore import SqliteKeyStore
 from saathi.tokens import Role
 from services.consent import models
 from services.consent.domain.personal import DISPLAY_NAME_FIELD, HOME_CITY_FIELD, open_field
-from services.consent.seed import demo_staff_id, seed_demo
 from tests.services.consent.conftest import Consent
 
 

@@ -23,8 +23,10 @@ from saathi.keys import SigningKey, generate_signing_key
 from saathi.peers import Peers
 from saathi.settings import Settings
 from saathi.tokens import Role, TokenVerifier, mint_access_token
-from services.directory import domain, repository
+from services.directory import repository
 from services.directory.app import create_app
+from services.directory.domain import geometry
+from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
 from services.directory.models import Centre as CentreRow
 from services.directory.models import PeerGroup as GroupRow
 from services.directory.models import PeerSupporter as SupporterRow
@@ -32,7 +34,6 @@ from services.directory.models import SeriesPush as PushRow
 from services.directory.practice import repository as practice_repository
 from services.directory.practice.models import TrainingCompletion
 from services.directory.practice.records import REQUIRED_TO_FACILITATE
-from services.directory.records import Address, Centre, Group, Point, Schedule, Supporter
 
 
 def database_settings() -> Settings:
@@ -272,7 +273,7 @@ def make_group(make_centre: MakeCentre) -> MakeGroup:
             online_join_url=None,
             address=centre.address if location else None,
             location=location,
-            anchor=domain.anchor(location, centre),
+            anchor=geometry.anchor(location, centre),
         )
         group = replace(group, **overrides)
         await repository.save_group(group)

@@ -8,12 +8,12 @@ from typing import Any
 import httpx
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
+from network.demo.directory import seed_demo
 from saathi.peers import Peers
 from saathi.tokens import Role, TokenVerifier
 from services.directory.app import create_app
-from services.directory.records import Point
-from services.directory.seed import seed_demo
+from services.directory.domain.records import Point
 from tests.services.directory.conftest import (
     Bearer,
     FakeSession,

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
 from saathi.errors import BadUserInput, NotFound
-from services.directory import domain
-from services.directory.records import (
+from services.directory.domain import crisis, cursors, geometry, lookups, nearby, recurrence
+from services.directory.domain.records import (
     Address,
     BoundingBox,
     Centre,
@@ -24,7 +24,7 @@ from services.directory.records import (
 
 
 def _summary(rrule: str, minutes: int = 60, starts_on: date = date(2025, 1, 6)) -> str:
-    return domain.schedule_summary(Schedule(rrule, "Asia/Kolkata", minutes, starts_on))
+    return recurrence.schedule_summary(Schedule(rrule, "Asia/Kolkata", minutes, starts_on))
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_a_weekly_rule_without_days_meets_on_the_start_day() -> None:
 
 def test_every_demo_group_has_a_summary() -> None:
     summaries = {
-        g.rrule: domain.schedule_summary(
+        g.rrule: recurrence.schedule_summary(
             Schedule(g.rrule, g.timezone, g.duration_minutes, g.starts_on)
         )
         for g in demo.GROUPS
@@ -118,13 +118,13 @@ def test_a_malformed_rule_is_bad_user_input(rrule: str) -> None:
 
 
 def test_haversine_of_one_degree_along_a_meridian() -> None:
-    assert domain.haversine_km(Point(0, 0), Point(1, 0)) == pytest.approx(
+    assert geometry.haversine_km(Point(0, 0), Point(1, 0)) == pytest.approx(
         2 * math.pi * 6371.0088 / 360, abs=1e-9
     )
 
 
 def test_haversine_of_antipodes_is_half_the_circumference() -> None:
-    assert domain.haversine_km(Point(0, 0), Point(0, 180)) == pytest.approx(
+    assert geometry.haversine_km(Point(0, 0), Point(0, 180)) == pytest.approx(
         math.pi * 6371.0088, abs=1e-6
     )
 
@@ -137,8 +137,8 @@ def test_haversine_from_pune_to_the_dadar_centre() -> None:
         math.sin(lat1) * math.sin(lat2) + math.cos(lat1) * math.cos(lat2) * math.cos(dlng)
     )
 
-    assert round(domain.haversine_km(a, b), 2) == round(expected, 2) == 119.70
-    assert domain.haversine_km(a, a) == 0.0
+    assert round(geometry.haversine_km(a, b), 2) == round(expected, 2) == 119.70
+    assert geometry.haversine_km(a, a) == 0.0
 
 
 def _destination(start: Point, bearing: float, km: float) -> Point:
@@ -166,7 +166,7 @@ def _inside(box: BoundingBox, point: Point) -> bool:
     [(Point(18.52, 73.85), 25.0), (Point(60.0, 10.0), 2000.0), (Point(-33.9, 151.2), 500.0)],
 )
 def test_the_bounding_box_holds_the_whole_circle(centre: Point, radius: float) -> None:
-    box = domain.bounding_box(centre, radius)
+    box = geometry.bounding_box(centre, radius)
 
     assert all(_inside(box, _destination(centre, bearing, radius)) for bearing in range(0, 360, 5))
     assert not _inside(box, _destination(centre, 45, radius * 1.5))
@@ -174,7 +174,7 @@ def test_the_bounding_box_holds_the_whole_circle(centre: Point, radius: float) -
 
 @pytest.mark.parametrize(("lng", "across"), [(179.9, -179.5), (-179.9, 179.5)])
 def test_a_bounding_box_across_the_antimeridian_is_split(lng: float, across: float) -> None:
-    box = domain.bounding_box(Point(0.0, lng), 100.0)
+    box = geometry.bounding_box(Point(0.0, lng), 100.0)
 
     assert len(box.lng_ranges) == 2
     assert _inside(box, Point(0.0, across))
@@ -184,7 +184,7 @@ def test_a_bounding_box_across_the_antimeridian_is_split(lng: float, across: flo
 
 
 def test_a_bounding_box_over_a_pole_takes_every_longitude() -> None:
-    box = domain.bounding_box(Point(89.5, 10.0), 200.0)
+    box = geometry.bounding_box(Point(89.5, 10.0), 200.0)
 
     assert box.lng_ranges == ((-180.0, 180.0),)
     assert box.max_lat == 90.0
@@ -193,10 +193,10 @@ def test_a_bounding_box_over_a_pole_takes_every_longitude() -> None:
 def test_an_online_group_is_anchored_at_its_centre() -> None:
     centre = _centre(location=Point(18.5, 73.8))
 
-    assert domain.anchor(None, centre) == Point(18.5, 73.8)
-    assert domain.anchor(Point(1, 2), centre) == Point(1, 2)
+    assert geometry.anchor(None, centre) == Point(18.5, 73.8)
+    assert geometry.anchor(Point(1, 2), centre) == Point(1, 2)
     with pytest.raises(BadUserInput):
-        domain.anchor(None, _centre(location=None))
+        geometry.anchor(None, _centre(location=None))
 
 
 # --- argument limits ----------------------------------------------------------------------------
@@ -213,57 +213,57 @@ def test_an_online_group_is_anchored_at_its_centre() -> None:
 )
 def test_a_point_off_the_globe_is_refused(point: Point, message: str) -> None:
     with pytest.raises(BadUserInput) as raised:
-        domain.check_point(point)
+        geometry.check_point(point)
 
     assert raised.value.message == message
 
 
 def test_points_on_the_edges_are_accepted() -> None:
-    assert domain.check_point(Point(-90, 180)) == Point(-90, 180)
+    assert geometry.check_point(Point(-90, 180)) == Point(-90, 180)
 
 
 @pytest.mark.parametrize(("radius", "expected"), [(None, 25.0), (0.0, 0.0), (2000.0, 2000.0)])
 def test_radius_defaults_and_limits(radius: float | None, expected: float) -> None:
-    assert domain.check_radius(radius) == expected
+    assert geometry.check_radius(radius) == expected
 
 
 @pytest.mark.parametrize("radius", [-0.1, 2000.5, 1e9])
 def test_a_radius_out_of_range_is_refused(radius: float) -> None:
     with pytest.raises(BadUserInput, match="radiusKm must be between 0 and 2000"):
-        domain.check_radius(radius)
+        geometry.check_radius(radius)
 
 
 @pytest.mark.parametrize(("first", "expected"), [(None, 20), (1, 1), (50, 50)])
 def test_first_defaults_and_limits(first: int | None, expected: int) -> None:
-    assert domain.check_first(first) == expected
+    assert cursors.check_first(first) == expected
 
 
 @pytest.mark.parametrize("first", [0, -1, 51, 10_000])
 def test_first_out_of_range_is_refused(first: int) -> None:
     with pytest.raises(BadUserInput) as raised:
-        domain.check_first(first)
+        cursors.check_first(first)
 
     assert raised.value.message == f"first must be between 1 and 50, got {first}."
 
 
 def test_a_filter_with_a_window_out_of_range_is_refused() -> None:
     with pytest.raises(BadUserInput, match="startsWithinHours must be between 1 and 8760"):
-        domain.GroupFilter(starts_within_hours=0).check()
+        nearby.GroupFilter(starts_within_hours=0).check()
 
 
 def test_found_returns_the_record_or_raises_not_found() -> None:
-    assert domain.found("x", "group", "grp_1") == "x"
+    assert lookups.found("x", "group", "grp_1") == "x"
     with pytest.raises(NotFound, match=r"No group has the id 'grp_1'\."):
-        domain.found(None, "group", "grp_1")
+        lookups.found(None, "group", "grp_1")
 
 
 # --- cursors ------------------------------------------------------------------------------------
 
 
 def test_a_cursor_round_trips() -> None:
-    cursor = domain.encode_cursor("nearby", 2.947, "grp_1")
+    cursor = cursors.encode_cursor("nearby", 2.947, "grp_1")
 
-    assert domain.decode_cursor(cursor, "nearby", (float, str)) == [2.947, "grp_1"]
+    assert cursors.decode_cursor(cursor, "nearby", (float, str)) == [2.947, "grp_1"]
 
 
 @pytest.mark.parametrize(
@@ -271,14 +271,14 @@ def test_a_cursor_round_trips() -> None:
     [
         "not a cursor",
         "!!!",
-        domain.encode_cursor("centre", "Saathi", "ctr_1"),
-        domain.encode_cursor("nearby", "far", "grp_1"),
-        domain.encode_cursor("nearby", 1.0),
+        cursors.encode_cursor("centre", "Saathi", "ctr_1"),
+        cursors.encode_cursor("nearby", "far", "grp_1"),
+        cursors.encode_cursor("nearby", 1.0),
     ],
 )
 def test_a_foreign_or_malformed_cursor_is_refused(cursor: str) -> None:
     with pytest.raises(BadUserInput, match=r"after is not a cursor from this list\."):
-        domain.decode_cursor(cursor, "nearby", (float, str))
+        cursors.decode_cursor(cursor, "nearby", (float, str))
 
 
 # --- the group filter ---------------------------------------------------------------------------
@@ -317,51 +317,51 @@ def _group(**overrides: object) -> Group:
 @pytest.mark.parametrize(
     ("wanted", "matches"),
     [
-        (domain.GroupFilter(), True),
-        (domain.GroupFilter(kinds=("SUPPORT_GROUP", "MENTORING")), True),
-        (domain.GroupFilter(kinds=("MENTORING",)), False),
-        (domain.GroupFilter(formats=("ONLINE", "IN_PERSON")), True),
-        (domain.GroupFilter(formats=("HYBRID",)), False),
-        (domain.GroupFilter(focus=("DEPRESSION", "ALCOHOL_USE")), True),
-        (domain.GroupFilter(focus=("DEPRESSION",)), False),
-        (domain.GroupFilter(audience=("EVERYONE",)), True),
-        (domain.GroupFilter(audience=("WOMEN",)), False),
-        (domain.GroupFilter(languages=("hi", "en")), True),
-        (domain.GroupFilter(languages=("ta",)), False),
-        (domain.GroupFilter(text="recovery"), True),
-        (domain.GroupFilter(text="  ALCOHOL "), True),
-        (domain.GroupFilter(text="anxiety"), False),
-        (domain.GroupFilter(text="   "), True),
-        (domain.GroupFilter(kinds=("SUPPORT_GROUP",), languages=("ta",)), False),
-        (domain.GroupFilter(kinds=("SUPPORT_GROUP",), languages=("mr",), text="circle"), True),
+        (nearby.GroupFilter(), True),
+        (nearby.GroupFilter(kinds=("SUPPORT_GROUP", "MENTORING")), True),
+        (nearby.GroupFilter(kinds=("MENTORING",)), False),
+        (nearby.GroupFilter(formats=("ONLINE", "IN_PERSON")), True),
+        (nearby.GroupFilter(formats=("HYBRID",)), False),
+        (nearby.GroupFilter(focus=("DEPRESSION", "ALCOHOL_USE")), True),
+        (nearby.GroupFilter(focus=("DEPRESSION",)), False),
+        (nearby.GroupFilter(audience=("EVERYONE",)), True),
+        (nearby.GroupFilter(audience=("WOMEN",)), False),
+        (nearby.GroupFilter(languages=("hi", "en")), True),
+        (nearby.GroupFilter(languages=("ta",)), False),
+        (nearby.GroupFilter(text="recovery"), True),
+        (nearby.GroupFilter(text="  ALCOHOL "), True),
+        (nearby.GroupFilter(text="anxiety"), False),
+        (nearby.GroupFilter(text="   "), True),
+        (nearby.GroupFilter(kinds=("SUPPORT_GROUP",), languages=("ta",)), False),
+        (nearby.GroupFilter(kinds=("SUPPORT_GROUP",), languages=("mr",), text="circle"), True),
     ],
 )
-def test_every_given_constraint_must_hold(wanted: domain.GroupFilter, matches: bool) -> None:
+def test_every_given_constraint_must_hold(wanted: nearby.GroupFilter, matches: bool) -> None:
     assert wanted.matches(_group()) is matches
 
 
 def test_only_time_and_seat_constraints_need_the_sessions_service() -> None:
-    assert domain.GroupFilter(kinds=("MENTORING",), open_seats_only=False).needs_sessions is False
-    assert domain.GroupFilter(open_seats_only=True).needs_sessions is True
-    assert domain.GroupFilter(starts_within_hours=24).needs_sessions is True
+    assert nearby.GroupFilter(kinds=("MENTORING",), open_seats_only=False).needs_sessions is False
+    assert nearby.GroupFilter(open_seats_only=True).needs_sessions is True
+    assert nearby.GroupFilter(starts_within_hours=24).needs_sessions is True
 
 
 # --- crisis lines -------------------------------------------------------------------------------
 
 
 def test_crisis_lines_are_the_national_ones_in_any_city() -> None:
-    national = [r.phone for r in domain.crisis_resources(None)]
+    national = [r.phone for r in crisis.crisis_resources(None)]
 
     assert national == ["14416", "112", "14446"]
-    assert [r.phone for r in domain.crisis_resources("Nagpur")] == national
+    assert [r.phone for r in crisis.crisis_resources("Nagpur")] == national
 
 
 def test_a_city_line_comes_after_the_national_ones_in_its_city_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     local = CrisisResource("Pune helpline", "020 1234", "9 to 5", ("mr",), "Local.", "Pune")
-    monkeypatch.setattr(domain, "CRISIS_LINES", (*domain.CRISIS_LINES, local))
+    monkeypatch.setattr(crisis, "CRISIS_LINES", (*crisis.CRISIS_LINES, local))
 
-    assert [r.phone for r in domain.crisis_resources(" pune ")][-1] == "020 1234"
-    assert "020 1234" not in [r.phone for r in domain.crisis_resources("Delhi")]
-    assert "020 1234" not in [r.phone for r in domain.crisis_resources(None)]
+    assert [r.phone for r in crisis.crisis_resources(" pune ")][-1] == "020 1234"
+    assert "020 1234" not in [r.phone for r in crisis.crisis_resources("Delhi")]
+    assert "020 1234" not in [r.phone for r in crisis.crisis_resources(None)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.directory.records import Point
+from services.directory.domain.records import Point
 from tests.services.directory.conftest import (
     Gql,
     MakeCentre,

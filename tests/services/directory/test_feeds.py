@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import httpx
 
-from services.directory.records import Schedule
+from services.directory.domain.records import Schedule
 from tests.services.directory.conftest import MakeCentre, MakeGroup
 
 

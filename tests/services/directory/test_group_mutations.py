@@ -9,7 +9,7 @@ import pytest
 
 from saathi.tokens import Role
 from services.directory import repository
-from services.directory.records import Centre
+from services.directory.domain.records import Centre
 from tests.conftest import operation
 from tests.services.directory.conftest import (
     Bearer,

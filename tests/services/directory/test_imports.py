@@ -9,12 +9,12 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from saathi.cli import app
+from network.cli import app
 from saathi.database import close_databases, open_databases
 from saathi.settings import Settings
 from services.directory import repository
-from services.directory.imports import import_tsml, read_feed
-from services.directory.records import Address, Centre, Point
+from services.directory.domain.imports import import_tsml, read_feed
+from services.directory.domain.records import Address, Centre, Point
 from tests.services.directory.conftest import MakeCentre
 
 FEED: list[dict[str, Any]] = [

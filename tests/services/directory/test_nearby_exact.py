@@ -21,8 +21,9 @@ from saathi.errors import BadUserInput
 from saathi.ids import new_id, stable_id
 from saathi.peers import Peers
 from saathi.settings import Settings
-from services.directory import domain, repository
-from services.directory.records import Address, Centre, Group, Point, Schedule
+from services.directory import repository
+from services.directory.domain import cursors, geometry, nearby
+from services.directory.domain.records import Address, Centre, Group, Point, Schedule
 from tests.database import TEST_DATABASE_URL
 
 KINDS = ("SUPPORT_GROUP", "MENTORING", "COMMUNITY_PROGRAMME")
@@ -89,22 +90,22 @@ def random_groups(rng: random.Random, centres: list[Centre], count: int) -> list
     return groups
 
 
-def brute_force(groups: list[Group], search: domain.NearbySearch) -> list[tuple[float, str]]:
+def brute_force(groups: list[Group], search: nearby.NearbySearch) -> list[tuple[float, str]]:
     """Every group measured in Python, filtered, ranked by (shown distance, id)."""
-    radius = domain.check_radius(search.radius_km)
+    radius = geometry.check_radius(search.radius_km)
     ranked = []
     for group in groups:
-        distance = round(domain.haversine_km(search.near, group.anchor), 3)
+        distance = round(geometry.haversine_km(search.near, group.anchor), 3)
         if distance <= radius and search.filter.matches(group):
             ranked.append((distance, group.id))
     return sorted(ranked)
 
 
-async def every_page(search: domain.NearbySearch) -> tuple[list[int], list[tuple[float, str]]]:
+async def every_page(search: nearby.NearbySearch) -> tuple[list[int], list[tuple[float, str]]]:
     """Walks the list by cursor: the totalCount of each page and every (distance, id)."""
     totals, seen, after = [], [], None
     while True:
-        page = await domain.nearby_groups(replace(search, after=after), Peers())
+        page = await nearby.nearby_groups(replace(search, after=after), Peers())
         totals.append(page.total_count)
         seen += [(edge.distance_km, edge.group.id) for edge in page.edges]
         if not page.has_next_page:
@@ -130,7 +131,7 @@ async def test_random_searches_equal_a_brute_force_scan_page_by_page(stored: lis
             near = replace(near, lng=near.lng - 360.0)
         if near.lng < -180.0:
             near = replace(near, lng=near.lng + 360.0)
-        search = domain.NearbySearch(
+        search = nearby.NearbySearch(
             near, radius_km=rng.choice((0.5, 2.0, 5.0, 10.0, 12.345)), first=rng.randint(1, 50)
         )
         expected = brute_force(stored, search)
@@ -145,11 +146,11 @@ async def test_searches_filtered_by_kind_and_by_focus_equal_a_brute_force_scan(
     stored: list[Group],
 ) -> None:
     for wanted in (
-        domain.GroupFilter(kinds=("MENTORING",)),
-        domain.GroupFilter(formats=("ONLINE", "HYBRID"), kinds=("SUPPORT_GROUP",)),
-        domain.GroupFilter(focus=("ANXIETY",)),
+        nearby.GroupFilter(kinds=("MENTORING",)),
+        nearby.GroupFilter(formats=("ONLINE", "HYBRID"), kinds=("SUPPORT_GROUP",)),
+        nearby.GroupFilter(focus=("ANXIETY",)),
     ):
-        search = domain.NearbySearch(PLACES[0], radius_km=15.0, filter=wanted, first=7)
+        search = nearby.NearbySearch(PLACES[0], radius_km=15.0, filter=wanted, first=7)
         expected = brute_force(stored, search)
 
         totals, seen = await every_page(search)
@@ -168,7 +169,7 @@ async def test_groups_at_one_spot_are_ranked_by_id_across_a_page_boundary(
     groups = [a_group(rng, centre, spot) for _ in range(9)]
     groups += [a_group(rng, centre, Point(18.53 + n * 1e-6, 73.86)) for n in range(1, 6)]
     await repository.insert_missing([centre], [], groups)
-    search = domain.NearbySearch(PLACES[0], radius_km=5.0, first=4)
+    search = nearby.NearbySearch(PLACES[0], radius_km=5.0, first=4)
 
     totals, seen = await every_page(search)
 
@@ -178,10 +179,10 @@ async def test_groups_at_one_spot_are_ranked_by_id_across_a_page_boundary(
 
 
 async def test_a_cursor_that_is_not_a_number_is_the_callers_error(stored: list[Group]) -> None:
-    cursor = domain.encode_cursor("nearby", float("nan"), "grp_x")
+    cursor = cursors.encode_cursor("nearby", float("nan"), "grp_x")
 
     with pytest.raises(BadUserInput):
-        await domain.nearby_groups(domain.NearbySearch(PLACES[0], after=cursor), Peers())
+        await nearby.nearby_groups(nearby.NearbySearch(PLACES[0], after=cursor), Peers())
 
 
 async def test_a_group_moved_is_found_at_its_new_place_only(database: None) -> None:
@@ -193,8 +194,8 @@ async def test_a_group_moved_is_found_at_its_new_place_only(database: None) -> N
     delhi_point = Point(28.61, 77.21)
     await repository.save_group(replace(group, location=delhi_point, anchor=delhi_point))
 
-    pune = await domain.nearby_groups(domain.NearbySearch(Point(18.52, 73.85)), Peers())
-    delhi = await domain.nearby_groups(domain.NearbySearch(Point(28.61, 77.21)), Peers())
+    pune = await nearby.nearby_groups(nearby.NearbySearch(Point(18.52, 73.85)), Peers())
+    delhi = await nearby.nearby_groups(nearby.NearbySearch(Point(28.61, 77.21)), Peers())
 
     assert (pune.total_count, delhi.total_count) == (0, 1)
     assert delhi.edges[0].group.id == group.id
@@ -218,7 +219,7 @@ async def test_a_data_dir_without_the_index_gets_it_built_at_start(tmp_path: Pat
 
     await open_databases(settings, ["directory"])
     try:
-        page = await domain.nearby_groups(domain.NearbySearch(Point(18.52, 73.85)), Peers())
+        page = await nearby.nearby_groups(nearby.NearbySearch(Point(18.52, 73.85)), Peers())
     finally:
         await close_databases()
 

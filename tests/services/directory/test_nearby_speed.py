@@ -4,8 +4,12 @@ bound is generous (the full benchmark, bench/nearby.py, measures far more than t
 
 from __future__ import annotations
 
+import pytest
+
 from bench.nearby import FIRST, RADIUS_KM, compare, reference_nearby
-from services.directory.synthetic import SyntheticPlan, seed_synthetic
+from services.directory.domain.synthetic import SyntheticPlan, seed_synthetic
+
+pytestmark = pytest.mark.timing  # a ratio of times: run with `pytest -m timing`
 
 
 async def test_the_indexed_search_beats_a_full_scan_by_five_times(database: None) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from saathi import demo
+from network.demo import description as demo
+from network.demo.directory import seed_demo
 from services.directory import repository
-from services.directory.records import Point
-from services.directory.seed import seed_demo
+from services.directory.domain.records import Point
 from tests.services.directory.conftest import StatementLog
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from saathi.cli import app
-from services.directory import domain, repository
-from services.directory.synthetic import SyntheticPlan, seed_synthetic
+from network.cli import app
+from services.directory import repository
+from services.directory.domain import geometry
+from services.directory.domain.synthetic import SyntheticPlan, seed_synthetic
 
 
 async def test_seeding_writes_groups_centres_and_supporters_to_match(database: None) -> None:
@@ -35,7 +36,7 @@ async def test_groups_lie_near_their_centre(database: None) -> None:
     for group in groups:
         centre_point = centres[group.centre_id].location
         assert centre_point is not None
-        assert domain.haversine_km(group.anchor, centre_point) <= 12.01
+        assert geometry.haversine_km(group.anchor, centre_point) <= 12.01
 
 
 async def test_seeding_again_with_the_same_parameters_adds_nothing(database: None) -> None:

@@ -9,9 +9,10 @@ import httpx
 from saathi.peers import Peers
 from saathi.settings import Settings
 from saathi.tokens import Role, TokenVerifier
-from services.directory import repository, timetables
+from services.directory import repository
 from services.directory.app import create_app
-from services.directory.records import Address, Centre, Point
+from services.directory.domain import timetables
+from services.directory.domain.records import Address, Centre, Point
 from tests.conftest import operation
 from tests.services.directory.conftest import Bearer, Gql, MakeGroup, SessionsDouble
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -495,8 +495,9 @@ async def test_series_creates_and_replaces_a_timetable(
         .exclude(id=session.id)
         .values_list("starts_at", flat=True)
     )
-    assert all(s.astimezone().weekday() in (0, 1) for s in others)
-    assert {s.weekday() for s in others} == {1}  # 18:00 IST Tuesday is 12:30 UTC Tuesday
+    starts = cast("list[datetime]", others)
+    assert all(s.astimezone().weekday() in (0, 1) for s in starts)
+    assert {s.weekday() for s in starts} == {1}  # 18:00 IST Tuesday is 12:30 UTC Tuesday
     assert (await Series.get(group_id="grp_new")).group_name == "Evening circle"
     assert bad.status_code == 400
     assert bad.json() == {

@@ -12,7 +12,7 @@ from services.consent.api.context import Context
 from services.consent.api.mutations.payload import payload_or_error
 from services.consent.api.types import Consent, MutationError
 from services.consent.domain import grants
-from services.consent.records import ConsentPurpose, DataCategory
+from services.consent.domain.records import ConsentPurpose, DataCategory
 
 
 @strawberry.input

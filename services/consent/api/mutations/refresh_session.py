@@ -10,7 +10,7 @@ from saathi.errors import SaathiError
 from services.consent.api.context import Context
 from services.consent.api.mutations.payload import payload_or_error
 from services.consent.api.types import MutationError
-from services.consent.domain import sessions
+from services.consent.domain import login_sessions
 
 
 @strawberry.type
@@ -28,7 +28,7 @@ class RefreshSessionPayload:
 
 
 async def _refresh(info: strawberry.Info[Context], refresh_token: str) -> RefreshSessionPayload:
-    tokens = await sessions.refresh_session(info.context.deps, refresh_token)
+    tokens = await login_sessions.refresh_session(info.context.deps, refresh_token)
     return RefreshSessionPayload(
         access_token=tokens.access_token,
         refresh_token=tokens.refresh_token,

@@ -10,7 +10,7 @@ from saathi.errors import SaathiError
 from services.consent.api.context import Context
 from services.consent.api.mutations.payload import payload_or_error
 from services.consent.api.types import MutationError
-from services.consent.domain import sessions
+from services.consent.domain import login_sessions
 
 
 @strawberry.type
@@ -25,7 +25,7 @@ class SignOutPayload:
 
 async def _sign_out(info: strawberry.Info[Context], everywhere: bool) -> SignOutPayload:
     context = info.context
-    await sessions.sign_out(context.deps, context.viewer.participant(), everywhere=everywhere)
+    await login_sessions.sign_out(context.deps, context.viewer.participant(), everywhere=everywhere)
     return SignOutPayload(signed_out=True)
 
 

@@ -11,12 +11,12 @@ import graphene
 from graphql import GraphQLResolveInfo
 
 from saathi.tokens import Role
-from services.directory import editing
 from services.directory.api.context import context_of
 from services.directory.api.errors import errors_as_payload
 from services.directory.api.group_inputs import CreateGroupInput, group_fields
 from services.directory.api.mutations.payloads import CreateGroupPayload, GroupResult
 from services.directory.api.permissions import staff_only
+from services.directory.domain import editing
 
 
 class CreateGroup(graphene.ObjectType):

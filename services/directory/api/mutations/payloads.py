@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import graphene
 
 from saathi.errors import SaathiError
-from services.directory import records
 from services.directory.api.errors import Failure, MutationError
 from services.directory.api.types import PeerGroup
+from services.directory.domain import records
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from services.sessions.api.context import Context
 from services.sessions.api.errors import MutationError, participant_mutation
 from services.sessions.api.permissions import ActsFor
 from services.sessions.api.types import Session
-from services.sessions.domain import notifications, staff
+from services.sessions.domain import staff
 
 
 @strawberry.type
@@ -24,9 +24,9 @@ async def cancel_session(
     principal = info.context.viewer.required()
     now = info.context.loaders.now
     keys = info.context.keys
-    await staff.cancel_session(principal.centre_id, str(session_id), reason, now, keys)
-    # After the commit: hand this message (and any a consent outage left) to consent.
-    await notifications.flush(info.context.peers, keys, now)
+    await staff.cancel_session(
+        principal.centre_id, str(session_id), reason, now, keys, info.context.peers
+    )
     info.context.loaders.invalidate()
     record = await info.context.loaders.session.load(str(session_id))
     assert record is not None, "the session was just read"

@@ -8,11 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
+from network.demo.consent import seed_demo
 from saathi.ids import stable_id
 from saathi.service_trust import ServiceKeys, ServiceTokens
 from services.consent import models
-from services.consent.seed import seed_demo
 from tests.services.consent.conftest import Consent, staff_token
 
 PRIYA, RAVI = demo.PARTICIPANTS[0], demo.PARTICIPANTS[1]

@@ -11,10 +11,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from saathi import demo
+from network.demo import description as demo
 from saathi.ids import new_id
 from saathi.settings import Settings
-from services.consent.accounts import add_partner
+from services.consent.domain.accounts import add_partner
 from tests.services.consent.conftest import Consent, MakeConsent
 
 # The public URL of the default settings (SAATHI_PUBLIC_URL), where partners reach the network.

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 
-from saathi import demo
+from network.demo import description as demo
 from saathi.keys import generate_signing_key
 from saathi.keystore import SqliteKeyStore
 from saathi.tokens import Role
-from services.consent.accounts import add_participants
-from services.consent.domain.sessions import SIGN_IN_ENDED
+from services.consent.domain.accounts import add_participants
+from services.consent.domain.login_sessions import SIGN_IN_ENDED
 from tests.services.consent.conftest import Consent
 
 ME = "{ me { id displayName homeCity preferredLanguage consents { id } consentRequests { id } } }"

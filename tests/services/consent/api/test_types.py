@@ -8,8 +8,8 @@ from typing import Any
 import jwt
 import pytest
 
-from saathi import demo
-from services.consent.seed import DEMO_REASON, seed_demo
+from network.demo import description as demo
+from network.demo.consent import DEMO_REASON, seed_demo
 from tests.services.consent.conftest import Consent, selects_from
 
 PRIYA = demo.PARTICIPANTS[0]

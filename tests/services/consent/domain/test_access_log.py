@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
+from network.demo.consent import seed_demo
 from services.consent import models
-from services.consent.audit_key import AuditKey, load_audit_key
 from services.consent.domain.access_log import ChainBreak, entry_hash, verify_chain
+from services.consent.domain.audit_key import AuditKey, load_audit_key
 from services.consent.repository.access_log import _entry
-from services.consent.seed import seed_demo
 from tests.conftest import operation
 from tests.services.consent.conftest import Consent
 

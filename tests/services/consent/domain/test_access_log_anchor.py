@@ -13,10 +13,19 @@ from typing import Any
 
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
+from network.demo.consent import seed_demo
 from saathi.runtime import key_store_for, master_key_for
 from services.consent import models
-from services.consent.anchor import (
+from services.consent.domain.access_log import (
+    ChainBreak,
+    audit,
+    audit_logs,
+    authorise_read,
+    check_held_head,
+    verify_chain,
+)
+from services.consent.domain.anchor import (
     ANCHOR_FILE,
     APPEND,
     ERASE,
@@ -26,19 +35,10 @@ from services.consent.anchor import (
     parse_line,
     read_anchor,
 )
-from services.consent.audit_key import AUDIT_KEY_FILE, AuditKey, generate_audit_key
-from services.consent.delivery import OutboxDelivery
-from services.consent.domain.access_log import (
-    ChainBreak,
-    audit,
-    audit_logs,
-    authorise_read,
-    check_held_head,
-    verify_chain,
-)
+from services.consent.domain.audit_key import AUDIT_KEY_FILE, AuditKey, generate_audit_key
+from services.consent.domain.delivery import OutboxDelivery
 from services.consent.domain.deps import Deps
-from services.consent.records import ConsentPurpose, DataCategory
-from services.consent.seed import seed_demo
+from services.consent.domain.records import ConsentPurpose, DataCategory
 from tests.services.consent.conftest import Consent, FakeSessions, MakeConsent
 
 PRIYA, RAVI, MEERA = demo.PARTICIPANTS[0], demo.PARTICIPANTS[1], demo.PARTICIPANTS[2]
@@ -187,7 +187,7 @@ async def test_a_whole_log_removed_with_its_head_is_named(seeded: Consent) -> No
 async def test_a_removed_newest_entry_hidden_by_a_later_read_is_named(
     seeded: Consent, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="services.consent.anchor")
+    caplog.set_level(logging.WARNING, logger="services.consent.domain.anchor")
     *kept, newest = await _rows()
     await newest.delete()
     await models.DataAccessHead.filter(participant_id=PRIYA.id).update(
@@ -513,7 +513,7 @@ async def test_the_service_says_at_once_that_its_anchor_file_was_cut_short(
     await trail.anchor.latest(trail.key.pseudonym(PRIYA.id))
     size = _anchor_path(seeded).stat().st_size
     _anchor_path(seeded).write_text("\n".join(_lines(seeded)[:4]) + "\n")
-    caplog.set_level(logging.ERROR, logger="services.consent.anchor")
+    caplog.set_level(logging.ERROR, logger="services.consent.domain.anchor")
 
     latest = await trail.anchor.latest(trail.key.pseudonym(RAVI.id))
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
+from network.demo.consent import seed_demo
 from saathi.tokens import Role
-from services.consent.seed import seed_demo
 from tests.services.consent.conftest import Consent, FakeSessions, MakeConsent, staff_token
 
 ENTITIES = """

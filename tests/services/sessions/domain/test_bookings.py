@@ -53,4 +53,8 @@ def test_unbookable(overrides: dict[str, object], error: type[SaathiError]) -> N
 
 
 def test_bookable_until_it_starts() -> None:
-    check_bookable(session(starts_at=NOW + timedelta(seconds=1)), NOW)
+    upcoming = session(starts_at=NOW + timedelta(seconds=1))
+
+    check_bookable(upcoming, NOW)  # a second before the start: no refusal
+    with pytest.raises(SessionStarted):
+        check_bookable(upcoming, NOW + timedelta(seconds=1))

@@ -8,12 +8,12 @@ from typing import Any
 import jwt
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
+from network.demo.consent import seed_demo
 from saathi.keys import SigningKey
 from saathi.settings import Settings
 from saathi.tokens import Role
 from services.consent import models
-from services.consent.seed import seed_demo
 from tests.conftest import operation
 from tests.services.consent.conftest import Consent, FakeDirectory, MakeConsent, staff_token
 

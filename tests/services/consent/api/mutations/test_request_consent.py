@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
+from network.demo.consent import seed_demo
 from saathi.keystore import SqliteKeyStore
 from services.consent import models
-from services.consent.accounts import add_participants
+from services.consent.domain.accounts import add_participants
 from services.consent.domain.grants import NO_SUCH_PARTICIPANT
-from services.consent.seed import seed_demo
 from tests.conftest import operation
 from tests.services.consent.conftest import Consent, FakeSessions, MakeConsent, staff_token
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
+from network.demo.consent import seed_demo
 from saathi.ids import stable_id
 from services.consent import models
-from services.consent.seed import seed_demo
 from tests.conftest import operation
 from tests.services.consent.conftest import Consent
 

@@ -9,7 +9,7 @@ import httpx
 import jwt
 
 from services.consent import models
-from services.consent.domain.sessions import SIGN_IN_ENDED
+from services.consent.domain.login_sessions import SIGN_IN_ENDED
 from tests.services.consent.conftest import Consent, selects_from
 
 PHONE = "+919876543210"

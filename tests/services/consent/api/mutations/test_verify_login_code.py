@@ -8,12 +8,12 @@ from typing import Any
 import jwt
 import pytest
 
-from saathi import demo
+from network.demo import description as demo
+from network.demo.consent import seed_demo
 from saathi.crypto import MasterKey, unseal
 from saathi.runtime import key_store_for
 from saathi.settings import Settings
 from services.consent import models
-from services.consent.seed import seed_demo
 from tests.conftest import operation
 from tests.services.consent.conftest import Consent, MakeConsent
 
@@ -205,7 +205,7 @@ async def test_the_contact_and_code_are_never_stored_in_the_clear(
     code = consent.last_code("+91 98765 43210")
     await consent.verify(PHONE, code)
 
-    dumped = []
+    dumped: list[object] = []
     for model in (models.Participant, models.LoginCode, models.RefreshToken, models.RateEvent):
         for row in await model.all().values():
             dumped.extend(row.values())

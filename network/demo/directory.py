@@ -1,12 +1,20 @@
-"""Writes the directory's part of the demo network (``saathi.demo``): centres, peer supporters
-and groups, under their stable ids, so that seeding twice changes nothing."""
+"""Writes the directory's part of the demo network (``network.demo.description``): centres,
+peer supporters and groups, under their stable ids, so that seeding twice changes nothing."""
 
 from __future__ import annotations
 
-from saathi.demo import CENTRES, GROUPS, SUPPORTERS, DemoCentre, DemoGroup, DemoSupporter
-from services.directory import domain, repository
-from services.directory.practice.demo import seed_demo as seed_practice
-from services.directory.records import Address, Centre, Group, Point, Schedule, Supporter
+from network.demo.description import (
+    CENTRES,
+    GROUPS,
+    SUPPORTERS,
+    DemoCentre,
+    DemoGroup,
+    DemoSupporter,
+)
+from network.demo.practice import seed_demo as seed_practice
+from services.directory import repository
+from services.directory.domain import geometry
+from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
 
 
 def centre_record(demo: DemoCentre) -> Centre:
@@ -47,7 +55,7 @@ def group_record(demo: DemoGroup, centre: Centre) -> Group:
         online_join_url=demo.online_join_url,
         address=centre.address if location else None,
         location=location,
-        anchor=domain.anchor(location, centre),
+        anchor=geometry.anchor(location, centre),
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from saathi.peers import Peers, PeerUnavailable
 from services.directory import repository
-from services.directory.records import Group
+from services.directory.domain.records import Group
 
 logger = logging.getLogger("saathi.directory.timetables")
 

@@ -24,7 +24,7 @@ from saathi.errors import Unauthenticated
 from saathi.peers import Peers, PeerUnavailable
 from saathi.tokens import Role, TokenVerifier
 
-logger = logging.getLogger("saathi.revocation")
+logger = logging.getLogger("network.revocation")
 
 TOKENS_CHECK = "/internal/tokens/check"
 

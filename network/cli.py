@@ -84,7 +84,7 @@ def up(
     """Run the whole network in one process on the embedded default (SQLite)."""
     import uvicorn
 
-    from saathi.network import EmbeddedNetwork
+    from network.assembly import EmbeddedNetwork
 
     settings = _settings(data_dir)
     url = f"http://{host}:{port}/graphql"
@@ -140,7 +140,7 @@ def serve(
 
     import uvicorn
 
-    from saathi.network import build_subgraph
+    from network.assembly import build_subgraph
     from saathi.runtime import peers_for
 
     settings = _settings(data_dir)
@@ -159,8 +159,8 @@ def serve(
 
 def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
     from gateway import HttpTransport, SubgraphSpec, compose
-    from saathi.edge import Edge
-    from saathi.network import build_gateway, fetch_sdl, peer_urls, subgraph_url
+    from network.assembly import build_gateway, fetch_sdl, peer_urls, subgraph_url
+    from network.edge import Edge
     from saathi.peers import Peers
     from saathi.runtime import service_tokens
     from saathi.service_trust import GATEWAY
@@ -226,7 +226,7 @@ def compose_command(
     out: Annotated[Path, typer.Option(help="Folder for the SDL files.")] = Path("schema"),
 ) -> None:
     """Write schema/<subgraph>.graphql and schema/supergraph.graphql from the subgraphs' SDL."""
-    from saathi.network import build_subgraph, compose_from_apps
+    from network.assembly import build_subgraph, compose_from_apps
     from saathi.peers import Peers
     from saathi.runtime import service_tokens, signing_key_for
     from saathi.service_trust import GATEWAY
@@ -268,7 +268,7 @@ def participant_add(
 ) -> None:
     """Add participants; prints one new id a line."""
     from saathi.runtime import key_store_for
-    from services.consent.accounts import add_participants
+    from services.consent.domain.accounts import add_participants
 
     settings = _settings(data_dir)
     keys = key_store_for(settings, "consent")
@@ -284,7 +284,7 @@ def staff_add(
     data_dir: DataDir = None,
 ) -> None:
     """Add staff of a centre; prints one new id a line."""
-    from services.consent.accounts import add_staff
+    from services.consent.domain.accounts import add_staff
 
     if role not in STAFF_ROLES:
         raise _fail(f"unknown role {role!r}; choose one of {', '.join(STAFF_ROLES)}")
@@ -301,7 +301,7 @@ def token(
     """Print an access token for each existing participant or staff member, one a line."""
     from saathi.errors import NotFound
     from saathi.runtime import signing_key_for
-    from services.consent.accounts import token_for
+    from services.consent.domain.accounts import token_for
 
     settings = _settings(data_dir)
     key = signing_key_for(settings)
@@ -355,8 +355,8 @@ def seed(
         TimeRemainingColumn,
     )
 
-    from services.directory.synthetic import SyntheticPlan, seed_synthetic
-    from services.sessions.synthetic import materialise_timetables
+    from services.directory.domain.synthetic import SyntheticPlan, seed_synthetic
+    from services.sessions.domain.synthetic import materialise_timetables
 
     if not synthetic:
         raise _fail("say what to seed: --synthetic (the demo network is seeded by saathi up)")
@@ -405,8 +405,8 @@ def import_feed(
     directory's outbox, and the directory sends them when it next starts or writes a group.
     """
     from saathi.errors import SaathiError
-    from services.directory.imports import ImportReport, import_tsml, read_feed
-    from services.directory.timetables import PushReport
+    from services.directory.domain.imports import ImportReport, import_tsml, read_feed
+    from services.directory.domain.timetables import PushReport
 
     settings = _settings(data_dir)
 
@@ -431,10 +431,10 @@ def import_feed(
 
 async def _push_timetables(settings: Settings) -> Any:
     """Send the directory's queued timetables to sessions (in process unless it has a URL)."""
-    from saathi.network import build_subgraph
+    from network.assembly import build_subgraph
     from saathi.peers import Peers
     from saathi.runtime import peers_for
-    from services.directory.timetables import push_pending
+    from services.directory.domain.timetables import push_pending
 
     # The directory's own calls, signed with the directory's service key.
     peers = peers_for(settings, "directory")
@@ -465,7 +465,7 @@ def partner_add(
 ) -> None:
     """Register a partner system's Ed25519 key; prints its client id."""
     from saathi.errors import BadUserInput
-    from services.consent.accounts import add_partner
+    from services.consent.domain.accounts import add_partner
 
     if not public_key.is_file():
         raise _fail(f"no public key file at {public_key}")
@@ -492,14 +492,14 @@ def audit_verify(
 ) -> None:
     """Check every data-access log against the anchor file of signed heads; exit 1 naming any
     entry edited, removed or reordered, any log removed, any anchor line edited or removed."""
-    from services.consent.anchor import ANCHOR_FILE, LineInvalid
-    from services.consent.audit_key import load_audit_key
     from services.consent.domain.access_log import (
         LogAudit,
         audit,
         check_held_head,
         participants_with_logs,
     )
+    from services.consent.domain.anchor import ANCHOR_FILE, LineInvalid
+    from services.consent.domain.audit_key import load_audit_key
 
     settings = _settings(data_dir)
     key = load_audit_key(settings.data_dir)
@@ -550,7 +550,7 @@ def audit_key(data_dir: DataDir = None) -> None:
     and auditors to check a head they kept without this data dir."""
     import json
 
-    from services.consent.audit_key import load_audit_key
+    from services.consent.domain.audit_key import load_audit_key
 
     settings = _settings(data_dir)
     key = load_audit_key(settings.data_dir)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from saathi.demo import SUPPORTERS
+from network.demo.description import SUPPORTERS
 from services.directory.practice import models
 from services.directory.practice.records import TrainingModule
 

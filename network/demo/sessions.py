@@ -1,7 +1,7 @@
 """The sessions part of the demo network: timetables, eight weeks of history, open seats ahead.
 
-For every group in ``saathi.demo.GROUPS``: its series (with the group's name); its sessions from
-eight weeks ago
+For every group in ``network.demo.description.GROUPS``: its series (with the group's name); its
+sessions from eight weeks ago
 (``COMPLETED``, with bookings by the demo participants marked ``ATTENDED`` or ``NO_SHOW`` and some
 anonymous feedback) to the materialisation horizon ahead (``SCHEDULED``, a few bookings, never
 full). Choices are pseudo-random but seeded by the session id, so the same ``now`` always gives
@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from saathi import demo
+from network.demo import description as demo
 from saathi.ids import stable_id
 from saathi.keystore import KeyStore
 from services.sessions import repository

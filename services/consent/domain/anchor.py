@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from services.consent.audit_key import (
+from services.consent.domain.audit_key import (
     AuditKey,
     SignatureInvalid,
     load_or_create_audit_key,

@@ -33,7 +33,7 @@ def _utc(iso: str) -> datetime:
 
 
 def group_calendar(group: dict[str, Any], now: datetime | None = None) -> str:
-    """The calendar of ``group`` as the gateway answers ``GroupCalendar`` (see ``saathi.edge``)."""
+    """The calendar of ``group`` as the gateway answers ``GroupCalendar`` (see ``network.edge``)."""
     # The start of the day: the same sessions give the same bytes all day, so the feed's ETag
     # (a hash of the bytes) lets clients revalidate instead of downloading it again.
     stamp = (

@@ -17,8 +17,8 @@ from dateutil.rrule import rrulestr
 
 from saathi.errors import BadUserInput
 from saathi.languages import is_language
-from services.directory import domain
-from services.directory.records import Address, Centre, Group, Point, Schedule, Supporter
+from services.directory.domain import geometry, recurrence
+from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
 
 KINDS = ("SUPPORT_GROUP", "MENTORING", "COMMUNITY_PROGRAMME")
 FORMATS = ("IN_PERSON", "ONLINE", "HYBRID")
@@ -152,7 +152,7 @@ def build_group(
         online_join_url=join_url,
         address=address,
         location=location,
-        anchor=domain.anchor(location, centre),
+        anchor=geometry.anchor(location, centre),
         source_ref=source_ref,
         updated_at=updated_at,
     )
@@ -238,7 +238,7 @@ def _place(format_: str, address: Address | None, location: Point | None) -> tup
     if not line1 or not city:
         raise BadUserInput("address needs line1 and city.")
     postcode = (address.postcode or "").strip() or None
-    return Address(line1, city, postcode), domain.check_point(location, "location")
+    return Address(line1, city, postcode), geometry.check_point(location, "location")
 
 
 def _schedule(given: ScheduleFields | None, today: date) -> Schedule:
@@ -260,7 +260,7 @@ def _schedule(given: ScheduleFields | None, today: date) -> Schedule:
     starts_on = given.starts_on or today
     text = check_rrule(given.rrule, starts_on)
     schedule = Schedule(text, timezone, given.duration_minutes, starts_on)
-    domain.schedule_summary(schedule)  # raises BadUserInput for a rule people cannot be told
+    recurrence.schedule_summary(schedule)  # raises BadUserInput for a rule people cannot be told
     return schedule
 
 
@@ -288,7 +288,7 @@ def check_rrule(value: str, starts_on: date) -> str:
             f"schedule.rrule {value!r} must repeat no more often than daily, "
             f"not FREQ={raw['FREQ']}."
         )
-    parts = domain.parse_rrule(text)  # FREQ is one of DAILY, WEEKLY, MONTHLY, YEARLY
+    parts = recurrence.parse_rrule(text)  # FREQ is one of DAILY, WEEKLY, MONTHLY, YEARLY
     if any(len(parts.get(name, "0").split(",")) > 1 for name in ("BYHOUR", "BYMINUTE")) or (
         "BYSECOND" in parts
     ):

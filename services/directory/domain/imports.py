@@ -30,9 +30,10 @@ import httpx
 
 from saathi.errors import BadUserInput, NotFound, SaathiError
 from saathi.ids import new_id
-from services.directory import feeds, repository, timetables
-from services.directory.records import Address, Centre, Group, Point
-from services.directory.validation import GroupFields, ScheduleFields, build_group
+from services.directory import repository
+from services.directory.domain import feeds, timetables
+from services.directory.domain.records import Address, Centre, Group, Point
+from services.directory.domain.validation import GroupFields, ScheduleFields, build_group
 
 DEFAULT_TIMEZONE = "Asia/Kolkata"
 DEFAULT_DURATION = 60

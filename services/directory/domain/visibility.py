@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from saathi.peers import Peers, PeerUnavailable
 from saathi.tokens import Principal, Role
-from services.directory.domain import SessionsUnavailable
-from services.directory.records import Group
+from services.directory.domain.nearby import SessionsUnavailable
+from services.directory.domain.records import Group
 
 
 class JoinLinkAccess(enum.Enum):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from saathi import demo
+from network.demo import description as demo
 from saathi.crypto import MasterKey
 from saathi.ids import stable_id
 from saathi.keys import SigningKey
@@ -20,15 +20,15 @@ from saathi.runtime import key_store_for, master_key_for, signing_key_for
 from saathi.settings import Settings, load_settings
 from saathi.tokens import Role
 from services.consent import repository
-from services.consent.anchor import AuditTrail
-from services.consent.delivery import OutboxDelivery
 from services.consent.domain import access_log
 from services.consent.domain.access_log import append_entry
+from services.consent.domain.anchor import AuditTrail
 from services.consent.domain.consents import REASON_FIELD, sign_receipt
+from services.consent.domain.delivery import OutboxDelivery
 from services.consent.domain.deps import Deps
 from services.consent.domain.participants import create_participant
 from services.consent.domain.personal import data_key_of, seal_text
-from services.consent.records import (
+from services.consent.domain.records import (
     ConsentPurpose,
     ConsentRecord,
     ConsentRequestRecord,

@@ -31,13 +31,13 @@ from gateway import (
     compose,
     create_gateway_app,
 )
+from network.edge import Edge, GatewayCredentials, crisis_fallbacks
+from network.revocation import RevocationCheck
 from saathi.database import close_databases, open_databases
-from saathi.edge import Edge, GatewayCredentials, crisis_fallbacks
 from saathi.files import replace_private
 from saathi.keys import SigningKey
 from saathi.keystore import KeyStore
 from saathi.peers import Peers
-from saathi.revocation import RevocationCheck
 from saathi.runtime import (
     key_store_for,
     peers_for,
@@ -49,7 +49,7 @@ from saathi.runtime import (
 from saathi.service_trust import GATEWAY, ServiceDoor, ServiceTokens
 from saathi.settings import COMPONENTS, Settings
 
-logger = logging.getLogger("saathi.network")
+logger = logging.getLogger("network.assembly")
 
 DEMO_MARKER = "demo-seeded"
 SDL_QUERY = {"query": "{ _service { sdl } }"}
@@ -177,9 +177,9 @@ async def seed_demo_network(
     settings: Settings, key: SigningKey, sessions_keys: KeyStore | None = None
 ) -> None:
     """Write every service's part of the demo network (idempotent)."""
-    from services.consent.seed import seed_demo as seed_consent
-    from services.directory.seed import seed_demo as seed_directory
-    from services.sessions.seed import seed_demo as seed_sessions
+    from network.demo.consent import seed_demo as seed_consent
+    from network.demo.directory import seed_demo as seed_directory
+    from network.demo.sessions import seed_demo as seed_sessions
 
     await seed_directory()
     await seed_consent(settings, signing_key=key)
@@ -190,7 +190,7 @@ async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore)
     """Deliver what a service queued for another while it was down: the directory's timetables
     for sessions, sessions' notices for participants (through consent, opened with the
     recipients' data keys), each as its sender."""
-    from services.directory.timetables import push_pending
+    from services.directory.domain.timetables import push_pending
     from services.sessions.domain.notifications import flush
 
     report = await push_pending(peers["directory"])

@@ -18,9 +18,9 @@ from datetime import date
 
 from saathi.ids import stable_id
 from services.directory import repository
-from services.directory.records import Address, Centre, Group, Point, Schedule, Supporter
-from services.directory.timetables import series_body
-from services.directory.validation import AUDIENCE, FOCUS
+from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
+from services.directory.domain.timetables import series_body
+from services.directory.domain.validation import AUDIENCE, FOCUS
 
 # Real cities: (name, lat, lng, local language).
 CITIES = (

@@ -1,9 +1,10 @@
-"""The demo network, as plain data: centres, groups, peer supporters, participants, crisis lines.
+"""The demo network, as plain data: centres, groups, peer supporters, participants.
 
-Each service seeds its own part from this one description (directory: centres, groups and
-supporters; sessions: timetables, sessions, bookings, attendance, feedback; consent:
-participants), so the ids agree across services without any service reading another's tables.
-Ids are ``stable_id``s: seeding twice changes nothing.
+A writer beside this module seeds each service's part from this one description (directory:
+centres, groups and supporters; sessions: timetables, sessions, bookings, attendance, feedback;
+consent: participants), so the ids agree across services without any service reading another's
+tables. Ids are ``stable_id``s: seeding twice changes nothing. The crisis lines are not demo
+data: the directory owns them (``services.directory.domain.crisis``).
 """
 
 from __future__ import annotations
@@ -72,16 +73,6 @@ class DemoParticipant:
     contact: str
     home_city: str
     preferred_language: str
-
-
-@dataclass(frozen=True)
-class DemoCrisisResource:
-    name: str
-    phone: str
-    hours: str
-    languages: tuple[str, ...]
-    description: str
-    city: str | None = None
 
 
 _CENTRES = (
@@ -412,28 +403,4 @@ _PARTICIPANTS = tuple(
 PARTICIPANTS = tuple(
     DemoParticipant(stable_id("par", contact), name, contact, city, language)
     for name, contact, city, language in _PARTICIPANTS
-)
-
-CRISIS_RESOURCES = (
-    DemoCrisisResource(
-        name="Tele-MANAS (national tele mental health helpline)",
-        phone="14416",
-        hours="24 hours, every day",
-        languages=("en", "hi", "mr", "ta", "te", "kn", "bn", "gu", "ml"),
-        description="Free, confidential mental health support from trained counsellors; also 1-800-891-4416.",
-    ),
-    DemoCrisisResource(
-        name="Emergency response (police, fire, ambulance)",
-        phone="112",
-        hours="24 hours, every day",
-        languages=("en", "hi"),
-        description="If you or someone else is in immediate danger, call 112.",
-    ),
-    DemoCrisisResource(
-        name="National toll-free helpline for drug de-addiction",
-        phone="14446",
-        hours="24 hours, every day",
-        languages=("en", "hi"),
-        description="Advice, counselling and referral to de-addiction services near you.",
-    ),
 )

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from services.directory import domain, repository
-from services.directory.records import Centre, Group
+from services.directory import repository
+from services.directory.domain import recurrence
+from services.directory.domain.records import Centre, Group
 
 # RRULE weekday → TSML day (0 = Sunday).
 TSML_DAYS = {"SU": 0, "MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6}
@@ -52,7 +53,7 @@ ATTENDANCE = {"IN_PERSON": "in_person", "ONLINE": "online", "HYBRID": "hybrid"}
 def meeting_times(group: Group) -> tuple[list[int], str, str]:
     """The TSML days, start and end ("HH:MM") of ``group``'s rule, in its own wall time."""
     schedule = group.schedule
-    rule = domain.parse_rrule(schedule.rrule)
+    rule = recurrence.parse_rrule(schedule.rrule)
     hour = int(rule.get("BYHOUR", "0").split(",")[0])
     minute = int(rule.get("BYMINUTE", "0").split(",")[0])
     if "BYDAY" in rule:
@@ -89,7 +90,7 @@ def group_meetings(group: Group, centre: Centre) -> list[dict[str, Any]]:
         "end_time": end,
         "timezone": group.schedule.timezone,
         "types": meeting_types(group),
-        "notes": domain.schedule_summary(group.schedule),
+        "notes": recurrence.schedule_summary(group.schedule),
         "attendance_option": ATTENDANCE[group.format],
         "region": centre.city,
         "location": centre.name,

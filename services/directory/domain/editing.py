@@ -13,10 +13,11 @@ from saathi.errors import BadUserInput, Forbidden
 from saathi.ids import new_id
 from saathi.peers import Peers
 from saathi.tokens import Principal
-from services.directory import domain, repository, timetables
+from services.directory import repository
+from services.directory.domain import lookups, timetables
+from services.directory.domain.records import Centre, Group, Supporter
+from services.directory.domain.validation import GroupFields, build_group, fields_of
 from services.directory.practice.editing import check_facilitator
-from services.directory.records import Centre, Group, Supporter
-from services.directory.validation import GroupFields, build_group, fields_of
 
 
 def check_own_centre(principal: Principal, centre_id: str) -> None:
@@ -33,7 +34,7 @@ async def _facilitator(supporter_id: str | None) -> Supporter | None:
 
 async def _centre(centre_id: str) -> Centre:
     found = (await repository.centres_by_ids([centre_id])).get(centre_id)
-    return domain.found(found, "centre", centre_id)
+    return lookups.found(found, "centre", centre_id)
 
 
 async def create_group(principal: Principal, given: GroupFields, peers: Peers) -> Group:
@@ -59,7 +60,7 @@ async def update_group(
     principal: Principal, group_id: str, given: GroupFields, peers: Peers
 ) -> Group:
     """The group with the given fields changed, checked whole; sessions gets the timetable."""
-    stored = domain.found(
+    stored = lookups.found(
         (await repository.groups_by_ids([group_id])).get(group_id), "group", group_id
     )
     check_own_centre(principal, stored.centre_id)

@@ -29,10 +29,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway import GatewayHooks
 from gateway.app import client_address
-from saathi.calendar import group_calendar
-from saathi.demo import CRISIS_RESOURCES
 from saathi.peers import Peers, PeerUnavailable
 from saathi.service_trust import SERVICE_TOKEN_HEADER, ServiceTokens
+from services.directory.domain.calendar import group_calendar
+from services.directory.domain.crisis import CRISIS_LINES
 
 PASSED_THROUGH = {
     "/.well-known/jwks.json": ("consent", ("GET",)),
@@ -79,8 +79,8 @@ def crisis_fallbacks() -> dict[str, Callable[[dict[str, Any]], Any]]:
 
     def crisis_resources(arguments: dict[str, Any]) -> list[dict[str, Any]]:
         wanted = str(arguments.get("city") or "").strip().casefold()
-        national = [r for r in CRISIS_RESOURCES if r.city is None]
-        local = [r for r in CRISIS_RESOURCES if wanted and (r.city or "").casefold() == wanted]
+        national = [r for r in CRISIS_LINES if r.city is None]
+        local = [r for r in CRISIS_LINES if wanted and (r.city or "").casefold() == wanted]
         return [
             {
                 "name": r.name,
