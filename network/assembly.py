@@ -189,13 +189,27 @@ async def seed_demo_network(
 async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore) -> None:
     """Deliver what a service queued for another while it was down: the directory's timetables
     for sessions, sessions' notices for participants (through consent, opened with the
-    recipients' data keys), each as its sender."""
+    recipients' data keys), each as its sender; and the notices to staff: concerns for the
+    holding centre's supervisors, and (once a week per centre) supporters needing attention
+    for its admins."""
     from services.directory.domain.timetables import push_pending
+    from services.directory.practice.editing import tell_admins_weekly
+    from services.sessions.domain.concerns import tell_supervisors
     from services.sessions.domain.notifications import flush
 
+    now = datetime.now(UTC)
     report = await push_pending(peers["directory"])
-    notices = await flush(peers["sessions"], sessions_keys, datetime.now(UTC))
-    logger.info("pending work: timetables %s; notices delivered %d", report, notices)
+    notices = await flush(peers["sessions"], sessions_keys, now)
+    concerns = await tell_supervisors(peers["sessions"], now)
+    centres = await tell_admins_weekly(peers["directory"], now)
+    logger.info(
+        "pending work: timetables %s; notices delivered %d; concerns told %d; centres told of "
+        "supporters needing attention %d",
+        report,
+        notices,
+        concerns,
+        centres,
+    )
 
 
 async def retry_pending_work(

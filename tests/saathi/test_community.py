@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from services.consent.seed import demo_staff_id
 
 from network.demo import description as demo
+from network.demo.consent import demo_staff_id
 from saathi.tokens import Role
 from tests.saathi.conftest import PUNE, Network
 

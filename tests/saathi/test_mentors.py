@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from services.consent.seed import demo_staff_id
 
 from network.demo import description as demo
+from network.demo.consent import demo_staff_id
 from saathi.tokens import Role
 from services.directory.practice import repository as practice
 from tests.conftest import operation

@@ -31,7 +31,7 @@ class Query(CommunityQuery, MentorQuery, PracticeQuery, graphene.ObjectType):
         city=graphene.String(),
         first=graphene.Int(default_value=cursors.DEFAULT_PAGE_SIZE),
         after=graphene.String(),
-        kind=graphene.Argument(CentreKind, description="Only centres of this kind."),
+        kind=graphene.Argument(CentreKind),
     )
     centre = graphene.Field(Centre, id=graphene.ID(required=True))
     group = graphene.Field(PeerGroup, id=graphene.ID(required=True))
