@@ -153,8 +153,9 @@ class SyncBatch(Model):
         unique_together = (("centre_id", "batch_id"),)
 
 
-# Concerns live in a module of their own; importing the model here is how tortoise finds it.
-from services.sessions.concerns.models import Concern  # noqa: E402
+# Concerns and reflections live in a module of their own; importing them here is how tortoise
+# finds them.
+from services.sessions.practice.models import Concern, Reflection  # noqa: E402
 
 __all__ = [
     "Booking",
@@ -162,6 +163,7 @@ __all__ = [
     "Concern",
     "Feedback",
     "Notification",
+    "Reflection",
     "Series",
     "Session",
     "SyncBatch",

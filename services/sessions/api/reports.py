@@ -13,7 +13,12 @@ from services.sessions.api.context import Context
 from services.sessions.api.permissions import ActsFor, centre_argument
 from services.sessions.api.types import PeerGroup
 from services.sessions.domain import reports
-from services.sessions.domain.reports import ReportRow
+from services.sessions.domain.reports import ReportRow, facilitator_ratings
+from services.sessions.repository.reflections import Ratings
+
+
+def _mean(rated: Ratings | None) -> float | None:
+    return None if rated is None or rated.average is None else round(rated.average, 2)
 
 
 @strawberry.type
@@ -26,6 +31,14 @@ class GroupReport:
     attendance_rate: float | None
     average_rating: float | None
     suppressed: bool
+    facilitator_rating: float | None = strawberry.field(
+        default=None,
+        description="Facilitators' mean rating of the group's sessions (1 to 5); withheld with "
+        "the participants' figures.",
+    )
+    reflections: int | None = strawberry.field(
+        default=None, description="Sessions a facilitator reflected on; withheld likewise."
+    )
 
 
 @strawberry.type
@@ -41,10 +54,21 @@ class ProgrammeReport:
     average_rating: float | None
     suppressed: bool
     groups: list[GroupReport]
+    facilitator_rating: float | None = strawberry.field(
+        default=None,
+        description="Facilitators' mean rating of their sessions (1 to 5), beside the "
+        "participants' averageRating; withheld with the participants' figures.",
+    )
+    reflections: int | None = strawberry.field(
+        default=None, description="Sessions a facilitator reflected on; withheld likewise."
+    )
 
 
-def _group(group_id: str, row: ReportRow) -> GroupReport:
+def _group(group_id: str, row: ReportRow, rated: Ratings | None) -> GroupReport:
+    shown = rated if rated is not None and not row.suppressed else None
     return GroupReport(
+        facilitator_rating=_mean(shown),
+        reflections=shown.reflections if shown else (None if row.suppressed else 0),
         group=PeerGroup(id=strawberry.ID(group_id)),
         sessions_held=row.sessions_held,
         unique_participants=row.unique_participants,
@@ -62,13 +86,17 @@ async def programme_report(
 ) -> ProgrammeReport:
     report = await reports.programme_report(str(centre_id), from_, to, info.context.loaders.now)
     total = report.total
+    rated, by_group = await facilitator_ratings(str(centre_id), from_, to, info.context.loaders.now)
+    shown = None if total.suppressed else rated
     return ProgrammeReport(
+        facilitator_rating=_mean(shown),
+        reflections=shown.reflections if shown else None,
         sessions_held=total.sessions_held,
         unique_participants=total.unique_participants,
         attendance_rate=total.attendance_rate,
         average_rating=total.average_rating,
         suppressed=total.suppressed,
-        groups=[_group(group_id, row) for group_id, row in report.groups],
+        groups=[_group(group_id, row, by_group.get(group_id)) for group_id, row in report.groups],
     )
 
 

@@ -6,7 +6,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
-from services.sessions.api import concerns, reports, sharing
+from services.sessions.api import concerns, reflections, reports, sharing
 from services.sessions.api.mutations import (
     attendance_record,
     availability_sync,
@@ -36,6 +36,7 @@ class Mutation:
     report_concern = concerns.report_field
     acknowledge_concern = concerns.acknowledge_field
     resolve_concern = concerns.resolve_field
+    submit_facilitator_reflection = reflections.field
 
 
 class SessionsSchema(strawberry.federation.Schema):

@@ -33,3 +33,24 @@ class Concern(Model):
     class Meta:
         table = "sessions_concern"
         indexes = (("centre_id", "status", "reported_at"),)
+
+
+class Reflection(Model):
+    """A facilitator's reflection after a session: a rating of how it went (1 to 5) and notes
+    (how it went, safety concerns, what would help), sealed under a key of the reflection's own
+    in the sessions key store (they may mention people in the group). One a session."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    session_id = fields.CharField(max_length=40, unique=True)
+    group_id = fields.CharField(max_length=40)
+    centre_id = fields.CharField(max_length=40, db_index=True)
+    author_id = fields.CharField(max_length=40)
+    rating = fields.IntField()
+    safety_concern = fields.BooleanField(default=False)
+    notes_sealed = fields.TextField(null=True)
+    starts_at = fields.DatetimeField()
+    recorded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "sessions_reflection"
+        indexes = (("centre_id", "starts_at"),)

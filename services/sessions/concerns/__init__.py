@@ -1,2 +1,0 @@
-"""Concerns raised by participants: the table (``models``); the rules are in
-``domain/concerns.py``, the queries in ``repository/concerns.py``."""
