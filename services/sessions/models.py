@@ -155,7 +155,12 @@ class SyncBatch(Model):
 
 # Concerns and reflections live in a module of their own; importing them here is how tortoise
 # finds them.
-from services.sessions.practice.models import Concern, Reflection  # noqa: E402
+from services.sessions.practice.models import (  # noqa: E402
+    Concern,
+    Reflection,
+    Resident,
+    ResidentsOnlyGroup,
+)
 
 __all__ = [
     "Booking",
@@ -164,6 +169,8 @@ __all__ = [
     "Feedback",
     "Notification",
     "Reflection",
+    "Resident",
+    "ResidentsOnlyGroup",
     "Series",
     "Session",
     "SyncBatch",

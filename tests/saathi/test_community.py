@@ -201,3 +201,95 @@ async def test_only_the_centres_admin_manages_its_programmes_and_resources(
 
     payload = next(iter(body["data"].values()))
     assert payload["error"]["code"] == code
+
+
+async def test_a_residents_only_group_is_out_of_public_search_and_booked_only_by_residents(
+    network: Network,
+) -> None:
+    group = next(g for g in demo.GROUPS if g.centre_id == CENTRE.id and g.format == "IN_PERSON")
+    admin = _admin(network)
+    refused = await network.run(
+        "community", "SetResidentsOnly", admin, groupId=group.id, residentsOnly=True
+    )
+    await network.run(
+        "practice",
+        "UpdateCentrePractice",
+        admin,
+        centreId=CENTRE.id,
+        input={"kind": "RESIDENTIAL"},
+    )
+    kept = await network.run(
+        "community", "SetResidentsOnly", admin, groupId=group.id, residentsOnly=True
+    )
+    resident, visitor = demo.PARTICIPANTS[0], demo.PARTICIPANTS[1]
+    admitted = await network.run(
+        "community", "AdmitResident", admin, centreId=CENTRE.id, participantId=resident.id
+    )
+    detail = await network.run("mobile", "GroupDetail", id=group.id)
+    session_id = detail["data"]["group"]["upcomingSessions"][0]["id"]
+
+    nearby = await network.run("mobile", "NearbyGroups", near=PUNE, radiusKm=50, first=50)
+    by_visitor = await network.run(
+        "mobile",
+        "BookSession",
+        network.token(visitor.id, Role.PARTICIPANT),
+        sessionId=session_id,
+        idempotencyKey="visitor",
+    )
+    by_resident = await network.run(
+        "mobile",
+        "BookSession",
+        network.token(resident.id, Role.PARTICIPANT),
+        sessionId=session_id,
+        idempotencyKey="resident",
+    )
+
+    assert refused["data"]["setResidentsOnly"]["error"] == {
+        "code": "BAD_USER_INPUT",
+        "message": "Only a RESIDENTIAL centre keeps groups for its residents.",
+    }
+    assert kept["data"]["setResidentsOnly"] == {"residentsOnly": True, "error": None}
+    assert admitted["data"]["admitResident"]["done"] is True
+    ids = [e["node"]["id"] for e in nearby["data"]["nearbyGroups"]["edges"]]
+    assert group.id not in ids
+    assert len(ids) == nearby["data"]["nearbyGroups"]["totalCount"] > 0
+    assert by_visitor["data"]["bookSession"]["error"] == {
+        "code": "FORBIDDEN",
+        "message": "This group is for the residents of its centre only.",
+    }
+    assert by_resident["data"]["bookSession"]["error"] is None
+
+
+@pytest.mark.parametrize("operation", ["SetResidentsOnly", "AdmitResident"])
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [
+        ("anonymous", "UNAUTHENTICATED"),
+        ("participant", "FORBIDDEN"),
+        ("facilitator", "FORBIDDEN"),
+        ("supervisor", "FORBIDDEN"),
+        ("other centre_admin", "FORBIDDEN"),
+    ],
+)
+async def test_only_the_centres_admin_keeps_groups_for_residents(
+    network: Network, operation: str, who: str, code: str
+) -> None:
+    if who == "anonymous":
+        token = None
+    elif who == "participant":
+        token = network.token(demo.PARTICIPANTS[0].id, Role.PARTICIPANT)
+    else:
+        centre = OTHER if who.startswith("other ") else CENTRE
+        role = Role(who.removeprefix("other "))
+        token = network.token(demo_staff_id(centre.id, role), role, centre.id)
+    group = next(g for g in demo.GROUPS if g.centre_id == CENTRE.id)
+    variables: dict[str, Any] = (
+        {"groupId": group.id, "residentsOnly": True}
+        if operation == "SetResidentsOnly"
+        else {"centreId": CENTRE.id, "participantId": demo.PARTICIPANTS[0].id}
+    )
+
+    body = await network.run("community", operation, token, **variables)
+
+    payload = next(iter(body["data"].values()))
+    assert payload["error"]["code"] == code

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from saathi.errors import BadUserInput, Forbidden, NotFound
+from saathi.errors import BadUserInput, ErrorCode, Forbidden, NotFound, SaathiError
 from saathi.ids import new_id
 from saathi.keystore import KeyStore
 from saathi.languages import is_language
@@ -272,3 +272,29 @@ async def tell_admins_weekly(peers: Peers, now: datetime) -> int:
             break
         told += 1
     return told
+
+
+async def set_residents_only(
+    principal: Principal, group_id: str, residents_only: bool, peers: Peers
+) -> bool:
+    """Keep a residential centre's group for its residents (or open it again). Sessions is told
+    first, so that a group the directory hides is never bookable by the public meanwhile."""
+    group = (await listing.groups_by_ids([group_id])).get(group_id)
+    if group is None:
+        raise NotFound(f"No group has the id {group_id!r}.")
+    if principal.centre_id != group.centre_id:
+        raise Forbidden("You may only manage groups of your own centre.")
+    practice = await practice_of(group.centre_id)
+    if residents_only and practice.kind is not CentreKind.RESIDENTIAL:
+        raise BadUserInput("Only a RESIDENTIAL centre keeps groups for its residents.")
+    body = {"groupId": group.id, "centreId": group.centre_id, "residentsOnly": residents_only}
+    try:
+        await peers.post_json("sessions", "/internal/groups/residents-only", body)
+    except PeerUnavailable as error:
+        raise SessionsUnavailable("Bookings cannot be told right now; try again.") from error
+    await repository.set_residents_only(group.id, group.centre_id, residents_only)
+    return residents_only
+
+
+class SessionsUnavailable(SaathiError):
+    code = ErrorCode.SUBGRAPH_UNAVAILABLE

@@ -127,3 +127,14 @@ class NavigationResource(Model):
 
     class Meta:
         table = "directory_navigation_resource"
+
+
+class ResidentsOnly(Model):
+    """A residential centre's group for its residents alone: left out of public search, and
+    not bookable by the public (sessions is told)."""
+
+    group_id = fields.CharField(max_length=40, primary_key=True)
+    centre_id = fields.CharField(max_length=40)
+
+    class Meta:
+        table = "directory_residents_only"

@@ -215,3 +215,18 @@ async def mentoring_group_ids() -> list[str]:
         "id", flat=True
     )
     return sorted(str(i) for i in ids)
+
+
+async def residents_only_ids() -> frozenset[str]:
+    """The groups left out of public search (a small table: read whole)."""
+    rows = await models.ResidentsOnly.all().values_list("group_id", flat=True)
+    return frozenset(str(r) for r in rows)
+
+
+async def set_residents_only(group_id: str, centre_id: str, residents_only: bool) -> None:
+    if residents_only:
+        await models.ResidentsOnly.update_or_create(
+            group_id=group_id, defaults={"centre_id": centre_id}
+        )
+    else:
+        await models.ResidentsOnly.filter(group_id=group_id).delete()

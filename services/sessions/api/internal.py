@@ -32,6 +32,7 @@ from saathi.service_trust import ServiceTrust
 from services.sessions.domain import free_slots, participants, timetable
 from services.sessions.domain.availability import OpenGroupsQuery, open_groups
 from services.sessions.domain.records import SeriesRecord
+from services.sessions.repository import residents as residents_repository
 
 Endpoint = Callable[[Request], Awaitable[JSONResponse]]
 
@@ -130,7 +131,19 @@ def routes(trust: ServiceTrust, keys: KeyStore) -> list[tuple[str, Endpoint]]:
         ),
         ("/internal/participants/erase", internal_endpoint(trust, CONSENT, erase)),
         ("/internal/groups/free-sessions", internal_endpoint(trust, DIRECTORY, free_sessions)),
+        ("/internal/groups/residents-only", internal_endpoint(trust, DIRECTORY, residents_only)),
     ]
+
+
+async def residents_only(body: Any) -> dict[str, Any]:
+    """``{groupId, centreId, residentsOnly}``: the directory says a group is (or is no longer)
+    for its centre's residents alone."""
+    flag = body.get("residentsOnly")
+    if not isinstance(flag, bool):
+        raise BadUserInput("residentsOnly must be true or false.")
+    group_id, centre_id = _text(body, "groupId", 40), _text(body, "centreId", 40)
+    await residents_repository.set_residents_only(group_id, centre_id, flag)
+    return {"groupId": group_id, "residentsOnly": flag}
 
 
 async def free_sessions(body: Any) -> dict[str, Any]:

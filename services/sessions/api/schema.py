@@ -6,7 +6,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
-from services.sessions.api import concerns, reflections, reports, sharing
+from services.sessions.api import concerns, reflections, reports, residents, sharing
 from services.sessions.api.mutations import (
     attendance_record,
     availability_sync,
@@ -37,6 +37,8 @@ class Mutation:
     acknowledge_concern = concerns.acknowledge_field
     resolve_concern = concerns.resolve_field
     submit_facilitator_reflection = reflections.field
+    admit_resident = residents.admit_field
+    discharge_resident = residents.discharge_field
 
 
 class SessionsSchema(strawberry.federation.Schema):

@@ -12,7 +12,7 @@ from services.sessions.domain import notifications
 from services.sessions.domain.bookings import release
 from services.sessions.domain.concerns import forget_reporter
 from services.sessions.domain.feedback import once_token
-from services.sessions.repository import participants
+from services.sessions.repository import participants, residents
 
 MAX_PARTICIPANT_IDS = 5000
 
@@ -71,6 +71,7 @@ async def erase(participant_id: str, now: datetime, keys: KeyStore) -> Erased:
     bookings, feedback = await participants.delete_everything_of(participant_id, tokens)
     await notifications.forget_participant(participant_id)
     await forget_reporter(participant_id, keys)
+    await residents.forget(participant_id)
     keys.destroy(participant_id)
     await participants.scrub()
     return Erased(bookings=bookings, feedback=feedback)

@@ -54,3 +54,27 @@ class Reflection(Model):
     class Meta:
         table = "sessions_reflection"
         indexes = (("centre_id", "starts_at"),)
+
+
+class ResidentsOnlyGroup(Model):
+    """A residential centre's group open to its residents alone (the directory says which)."""
+
+    group_id = fields.CharField(max_length=40, primary_key=True)
+    centre_id = fields.CharField(max_length=40)
+
+    class Meta:
+        table = "sessions_residents_only_group"
+
+
+class Resident(Model):
+    """A participant living at a residential centre, admitted by its centre_admin: they may book
+    its residents-only groups. Deleted when they are discharged or erase their account."""
+
+    id = fields.IntField(primary_key=True)
+    centre_id = fields.CharField(max_length=40)
+    participant_id = fields.CharField(max_length=40, db_index=True)
+    admitted_at = fields.DatetimeField()
+
+    class Meta:
+        table = "sessions_resident"
+        unique_together = (("centre_id", "participant_id"),)

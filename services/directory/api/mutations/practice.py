@@ -116,7 +116,33 @@ class CentrePracticeInput(graphene.InputObjectType):
     supervision_interval_days = graphene.Int()
 
 
+@dataclass(frozen=True)
+class ResidentsOnlyResult:
+    residents_only: bool | None = None
+    error: Failure | None = None
+
+    @classmethod
+    def failed(cls, error: SaathiError) -> ResidentsOnlyResult:
+        return cls(error=Failure.of(error))
+
+
+class SetResidentsOnlyPayload(graphene.ObjectType):
+    class Meta:
+        possible_types = (ResidentsOnlyResult,)
+
+    residents_only = graphene.Boolean(description="As now set; null when error is set.")
+    error = graphene.Field(MutationError)
+
+
 class PracticeMutations(graphene.ObjectType):
+    set_residents_only = graphene.Field(
+        SetResidentsOnlyPayload,
+        required=True,
+        group_id=graphene.ID(required=True),
+        residents_only=graphene.Boolean(required=True),
+        description="centre_admin of a RESIDENTIAL centre: keep the group for its residents "
+        "(out of public search, bookable only by residents admitted with admitResident).",
+    )
     add_peer_supporter = graphene.Field(
         SupporterPayload,
         required=True,
@@ -205,6 +231,18 @@ class PracticeMutations(graphene.ObjectType):
         )
         record = await editing.record_supervision(context.viewer.required(), given, context.keys)
         return SupervisionResult(record)
+
+    @staticmethod
+    @errors_as_payload(ResidentsOnlyResult.failed)
+    @staff_only(Role.CENTRE_ADMIN)
+    async def resolve_set_residents_only(
+        root: None, info: GraphQLResolveInfo, group_id: str, residents_only: bool
+    ) -> ResidentsOnlyResult:
+        context = context_of(info)
+        now = await editing.set_residents_only(
+            context.viewer.required(), group_id, residents_only, context.peers
+        )
+        return ResidentsOnlyResult(now)
 
     @staticmethod
     @errors_as_payload(PracticeResult.failed)
