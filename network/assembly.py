@@ -180,10 +180,13 @@ async def seed_demo_network(
     from network.demo.consent import seed_demo as seed_consent
     from network.demo.directory import seed_demo as seed_directory
     from network.demo.sessions import seed_demo as seed_sessions
+    from network.demo.sessions_practice import seed_demo as seed_sessions_practice
 
     await seed_directory()
     await seed_consent(settings, signing_key=key)
-    await seed_sessions(keys=sessions_keys or key_store_for(settings, "sessions"))
+    keys = sessions_keys or key_store_for(settings, "sessions")
+    await seed_sessions(keys=keys)
+    await seed_sessions_practice(keys)
 
 
 async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore) -> None:

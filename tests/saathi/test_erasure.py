@@ -343,11 +343,13 @@ async def test_erasure_leaves_no_canary_in_any_byte_of_the_data_dir(network: Net
     }
     assert leaks == set()
     # and the other person's message stays in the outbox
-    # (beside the lines for staff, which name no participant: a concern's notice to supervisors)
+    # (beside the lines for staff, which name no participant: notices of concerns to supervisors
+    # and of supporters needing attention to admins)
     lines = [json.loads(line) for line in network.settings.outbox_path.read_text().splitlines()]
     to_people = [line for line in lines if not line["to"].startswith("stf_")]
     assert [line["contact"] for line in to_people] == ["+919800011111"]
-    assert {line["kind"] for line in lines if line not in to_people} <= {"concern_reported"}
+    staff_kinds = {"concern_reported", "supporters_need_attention"}
+    assert {line["kind"] for line in lines if line not in to_people} <= staff_kinds
 
 
 async def test_a_copy_made_before_erasure_is_unreadable_with_every_key_left_after_it(

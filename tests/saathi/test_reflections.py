@@ -23,7 +23,8 @@ def _staff(network: Network, role: Role = Role.FACILITATOR, centre: Any = CENTRE
     return network.token(demo_staff_id(centre.id, role), role, centre.id)
 
 
-async def _past_session(centre_id: str, skip: int = 0) -> Session:
+async def _past_session(centre_id: str, skip: int = 5) -> Session:
+    """A session the centre held (past the latest few, which the demo reflected on)."""
     now = datetime.now(UTC)
     sessions = (
         await Session.filter(centre_id=centre_id, ends_at__lt=now - timedelta(days=1))
