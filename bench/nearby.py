@@ -3,15 +3,19 @@ scan of the same data, measured in one run.
 
     .venv/bin/python bench/nearby.py [--groups 100000] [--cities 50] [--points 300]
         [--database-url postgres://postgres@127.0.0.1:5432/nearby_bench] [--data-dir DIR]
+        [--no-seed]
 
 Seeds a synthetic directory (groups, centres, supporters and every group's sessions; a data dir
 or database that already holds the same plan gains nothing), starts ``saathi up --no-demo`` in a
-child process on a free port (the directory on ``--database-url`` when given, else SQLite in the
-data dir), then for ``--points`` random points near the synthetic cities sends, in turn,
-``{ __typename }`` (the floor: what the gateway costs with no subgraph), NearbyGroups (radius
-10 km, first 20) and NearbyGroups with ``nextSession`` (the hop to sessions). Prints p50 and p95
-of each, their distance above the floor, and the speed-up over a brute-force scan (every group
-read and measured in Python) for a few of the points, whose answers must equal the scan's.
+child process on a free port (the directory and sessions on ``--database-url`` when given,
+else SQLite in the data dir), then for ``--points`` random points near the synthetic cities
+sends, in turn, ``{ __typename }`` (the floor: what the gateway costs with no subgraph),
+NearbyGroups (radius 10 km, first 20) and NearbyGroups with ``nextSession`` (the hop to
+sessions). Prints p50 and p95 of each, their distance above the floor, and the speed-up over
+a brute-force scan (every group read and measured in Python) for a few of the points, whose
+answers must equal the scan's.
+Last, anonymous GETs of the same searches twice over: the second is answered by the edge's
+HTTP cache (``saathi.response_cache``), and once more with ``If-None-Match`` (a 304).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import random
 import socket
@@ -173,12 +178,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def network(data_dir: Path, database_url: str | None) -> Iterator[str]:
-    """``saathi up --no-demo`` in a child process; yields its /graphql URL once it answers."""
+def network(data_dir: Path, database_url: str | None) -> Iterator[tuple[str, int]]:
+    """``saathi up --no-demo`` in a child process; yields its /graphql URL once it answers,
+    and its process id."""
     port = free_port()
     env = dict(os.environ)
     if database_url:
         env["SAATHI_DIRECTORY_DATABASE_URL"] = database_url
+        env["SAATHI_SESSIONS_DATABASE_URL"] = database_url
     command = [sys.executable, "-c", "from network.cli import main; main()", "up", "--no-demo"]
     child = subprocess.Popen(
         [*command, "--port", str(port), "--data-dir", str(data_dir)],
@@ -196,7 +203,7 @@ def network(data_dir: Path, database_url: str | None) -> Iterator[str]:
             if child.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("saathi up did not start")
             time.sleep(0.2)
-        yield url
+        yield url, child.pid
     finally:
         child.terminate()
         child.wait(30)
@@ -272,7 +279,53 @@ async def scan(settings: Settings, url: str, points: list[Point]) -> tuple[float
     return statistics.median(times), shown
 
 
-def report(timings: tuple[Timings, Timings, Timings], scan_seconds: float) -> None:
+def measure_cached(url: str, points: list[Point]) -> tuple[Timings, Timings]:
+    """Anonymous GETs of the searches already made once: answered from the edge's cache, then
+    revalidated with the ETag (304, no body)."""
+    hits, revalidated = [], []
+    with httpx.Client(timeout=30) as client:
+        for near in points:
+            params = {"query": NEARBY, "variables": json.dumps(_variables(near))}
+            first = client.get(url, params=params)
+            start = time.perf_counter()
+            again = client.get(url, params=params)
+            hits.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            unchanged = client.get(
+                url, params=params, headers={"if-none-match": first.headers["etag"]}
+            )
+            revalidated.append(time.perf_counter() - start)
+            if again.content != first.content or unchanged.status_code != 304:
+                raise RuntimeError("the HTTP cache did not answer a repeated anonymous GET")
+    return Timings("GET again (HTTP cache)", hits), Timings("GET If-None-Match (304)", revalidated)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU the process has used so far (Linux ``/proc``), or None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_cpu(url: str, points: list[Point], pid: int) -> dict[str, float]:
+    """The network's own CPU a request (milliseconds), each kind of request sent alone for
+    every point: on a machine shared with other work, wall-clock times grow with the load while
+    this does not (much)."""
+    spent: dict[str, float] = {}
+    with httpx.Client(timeout=30) as client:
+        for name, query in (("floor", FLOOR), ("nearby", NEARBY), ("next", NEARBY_NEXT)):
+            before = cpu_seconds(pid)
+            for near in points:
+                _timed(client, url, query, {} if query == FLOOR else _variables(near))
+            after = cpu_seconds(pid)
+            if before is not None and after is not None:
+                spent[name] = (after - before) / len(points) * 1e3
+    return spent
+
+
+def report(timings: tuple[Timings, ...], scan_seconds: float) -> None:
     floor = timings[0]
     print(f"{'':28} {'p50 ms':>8} {'p95 ms':>8} {'p50-floor':>10} {'p95-floor':>10}")
     for t in timings:
@@ -280,28 +333,49 @@ def report(timings: tuple[Timings, Timings, Timings], scan_seconds: float) -> No
             f"{t.name:28} {t.p50 * 1e3:8.2f} {t.p95 * 1e3:8.2f} "
             f"{(t.p50 - floor.p50) * 1e3:10.2f} {(t.p95 - floor.p50) * 1e3:10.2f}"
         )
-    nearby = timings[1]
+    print("(the floor columns subtract the floor's p50 from each figure)")
+    nearby, nearby_next = timings[1], timings[2]
     print(f"brute-force scan (median): {scan_seconds * 1e3:.1f} ms a query")
     print(f"speed-up of NearbyGroups (p50) over the scan: {scan_seconds / nearby.p50:.0f}x")
+    print(
+        "speed-up of NearbyGroups + nextSession (p50) over the scan: "
+        f"{scan_seconds / nearby_next.p50:.0f}x"
+    )
 
 
 async def main(options: argparse.Namespace) -> None:
     plan = SyntheticPlan(groups=options.groups, cities=options.cities)
     with contextlib.ExitStack() as stack:
         data_dir = options.data_dir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        urls = {"directory": options.database_url} if options.database_url else {}
-        settings = Settings(data_dir=data_dir, database_urls=urls)
-        seconds = await seed(plan, settings)
-        where = options.database_url or "SQLite"
-        print(
-            f"seeded {options.groups} groups in {options.cities} cities ({where}): {seconds:.1f} s"
+        urls = (
+            {"directory": options.database_url, "sessions": options.database_url}
+            if options.database_url
+            else {}
         )
+        settings = Settings(data_dir=data_dir, database_urls=urls)
+        where = options.database_url or "SQLite"
+        if not options.no_seed:
+            seconds = await seed(plan, settings)
+            print(
+                f"seeded {options.groups} groups in {options.cities} cities ({where}): "
+                f"{seconds:.1f} s"
+            )
         points = random_points(plan, options.points)
-        with network(data_dir, options.database_url) as url:
+        with network(data_dir, options.database_url) as (url, pid):
             timings = measure(url, points)
             scan_seconds, shown = await scan(settings, url, points[: options.scan_points])
-    report(timings, scan_seconds)
+            cached = measure_cached(url, points[: options.cached_points])
+            cpu = measure_cpu(url, points, pid)
+    print(f"{options.groups} groups in {options.cities} cities on {where}, {options.points} points")
+    report((*timings, *cached), scan_seconds)
     print(f"sessions shown on the {options.scan_points} checked pages: {shown}")
+    if cpu:
+        print(
+            "the network's CPU a request (ms): "
+            + ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
+            + f"; NearbyGroups {cpu['nearby'] - cpu['floor']:.2f} and with nextSession "
+            f"{cpu['next'] - cpu['floor']:.2f} above the floor"
+        )
 
 
 if __name__ == "__main__":
@@ -310,6 +384,10 @@ if __name__ == "__main__":
     parser.add_argument("--cities", type=int, default=50)
     parser.add_argument("--points", type=int, default=300)
     parser.add_argument("--scan-points", type=int, default=5)
+    parser.add_argument("--cached-points", type=int, default=50)
+    parser.add_argument(
+        "--no-seed", action="store_true", help="the data dir or database already holds the plan"
+    )
     parser.add_argument("--database-url", default=None, help="the directory on PostgreSQL")
     parser.add_argument("--data-dir", type=Path, default=None, help="reuse a seeded data dir")
     asyncio.run(main(parser.parse_args()))

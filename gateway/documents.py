@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from graphql import (
     DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
-    OperationDefinitionNode,
     validate,
 )
 
 from gateway.composition.supergraph import Supergraph
 from gateway.errors import GatewayError
-from gateway.executor.shaper import INTROSPECTION_ROOTS, Shaper
+from gateway.executor.shaper import Shaper
 from gateway.limits import DocumentLimits, measure_document, parse_document
-from gateway.planner.build import build_plan
+from gateway.operation import Operation, operations
+from gateway.planner import build
 from gateway.planner.plan import QueryPlan
+from gateway.tracing import stage
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -38,12 +38,21 @@ class LRU(Generic[K, V]):
     def __init__(self, size: int) -> None:
         self.size = size
         self._items: OrderedDict[K, V] = OrderedDict()
+        self.hits = 0  # read by the metrics (gateway.metrics) at scrape time
+        self.misses = 0
 
     def get(self, key: K) -> V | None:
         value = self._items.get(key)
         if value is not None:
             self._items.move_to_end(key)
+            self.hits += 1
+        else:
+            self.misses += 1
         return value
+
+    def counts(self) -> tuple[int, int]:
+        """(hits, misses) of `get` so far."""
+        return self.hits, self.misses
 
     def put(self, key: K, value: V) -> None:
         self._items[key] = value
@@ -65,27 +74,28 @@ def _error(error: GraphQLError, code: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ParsedDocument:
-    """A parsed, measured and validated document, or what stopped it: a refusal (a limit
-    exceeded, kept so a repeated bomb costs one lookup) or validation errors."""
+    """A parsed, measured and validated document with each of its operations normalised, or
+    what stopped it: a refusal (a limit exceeded, kept so a repeated bomb costs one lookup) or
+    validation errors."""
 
     hash: str
     document: DocumentNode | None
     errors: tuple[dict[str, Any], ...]
     refusal: GatewayError | None = None
+    operations: Mapping[str | None, Operation] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class PreparedOperation:
-    """Everything needed to run one operation of a document: plan, shaper, introspection."""
+    """Everything needed to run one operation of a document: its model, plan and shaper."""
 
-    operation: OperationDefinitionNode
+    operation: Operation
     plan: QueryPlan
     shaper: Shaper
-    introspection: DocumentNode | None
 
     @property
     def kind(self) -> str:
-        return self.operation.operation.value
+        return self.operation.kind
 
 
 class OperationCache:
@@ -104,6 +114,8 @@ class OperationCache:
         self.limits = limits or DocumentLimits()
         self.documents: LRU[str, ParsedDocument] = LRU(document_size)
         self.prepared: LRU[tuple[str, str, str | None], PreparedOperation] = LRU(plan_size)
+        # (document hash, sizes in variables) already measured within the limits
+        self.measured: LRU[tuple[str, tuple[tuple[str, int], ...]], bool] = LRU(document_size)
 
     def document(self, query: str) -> ParsedDocument:
         """The parsed document of `query`, from the cache or made (and cached) now."""
@@ -120,38 +132,56 @@ class OperationCache:
         """Parse, measure and validate; touches no cache, so it may run in a worker thread."""
         digest = _digest(query)
         try:
-            document = parse_document(query, self.limits)
-            # Linear-time limits first: validation and planning can be exponential in a
-            # document that passes them.
-            measure_document(document, self.limits, self.schema)
+            with stage("parse"):
+                document = parse_document(query, self.limits)
+                # Linear-time limits first: validation and planning can be exponential in a
+                # document that passes them.
+                measure_document(document, self.limits, self.schema)
         except GraphQLError as error:
             return ParsedDocument(digest, None, (_error(error, "GRAPHQL_PARSE_FAILED"),))
         except GatewayError as refusal:
             return ParsedDocument(digest, None, (), refusal)
-        errors = validate(self.schema, document)
-        return ParsedDocument(
-            digest,
-            None if errors else document,
-            tuple(_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors),
-        )
+        with stage("validate"):
+            errors = validate(self.schema, document)
+        if errors:
+            return ParsedDocument(
+                digest, None, tuple(_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors)
+            )
+        return ParsedDocument(digest, document, (), operations=operations(document))
 
-    def prepare(
-        self, parsed: ParsedDocument, operation: OperationDefinitionNode
-    ) -> PreparedOperation:
+    def measure_sizes(self, parsed: ParsedDocument, variables: Mapping[str, Any]) -> None:
+        """Measure the document again with the sizes its variables give (`first: $first`),
+        raising QueryTooComplex past a limit; each set of sizes is measured once per document.
+
+        Only integers and list lengths can be sizes, so they alone make the key: NearbyGroups
+        from a thousand places is measured once for each `first` it is sent with.
+        """
+        assert parsed.document is not None
+        sizes = tuple(
+            sorted(
+                (name, len(value) if isinstance(value, list) else value)
+                for name, value in variables.items()
+                if isinstance(value, list)
+                or (isinstance(value, int) and not isinstance(value, bool))
+            )
+        )
+        key = (parsed.hash, sizes)
+        if self.measured.get(key) is None:
+            measure_document(parsed.document, self.limits, self.schema, variables)
+            self.measured.put(key, True)
+
+    def prepare(self, parsed: ParsedDocument, operation: Operation) -> PreparedOperation:
         """The prepared operation, from the cache or made (and cached) now."""
         cached = self.cached_prepared(parsed, operation)
         if cached is not None:
             return cached
-        return self.store_prepared(parsed, self.build_prepared(parsed, operation))
+        return self.store_prepared(parsed, self.build_prepared(operation))
 
-    def _key(
-        self, parsed: ParsedDocument, operation: OperationDefinitionNode
-    ) -> tuple[str, str, str | None]:
-        name = operation.name.value if operation.name else None
-        return (self.supergraph.hash, parsed.hash, name)
+    def _key(self, parsed: ParsedDocument, operation: Operation) -> tuple[str, str, str | None]:
+        return (self.supergraph.hash, parsed.hash, operation.name)
 
     def cached_prepared(
-        self, parsed: ParsedDocument, operation: OperationDefinitionNode
+        self, parsed: ParsedDocument, operation: Operation
     ) -> PreparedOperation | None:
         return self.prepared.get(self._key(parsed, operation))
 
@@ -161,59 +191,23 @@ class OperationCache:
         self.prepared.put(self._key(parsed, prepared.operation), prepared)
         return prepared
 
-    def build_prepared(
-        self, parsed: ParsedDocument, operation: OperationDefinitionNode
-    ) -> PreparedOperation:
+    def build_prepared(self, operation: Operation) -> PreparedOperation:
         """Plan the operation; touches no cache, so it may run in a worker thread."""
-        assert parsed.document is not None
-        document = parsed.document
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-        plan = build_plan(
-            self.supergraph, DocumentNode(definitions=(operation, *fragments.values()))
-        )
-        introspective = tuple(
-            s
-            for s in operation.selection_set.selections
-            if isinstance(s, FieldNode) and s.name.value in INTROSPECTION_ROOTS
-        )
-        introspection = None
-        if introspective:
-            selection_set = operation.selection_set.__copy__()
-            selection_set.selections = introspective
-            reduced = operation.__copy__()
-            reduced.selection_set = selection_set
-            introspection = DocumentNode(definitions=(reduced, *fragments.values()))
-        return PreparedOperation(
-            operation, plan, Shaper(self.schema, operation, fragments), introspection
-        )
+        with stage("plan"):
+            plan = build.plan_operation(self.supergraph, operation)
+        shaper = Shaper(self.schema, operation.definition, dict(operation.fragments))
+        return PreparedOperation(operation, plan, shaper)
 
 
 def _digest(query: str) -> str:
     return hashlib.sha256(query.encode()).hexdigest()
 
 
-def select_operation(
-    document: DocumentNode, operation_name: str | None
-) -> OperationDefinitionNode | str:
+def select_operation(parsed: ParsedDocument, operation_name: str | None) -> Operation | str:
     """The operation to run, or an error message."""
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is None:
-        if len(operations) == 1:
-            return operations[0]
+        if len(parsed.operations) == 1:
+            return next(iter(parsed.operations.values()))
         return "Must provide operation name if query contains multiple operations."
-    for operation in operations:
-        if operation.name is not None and operation.name.value == operation_name:
-            return operation
-    return f'Unknown operation named "{operation_name}".'
-
-
-def uses_introspection(document: DocumentNode) -> bool:
-    """Whether any operation selects `__schema` or `__type` at its root."""
-    return any(
-        isinstance(s, FieldNode) and s.name.value in INTROSPECTION_ROOTS
-        for d in document.definitions
-        if isinstance(d, OperationDefinitionNode)
-        for s in d.selection_set.selections
-    )
+    found = parsed.operations.get(operation_name)
+    return found if found is not None else f'Unknown operation named "{operation_name}".'

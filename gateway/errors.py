@@ -13,8 +13,9 @@ GatewayError                      base; `code`, `message`, optional `status`
 └── SubgraphUnavailable           SUBGRAPH_UNAVAILABLE (refused connection, timeout)
 
 Every error the gateway makes itself carries one of `GATEWAY_CODES`: the network contract's codes
-plus the two standard GraphQL ones and DOWNSTREAM_SERVICE_ERROR (a subgraph error that came
-without a code; see `gateway.executor.run`). Subgraph errors that carry a code keep it.
+plus the two standard GraphQL ones, DOWNSTREAM_SERVICE_ERROR (a subgraph error that came
+without a code; see `gateway.executor.run`) and QUERY_PLANNING_FAILED (a valid operation the
+planner cannot serve over this supergraph). Subgraph errors that carry a code keep it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ GATEWAY_CODES = frozenset(
         "GRAPHQL_PARSE_FAILED",
         "GRAPHQL_VALIDATION_FAILED",
         "DOWNSTREAM_SERVICE_ERROR",
+        "QUERY_PLANNING_FAILED",
     }
 )
 

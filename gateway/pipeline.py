@@ -8,30 +8,28 @@ in linear time before validation and planning, which can be exponential in a sma
 from __future__ import annotations
 
 import hashlib
-import inspect
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from anyio import CapacityLimiter, to_thread
 from graphql import (
     ExecutionResult,
-    FieldNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    SelectionSetNode,
+    GraphQLError,
     execute,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from gateway.composition.api import api_schema
+from gateway.composition.errors import SupergraphError
 from gateway.composition.supergraph import Supergraph
 from gateway.documents import (
     LRU,
     OperationCache,
+    ParsedDocument,
     PreparedOperation,
     select_operation,
-    uses_introspection,
 )
 from gateway.errors import (
     MethodNotAllowed,
@@ -43,9 +41,11 @@ from gateway.errors import (
 from gateway.executor.run import Fallback, PlanExecution
 from gateway.executor.transport import Transport
 from gateway.hooks import GatewayHooks, OperationContext
-from gateway.limits import measure_document
-from gateway.planner.routing import PlanningError
+from gateway.logs import safe_operation_name
+from gateway.operation import Operation
+from gateway.planner.search import PlanningError
 from gateway.settings import GatewaySettings
+from gateway.tracing import annotate, stage
 
 logger = logging.getLogger("gateway")
 
@@ -83,16 +83,19 @@ class Gateway:
         hooks: Sequence[GatewayHooks] = (),
         fallbacks: Mapping[str, RootFallback] | None = None,
     ) -> None:
-        self.supergraph = Supergraph(supergraph_sdl)
-        self.schema = api_schema(supergraph_sdl)
+        self.supergraph = Supergraph(supergraph_sdl)  # SupergraphError names what it refuses
+        try:
+            self.schema = api_schema(supergraph_sdl)
+        except (TypeError, GraphQLError) as error:
+            raise SupergraphError(f"The API schema cannot be built: {error}") from error
         self.transport = transport
         self.settings = settings
         self.hooks = tuple(hooks)
-        self.fallbacks = dict(fallbacks or {})
+        # A fallback attaches only where the schema has its field: the same gateway serves
+        # supergraphs without it.
         query_type = self.schema.query_type
-        unknown = set(self.fallbacks) - set(query_type.fields if query_type else ())
-        if unknown:
-            raise ValueError(f"fallbacks for unknown Query fields: {', '.join(sorted(unknown))}")
+        known = set(query_type.fields if query_type else ())
+        self.fallbacks = {k: v for k, v in (fallbacks or {}).items() if k in known}
         self.cache = OperationCache(
             self.supergraph,
             self.schema,
@@ -130,6 +133,43 @@ class Gateway:
         self, payload: Any, *, method: str, headers: dict[str, str], request_id: str
     ) -> Response:
         """Run one operation payload (`{query, variables, operationName, extensions}`)."""
+        request = self._read(payload)
+        parsed = await self._document(request.query)
+        if parsed.document is None:
+            return {"errors": list(parsed.errors)}
+        if request.register is not None:
+            self.persisted.put(request.register, request.query)
+        operation = self._operation(parsed, request, method)
+        coerced = self._coerce(operation, parsed, request.variables)
+        if isinstance(coerced, list):
+            return {"errors": coerced}
+        context = OperationContext(
+            request_id,
+            request.query,
+            request.variables,
+            request.operation_name,
+            dict(headers),
+            parsed.document,
+            operation.definition,
+        )
+        for hook in self.hooks:
+            await hook.on_operation(context)
+        annotate(
+            operation=safe_operation_name(operation.name),
+            kind=operation.kind,
+        )
+        prepared = await self._prepare(parsed, operation)
+        if isinstance(prepared, dict):
+            return prepared
+        for hook in self.hooks:
+            await hook.on_plan(prepared.plan, context)
+        execution = await self._execute(prepared, context, coerced)
+        return self._respond(prepared, execution, coerced, request.variables)
+
+    # -- the stages, in order -----------------------------------------------------------------
+
+    def _read(self, payload: Any) -> _Request:
+        """The request's parts, checked for shape (and the APQ hash resolved)."""
         if not isinstance(payload, dict):
             raise RequestError("Each operation must be a JSON object.")
         query, register = self._query(payload)
@@ -139,7 +179,10 @@ class Gateway:
         operation_name = payload.get("operationName") or None
         if operation_name is not None and not isinstance(operation_name, str):
             raise RequestError('"operationName" must be a string.')
+        return _Request(query, register, variables, operation_name)
 
+    async def _document(self, query: str) -> ParsedDocument:
+        """Parsed, limited, validated and normalised: from the cache, else made now."""
         parsed = self.cache.cached_document(query)
         if parsed is None:
             # A cache miss parses and validates off the event loop, one at a time: the loop
@@ -150,119 +193,130 @@ class Gateway:
             )
         if parsed.refusal is not None:
             raise parsed.refusal.with_traceback(None)
-        if parsed.document is None:
-            return {"errors": list(parsed.errors)}
-        if register is not None:
-            self.persisted.put(register, query)
-        settings = self.settings
-        if variables:
+        return parsed
+
+    def _operation(self, parsed: ParsedDocument, request: _Request, method: str) -> Operation:
+        """The operation to run, if this request may run it."""
+        assert parsed.document is not None
+        if request.variables:
             # Sizes passed as variables (`first: $first`) change the cost; the document's other
             # figures were measured before validation. Linear in a document already bounded.
-            measure_document(parsed.document, self.cache.limits, self.schema, variables)
-        operation = select_operation(parsed.document, operation_name)
+            self.cache.measure_sizes(parsed, request.variables)
+        operation = select_operation(parsed, request.operation_name)
         if isinstance(operation, str):
             raise OperationError(operation)
-        if operation.operation.value == "subscription":
+        if operation.kind == "subscription":
             raise OperationError("Subscriptions are not supported by this gateway.")
-        if method == "GET" and operation.operation.value != "query":
+        if method == "GET" and operation.kind != "query":
             raise MethodNotAllowed(
-                f"Can only perform a {operation.operation.value} operation from a POST request."
+                f"Can only perform a {operation.kind} operation from a POST request."
             )
-        if not settings.introspection and uses_introspection(parsed.document):
+        if not self.settings.introspection and operation.introspection is not None:
             raise OperationError(
                 "GraphQL introspection is not allowed, but the query contained __schema or __type."
             )
-        coerced = get_variable_values(self.schema, operation.variable_definitions or (), variables)
-        if isinstance(coerced, list):
-            return {
-                "errors": [
-                    {"message": e.message, "extensions": {"code": "BAD_USER_INPUT"}}
-                    for e in coerced
-                ]
-            }
-        context = OperationContext(
-            request_id, query, variables, operation_name, dict(headers), parsed.document, operation
+        return operation
+
+    def _coerce(
+        self, operation: Operation, parsed: ParsedDocument, variables: dict[str, Any]
+    ) -> dict[str, Any] | list[dict[str, Any]]:
+        """The variables coerced to the operation's types, or the errors saying why not."""
+        coerced = get_variable_values(
+            self.schema, operation.definition.variable_definitions or (), variables
         )
-        for hook in self.hooks:
-            await hook.on_operation(context)
+        if isinstance(coerced, list):
+            return [
+                {"message": e.message, "extensions": {"code": "BAD_USER_INPUT"}} for e in coerced
+            ]
+        return coerced
+
+    async def _prepare(
+        self, parsed: ParsedDocument, operation: Operation
+    ) -> PreparedOperation | Response:
+        """The cached plan and shaper, or a response saying the operation cannot be planned."""
         try:
-            prepared = self.cache.cached_prepared(parsed, operation) or self.cache.store_prepared(
+            return self.cache.cached_prepared(parsed, operation) or self.cache.store_prepared(
                 parsed,
                 await to_thread.run_sync(
-                    self.cache.build_prepared, parsed, operation, limiter=self._heavy_work
+                    self.cache.build_prepared, operation, limiter=self._heavy_work
                 ),
             )
-        except PlanningError as error:
-            # A valid operation over a composed supergraph always has a plan: this is our fault.
-            logger.error("Planning failed for request %s: %s", request_id, error)
-            return {
-                "errors": [
-                    {
-                        "message": "Internal server error",
-                        "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-                    }
-                ]
-            }
-        for hook in self.hooks:
-            await hook.on_plan(prepared.plan, context)
+        except (PlanningError, RecursionError) as error:
+            # A valid operation this gateway cannot plan: say so with a code, never a 500.
+            logger.error("Planning failed: %s", error)
+            message = str(error) if isinstance(error, PlanningError) else "Too deep to plan"
+            return {"errors": [{"message": message, "extensions": {"code": PlanningError.code}}]}
 
+    async def _execute(
+        self, prepared: PreparedOperation, context: OperationContext, coerced: dict[str, Any]
+    ) -> PlanExecution:
+        """Run the plan; a failed root field with a fallback is answered from it."""
         execution = PlanExecution(
             self.transport,
-            variables,
+            context.variables,
             context.headers,
             self._on_subgraph_request if self.hooks else None,
         )
         await execution.run(prepared.plan.node)
-        filled: list[str] = []
         if self.fallbacks and prepared.kind == "query" and execution.incomplete:
-            filled = await execution.apply_fallbacks(self._root_fallbacks(prepared, coerced))
+            await execution.apply_fallbacks(self._root_fallbacks(prepared.operation, coerced))
+        return execution
+
+    def _respond(
+        self,
+        prepared: PreparedOperation,
+        execution: PlanExecution,
+        coerced: dict[str, Any],
+        variables: dict[str, Any],
+    ) -> Response:
+        """Shape the merged data by the client's operation; errors and notes beside it."""
         introspection: dict[str, Any] | None = None
-        if prepared.introspection is not None:
-            result = execute(self.schema, prepared.introspection, variable_values=variables)
-            if inspect.isawaitable(result):  # pragma: no cover - introspection is synchronous
-                result = await result
-            assert isinstance(result, ExecutionResult)
+        if prepared.operation.introspection is not None:
+            result = execute(
+                self.schema, prepared.operation.introspection, variable_values=variables
+            )
+            assert isinstance(result, ExecutionResult)  # introspection is synchronous
             introspection = result.data
-        data, violations = prepared.shaper.shape(execution.data, coerced, introspection)
+        with stage("shape"):
+            data, problems = prepared.shaper.shape(execution.data, coerced, introspection)
         response: Response = {"data": data}
-        if execution.errors:
+        field_errors = [p for p in problems if "extensions" in p]
+        violations = [p for p in problems if "extensions" not in p]
+        if execution.errors or field_errors:
             # A failed fetch explains the nulls it caused; like @apollo/gateway, no extra
             # "Cannot return null" errors on top of it.
-            response["errors"] = execution.errors
+            response["errors"] = execution.errors + field_errors
         elif violations:
             # Subgraphs broke their own schema (a non-null field came back null or missing):
             # reported apart from `errors`, as @apollo/gateway does.
             response["extensions"] = {"valueCompletion": violations}
-        if filled:
-            response.setdefault("extensions", {})["fallback"] = filled
+        if execution.filled:
+            response.setdefault("extensions", {})["fallback"] = execution.filled
         return response
 
     def _root_fallbacks(
-        self, prepared: PreparedOperation, variables: dict[str, Any]
+        self, operation: Operation, variables: dict[str, Any]
     ) -> dict[str, Fallback]:
         """Response key → fallback thunk, for the operation's root fields that have one."""
         query_type = self.schema.query_type
         assert query_type is not None
-        fragments = prepared.shaper.fragments
         found: dict[str, Fallback] = {}
-
-        def walk(selection_set: SelectionSetNode) -> None:
-            for node in selection_set.selections:
-                if isinstance(node, FieldNode):
-                    fallback = self.fallbacks.get(node.name.value)
-                    key = node.alias.value if node.alias else node.name.value
-                    if fallback is not None and key not in found:
-                        arguments = get_argument_values(
-                            query_type.fields[node.name.value], node, variables
-                        )
-                        found[key] = _bind(fallback, arguments)
-                elif isinstance(node, InlineFragmentNode):
-                    walk(node.selection_set)
-                elif isinstance(node, FragmentSpreadNode) and node.name.value in fragments:
-                    walk(fragments[node.name.value].selection_set)
-
-        walk(prepared.operation.selection_set)
+        for root in operation.root_fields:
+            fallback = self.fallbacks.get(root.name)
+            if fallback is not None and root.response_key not in found:
+                arguments = get_argument_values(query_type.fields[root.name], root.node, variables)
+                found[root.response_key] = _bind(fallback, arguments)
         return found
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One operation payload, read."""
+
+    query: str
+    register: str | None  # the APQ hash to register once the query validates
+    variables: dict[str, Any]
+    operation_name: str | None
 
 
 def _bind(fallback: RootFallback, arguments: dict[str, Any]) -> Fallback:

@@ -39,6 +39,18 @@ class GatewaySettings:
     # caller's header is replaced by its own address, so sign-in rate limits per address cannot
     # be dodged by sending a made-up header.
     trusted_proxies: frozenset[str] = frozenset()
+    # Observability (docs/observability.md). `Server-Timing` goes only to callers that send
+    # `X-Server-Timing: 1`, and only when this is on: stage timings tell a caller whether a plan
+    # was cached or which subgraph was slow, which is for the people running the network.
+    server_timing: bool = False
+    # One JSON line per request on the `gateway.request` logger (INFO).
+    request_log: bool = True
+    # `/ready` asks every subgraph `{ __typename }`; the answer is kept this long, so probes
+    # (or anyone) hitting `/ready` cannot multiply load onto the subgraphs.
+    ready_cache_seconds: float = 1.0
+    # OTLP/HTTP traces endpoint (`http://collector:4318/v1/traces`); needs the `otel` extra.
+    otel_endpoint: str | None = None
+    otel_service_name: str = "saathi-gateway"
 
     @property
     def limits(self) -> DocumentLimits:

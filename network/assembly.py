@@ -46,6 +46,8 @@ from saathi.runtime import (
     trust_for,
     verifier_for,
 )
+from saathi.service.clock import system_clock
+from saathi.service.outbox import Backoff, retry_forever
 from saathi.service_trust import GATEWAY, ServiceDoor, ServiceTokens
 from saathi.settings import COMPONENTS, Settings
 
@@ -182,49 +184,52 @@ async def seed_demo_network(
     from network.demo.sessions import seed_demo as seed_sessions
     from network.demo.sessions_practice import seed_demo as seed_sessions_practice
 
-    await seed_directory()
+    now = datetime.now(UTC)  # one day for both timetables: the directory's and sessions'
+    await seed_directory(now)
     await seed_consent(settings, signing_key=key)
     keys = sessions_keys or key_store_for(settings, "sessions")
-    await seed_sessions(keys=keys)
-    await seed_sessions_practice(keys)
+    await seed_sessions(now, keys=keys)
+    await seed_sessions_practice(keys, now)
 
 
-async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore) -> None:
+async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore) -> bool:
     """Deliver what a service queued for another while it was down: the directory's timetables
     for sessions, sessions' notices for participants (through consent, opened with the
     recipients' data keys), each as its sender; and the notices to staff: concerns for the
     holding centre's supervisors, and (once a week per centre) supporters needing attention
-    for its admins."""
-    from services.directory.domain.timetables import push_pending
+    for its admins. True when nothing is left queued."""
+    from services.directory.domain.timetables import series_outbox
     from services.directory.practice.editing import tell_admins_weekly
-    from services.sessions.domain.concerns import tell_supervisors
-    from services.sessions.domain.notifications import flush
+    from services.sessions.domain.concerns import supervisor_notices
+    from services.sessions.domain.notifications import notices
 
-    now = datetime.now(UTC)
-    report = await push_pending(peers["directory"])
-    notices = await flush(peers["sessions"], sessions_keys, now)
-    concerns = await tell_supervisors(peers["sessions"], now)
+    now = system_clock()
+    timetables = await series_outbox(peers["directory"]).drain()
+    told = await notices(peers["sessions"], sessions_keys, now).drain()
+    concerns = await supervisor_notices(peers["sessions"], now).drain()
     centres = await tell_admins_weekly(peers["directory"], now)
     logger.info(
-        "pending work: timetables %s; notices delivered %d; concerns told %d; centres told of "
-        "supporters needing attention %d",
-        report,
-        notices,
+        "pending work: timetables %s; notices %s; concerns %s; centres told of supporters "
+        "needing attention %d",
+        timetables,
+        told,
         concerns,
         centres,
     )
+    return not (timetables.stopped or told.stopped or concerns.stopped)
 
 
 async def retry_pending_work(
     peers: Mapping[str, Peers], sessions_keys: KeyStore, every_seconds: float
 ) -> None:
-    """Keep delivering queued work until cancelled; a failed round is logged and retried."""
-    while True:
-        await asyncio.sleep(every_seconds)
-        try:
-            await push_pending_work(peers, sessions_keys)
-        except Exception:  # one bad round must not stop the retries that come after it
-            logger.exception("retrying pending work failed; trying again in %ss", every_seconds)
+    """Keep delivering queued work until cancelled (``saathi.service.outbox.retry_forever``):
+    every ``every_seconds`` while rounds clear the queues, backing off up to an hour while a
+    peer stays down; a failed round is logged and retried."""
+
+    async def round_() -> bool:
+        return await push_pending_work(peers, sessions_keys)
+
+    await retry_forever(round_, Backoff(every=every_seconds, cap=max(every_seconds, 3600.0)))
 
 
 @dataclass

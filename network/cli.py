@@ -8,7 +8,6 @@ Every command that touches data takes ``--data-dir`` (default ``SAATHI_DATA_DIR`
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -20,6 +19,7 @@ import typer
 from rich.console import Console
 
 from saathi.files import restrict_umask
+from saathi.instance import holds_instance
 from saathi.settings import COMPONENTS, DEFAULT_PORTS, Settings, load_settings
 from saathi.tokens import Role
 
@@ -37,7 +37,7 @@ staff_app = typer.Typer(help="Staff of a centre.", no_args_is_help=True)
 app.add_typer(participant_app, name="participant")
 app.add_typer(staff_app, name="staff")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 _global_data_dir: list[Path] = []
 
 DataDir = Annotated[
@@ -52,12 +52,21 @@ DataDir = Annotated[
 STAFF_ROLES = {role.value: role for role in (Role.FACILITATOR, Role.CENTRE_ADMIN, Role.SUPERVISOR)}
 
 
-def _settings(data_dir: Path | None) -> Settings:
+def _settings(data_dir: Path | None, *, may_create: bool = False) -> Settings:
+    """The settings for a command's data dir. Only ``up``, ``seed``, ``serve`` and ``restore``
+    pass ``may_create``: any other command refuses a directory that holds no instance yet, naming
+    it, rather than making a new network (and signing key) in a mistyped path."""
     # Every command that touches the data dir comes here first: what it creates there (keys,
     # databases, the outbox) is the owner's only, whatever umask the shell had.
     restrict_umask()
     chosen = data_dir or (_global_data_dir[0] if _global_data_dir else None)
-    return load_settings(data_dir=chosen)
+    settings = load_settings(data_dir=chosen)
+    if not may_create and not holds_instance(settings.data_dir):
+        raise _fail(
+            f"{settings.data_dir} holds no Saathi instance (no keys, no databases): check "
+            "--data-dir or SAATHI_DATA_DIR; only saathi up, seed, serve and restore make a new one"
+        )
+    return settings
 
 
 def _fail(message: str) -> typer.Exit:
@@ -74,19 +83,24 @@ def main_options(data_dir: DataDir = None) -> None:
 
 @app.command()
 def up(
-    port: Annotated[int, typer.Option(help="Gateway port.")] = 4000,
+    port: Annotated[int, typer.Option(help="Gateway port.", min=1, max=65535)] = 4000,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     demo: Annotated[
         bool, typer.Option("--demo/--no-demo", help="Seed the demo network on first start.")
     ] = True,
     data_dir: DataDir = None,
 ) -> None:
-    """Run the whole network in one process on the embedded default (SQLite)."""
+    """Run the whole network in one process on the embedded default (SQLite).
+
+    Prints one line per request to stderr: method, path, status, duration (never a query,
+    its variables or a token)."""
     import uvicorn
 
     from network.assembly import EmbeddedNetwork
+    from saathi.request_log import RequestLog, print_requests
 
-    settings = _settings(data_dir)
+    _check_port(host, port)  # before anything is created or seeded
+    settings = _settings(data_dir, may_create=True)
     url = f"http://{host}:{port}/graphql"
 
     def ready() -> None:
@@ -96,7 +110,8 @@ def up(
         )
 
     _preflight(settings)
-    network = EmbeddedNetwork(settings, demo=demo, on_ready=ready).build()
+    network = RequestLog(EmbeddedNetwork(settings, demo=demo, on_ready=ready).build())
+    print_requests(sys.stderr)
     uvicorn.run(network, host=host, port=port, log_level="warning", lifespan="on", **UVICORN)
 
 
@@ -106,25 +121,116 @@ def up(
 UVICORN: dict[str, Any] = {"proxy_headers": False, "server_header": False}
 
 
-def _preflight(settings: Settings) -> None:
-    """Open and close every database once, so an outdated data dir is a message, not a trace."""
+def _check_port(host: str, port: int) -> None:
+    from saathi.ports import PortBusy, check_port
+
+    try:
+        check_port(host, port)
+    except PortBusy as busy:
+        raise _fail(f"{busy}; stop it or choose another port with --port") from busy
+
+
+def _preflight(settings: Settings, components: tuple[str, ...] = COMPONENTS) -> None:
+    """Open and close every database once (applying pending migrations in the embedded
+    default), so an outdated or behind database is a message, not a trace."""
     from saathi.database import OutdatedDatabase, close_databases, open_databases
+    from saathi.migrations import DatabaseBehind
 
     async def check() -> None:
-        await open_databases(settings, COMPONENTS)
+        await open_databases(settings, components)
         await close_databases()
 
     try:
         asyncio.run(check())
+    except (OutdatedDatabase, DatabaseBehind) as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command()
+def migrate(
+    component: Annotated[
+        list[str] | None,
+        typer.Option("--component", help="Only this component (repeatable); default all."),
+    ] = None,
+    show: Annotated[
+        bool, typer.Option("--status", help="Print applied and pending migrations; change nothing.")
+    ] = False,
+    make: Annotated[
+        bool, typer.Option("--make", help="Developers: write a migration for changed models.")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="CI: exit 1 when the models differ from the migrations."),
+    ] = False,
+    name: Annotated[str | None, typer.Option(help="With --make: the migration's name.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Apply each component's pending schema migrations (SAATHI_*_DATABASE_URL, else the data
+    dir's SQLite files). Run it before starting a new version's serve processes."""
+    from saathi import migrations
+    from saathi.database import close_databases, open_databases
+
+    chosen = tuple(component or COMPONENTS)
+    unknown = [name for name in chosen if name not in COMPONENTS]
+    if unknown:
+        raise _fail(f"unknown component {unknown[0]!r}; choose {', '.join(COMPONENTS)}")
+    if make or check:
+        with tempfile.TemporaryDirectory() as scratch:
+            scratch_settings = load_settings(data_dir=Path(scratch))
+
+            async def detect() -> dict[str, list[str]] | list[str]:
+                await open_databases(scratch_settings, chosen, schema="generate")
+                try:
+                    if make:
+                        return await migrations.make_migrations(chosen, name)
+                    return await migrations.missing_migrations(chosen)
+                finally:
+                    await close_databases()
+
+            outcome = asyncio.run(detect())
+        if isinstance(outcome, list):
+            for path in outcome:
+                print(path)
+            err.print(f"wrote {len(outcome)} migration(s)" if outcome else "no changes")
+            return
+        for label, operations in outcome.items():
+            print(f"MISSING {label}: {', '.join(operations)}")
+        if outcome:
+            err.print("[red]models changed without a migration[/red]: run saathi migrate --make")
+            raise typer.Exit(code=1)
+        err.print("[green]ok[/green]: models and migrations agree")
+        return
+    from saathi.database import OutdatedDatabase, migrate_databases
+
+    # A deployment's migration job runs beside databases on a server, with nothing in its data
+    # dir; an embedded data dir (SQLite files) must already hold an instance, so that a mistyped
+    # --data-dir is refused rather than filled with new databases.
+    external = load_settings(data_dir=data_dir).database_urls
+    settings = _settings(data_dir, may_create=all(name in external for name in chosen))
+    try:
+        report = asyncio.run(migrate_databases(settings, chosen, apply=not show))
     except OutdatedDatabase as exc:
         raise _fail(str(exc)) from exc
+    for found in report:
+        if show:
+            for applied in found.applied:
+                print(f"{found.component} applied {applied}")
+            for pending in found.pending:
+                print(f"{found.component} pending {pending}")
+        else:
+            for applied in found.applied:
+                print(f"{found.component} applied {applied}")
+            err.print(f"{found.component}: up to date")
+    if show and any(found.pending for found in report):
+        raise typer.Exit(code=1)
 
 
 @app.command()
 def serve(
     component: Annotated[str, typer.Argument(help="gateway, directory, sessions or consent.")],
     port: Annotated[
-        int | None, typer.Option(help="Port (default 4000 gateway, 4001-4003 subgraphs).")
+        int | None,
+        typer.Option(help="Port (default 4000 gateway, 4001-4003 subgraphs).", min=1, max=65535),
     ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     supergraph: Annotated[Path | None, typer.Option(help="Supergraph SDL for the gateway.")] = None,
@@ -132,35 +238,86 @@ def serve(
 ) -> None:
     """Run one component as its own process (the distributed topology), over HTTP.
 
-    Production unless ``SAATHI_ENV=development``: no introspection, no GraphiQL. Each process
-    loads only its own service key (``<data-dir>/keys/<component>.pem``); only consent loads
+    Production unless SAATHI_ENV=development: no introspection, no GraphiQL. Each process
+    loads only its own service key (DATA_DIR/keys/COMPONENT.pem); only consent loads
     the key that signs access tokens (docs/service-trust.md)."""
     import os
     from dataclasses import replace
 
     import uvicorn
 
-    from network.assembly import build_subgraph
-    from saathi.runtime import peers_for
-
-    settings = _settings(data_dir)
-    settings = replace(settings, development=os.environ.get("SAATHI_ENV") == "development")
     if component not in DEFAULT_PORTS:
         raise _fail(f"unknown component {component!r}; choose gateway, {', '.join(COMPONENTS)}")
-    if component == "gateway":
-        asgi: Any = _gateway_app(settings, supergraph)
-    else:
-        asgi = build_subgraph(
-            component, settings, peers=peers_for(settings, component), manage_database=True
-        )
     port = port or DEFAULT_PORTS[component]
-    uvicorn.run(asgi, host=host, port=port, log_level="info", **UVICORN)
+    _check_port(host, port)
+    settings = _settings(data_dir, may_create=True)
+    # A serve process never changes its schema: one ``saathi migrate`` (a job) does, before the
+    # new version's replicas start; a replica on a database that is behind refuses to start.
+    settings = replace(
+        settings,
+        development=os.environ.get("SAATHI_ENV") == "development",
+        migrate_on_start=False,
+    )
+    if component != "gateway":
+        _preflight(settings, (component,))
+    from saathi.observability import json_log_config
+
+    if component == "gateway":
+        from gateway.server import serve as serve_gateway
+
+        # JSON request logs, uvloop/httptools, graceful shutdown on SIGTERM (gateway.server)
+        serve_gateway(_gateway_app(settings, supergraph), host, port)
+        return
+    asgi = _observed_subgraph(component, settings)
+    # SIGTERM: uvicorn stops accepting, /ready turns 503, in-flight requests get this long to
+    # finish, then the lifespan closes the databases and the process exits 0.
+    uvicorn.run(
+        asgi,
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=json_log_config(),
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        **UVICORN,
+    )
+
+
+GRACEFUL_SHUTDOWN_SECONDS = 20
+
+
+def _observed_subgraph(component: str, settings: Settings) -> Any:
+    """The subgraph's app with its worker loop (queued work, ``network.worker``) inside
+    ``/ready``, ``/metrics``, request ids and JSON access logs."""
+    from network.assembly import build_subgraph
+    from network.worker import Backoff, WithWorker, rounds_for
+    from saathi.database import ping
+    from saathi.observability import Observed
+    from saathi.runtime import peers_for
+
+    peers = peers_for(settings, component)
+    app: Any = build_subgraph(component, settings, peers=peers, manage_database=True)
+    inner = getattr(app, "app", app)  # a ServiceDoor wraps the Starlette app
+    keys = getattr(getattr(inner, "state", None), "keys", None)
+    round_ = rounds_for(component, peers, keys)
+    observed = Observed(app, component, lambda: ping(component))
+    if round_ is not None:
+        observed.app = WithWorker(
+            app, component, round_, Backoff(), count=observed.metrics.count_round
+        )
+    return observed
 
 
 def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
-    from gateway import HttpTransport, SubgraphSpec, compose
-    from network.assembly import build_gateway, fetch_sdl, peer_urls, subgraph_url
-    from network.edge import Edge
+    from gateway import HttpTransport, SubgraphSpec, Supergraph, compose, create_gateway_app
+    from gateway.composition import SupergraphError
+    from network.assembly import (
+        build_gateway,
+        fetch_sdl,
+        gateway_settings,
+        peer_urls,
+        subgraph_url,
+    )
+    from network.edge import Edge, crisis_fallbacks
     from saathi.peers import Peers
     from saathi.runtime import service_tokens
     from saathi.service_trust import GATEWAY
@@ -193,11 +350,23 @@ def _gateway_app(settings: Settings, supergraph: Path | None) -> Any:
             raise _fail(
                 f"could not compose from the running subgraphs ({exc}); pass --supergraph FILE"
             ) from exc
-    urls = dict(re.findall(r'@join__graph\(name: "([^"]+)", url: "([^"]+)"\)', sdl))
-    # The gateway's own clients, carrying its service token: to ask consent whether a token's
-    # sign-in is still live, and on passed-through paths (the token endpoint, the feeds).
-    peers = Peers(peer_urls(settings), credentials=tokens)
-    gateway = build_gateway(sdl, HttpTransport(urls), settings, tokens, peers=peers)
+    try:  # any Federation v2 supergraph; what the gateway cannot serve is named and refused
+        urls = Supergraph(sdl).graph_urls
+        if set(urls) != set(COMPONENTS):
+            # Not Saathi's network: no service tokens, no edge routes, only the gateway (the
+            # crisis-line fallback attaches if the schema has its field).
+            return create_gateway_app(
+                sdl,
+                HttpTransport(urls),
+                settings=gateway_settings(settings),
+                fallbacks=crisis_fallbacks(),
+            )
+        # The gateway's own clients, carrying its service token: to ask consent whether a
+        # token's sign-in is still live, and on passed-through paths (the token endpoint, feeds).
+        peers = Peers(peer_urls(settings), credentials=tokens)
+        gateway = build_gateway(sdl, HttpTransport(urls), settings, tokens, peers=peers)
+    except SupergraphError as exc:
+        raise _fail(f"cannot serve the supergraph {supergraph or ''}: {exc}") from exc
     return Edge(lambda: gateway, peers, COMPONENTS, settings.trusted_proxies).app()
 
 
@@ -206,11 +375,12 @@ def service_key(
     component: Annotated[str, typer.Argument(help="gateway, directory, sessions or consent.")],
     data_dir: DataDir = None,
 ) -> None:
-    """Print a component's public service key (a JWK), making its key pair on first use.
+    """Print a component's public service key (a JWK).
 
-    Run it on the component's own host; install what it prints as
-    ``<data-dir>/keys/<component>.jwk.json`` on every host the component calls
-    (docs/service-trust.md). The private key stays in ``<data-dir>/keys/<component>.pem``."""
+    It makes the key pair if the data dir's instance has none yet (a directory without an
+    instance is refused: serve makes one). Run it on the component's own host; install what it
+    prints as DATA_DIR/keys/COMPONENT.jwk.json on every host the component calls
+    (docs/service-trust.md). The private key stays in DATA_DIR/keys/COMPONENT.pem."""
     import json
 
     from saathi.runtime import service_keys
@@ -342,8 +512,11 @@ def seed(
     rng_seed: Annotated[int, typer.Option("--seed", help="The random seed.")] = 7,
     data_dir: DataDir = None,
 ) -> None:
-    """Seed the directory. ``--synthetic``: N groups across M cities near real Indian cities,
-    with centres and peer supporters to match; the same parameters add nothing the second time."""
+    """Seed a large synthetic directory (load tests).
+
+    With --synthetic: N groups across M cities near real Indian cities, with centres and peer
+    supporters to match, and their sessions; the same parameters add nothing the second time.
+    The demo network is seeded by saathi up."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -360,7 +533,7 @@ def seed(
 
     if not synthetic:
         raise _fail("say what to seed: --synthetic (the demo network is seeded by saathi up)")
-    settings = _settings(data_dir)
+    settings = _settings(data_dir, may_create=True)
     plan = SyntheticPlan(groups=groups, cities=cities, seed=rng_seed)
     with Progress(
         SpinnerColumn(),
@@ -447,6 +620,113 @@ async def _push_timetables(settings: Settings) -> Any:
         await peers.aclose()
 
 
+@app.command("backup")
+def backup_command(
+    target: Annotated[Path, typer.Argument(help="A new folder for the backup.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Back up the embedded default's data dir while the network serves: databases/,
+    key-stores/ and secrets/, three parts to store apart (docs/OPERATIONS.md)."""
+    from saathi.backup import BackupRefused, backup
+
+    settings = _settings(data_dir)
+    try:
+        report = backup(settings, target)
+    except BackupRefused as exc:
+        raise _fail(str(exc)) from exc
+    for part, names in report.files.items():
+        for name in names:
+            print(f"{part}/{name}")
+    for name in report.unknown:
+        err.print(f"[yellow]not backed up (unknown file):[/yellow] {name}")
+    for name in report.elsewhere:
+        err.print(f"[yellow]{name} is on PostgreSQL:[/yellow] back its database up with pg_dump")
+    err.print(
+        f"backed up in {report.seconds:.2f}s; store key-stores/ apart from databases/, and only "
+        "for days: an old key store beside an old database undoes erasures"
+    )
+
+
+@app.command("restore")
+def restore_command(
+    source: Annotated[Path, typer.Argument(help="A backup folder holding its three parts.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Restore a backup into a new (empty) data dir; start it with saathi up, which applies
+    any migrations this version adds."""
+    from saathi.backup import BackupRefused, restore
+
+    settings = _settings(data_dir, may_create=True)  # restore refuses a dir that is not empty
+    try:
+        report = restore(source, settings)
+    except BackupRefused as exc:
+        raise _fail(str(exc)) from exc
+    count = sum(len(names) for names in report.files.values())
+    err.print(f"restored {count} files into {settings.data_dir} in {report.seconds:.2f}s")
+
+
+keys_app = typer.Typer(help="The network's token-signing keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("rotate")
+def keys_rotate(data_dir: DataDir = None) -> None:
+    """Put a new token-signing key in place; the old key's public half stays in the JWKS until
+    the last access token and consent receipt it signed has expired, then leaves it.
+
+    Run it with the consent service's data dir (shared by its replicas, which pick the new key
+    up within seconds); prints the new key id."""
+    import time
+
+    from saathi.keys import rotate_signing_key
+    from services.consent import repository
+
+    settings = _settings(data_dir)
+    last_receipt = _with_consent_db(settings, repository.last_receipt_expiry)
+    # Access and partner tokens live access_token_ttl, verified with a 30 s leeway.
+    until = int(time.time()) + settings.access_token_ttl + 60
+    if last_receipt is not None:
+        until = max(until, int(last_receipt.timestamp()) + 60)
+    old, new = rotate_signing_key(settings.data_dir, until)
+    err.print(
+        f"new signing key {new}; {old} stays published until "
+        f"{datetime.fromtimestamp(until, UTC).isoformat(timespec='seconds')}"
+    )
+    print(new)
+
+
+@keys_app.command("init-secrets")
+def keys_init_secrets(
+    out: Annotated[Path, typer.Argument(help="A new folder: one subfolder of files per host.")],
+) -> None:
+    """Make every key of a distributed deployment once and write each host's secret files
+    (its own service key, its callers' public keys; consent's signing, master and audit keys;
+    sessions' master key) into OUT/<host>/, for deploy/compose.yaml and Kubernetes Secrets."""
+    from network.secrets import write_secrets
+
+    restrict_umask()
+    try:
+        written = write_secrets(out)
+    except FileExistsError as exc:
+        raise _fail(str(exc)) from exc
+    for host, names in written.items():
+        for name in names:
+            print(f"{host}/{name}")
+
+
+@keys_app.command("list")
+def keys_list(data_dir: DataDir = None) -> None:
+    """Print the published signing keys: the current one, then retired ones and until when."""
+    from saathi.keys import load_or_create_signing_key, retired_keys
+
+    settings = _settings(data_dir)
+    print(f"{load_or_create_signing_key(settings.data_dir).kid} current")
+    for retired in retired_keys(settings.data_dir):
+        state = "published until" if retired.published else "expired"
+        until = datetime.fromtimestamp(retired.until, UTC).isoformat(timespec="seconds")
+        print(f"{retired.jwk['kid']} {state} {until}")
+
+
 partner_app = typer.Typer(help="Partner centres' own systems.", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit the data-access logs.", no_args_is_help=True)
 consent_app = typer.Typer(help="Consents and their receipts.", no_args_is_help=True)
@@ -467,10 +747,10 @@ def partner_add(
     from saathi.errors import BadUserInput
     from services.consent.domain.accounts import add_partner
 
+    settings = _settings(data_dir)
     if not public_key.is_file():
         raise _fail(f"no public key file at {public_key}")
     pem = public_key.read_bytes()
-    settings = _settings(data_dir)
     try:
         client_id = _with_consent_db(settings, lambda: add_partner(centre, pem))
     except BadUserInput as exc:
@@ -605,7 +885,51 @@ def _consent_status(settings: Settings, consent_id: str) -> str:
 
 
 def main() -> None:
+    """The ``saathi`` console script. Whatever goes wrong ends in one line on stderr and a
+    non-zero exit, never a traceback: 2 for input the command refuses (a usage error, an
+    unknown id, a bad file), 1 for anything unexpected (``SAATHI_DEBUG=1`` shows its
+    traceback), 130 for Ctrl-C."""
+    import os
+
+    try:  # typer 0.2x carries its own copy of click: the errors it raises are that copy's
+        from typer._click import exceptions as click
+    except ImportError:  # pragma: no cover - older typer raises click's own
+        from click import exceptions as click  # type: ignore[no-redef]
+
+    from saathi.errors import SaathiError
+
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False, prog_name="saathi")
+    except (KeyboardInterrupt, typer.Abort):
         sys.exit(130)
+    except click.NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:  # a wrong option, a missing argument, a bad value
+        where = (
+            f" (see {exc.ctx.command_path} --help)"
+            if isinstance(exc, click.UsageError) and exc.ctx
+            else ""
+        )
+        _error(f"{exc.format_message()}{where}")
+        sys.exit(exc.exit_code)
+    except SaathiError as exc:
+        _error(exc.message)
+        sys.exit(2)
+    except OSError as exc:
+        if os.environ.get("SAATHI_DEBUG"):
+            raise
+        named = f": {exc.filename}" if exc.filename else ""
+        _error(f"{exc.strerror or exc}{named}")
+        sys.exit(1)
+    except Exception as exc:
+        if os.environ.get("SAATHI_DEBUG"):
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc} (SAATHI_DEBUG=1 shows where)")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _error(message: str) -> None:
+    """One line, whatever the message held."""
+    err.print(f"[red]error:[/red] {' '.join(str(message).split())}", markup=True, highlight=False)

@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway import GatewayHooks
 from gateway.app import client_address
 from saathi.peers import Peers, PeerUnavailable
+from saathi.response_cache import AnonymousGetCache
 from saathi.service_trust import SERVICE_TOKEN_HEADER, ServiceTokens
 from services.directory.domain.calendar import group_calendar
 from services.directory.domain.crisis import CRISIS_LINES
@@ -211,7 +212,7 @@ class Edge:
             Route("/feeds/groups/{group_id}.ics", self.group_calendar, methods=["GET"]),
             Route("/ready", self.ready, methods=["GET"]),
             Route("/openapi.json", self.openapi, methods=["GET"]),
-            Mount("/", app=_Lazy(self._gateway)),
+            Mount("/", app=AnonymousGetCache(_Lazy(self._gateway))),
         ]
         return Starlette(routes=routes)
 

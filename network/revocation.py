@@ -22,11 +22,11 @@ import logging
 from gateway import GatewayHooks, OperationContext
 from saathi.errors import Unauthenticated
 from saathi.peers import Peers, PeerUnavailable
+from saathi.service.internal.client import call
+from saathi.service.internal.contracts import TOKENS_CHECK, TokenCheckRequest
 from saathi.tokens import Role, TokenVerifier
 
 logger = logging.getLogger("network.revocation")
-
-TOKENS_CHECK = "/internal/tokens/check"
 
 
 class RevocationCheck(GatewayHooks):
@@ -44,19 +44,11 @@ class RevocationCheck(GatewayHooks):
             return  # a bad token is the subgraphs' to judge: anonymous for public fields
         if principal is None or principal.role is not Role.PARTICIPANT:
             return
+        request = TokenCheckRequest(
+            subject=principal.subject, role=principal.role.value, session_id=principal.session_id
+        )
         try:
-            answer = await self._peers.post_json(
-                "consent",
-                TOKENS_CHECK,
-                {
-                    "subject": principal.subject,
-                    "role": principal.role.value,
-                    "sessionId": principal.session_id,
-                },
-            )
-            live = answer.get("live") if isinstance(answer, dict) else None
-            if not isinstance(live, bool):
-                raise PeerUnavailable("The consent service answered tokens/check without live.")
+            live = (await call(self._peers, TOKENS_CHECK, request)).live
         except PeerUnavailable as error:
             logger.warning("cannot check a token's sign-in (%s); serving as anonymous", error)
             del context.headers["authorization"]

@@ -8,15 +8,20 @@ component still never reads another's tables.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.utils import generate_schema_for_client
 
+from saathi import migrations
 from saathi.files import make_private, private_file
+from saathi.migrations import migrations_module
 from saathi.settings import Settings
 
 SQLITE_MEMORY = "sqlite://:memory:"
@@ -40,7 +45,11 @@ def tortoise_config(settings: Settings, components: Iterable[str]) -> dict[str, 
             connections[component] = _sqlite_connection(url)
         else:
             connections[component] = url
-        apps[component] = {"models": [models_module(component)], "default_connection": component}
+        apps[component] = {
+            "models": [models_module(component)],
+            "default_connection": component,
+            "migrations": migrations_module(component),
+        }
     return {"connections": connections, "apps": apps, "use_tz": True, "timezone": "UTC"}
 
 
@@ -76,8 +85,23 @@ async def scrub(component: str) -> None:
         await connection.execute_query("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-async def open_databases(settings: Settings, components: Iterable[str]) -> None:
-    """Connect every component's database and create missing tables.
+SchemaMode = Literal["migrate", "require", "generate"]
+
+
+async def open_databases(
+    settings: Settings, components: Iterable[str], *, schema: SchemaMode | None = None
+) -> None:
+    """Connect every component's database and bring or check its schema.
+
+    ``schema`` says how (default: ``migrate`` when ``settings.migrate_on_start``, else
+    ``require``):
+
+    - ``migrate``: apply the pending migrations (the embedded default, ``saathi migrate``);
+    - ``require``: refuse with ``DatabaseBehind`` when a migration is pending (``saathi serve``,
+      where one job migrates before the replicas start);
+    - ``generate``: create the tables straight from the models, for a database that is new
+      and thrown away after (tests' fresh schemas). An in-memory SQLite database is always
+      new, so it is always generated: migrating it would buy nothing and cost every test.
 
     The context is global for the process (the ASGI lifespan runs in another task than the
     requests it serves), so call ``close_databases`` before opening another set.
@@ -87,14 +111,45 @@ async def open_databases(settings: Settings, components: Iterable[str]) -> None:
         make_private(settings.data_dir)  # a data dir made by an older version had loose modes
     config = tortoise_config(settings, components)
     await Tortoise.init(config=config, _enable_global_fallback=True)
-    await Tortoise.generate_schemas(safe=True)
+    mode = schema or ("migrate" if settings.migrate_on_start else "require")
     try:
         for component in components:
+            if mode == "generate" or settings.database_url(component) == SQLITE_MEMORY:
+                await generate_schema_for_client(Tortoise.get_connection(component), safe=True)
+            elif mode == "migrate":
+                await migrations.apply(component)
+            else:
+                await migrations.require_current([component])
             await check_columns(component)
             await after_schemas(component)
     except BaseException:
         await Tortoise.close_connections()  # no worker threads left behind to hang the exit
         raise
+
+
+async def migrate_databases(
+    settings: Settings, components: Iterable[str], *, apply: bool
+) -> list[migrations.MigrationStatus]:
+    """``saathi migrate``: with ``apply``, apply each component's pending migrations and
+    report those applied now (``pending`` empty); without, report what is applied and what
+    is pending, changing nothing."""
+    components = list(components)
+    if _data_dir_in_use(settings, components) or settings.data_dir.is_dir():
+        make_private(settings.data_dir)
+    await Tortoise.init(config=tortoise_config(settings, components), _enable_global_fallback=True)
+    report: list[migrations.MigrationStatus] = []
+    try:
+        for component in components:
+            if not apply:
+                report.append(await migrations.status(component))
+                continue
+            done = await migrations.apply(component)
+            await check_columns(component)
+            await after_schemas(component)
+            report.append(migrations.MigrationStatus(component, done, []))
+    finally:
+        await Tortoise.close_connections()
+    return report
 
 
 async def after_schemas(component: str) -> None:
@@ -137,6 +192,56 @@ async def check_columns(component: str) -> None:
             f"The {component} database was made by an older version of Saathi and lacks "
             f"{', '.join(missing)}. Start with a fresh --data-dir (or database), or migrate it."
         )
+
+
+@contextlib.asynccontextmanager
+async def advisory_lock(component: str, purpose: str, *, wait: bool = False) -> AsyncIterator[bool]:
+    """Hold a lock named by ``component`` and ``purpose`` across every process using the same
+    PostgreSQL database (and schema); yields whether it is held. ``wait``: block until it is,
+    else give up at once (another process holds it). On SQLite it is always held: one process
+    writes a SQLite file at a time anyway.
+
+    The lock is PostgreSQL's session advisory lock, on a connection of its own (the pool's
+    connections come and go between queries), released when the block ends.
+    """
+    connection: Any = Tortoise.get_connection(component)
+    if connection.capabilities.dialect != "postgres":
+        yield True
+        return
+    import asyncpg
+
+    key = _lock_key(f"{purpose}:{component}:{connection.schema or ''}")
+    session = await asyncpg.connect(
+        host=connection.host,
+        port=connection.port,
+        user=connection.user,
+        password=connection.password,
+        database=connection.database,
+    )
+    try:
+        if wait:
+            await session.execute("SELECT pg_advisory_lock($1)", key)
+            held = True
+        else:
+            held = bool(await session.fetchval("SELECT pg_try_advisory_lock($1)", key))
+        try:
+            yield held
+        finally:
+            if held:
+                await session.execute("SELECT pg_advisory_unlock($1)", key)
+    finally:
+        await session.close()
+
+
+def _lock_key(name: str) -> int:
+    digest = hashlib.sha256(f"saathi:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+async def ping(component: str) -> bool:
+    """True when the component's database answers (``/ready``)."""
+    await Tortoise.get_connection(component).execute_query("SELECT 1")
+    return True
 
 
 async def close_databases() -> None:

@@ -14,6 +14,7 @@ would let any web page run a mutation with its visitor's network position.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,15 +46,38 @@ def _graphql_error(error: GatewayError) -> GraphQLError:
     return GraphQLError(error.message, extensions={"code": error.code})
 
 
+PARSED_DOCUMENTS = 256
+
+
 class DocumentGuard:
     """Parses with a token limit and measures documents against one schema's limits."""
 
-    def __init__(self, schema: GraphQLSchema, limits: DocumentLimits = SUBGRAPH_LIMITS) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        limits: DocumentLimits = SUBGRAPH_LIMITS,
+        remembered: int = PARSED_DOCUMENTS,
+    ) -> None:
         self.schema = schema
         self.limits = limits
+        self._remembered = remembered
+        self._parsed: OrderedDict[str, DocumentNode] = OrderedDict()
 
     def parse(self, query: str) -> DocumentNode:
-        """The parsed document; raises a `GraphQLError` whose extensions carry the code."""
+        """The parsed document; raises a `GraphQLError` whose extensions carry the code. The
+        last few hundred documents that parsed are remembered: the gateway sends the same few
+        (an ``_entities`` fetch for every page of groups) again and again."""
+        parsed = self._parsed.get(query)
+        if parsed is not None:
+            self._parsed.move_to_end(query)
+            return parsed
+        parsed = self._parse(query)
+        self._parsed[query] = parsed
+        if len(self._parsed) > self._remembered:
+            self._parsed.popitem(last=False)
+        return parsed
+
+    def _parse(self, query: str) -> DocumentNode:
         try:
             return parse_document(query, self.limits)
         except GatewayError as error:

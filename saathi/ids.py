@@ -7,34 +7,24 @@ time, which the demo network and materialised sessions use so that re-running is
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import time
 from collections.abc import Iterable
 
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+from ulid import ULID
+
 _PATTERN = re.compile(r"^[a-z]{2,4}_[0-9A-HJKMNP-TV-Z]{26}$")
 
 
-def _encode(value: int) -> str:
-    chars = []
-    for _ in range(26):
-        chars.append(_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
-
-
 def new_id(prefix: str) -> str:
-    """A fresh id: 48 bits of milliseconds then 80 random bits."""
-    millis = time.time_ns() // 1_000_000
-    value = (millis << 80) | int.from_bytes(os.urandom(10), "big")
-    return f"{prefix}_{_encode(value)}"
+    """A fresh id: 48 bits of milliseconds then 80 random bits (a ULID)."""
+    return f"{prefix}_{ULID()}"
 
 
 def stable_id(prefix: str, name: str) -> str:
-    """The same id for the same ``(prefix, name)``, in every process and on every machine."""
+    """The same id for the same ``(prefix, name)``, in every process and on every machine: the
+    first 128 bits of a SHA-256, written as a ULID is."""
     digest = hashlib.sha256(f"{prefix}:{name}".encode()).digest()
-    return f"{prefix}_{_encode(int.from_bytes(digest[:16], 'big'))}"
+    return f"{prefix}_{ULID.from_bytes(digest[:16])}"
 
 
 def is_id(value: str, prefix: str | None = None) -> bool:

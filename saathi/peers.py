@@ -3,7 +3,8 @@
 In one process (``saathi up``) a peer is called through its ASGI app directly; in the
 distributed topology over HTTP at ``SAATHI_<NAME>_URL``. Either way the caller sees one
 ``httpx.AsyncClient`` per peer, so the code that makes the call does not know which. Every
-call carries this component's service token for that peer (``saathi.service_trust``).
+call carries this component's service token for that peer (``saathi.service_trust``). Calls are
+made through ``saathi.service.internal.client.call``, typed by the contracts.
 """
 
 from __future__ import annotations
@@ -63,16 +64,6 @@ class Peers:
     def credential_headers(self, name: str) -> dict[str, str]:
         """The header proving to ``name`` who is calling (none for an anonymous client)."""
         return {SERVICE_TOKEN_HEADER: self._credentials(name)} if self._credentials else {}
-
-    async def post_json(self, name: str, path: str, body: Mapping[str, Any]) -> Any:
-        """POST ``body`` to ``path`` on ``name`` and return the decoded JSON answer."""
-        headers = self.credential_headers(name)
-        try:
-            response = await self.client(name).post(path, json=dict(body), headers=headers)
-            response.raise_for_status()
-            return response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise PeerUnavailable(f"The {name} service did not answer: {exc}") from exc
 
     async def aclose(self) -> None:
         for client in self._clients.values():

@@ -45,7 +45,7 @@ def verifier_for(settings: Settings, key: SigningKey | None = None) -> TokenVeri
         return TokenVerifier(
             issuer=settings.issuer, audience=settings.audience, jwks_url=jwks_url_for(settings)
         )
-    return TokenVerifier(issuer=settings.issuer, audience=settings.audience, jwks=key.jwks())
+    return TokenVerifier(issuer=settings.issuer, audience=settings.audience, key_ring=key)
 
 
 def master_key_for(settings: Settings) -> MasterKey:

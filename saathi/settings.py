@@ -37,6 +37,9 @@ class Settings:
     public_url: str = "http://127.0.0.1:4000"
     # Addresses of proxies in front of the gateway whose X-Forwarded-* headers are believed.
     trusted_proxies: frozenset[str] = frozenset()
+    # Apply pending migrations when a process opens its databases (the embedded default); a
+    # ``saathi serve`` process instead refuses a database that is behind (saathi.migrations).
+    migrate_on_start: bool = True
 
     @property
     def outbox_path(self) -> Path:

@@ -81,7 +81,7 @@ def mint_access_token(
         claims["centre"] = centre_id
     if session_id is not None:
         claims["sid"] = session_id
-    return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})
+    return key.encode(claims)
 
 
 class TokenVerifier:
@@ -94,21 +94,25 @@ class TokenVerifier:
         audience: str,
         jwks: Mapping[str, Any] | None = None,
         jwks_url: str | None = None,
+        key_ring: SigningKey | None = None,
         leeway_seconds: int = 30,
     ) -> None:
-        if (jwks is None) == (jwks_url is None):
-            raise ValueError("give exactly one of jwks or jwks_url")
+        if [jwks, jwks_url, key_ring].count(None) != 2:
+            raise ValueError("give exactly one of jwks, jwks_url or key_ring")
         self._issuer = issuer
         self._audience = audience
         self._leeway = leeway_seconds
         self._keys: dict[str, Any] = {}
         self._client: jwt.PyJWKClient | None = None
+        # A key ring held in this process (consent, saathi up): its JWKS is read at each
+        # verification, so a rotated-in key verifies at once and an expired one stops.
+        self._ring = key_ring
         if jwks is not None:
             for entry in jwks["keys"]:
                 self._keys[entry["kid"]] = jwt.PyJWK(dict(entry), algorithm=ALGORITHM).key
         else:
-            assert jwks_url is not None
-            self._client = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300)
+            if jwks_url is not None:
+                self._client = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300)
 
     def _key_for(self, token: str) -> Any:
         try:
@@ -120,6 +124,14 @@ class TokenVerifier:
                 return self._client.get_signing_key_from_jwt(token).key
             except jwt.PyJWKClientError:
                 raise Unauthenticated("The access token was not signed by this network.") from None
+        if not isinstance(kid, str):
+            raise Unauthenticated("The access token was not signed by this network.")
+        if self._ring is not None:
+            published = {entry["kid"]: entry for entry in self._ring.jwks()["keys"]}
+            if kid not in published:
+                raise Unauthenticated("The access token was not signed by this network.")
+            if kid not in self._keys:
+                self._keys[kid] = jwt.PyJWK(dict(published[kid]), algorithm=ALGORITHM).key
         if kid not in self._keys:
             raise Unauthenticated("The access token was not signed by this network.")
         return self._keys[kid]

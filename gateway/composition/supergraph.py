@@ -16,23 +16,36 @@ from graphql import (
     DocumentNode,
     EnumTypeDefinitionNode,
     EnumValueNode,
+    FieldNode,
     GraphQLSyntaxError,
+    InlineFragmentNode,
     InterfaceTypeDefinitionNode,
     ListTypeNode,
     NamedTypeNode,
     NonNullTypeNode,
     ObjectTypeDefinitionNode,
     SchemaDefinitionNode,
+    SchemaExtensionNode,
     SelectionSetNode,
     StringValueNode,
     TypeDefinitionNode,
     TypeNode,
     UnionTypeDefinitionNode,
     parse,
+    print_ast,
 )
 
 from gateway.composition.errors import SupergraphError
 from gateway.composition.fieldset import parse_field_set
+
+# join v0.2-v0.5 read by this gateway (contextual arguments aside, refused by field).
+SUPPORTED_EXECUTION_SPECS = (
+    "https://specs.apollo.dev/join/v0.2",
+    "https://specs.apollo.dev/join/v0.3",
+    "https://specs.apollo.dev/join/v0.4",
+    "https://specs.apollo.dev/join/v0.5",
+)
+BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,7 @@ class FieldInGraph:
     requires_text: str | None = None
     provides: SelectionSetNode | None = None
     override: str | None = None
+    type: str | None = None  # the graph's own type of the field when it differs (`Int!`)
 
 
 @dataclass
@@ -74,6 +88,12 @@ class FieldInfo:
     type_name: str
     list_depth: int
     graphs: dict[str, FieldInGraph]
+    type: str = ""  # the supergraph's type of the field, printed
+
+    def type_in(self, graph: str) -> str:
+        """The field's type as `graph` declares it."""
+        in_graph = self.graphs.get(graph)
+        return (in_graph.type if in_graph is not None else None) or self.type
 
     def resolvable_in(self, graph: str) -> bool:
         info = self.graphs.get(graph)
@@ -132,6 +152,73 @@ class Supergraph:
         self.types: dict[str, TypeInfo] = {}
         self.roots = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
         self._read()
+        self._check()
+
+    def _check(self) -> None:
+        """Refuse, naming the element, what this gateway cannot serve."""
+        for definition in self.document.definitions:
+            if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
+                for directive in definition.directives or ():
+                    if directive.name.value == "core":
+                        raise SupergraphError(
+                            "Federation 1 supergraphs (@core) are not supported: compose the "
+                            "subgraphs as Federation v2"
+                        )
+                    if directive.name.value != "link" or _arg(directive, "for") != "EXECUTION":
+                        continue
+                    url = str(_arg(directive, "url"))
+                    if not url.startswith(SUPPORTED_EXECUTION_SPECS):
+                        raise SupergraphError(
+                            f'@link(url: "{url}", for: EXECUTION): a feature this gateway '
+                            "does not implement"
+                        )
+        for name, url in self.graph_urls.items():
+            if not url or url == "None":
+                raise SupergraphError(f'Subgraph "{name}" has no URL in @join__graph')
+        query = self.types.get(self.roots["query"])
+        if query is None or query.kind != "object":
+            raise SupergraphError(f'The supergraph has no query type "{self.roots["query"]}"')
+        for info in self.types.values():
+            for in_graph in info.graphs.values():
+                for key in in_graph.keys:
+                    self._check_field_set(info.name, key.selection, f'@key(fields: "{key.fields}")')
+            for field_info in info.fields.values():
+                if field_info.type_name not in self.types and field_info.type_name not in (
+                    BUILTIN_SCALARS
+                ):
+                    raise SupergraphError(
+                        f'{info.name}.{field_info.name}: unknown type "{field_info.type_name}"'
+                    )
+                for in_graph_field in field_info.graphs.values():
+                    where = f"{info.name}.{field_info.name} in {in_graph_field.graph}"
+                    if in_graph_field.requires is not None:
+                        self._check_field_set(
+                            info.name, in_graph_field.requires, f"{where}: @requires"
+                        )
+                    if in_graph_field.provides is not None:
+                        self._check_field_set(
+                            field_info.type_name, in_graph_field.provides, f"{where}: @provides"
+                        )
+
+    def _check_field_set(self, type_name: str, selection: SelectionSetNode, where: str) -> None:
+        info = self.types.get(type_name)
+        if info is None:
+            raise SupergraphError(f'{where}: unknown type "{type_name}"')
+        for node in selection.selections:
+            if isinstance(node, InlineFragmentNode):
+                condition = node.type_condition.name.value if node.type_condition else type_name
+                self._check_field_set(condition, node.selection_set, where)
+                continue
+            if not isinstance(node, FieldNode):
+                raise SupergraphError(f"{where}: field sets hold fields and inline fragments")
+            name = node.name.value
+            if name == "__typename":
+                continue
+            field_info = info.fields.get(name)
+            if field_info is None:
+                raise SupergraphError(f'{where}: "{type_name}" has no field "{name}"')
+            if node.selection_set is not None:
+                self._check_field_set(field_info.type_name, node.selection_set, where)
 
     def _graph(self, directive: DirectiveNode) -> str:
         enum = _arg(directive, "graph")
@@ -208,6 +295,11 @@ class Supergraph:
                         continue
                     if _arg(directive, "usedOverridden"):
                         continue
+                    if any(a.name.value == "contextArguments" for a in directive.arguments or ()):
+                        raise SupergraphError(
+                            f"{name}.{field_node.name.value}: contextual arguments "
+                            "(@fromContext) are not supported"
+                        )
                     requires = _arg(directive, "requires")
                     provides = _arg(directive, "provides")
                     override = _arg(directive, "override")
@@ -219,11 +311,14 @@ class Supergraph:
                         requires_text=requires if isinstance(requires, str) else None,
                         provides=parse_field_set(provides) if isinstance(provides, str) else None,
                         override=override if isinstance(override, str) else None,
+                        type=declared
+                        if isinstance(declared := _arg(directive, "type"), str)
+                        else None,
                     )
                 if not graphs and not bare:
                     graphs = {g: FieldInGraph(g) for g in info.graphs}
                 info.fields[field_node.name.value] = FieldInfo(
-                    field_node.name.value, type_name, list_depth, graphs
+                    field_node.name.value, type_name, list_depth, graphs, print_ast(field_node.type)
                 )
 
     @cached_property
@@ -246,7 +341,3 @@ class Supergraph:
         return {
             t.name for t in self.types.values() if abstract in t.implementations.get(graph, set())
         }
-
-    def graph_enum(self, graph: str) -> str:
-        """The join__Graph enum value of a subgraph name."""
-        return next(k for k, v in self.graph_names.items() if v == graph)

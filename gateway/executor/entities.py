@@ -47,6 +47,8 @@ def _project(value: Any, fields: tuple[RequiredField, ...]) -> Any:
         return value
     result: dict[str, Any] = {}
     for required in fields:
+        if required.condition is not None and value.get("__typename") not in required.condition:
+            continue  # a field under `... on T` of an object of another type
         item = value.get(required.name + INTERNAL_ALIAS_SUFFIX, _MISSING)
         if item is _MISSING:
             item = value.get(required.name, _MISSING)
@@ -114,3 +116,20 @@ def _merge_lists(target: list[Any], source: list[Any]) -> None:
             _merge_lists(old, new)
         else:
             target[i] = new
+
+
+def rename(value: Any, renames: tuple[tuple[tuple[str, ...], str, str], ...]) -> None:
+    """Put fields a fetch aliased apart back under the client's response keys."""
+    for path, alias, original in renames:
+        _rename_at(value, path, alias, original)
+
+
+def _rename_at(value: Any, path: tuple[str, ...], alias: str, original: str) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _rename_at(item, path, alias, original)
+    elif isinstance(value, dict):
+        if path:
+            _rename_at(value.get(path[0]), path[1:], alias, original)
+        elif alias in value:
+            value[original] = value.pop(alias)

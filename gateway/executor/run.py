@@ -19,14 +19,20 @@ import inspect
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
+from time import perf_counter_ns
 from typing import Any
 
-from graphql import FieldNode, InlineFragmentNode, OperationDefinitionNode, SelectionSetNode, parse
-
 from gateway.errors import GatewayError
-from gateway.executor.entities import Path, build_representations, deep_merge, objects_at
+from gateway.executor.entities import (
+    Path,
+    build_representations,
+    deep_merge,
+    objects_at,
+    rename,
+)
 from gateway.executor.transport import Transport
 from gateway.planner.plan import Fetch, Flatten, Parallel, PlanNode, Sequence
+from gateway.tracing import record, subgraph_fetch
 
 logger = logging.getLogger("gateway")
 
@@ -45,23 +51,6 @@ def default_code(message: str) -> str:
     return "BAD_USER_INPUT" if _INPUT_VALUE_ERROR.match(message) else "DOWNSTREAM_SERVICE_ERROR"
 
 
-def _root_keys(operation: str) -> frozenset[str]:
-    """The response keys a root fetch's operation selects (read only when the fetch failed)."""
-    keys: set[str] = set()
-
-    def walk(selection_set: SelectionSetNode) -> None:
-        for node in selection_set.selections:
-            if isinstance(node, FieldNode):
-                keys.add(node.alias.value if node.alias else node.name.value)
-            elif isinstance(node, InlineFragmentNode):
-                walk(node.selection_set)
-
-    for definition in parse(operation).definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            walk(definition.selection_set)
-    return frozenset(keys)
-
-
 class PlanExecution:
     """One run of a plan: the merged data so far and the errors collected."""
 
@@ -78,6 +67,7 @@ class PlanExecution:
         self.on_subgraph_request = on_subgraph_request
         self.data: dict[str, Any] = {}
         self.errors: list[dict[str, Any]] = []
+        self.filled: list[str] = []  # root response keys answered from their fallbacks
         # root fetches that answered no data at all, with the errors they produced
         self._failed_roots: list[tuple[Fetch, list[dict[str, Any]]]] = []
 
@@ -104,14 +94,19 @@ class PlanExecution:
         if variables:
             body["variables"] = variables
         headers = dict(self.headers)
-        try:
-            if self.on_subgraph_request is not None:
-                await self.on_subgraph_request(fetch.service, body, headers)
-            return await self.transport.send(fetch.service, body, headers)
-        except GatewayError as error:
-            return {"errors": [error.to_dict()]}
-        except Exception:  # a failing subgraph app or hook must not fail the whole response
-            logger.exception("Request to subgraph %s failed", fetch.service)
+        with subgraph_fetch(fetch.service, headers) as span:
+            try:
+                if self.on_subgraph_request is not None:
+                    await self.on_subgraph_request(fetch.service, body, headers)
+                return await self.transport.send(fetch.service, body, headers)
+            except GatewayError as error:
+                if span is not None:
+                    span.attributes["failed"] = error.code
+                return {"errors": [error.to_dict()]}
+            except Exception:  # a failing subgraph app or hook must not fail the whole response
+                if span is not None:
+                    span.attributes["failed"] = "DOWNSTREAM_SERVICE_ERROR"
+                logger.exception("Request to subgraph %s failed", fetch.service)
             return {
                 "errors": [
                     {
@@ -148,7 +143,11 @@ class PlanExecution:
         response = await self._send(fetch, self._variables(fetch))
         data = response.get("data")
         if isinstance(data, dict):
+            if fetch.renames:
+                rename(data, fetch.renames)
+            started = perf_counter_ns()
             deep_merge(self.data, data)
+            record("merge", perf_counter_ns() - started)
         added = self._add_errors(fetch.service, response.get("errors"), lambda path: path)
         if not isinstance(data, dict):
             self._failed_roots.append((fetch, added))
@@ -163,11 +162,15 @@ class PlanExecution:
         response = await self._send(fetch, variables)
         data = response.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
+        if isinstance(entities, list) and fetch.renames:
+            rename(entities, fetch.renames)
         if isinstance(entities, list):
+            started = perf_counter_ns()
             for entity, targets in zip(entities, representations.targets, strict=False):
                 if isinstance(entity, dict):
                     for obj, _ in targets:
                         deep_merge(obj, entity)
+            record("merge", perf_counter_ns() - started)
 
         def rewrite(path: list[Any]) -> list[Any] | None:
             if (
@@ -195,10 +198,10 @@ class PlanExecution:
         failed_keys = {
             error["path"][0] for error in self.errors if error.get("path") and error["path"]
         }
-        roots = [(_root_keys(fetch.operation), errors) for fetch, errors in self._failed_roots]
+        roots = [(frozenset(fetch.response_keys), errors) for fetch, errors in self._failed_roots]
         for keys, _ in roots:
             failed_keys |= keys
-        filled: list[str] = []
+        filled = self.filled
         for key, fallback in fallbacks.items():
             if key not in failed_keys:
                 continue

@@ -16,6 +16,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
@@ -99,7 +100,9 @@ class Shaper:
         self._memo: dict[tuple[tuple[int, ...], str], list[_Field]] = {}
 
     def _collect(
-        self, selection_sets: tuple[SelectionSetNode, ...], type_: GraphQLObjectType
+        self,
+        selection_sets: tuple[SelectionSetNode, ...],
+        type_: GraphQLObjectType | GraphQLInterfaceType,
     ) -> list[_Field]:
         memo_key = (tuple(id(s) for s in selection_sets), type_.name)
         cached = self._memo.get(memo_key)
@@ -116,7 +119,7 @@ class Shaper:
         self,
         fields: dict[str, _Field],
         selection_set: SelectionSetNode,
-        type_: GraphQLObjectType,
+        type_: GraphQLObjectType | GraphQLInterfaceType,
         inherited: Conditions,
     ) -> None:
         for node in selection_set.selections:
@@ -145,9 +148,11 @@ class Shaper:
             if condition is None or self._applies(condition, type_):
                 self._collect_into(fields, inner, type_, conditions)
 
-    def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
+    def _applies(self, condition: str, type_: GraphQLObjectType | GraphQLInterfaceType) -> bool:
         if condition == type_.name:
             return True
+        if not isinstance(type_, GraphQLObjectType):
+            return False
         conditional = self.schema.get_type(condition)
         if isinstance(conditional, GraphQLInterfaceType | GraphQLUnionType):
             return self.schema.is_sub_type(conditional, type_)
@@ -159,7 +164,8 @@ class Shaper:
         variables: dict[str, Any],
         introspection: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        """Return (data, errors for non-null violations)."""
+        """Return (data, problems): non-null violations, and field errors (those with
+        `extensions`: a value the API schema cannot represent)."""
         violations: list[dict[str, Any]] = []
         result = self._object(
             data,
@@ -178,7 +184,7 @@ class Shaper:
     def _object(
         self,
         value: dict[str, Any],
-        type_: GraphQLObjectType,
+        type_: GraphQLObjectType | GraphQLInterfaceType,
         selection_sets: tuple[SelectionSetNode, ...],
         variables: dict[str, Any],
         path: list[str | int],
@@ -260,14 +266,30 @@ class Shaper:
                 items.append(completed)
             return items
         if is_leaf_type(type_):
+            if isinstance(type_, GraphQLEnumType) and value not in type_.values:
+                # a value the API schema does not have (@inaccessible): null, with an error
+                violations.append(
+                    {
+                        "message": f'Enum "{type_.name}" cannot represent value: {value!r}',
+                        "path": list(path),
+                        "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
+                    }
+                )
+                return None
             return value
         if not isinstance(value, dict):
             return None
+        object_type: GraphQLObjectType | GraphQLInterfaceType
         if is_abstract_type(type_):
             runtime = self.schema.get_type(str(value.get("__typename", "")))
-            if not isinstance(runtime, GraphQLObjectType):
+            if isinstance(runtime, GraphQLObjectType):
+                object_type = runtime
+            elif runtime is type_ and isinstance(runtime, GraphQLInterfaceType):
+                # from an @interfaceObject graph, where the plan needed no real type: only
+                # the interface's own fields are selected
+                object_type = runtime
+            else:
                 return None
-            object_type = runtime
         else:
             assert isinstance(type_, GraphQLObjectType)
             object_type = type_

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gateway.planner.build import build_plan
 from gateway.planner.plan import Fetch, Flatten, Parallel, QueryPlan, Sequence, print_plan
-from gateway.planner.routing import PlanningError
+from gateway.planner.search import PlanningError
 
 __all__ = [
     "Fetch",

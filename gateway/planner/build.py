@@ -1,6 +1,10 @@
 """The pure query planner: an operation and a supergraph in, a `QueryPlan` out.
 
-No I/O and no caching here: the pipeline (``gateway.pipeline``) caches plans around it.
+Two steps: the search (`gateway.planner.search`) chooses, for every selection, which graph serves
+it and by which edges; the emitter below writes those choices into fetch groups (one subgraph
+request each), checks that their dependencies form a DAG and orders them into Sequence /
+Parallel / Flatten nodes. No I/O and no caching here: the pipeline (``gateway.pipeline``)
+caches plans around it.
 """
 
 from __future__ import annotations
@@ -11,59 +15,44 @@ from graphql import (
     DirectiveNode,
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     InlineFragmentNode,
     OperationDefinitionNode,
-    SelectionNode,
     SelectionSetNode,
 )
 
 from gateway.composition.supergraph import Supergraph
-from gateway.planner.groups import FetchGroup, sequence_nodes, stages, wrap
-from gateway.planner.plan import (
-    QueryPlan,
-    Sequence,
-)
-from gateway.planner.routing import (
-    Jump,
+from gateway.operation import INTROSPECTION_ROOTS, Operation, normalise
+from gateway.planner.graph import QueryGraph, query_graph
+from gateway.planner.groups import FetchGroup, check_acyclic, sequence_nodes, stages, wrap
+from gateway.planner.plan import QueryPlan, Sequence
+from gateway.planner.search import (
+    ZERO,
+    FieldStep,
+    FragmentStep,
+    JumpStep,
+    Option,
+    Planned,
     PlanningError,
-    choose_jump,
-    is_interface_object,
-    needs_requires,
-    object_types,
-    resolves,
-    typename_jump,
+    Search,
+    Step,
+    TypenameStep,
+    choose,
 )
-from gateway.planner.selection import (
-    FieldSel,
-    FragmentSel,
-    Sel,
-    add_field,
-    add_fragment,
-)
-
-INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+from gateway.planner.selection import FieldSel, Sel, add_field, add_fragment, conflicts
 
 
-class _Planner:
-    def __init__(
-        self,
-        supergraph: Supergraph,
-        operation: OperationDefinitionNode,
-        fragments: dict[str, FragmentDefinitionNode],
-    ) -> None:
-        self.sg = supergraph
-        self.operation = operation
-        self.fragments = fragments
+class _Emitter:
+    """Writes chosen steps into fetch groups."""
+
+    def __init__(self, qg: QueryGraph) -> None:
+        self.qg = qg
         self.groups: list[FetchGroup] = []
         self.by_key: dict[tuple[str, tuple[str, ...], int], FetchGroup] = {}
-        # groups that fetched fields while key or @requires fields were being planned
+        # groups that received fields while key or @requires fields were being written
         self._touched: list[set[int]] = []
+        self.aliases: list[str] = []  # aliases made for fields whose types conflict
 
-    # -- groups -------------------------------------------------------------------------------
-
-    def _new_group(
+    def new_group(
         self, service: str, path: tuple[str, ...], parent: FetchGroup | None
     ) -> FetchGroup:
         group = FetchGroup(len(self.groups), service, path, parent)
@@ -73,319 +62,115 @@ class _Planner:
             self.by_key[(service, path, parent.index)] = group
         return group
 
-    def _entity_group(self, service: str, path: tuple[str, ...], parent: FetchGroup) -> FetchGroup:
-        existing = self.by_key.get((service, path, parent.index))
-        return existing or self._new_group(service, path, parent)
-
-    # -- walking the operation ----------------------------------------------------------------
-
-    def _visit(
+    def emit(
         self,
+        steps: Iterable[Step],
         group: FetchGroup,
         target: list[Sel],
-        parent_type: str,
-        selections: Iterable[SelectionNode],
         path: tuple[str, ...],
-        provided: SelectionSetNode | None,
         conditions: tuple[DirectiveNode, ...],
+        scope: list[Sel] | None = None,
     ) -> None:
-        for node in selections:
-            if isinstance(node, FieldNode):
-                self._visit_field(group, target, parent_type, node, path, provided, conditions)
-                continue
-            if isinstance(node, FragmentSpreadNode):
-                fragment = self.fragments[node.name.value]
-                condition: str | None = fragment.type_condition.name.value
-                directives = tuple(node.directives or ())
-                inner = fragment.selection_set.selections
-            else:
-                assert isinstance(node, InlineFragmentNode)
-                condition = node.type_condition.name.value if node.type_condition else None
-                directives = tuple(node.directives or ())
-                inner = node.selection_set.selections
-            self._visit_fragment(
-                group, target, parent_type, condition, directives, inner, path, provided, conditions
-            )
-
-    def _visit_fragment(
-        self,
-        group: FetchGroup,
-        target: list[Sel],
-        parent_type: str,
-        condition: str | None,
-        directives: tuple[DirectiveNode, ...],
-        inner: Iterable[SelectionNode],
-        path: tuple[str, ...],
-        provided: SelectionSetNode | None,
-        conditions: tuple[DirectiveNode, ...],
-    ) -> None:
-        condition = condition or parent_type
-        if condition == parent_type and not directives:
-            self._visit(group, target, parent_type, inner, path, provided, conditions)
-            return
-        info = self.sg.types[condition]
-        if group.service in info.graphs:
-            fragment = add_fragment(target, condition, directives)
-            self._visit(
-                group, fragment.children, condition, inner, path, provided, conditions + directives
-            )
-            return
-        if info.is_abstract:  # the graph does not know the abstract type: use its concrete ones
-            known = self.sg.possible_types.get(condition, set())
-            for type_name in sorted(known):
-                if group.service in self.sg.types[type_name].graphs:
-                    self._visit_fragment(
-                        group,
-                        target,
-                        parent_type,
-                        type_name,
-                        directives,
-                        inner,
-                        path,
-                        provided,
-                        conditions,
-                    )
-            return
-        if is_interface_object(self.sg, group.service, parent_type):
-            # the graph sees the interface as an object: its real type lives elsewhere
-            jump = typename_jump(self.sg, group.service, parent_type)
-            child, fragment = self._enter(group, target, parent_type, jump, path, provided, ())
-            self._visit_fragment(
-                child,
-                fragment.children,
-                parent_type,
-                condition,
-                directives,
-                inner,
-                path,
-                None,
-                conditions,
-            )
-        # otherwise an object type the graph does not know can never be returned by it
-
-    def _visit_field(
-        self,
-        group: FetchGroup,
-        target: list[Sel],
-        parent_type: str,
-        node: FieldNode,
-        path: tuple[str, ...],
-        provided: SelectionSetNode | None,
-        conditions: tuple[DirectiveNode, ...],
-    ) -> None:
-        name = node.name.value
-        if name == "__typename":
-            add_field(
-                target,
-                FieldSel(
-                    "__typename",
-                    node.alias.value if node.alias else None,
-                    directives=tuple(node.directives or ()),
-                ),
-            )
-            return
-        info = self.sg.types[parent_type]
-        if resolves(self.sg, group.service, parent_type, name, provided) and not needs_requires(
-            self.sg, group.service, parent_type, name
-        ):
-            self._add_local(group, target, parent_type, node, path, provided)
-            return
-        if info.is_abstract and not self._jumps_as_interface(group.service, parent_type, name):
-            for type_name in sorted(self.sg.possible_types_in(parent_type, group.service)):
-                fragment = add_fragment(target, type_name)
-                self._visit_field(
-                    group, fragment.children, type_name, node, path, provided, conditions
+        """Write `steps` into `target`; `scope` is the selection list whose fragments share
+        field names with `target` in the subgraph operation (`target` itself by default)."""
+        scope = target if scope is None else scope
+        for step in steps:
+            if isinstance(step, TypenameStep):
+                node = step.node
+                self._touch(group)
+                add_field(
+                    target,
+                    FieldSel(
+                        "__typename",
+                        node.alias.value if node.alias else None,
+                        directives=tuple(node.directives or ()),
+                        internal=bool(self._touched),
+                    ),
                 )
-            return
-        self._jump(group, target, parent_type, node, path, provided, conditions)
+            elif isinstance(step, FieldStep):
+                self._field(step, group, target, path, scope)
+            elif isinstance(step, FragmentStep):
+                if step.condition is None and not step.directives:
+                    inner = target
+                else:
+                    inner = add_fragment(target, step.condition, step.directives).children
+                self.emit(step.child.steps, group, inner, path, conditions + step.directives, scope)
+            else:
+                self._jump(step, group, target, path, conditions)
 
-    def _add_local(
-        self,
-        group: FetchGroup,
-        target: list[Sel],
-        parent_type: str,
-        node: FieldNode,
-        path: tuple[str, ...],
-        provided: SelectionSetNode | None,
-    ) -> None:
+    def _touch(self, group: FetchGroup) -> None:
         for touched in self._touched:
             touched.add(group.index)
-        field_info = self.sg.types[parent_type].fields[node.name.value]
-        sel = add_field(
-            target,
-            FieldSel(
-                node.name.value,
-                node.alias.value if node.alias else None,
-                tuple(node.arguments or ()),
-                tuple(node.directives or ()),
-                [] if node.selection_set is not None else None,
-                internal=bool(self._touched),
-            ),
-        )
-        if node.selection_set is None or sel.children is None:
-            return
-        child_type = field_info.type_name
-        if self.sg.types[child_type].is_abstract:
-            add_field(sel.children, FieldSel("__typename", internal=True))
-        in_graph = field_info.graphs.get(group.service)
-        child_provided = None
-        if in_graph is not None and in_graph.provides is not None:
-            child_provided = in_graph.provides
-        elif provided is not None:
-            child_provided = _sub_selection(provided, node.name.value)
-        child_path = path + (sel.response_key,) + ("@",) * field_info.list_depth
-        if is_interface_object(self.sg, group.service, child_type):
-            # "__typename" there is the interface's name: ask a graph knowing the real type
-            jump = typename_jump(self.sg, group.service, child_type)
-            _, fragment = self._enter(
-                group, sel.children, child_type, jump, child_path, child_provided, ()
-            )
-            add_field(fragment.children, FieldSel("__typename"))
-        self._visit(
-            group,
-            sel.children,
-            child_type,
-            node.selection_set.selections,
-            child_path,
-            child_provided,
-            (),
-        )
 
-    def _jumps_as_interface(self, graph: str, interface: str, field_name: str) -> bool:
-        """Jump with the interface itself when either side sees it as an @interfaceObject."""
-        if is_interface_object(self.sg, graph, interface):
-            return True
-        field_info = self.sg.types[interface].fields.get(field_name)
-        return field_info is not None and any(
-            is_interface_object(self.sg, g, interface) for g in field_info.graphs
+    def _field(
+        self,
+        step: FieldStep,
+        group: FetchGroup,
+        target: list[Sel],
+        path: tuple[str, ...],
+        scope: list[Sel],
+    ) -> None:
+        node = step.node
+        self._touch(group)
+        new = FieldSel(
+            node.name.value,
+            node.alias.value if node.alias else None,
+            tuple(node.arguments or ()),
+            tuple(node.directives or ()),
+            [] if node.selection_set is not None else None,
+            internal=bool(self._touched),
+            type_text=step.edge.type_text,
         )
+        if not new.internal and conflicts(
+            scope, new, target
+        ):  # `Int` here, `Int!` in a sibling fragment: alias apart
+            new.original = new.response_key
+            new.alias = f"{new.response_key}__{len(self.aliases)}"
+            self.aliases.append(new.alias)
+        sel = add_field(target, new)
+        if step.child is None or sel.children is None:
+            return
+        edge = step.edge
+        if self.qg.sg.types[edge.target].is_abstract:
+            add_field(sel.children, FieldSel("__typename", internal=True))
+        child_path = path + (sel.response_key,) + ("@",) * edge.list_depth
+        self.emit(step.child.steps, group, sel.children, child_path, ())
 
     def _jump(
         self,
+        step: JumpStep,
         group: FetchGroup,
         target: list[Sel],
-        parent_type: str,
-        node: FieldNode,
         path: tuple[str, ...],
-        provided: SelectionSetNode | None,
         conditions: tuple[DirectiveNode, ...],
     ) -> None:
-        preferred = {s for (s, p, i) in self.by_key if p == path and i == group.index}
-        name = node.name.value
-        jump = choose_jump(self.sg, group.service, parent_type, name, preferred)
-        requires = self.sg.types[jump.entity_type].fields[name].graphs[jump.graph].requires
-        child, fragment = self._enter(
-            group, target, parent_type, jump, path, provided, conditions, requires
-        )
-        self._add_local(child, fragment.children, jump.entity_type, node, path, None)
-
-    def _enter(
-        self,
-        group: FetchGroup,
-        target: list[Sel],
-        parent_type: str,
-        jump: Jump,
-        path: tuple[str, ...],
-        provided: SelectionSetNode | None,
-        conditions: tuple[DirectiveNode, ...],
-        requires: SelectionSetNode | None = None,
-    ) -> tuple[FetchGroup, FragmentSel]:
-        """Select key (and required) fields in `group`; return the `_entities` group and the
-        fragment on the entity type to select the jumped-to fields in."""
+        edge = step.edge
+        self._touch(group)
         add_field(target, FieldSel("__typename", internal=True))
         touched: set[int] = set()
         self._touched.append(touched)
-        self._visit(group, target, parent_type, jump.key.selection.selections, path, provided, ())
-        if requires is not None:
-            self._visit(group, target, parent_type, requires.selections, path, provided, ())
+        self.emit(step.key.steps, group, target, path, ())
+        if step.requires is not None:
+            self.emit(step.requires.steps, group, target, path, ())
         self._touched.pop()
-        child = self._entity_group(jump.graph, path, group)
+        child = self.by_key.get((edge.graph, path, group.index))
+        if child is None or child.index in touched:
+            child = self.new_group(edge.graph, path, group)
         child.deps.update(touched - {child.index})
-        child.object_types[jump.entity_type] = object_types(self.sg, jump.entity_type)
-        representation = add_fragment(child.requires, jump.entity_type)
+        child.object_types[edge.entity_type] = self.qg.object_types(edge.entity_type)
+        representation = add_fragment(child.requires, edge.entity_type)
         add_field(representation.children, FieldSel("__typename"))
-        _copy_field_set(representation.children, jump.key.selection)
-        if requires is not None:
-            _copy_field_set(representation.children, requires)
-        fragment = add_fragment(child.selections, jump.entity_type)
+        _copy_field_set(representation.children, edge.key.selection)
+        if step.requires is not None:
+            _copy_steps(self.qg, representation.children, step.requires.steps)
+        fragment = add_fragment(child.selections, edge.entity_type)
         if conditions:
-            fragment = add_fragment(fragment.children, jump.entity_type, conditions)
-        return child, fragment
-
-    # -- roots ----------------------------------------------------------------------------------
-
-    def _root_fields(
-        self, selections: Iterable[SelectionNode], inherited: tuple[DirectiveNode, ...] = ()
-    ) -> list[FieldNode]:
-        """Root fields in document order, root fragments flattened (their directives kept)."""
-        result: list[FieldNode] = []
-        for node in selections:
-            if isinstance(node, FieldNode):
-                if inherited:
-                    node = FieldNode(
-                        alias=node.alias,
-                        name=node.name,
-                        arguments=node.arguments,
-                        directives=tuple(node.directives or ()) + inherited,
-                        selection_set=node.selection_set,
-                    )
-                result.append(node)
-            elif isinstance(node, FragmentSpreadNode):
-                fragment = self.fragments[node.name.value]
-                result.extend(
-                    self._root_fields(
-                        fragment.selection_set.selections, inherited + tuple(node.directives or ())
-                    )
-                )
-            elif isinstance(node, InlineFragmentNode):
-                result.extend(
-                    self._root_fields(
-                        node.selection_set.selections, inherited + tuple(node.directives or ())
-                    )
-                )
-        return result
-
-    def plan(self) -> QueryPlan:
-        kind = self.operation.operation.value
-        root_type = self.sg.roots[kind]
-        fields = [
-            f
-            for f in self._root_fields(self.operation.selection_set.selections)
-            if f.name.value not in INTROSPECTION_FIELDS and f.name.value != "__typename"
-        ]
-        roots: list[FetchGroup] = []
-        for node in fields:
-            field_info = self.sg.types[root_type].fields.get(node.name.value)
-            if field_info is None:
-                raise PlanningError(f'Cannot query field "{node.name.value}" on "{root_type}"')
-            graphs = sorted(g for g in field_info.graphs if field_info.resolvable_in(g))
-            if kind == "mutation":
-                reusable = [roots[-1]] if roots and roots[-1].service in graphs else []
-            else:
-                reusable = [g for g in roots if g.service in graphs]
-            group = reusable[0] if reusable else self._new_group(graphs[0], (), None)
-            if not reusable:
-                roots.append(group)
-            self._visit(group, group.selections, root_type, [node], (), None, ())
-        if kind == "mutation":
-            steps = [stages(self.groups, self._descendants(root), self.operation) for root in roots]
-            nodes = tuple(n for step in steps for n in sequence_nodes(step))
-            return QueryPlan(wrap(nodes, Sequence), kind)
-        return QueryPlan(stages(self.groups, self.groups, self.operation), kind)
-
-    def _descendants(self, root: FetchGroup) -> list[FetchGroup]:
-        members = {root.index}
-        for group in self.groups:
-            if group.parent is not None and group.parent.index in members:
-                members.add(group.index)
-        return [g for g in self.groups if g.index in members]
-
-
-def _sub_selection(selection: SelectionSetNode, name: str) -> SelectionSetNode | None:
-    for node in selection.selections:
-        if isinstance(node, FieldNode) and node.name.value == name:
-            return node.selection_set
-    return None
+            fragment = add_fragment(fragment.children, edge.entity_type, conditions)
+        if self.qg.sg.types[edge.entity_type].is_abstract and not self.qg.is_interface_object(
+            edge.entity_type, edge.graph
+        ):  # the graph knows the object's real type: the shaper needs it
+            add_field(fragment.children, FieldSel("__typename", internal=True))
+        self.emit(step.child.steps, child, fragment.children, path, (), child.selections)
 
 
 def _copy_field_set(target: list[Sel], selection: SelectionSetNode) -> None:
@@ -395,6 +180,107 @@ def _copy_field_set(target: list[Sel], selection: SelectionSetNode) -> None:
             sel = add_field(target, FieldSel(node.name.value, children=children))
             if node.selection_set is not None and sel.children is not None:
                 _copy_field_set(sel.children, node.selection_set)
+        elif isinstance(node, InlineFragmentNode):
+            _copy_field_set(target, node.selection_set)
+
+
+def _copy_steps(qg: QueryGraph, target: list[Sel], steps: Iterable[Step]) -> None:
+    """The representation's shape of planned @requires fields (what the objects carry)."""
+    for step in steps:
+        if isinstance(step, FieldStep):
+            node = step.node
+            children: list[Sel] | None = [] if node.selection_set is not None else None
+            sel = add_field(target, FieldSel(node.name.value, children=children))
+            if step.child is not None and sel.children is not None:
+                if qg.sg.types[step.edge.target].is_abstract:
+                    add_field(sel.children, FieldSel("__typename"))
+                _copy_steps(qg, sel.children, step.child.steps)
+        elif isinstance(step, TypenameStep):
+            add_field(target, FieldSel("__typename"))
+        elif isinstance(step, FragmentStep) and step.condition is not None:
+            fragment = add_fragment(target, step.condition)
+            fragment.possible = tuple(sorted(qg.possible(step.condition)))
+            _copy_steps(qg, fragment.children, step.child.steps)
+        elif isinstance(step, FragmentStep | JumpStep):
+            _copy_steps(qg, target, step.child.steps)
+
+
+def _root_options(search: Search, root_type: str, node: FieldNode) -> list[Option]:
+    """One option per graph resolving the root field (shared roots have several)."""
+    field_info = search.sg.types[root_type].fields.get(node.name.value)
+    if field_info is None:
+        raise PlanningError(f'Cannot query field "{node.name.value}" on "{root_type}"')
+    found: list[Option] = []
+    for graph in sorted(field_info.graphs):
+        edge = search.qg.field_edge(root_type, graph, node.name.value)
+        if edge is None or edge.external or edge.requires is not None:
+            continue
+        child: Planned | None = None
+        if node.selection_set is not None:
+            child = search.plan_set(
+                edge.target, graph, node.selection_set.selections, edge.provides, frozenset()
+            )
+            if child is None:
+                continue
+        cost = child.cost if child else ZERO
+        found.append(Option((FieldStep(node, edge, child),), cost, graph))
+    found.sort(key=lambda o: o.cost)  # stable: cheapest first, then by subgraph name
+    if not found:
+        reason = search.failures[-1] if search.failures else "no subgraph resolves it"
+        raise PlanningError(f'Cannot plan root field "{root_type}.{node.name.value}": {reason}')
+    return found
+
+
+def plan_operation(supergraph: Supergraph, operation: Operation) -> QueryPlan:
+    """Plan one normalised operation over the supergraph."""
+    qg = query_graph(supergraph)
+    search = Search(qg, dict(operation.fragments))
+    kind = operation.kind
+    root_type = supergraph.roots[kind]
+    fields = [
+        f.node
+        for f in operation.root_fields
+        if f.name not in INTROSPECTION_ROOTS and f.name != "__typename"
+    ]
+    entries = [_root_options(search, root_type, node) for node in fields]
+    emitter = _Emitter(qg)
+    roots: list[FetchGroup] = []
+    if kind == "mutation":
+        # in document order; a field shares the previous field's fetch when that graph can
+        for options in entries:
+            previous = roots[-1].service if roots else None
+            option = next((o for o in options if o.share == previous), options[0])
+            if option.share != previous or not roots:
+                roots.append(emitter.new_group(option.share or "", (), None))
+            emitter.emit(option.steps, roots[-1], roots[-1].selections, (), ())
+    else:
+        chosen = choose(entries)
+        assert chosen is not None
+        by_graph: dict[str, FetchGroup] = {}
+        for option in chosen[0]:
+            graph = option.share or ""
+            group = by_graph.get(graph)
+            if group is None:
+                group = by_graph[graph] = emitter.new_group(graph, (), None)
+                roots.append(group)
+            emitter.emit(option.steps, group, group.selections, (), ())
+    check_acyclic(emitter.groups)
+    if kind == "mutation":
+        steps = [
+            stages(emitter.groups, _descendants(emitter.groups, root), operation.definition)
+            for root in roots
+        ]
+        nodes = tuple(n for step in steps for n in sequence_nodes(step))
+        return QueryPlan(wrap(nodes, Sequence), kind)
+    return QueryPlan(stages(emitter.groups, emitter.groups, operation.definition), kind)
+
+
+def _descendants(groups: list[FetchGroup], root: FetchGroup) -> list[FetchGroup]:
+    members = {root.index}
+    for group in groups:
+        if group.parent is not None and group.parent.index in members:
+            members.add(group.index)
+    return [g for g in groups if g.index in members]
 
 
 def build_plan(
@@ -402,9 +288,6 @@ def build_plan(
 ) -> QueryPlan:
     """Plan one operation of a validated document over the supergraph."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
     if operation_name is None:
         if len(operations) != 1:
             raise PlanningError(
@@ -416,4 +299,4 @@ def build_plan(
         if not matches:
             raise PlanningError(f'Unknown operation named "{operation_name}".')
         operation = matches[0]
-    return _Planner(supergraph, operation, fragments).plan()
+    return plan_operation(supergraph, normalise(document, operation))

@@ -15,6 +15,7 @@ from gateway.planner.plan import (
     Requires,
     Sequence,
 )
+from gateway.planner.search import PlanningError
 from gateway.planner.selection import FieldSel, FragmentSel, Sel, print_compact, print_selections
 
 
@@ -36,6 +37,25 @@ class FetchGroup:
         return self.parent is not None
 
 
+def check_acyclic(groups: list[FetchGroup]) -> None:
+    """Raise PlanningError unless the groups' dependencies form a DAG (Kahn's algorithm)."""
+    waiting = {g.index: set(g.deps) - {g.index} for g in groups}
+    if any(g.index in g.deps for g in groups):
+        raise PlanningError("The plan's fetches depend on themselves")
+    ready = [i for i, deps in waiting.items() if not deps]
+    done = 0
+    while ready:
+        index = ready.pop()
+        done += 1
+        for other, deps in waiting.items():
+            if index in deps:
+                deps.discard(index)
+                if not deps:
+                    ready.append(other)
+    if done != len(groups):
+        raise PlanningError("The plan's fetches depend on one another in a cycle")
+
+
 def stages(
     all_groups: list[FetchGroup], groups: list[FetchGroup], operation: OperationDefinitionNode
 ) -> PlanNode | None:
@@ -44,8 +64,7 @@ def stages(
     depth: dict[int, int] = {}
 
     def depth_of(group: FetchGroup) -> int:
-        if group.index not in depth:
-            depth[group.index] = 0  # guards against dependency cycles
+        if group.index not in depth:  # a DAG (check_acyclic): this ends
             depth[group.index] = 1 + max(
                 (depth_of(all_groups[d]) for d in group.deps if d in members), default=-1
             )
@@ -85,17 +104,24 @@ def group_node(group: FetchGroup, operation: OperationDefinitionNode) -> PlanNod
         ),
         requires_text=print_selections(group.requires) if group.is_entity else None,
         variable_usages=tuple(d.variable.name.value for d in definitions),
-        operation_kind=kind,
+        response_keys=() if group.is_entity else _response_keys(group.selections),
+        renames=tuple(_renames(group.selections, ())),
     )
     return Flatten(group.path, fetch) if group.is_entity else fetch
 
 
-def _required_fields(selections: list[Sel]) -> tuple[RequiredField, ...]:
-    return tuple(
-        RequiredField(s.name, None if s.children is None else _required_fields(s.children))
-        for s in selections
-        if isinstance(s, FieldSel)
-    )
+def _required_fields(
+    selections: list[Sel], condition: tuple[str, ...] | None = None
+) -> tuple[RequiredField, ...]:
+    found: list[RequiredField] = []
+    for s in selections:
+        if isinstance(s, FieldSel):
+            children = None if s.children is None else _required_fields(s.children)
+            found.append(RequiredField(s.name, children, condition))
+        else:
+            types = s.possible or ((s.type_condition,) if s.type_condition else None)
+            found += _required_fields(s.children, types)
+    return tuple(found)
 
 
 def _requires(fragment: FragmentSel, object_types: dict[str, tuple[str, ...]]) -> Requires:
@@ -106,6 +132,31 @@ def _requires(fragment: FragmentSel, object_types: dict[str, tuple[str, ...]]) -
         _required_fields(fragment.children),
         () if applies_to == (type_name,) else applies_to,
     )
+
+
+def _renames(
+    selections: list[Sel], path: tuple[str, ...]
+) -> list[tuple[tuple[str, ...], str, str]]:
+    found: list[tuple[tuple[str, ...], str, str]] = []
+    for selection in selections:
+        if isinstance(selection, FieldSel):
+            if selection.original is not None and selection.alias is not None:
+                found.append((path, selection.alias, selection.original))
+            if selection.children:
+                found += _renames(selection.children, (*path, selection.response_key))
+        else:
+            found += _renames(selection.children, path)
+    return found
+
+
+def _response_keys(selections: list[Sel]) -> tuple[str, ...]:
+    keys: list[str] = []
+    for selection in selections:
+        if isinstance(selection, FieldSel):
+            keys.append(selection.response_key)
+        else:
+            keys += _response_keys(selection.children)
+    return tuple(dict.fromkeys(keys))
 
 
 def _variables_in(selections: list[Sel]) -> set[str]:

@@ -19,6 +19,8 @@ class RequiredField:
 
     name: str
     children: tuple[RequiredField, ...] | None = None
+    # only for objects of these `__typename`s (a field under `... on T` in the field set)
+    condition: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,10 @@ class Fetch:
     requires: tuple[Requires, ...] = ()
     requires_text: str | None = None
     variable_usages: tuple[str, ...] = ()
-    operation_kind: str = "query"
+    response_keys: tuple[str, ...] = ()  # a root fetch's top-level keys (for fallbacks)
+    # (path of response keys, alias, client's key) for fields aliased apart in this operation
+    # because their types conflict in the subgraph; the executor renames them back
+    renames: tuple[tuple[tuple[str, ...], str, str], ...] = ()
 
 
 @dataclass(frozen=True)

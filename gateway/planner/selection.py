@@ -19,6 +19,8 @@ class FieldSel:
     directives: tuple[DirectiveNode, ...] = ()
     children: list[Sel] | None = None
     internal: bool = False  # added by the planner (a key, @requires), not asked by the client
+    type_text: str = ""  # the field's type in the subgraph
+    original: str | None = None  # the client's response key, when aliased apart (see below)
 
     @property
     def response_key(self) -> str:
@@ -38,6 +40,7 @@ class FragmentSel:
     type_condition: str | None
     directives: tuple[DirectiveNode, ...] = ()
     children: list[Sel] = field(default_factory=list)
+    possible: tuple[str, ...] = ()  # in a representation: the object types it applies to
 
     def signature(self) -> tuple[str, str]:
         return (self.type_condition or "", _print_directives(self.directives))
@@ -82,6 +85,28 @@ def add_field(target: list[Sel], new: FieldSel) -> FieldSel:
             return existing
     target.append(new)
     return new
+
+
+def conflicts(scope: list[Sel], new: FieldSel, target: list[Sel]) -> bool:
+    """Whether a client field of the same response key but another type in the subgraph is
+    selected in another fragment of the same merge scope (`scope` and the fragments in it):
+    the subgraph would refuse the operation, so the new field must be aliased apart. Within
+    `target` itself `add_field` settles collisions."""
+    key = new.response_key
+    for existing in scope:
+        if isinstance(existing, FieldSel):
+            if (
+                scope is not target
+                and not existing.internal
+                and existing.response_key == key
+                and existing.type_text
+                and new.type_text
+                and existing.type_text != new.type_text
+            ):
+                return True
+        elif existing.children is not target and conflicts(existing.children, new, target):
+            return True
+    return False
 
 
 def add_fragment(

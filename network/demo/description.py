@@ -3,19 +3,18 @@
 A writer beside this module seeds each service's part from this one description (directory:
 centres, groups and supporters; sessions: timetables, sessions, bookings, attendance, feedback;
 consent: participants), so the ids agree across services without any service reading another's
-tables. Ids are ``stable_id``s: seeding twice changes nothing. The crisis lines are not demo
+tables. Ids are ``stable_id``s: seeding twice changes nothing. Who attends which group, and the
+date the timetables start (relative to the day of seeding), are in ``network.demo.members``. The crisis lines are not demo
 data: the directory owns them (``services.directory.domain.crisis``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from saathi.ids import stable_id
 
 TIMEZONE = "Asia/Kolkata"
-SCHEDULE_START = date(2025, 1, 6)
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,6 @@ class DemoGroup:
     lng: float | None
     online_join_url: str | None
     timezone: str = TIMEZONE
-    starts_on: date = SCHEDULE_START
 
 
 @dataclass(frozen=True)

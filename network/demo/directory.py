@@ -3,6 +3,8 @@ peer supporters and groups, under their stable ids, so that seeding twice change
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from network.demo.description import (
     CENTRES,
     GROUPS,
@@ -11,6 +13,7 @@ from network.demo.description import (
     DemoGroup,
     DemoSupporter,
 )
+from network.demo.members import schedule_start
 from network.demo.practice import seed_demo as seed_practice
 from services.directory import repository
 from services.directory.domain import geometry
@@ -35,7 +38,7 @@ def supporter_record(demo: DemoSupporter) -> Supporter:
     return Supporter(demo.id, demo.centre_id, demo.display_name, demo.trained_in)
 
 
-def group_record(demo: DemoGroup, centre: Centre) -> Group:
+def group_record(demo: DemoGroup, centre: Centre, starts_on: date) -> Group:
     """A demo group; one that meets in person does so at its centre's address."""
     location = None if demo.lat is None or demo.lng is None else Point(demo.lat, demo.lng)
     return Group(
@@ -51,7 +54,7 @@ def group_record(demo: DemoGroup, centre: Centre) -> Group:
         audience=demo.audience,
         accessibility=demo.accessibility,
         capacity=demo.capacity,
-        schedule=Schedule(demo.rrule, demo.timezone, demo.duration_minutes, demo.starts_on),
+        schedule=Schedule(demo.rrule, demo.timezone, demo.duration_minutes, starts_on),
         online_join_url=demo.online_join_url,
         address=centre.address if location else None,
         location=location,
@@ -59,13 +62,16 @@ def group_record(demo: DemoGroup, centre: Centre) -> Group:
     )
 
 
-async def seed_demo() -> None:
-    """Write (or rewrite, unchanged) every demo centre, supporter and group."""
+async def seed_demo(now: datetime | None = None) -> None:
+    """Write (or rewrite, unchanged) every demo centre, supporter and group; timetables start
+    on ``schedule_start`` of ``now``'s day (today by default)."""
+    now = now or datetime.now(UTC)
+    starts_on = schedule_start(now.date())
     centres = {demo.id: centre_record(demo) for demo in CENTRES}
     for centre in centres.values():
         await repository.save_centre(centre)
     for supporter in SUPPORTERS:
         await repository.save_supporter(supporter_record(supporter))
     for group in GROUPS:
-        await repository.save_group(group_record(group, centres[group.centre_id]))
-    await seed_practice()
+        await repository.save_group(group_record(group, centres[group.centre_id], starts_on))
+    await seed_practice(now.date())

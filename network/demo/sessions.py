@@ -1,12 +1,12 @@
 """The sessions part of the demo network: timetables, eight weeks of history, open seats ahead.
 
-For every group in ``network.demo.description.GROUPS``: its series (with the group's name); its
-sessions from eight weeks ago
-(``COMPLETED``, with bookings by the demo participants marked ``ATTENDED`` or ``NO_SHOW`` and some
-anonymous feedback) to the materialisation horizon ahead (``SCHEDULED``, a few bookings, never
-full). Choices are pseudo-random but seeded by the session id, so the same ``now`` always gives
-the same network, and only sessions that do not exist yet get history: seeding twice changes
-nothing.
+For every group in ``network.demo.description.GROUPS``: its series (with the group's name,
+starting on ``network.demo.members.schedule_start`` of the day); its sessions from eight weeks
+ago (``COMPLETED``, with bookings by the group's members, ``network.demo.members.MEMBERS``,
+marked ``ATTENDED`` or ``NO_SHOW`` and some anonymous feedback) to the materialisation horizon
+ahead (``SCHEDULED``, a few bookings by members, never full). Choices are pseudo-random but
+seeded by the session id, so the same ``now`` always gives the same network, and only sessions
+that do not exist yet get history: seeding twice changes nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from network.demo import description as demo
+from network.demo.members import MEMBERS, schedule_start
 from saathi.ids import stable_id
 from saathi.keystore import KeyStore
 from services.sessions import repository
@@ -40,7 +41,7 @@ def demo_series(now: datetime) -> list[SeriesRecord]:
             centre_id=group.centre_id,
             rrule=group.rrule,
             timezone=group.timezone,
-            starts_on=group.starts_on,
+            starts_on=schedule_start(now.date()),
             duration_minutes=group.duration_minutes,
             capacity=group.capacity,
             materialised_until=now + AHEAD,
@@ -79,14 +80,14 @@ def demo_history(
     for session in sessions:
         rng = random.Random(session.id)
         past = session.status is SessionStatus.COMPLETED
+        members = MEMBERS.get(session.group_id, ())
         if past:
-            most = min(session.capacity, len(demo.PARTICIPANTS))
+            # Most members come most weeks, as many as there are seats.
+            chosen = [p for p in members if rng.random() < 0.75][: session.capacity]
         else:
             # Keep seats open ahead: a couple of bookings at most, none in one-seat slots.
-            most = min(session.capacity - 1, 2)
-        if most <= 0:
-            continue
-        chosen = rng.sample(demo.PARTICIPANTS, rng.randint(0 if not past else 1, most))
+            most = min(session.capacity - 1, 2, len(members))
+            chosen = rng.sample(members, rng.randint(0, most)) if most > 0 else []
         for participant in chosen:
             made = session.starts_at - timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 12))
             booking = BookingRecord(

@@ -3,24 +3,13 @@ endpoint and the internal endpoints. No logic here."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
-from strawberry.types import ExecutionResult
 
 from saathi.auth import Viewer
-from saathi.database import close_databases, open_databases
-from saathi.document_limits import GuardedGraphQL
-from saathi.graphql_errors import REQUEST_ID_HEADER, format_error
-from saathi.ids import new_id
 from saathi.keys import SigningKey
 from saathi.peers import Peers
 from saathi.runtime import (
@@ -31,6 +20,9 @@ from saathi.runtime import (
     trust_for,
     verifier_for,
 )
+from saathi.service.app import service_lifespan, standard_routes
+from saathi.service.clock import Clock, system_clock
+from saathi.service.strawberry import ServiceGraphQL
 from saathi.service_trust import ServiceTrust
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
@@ -41,10 +33,9 @@ from services.consent.api.oauth import token_endpoint
 from services.consent.api.schema import schema
 from services.consent.domain.anchor import AuditTrail
 from services.consent.domain.delivery import Delivery, OutboxDelivery
-from services.consent.domain.deps import Clock, Deps, system_clock
+from services.consent.domain.deps import Deps
 
 COMPONENT = "consent"
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 
 
 def client_address(request: Request | WebSocket) -> str | None:
@@ -55,21 +46,16 @@ def client_address(request: Request | WebSocket) -> str | None:
     return request.client.host if request.client else None
 
 
-class GraphQLView(GuardedGraphQL, GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context and our error format; JSON POSTs only,
-    documents within ``saathi.document_limits`` before strawberry parses them."""
+class GraphQLView(ServiceGraphQL[Context]):
+    """Consent's ``/graphql``: the toolkit's view, with a context whose viewer is refused
+    when its sign-in has ended."""
 
     def __init__(self, deps: Deps, verifier: TokenVerifier) -> None:
-        super().__init__(schema, graphql_ide=None)
+        super().__init__(schema)
         self.deps = deps
         self.verifier = verifier
 
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
-        given = request.headers.get(REQUEST_ID_HEADER, "")
-        request_id = given if _REQUEST_ID.fullmatch(given) else new_id("req")
-        request.state.request_id = request_id
+    async def context_for(self, request: Request | WebSocket, request_id: str) -> Context:
         return Context(
             viewer=await live_viewer(Viewer(request.headers.get("authorization"), self.verifier)),
             request_id=request_id,
@@ -77,17 +63,6 @@ class GraphQLView(GuardedGraphQL, GraphQL[Context, None]):
             loaders=make_loaders(self.deps),
             deps=self.deps,
         )
-
-    async def process_result(
-        self, request: Request | WebSocket, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
-        request_id = getattr(request.state, "request_id", None) or new_id("req")
-        response: GraphQLHTTPResponse = {"data": result.data}
-        if result.errors:
-            response["errors"] = [format_error(error, request_id) for error in result.errors]
-        if result.extensions:
-            response["extensions"] = result.extensions
-        return response
 
 
 def create_app(
@@ -122,35 +97,24 @@ def create_app(
     token_verifier = verifier or verifier_for(settings, key)
     view = GraphQLView(deps, token_verifier)
 
-    async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok"})
-
     async def jwks(request: Request) -> JSONResponse:
         return JSONResponse(key.jwks(), headers={"cache-control": "public, max-age=300"})
 
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if manage_database:
-            await open_databases(settings, [COMPONENT])
-        try:
-            yield
-        finally:
-            if manage_database:
-                await close_databases()
-            keys.close()
-            if own_peers:
-                await app_peers.aclose()
+    async def close_peers() -> None:
+        if own_peers:
+            await app_peers.aclose()
 
     app = Starlette(
         routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
-            Route("/health", health, methods=["GET"]),
+            *standard_routes(view),
             Route("/.well-known/jwks.json", jwks, methods=["GET"]),
             Route("/oauth/token", token_endpoint(deps), methods=["POST"]),
             *internal.routes(deps, trust or trust_for(settings, COMPONENT)),
             *staff_notify.routes(deps, trust or trust_for(settings, COMPONENT)),
         ],
-        lifespan=lifespan,
+        lifespan=service_lifespan(
+            settings, COMPONENT, manage_database=manage_database, on_stop=[keys.close, close_peers]
+        ),
     )
     app.state.deps = deps
     app.state.peers = app_peers

@@ -32,7 +32,7 @@ class Centre(Model):
 
 
 class PeerSupporter(Model):
-    """A trained peer supporter; the directory holds no contact details for them."""
+    """A trained peer supporter: the directory holds no contact details for them."""
 
     id = fields.CharField(max_length=40, primary_key=True)
     centre: fields.ForeignKeyRelation[Centre] = fields.ForeignKeyField(

@@ -3,8 +3,9 @@ objects, and every function is one SQL statement (or one per record written, whe
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
 
 from tortoise import Tortoise, fields
@@ -256,6 +257,30 @@ async def _build_rtree(connection: BaseDBAsyncClient) -> None:
         )
 
 
+@contextlib.asynccontextmanager
+async def bulk_load() -> AsyncIterator[None]:
+    """Around a large insert of groups (a synthetic seed), the spatial index is built once at
+    the end rather than kept row by row: on SQLite the insert trigger is dropped and the anchor
+    copy and the R*Tree are filled in two statements; on PostgreSQL the GiST index is dropped
+    and created again over all the rows (searches meanwhile use the plain index)."""
+    connection = Tortoise.get_connection(CONNECTION)
+    if connection.capabilities.dialect != "sqlite":
+        await connection.execute_script(f"DROP INDEX IF EXISTS {_EARTH_INDEX}")
+        try:
+            yield
+        finally:
+            await _build_earth_index(connection)
+        return
+    await connection.execute_script(
+        f"DROP TRIGGER IF EXISTS {ANCHORS}_insert; PRAGMA cache_size = -262144;"
+    )
+    try:
+        yield
+    finally:
+        # Recreates the trigger, sees the copy short of the groups and rebuilds it in bulk.
+        await _build_rtree(connection)
+
+
 async def _build_earth_index(connection: BaseDBAsyncClient) -> None:
     """The GiST index needs the ``cube`` and ``earthdistance`` extensions, visible on the search
     path; without them (a role that may not create them, a schema that does not see them) the
@@ -373,52 +398,43 @@ async def _dialect() -> tuple[BaseDBAsyncClient, str, bool]:
     return connection, dialect, dialect != "sqlite" and _SPATIAL["earth"]
 
 
+# Two exact distances that round to the same metre differ by at most a metre: this much past
+# the last row of a page holds every row that shows the same distance (with room to spare).
+_SAME_METRE_KM = 0.002
+
+
 async def nearby_ranked(query: NearbyQuery, limit: int) -> NearbyRanks:
     """How many groups are within reach, how many of those come after the cursor, and the first
-    ``limit`` of the latter by (distance, id) with their records: one statement, whatever the
-    number of groups."""
+    ``limit`` of the latter by exact distance, with every other one that comes within a metre
+    of the last (so that all those showing the same rounded distance are there to be ordered
+    by id), with their records: one statement, whatever the number of groups."""
     connection, dialect, earth = await _dialect()
     p = _Parameters(dialect)
     distances = _distances(query, p, _candidates(query, p, earth))
     later = _later(query, p)
-    collate = ' COLLATE "C"' if p.postgres else ""
-    # The hits are materialised once, then counted twice and ranked for the page: cheaper than
-    # a window function, which SQLite evaluates with a sort of every hit.
+    # The hits are materialised once, then counted and ranked for the page: cheaper than a
+    # window function, which SQLite evaluates with a sort of every hit. The one-row ``counts``
+    # leads, so that the counts come back even when no row comes after the cursor.
     sql = (
         f"WITH near AS MATERIALIZED (SELECT id, d, {later} AS later FROM ({distances}) AS x "
-        f"WHERE d <= {p(query.within)}), page AS (SELECT id, d, later FROM near "
-        f"ORDER BY later DESC, d, id{collate} LIMIT {p(limit)}) "
-        f"SELECT page.d AS nearby_distance, page.later AS nearby_later, "
-        f"(SELECT count(*) FROM near) AS nearby_total, "
-        f"(SELECT coalesce(sum(later), 0) FROM near) AS nearby_remaining, g.* FROM page "
-        f"JOIN {_GROUPS} AS g ON g.id = page.id "
-        f"ORDER BY page.later DESC, page.d, page.id{collate}"
+        f"WHERE d <= {p(query.within)}), "
+        f"edge AS (SELECT d FROM near WHERE later = 1 ORDER BY d LIMIT 1 OFFSET {p(limit - 1)}), "
+        f"page AS (SELECT id, d FROM near WHERE later = 1 "
+        f"AND d <= coalesce((SELECT d FROM edge) + {p(_SAME_METRE_KM)}, {p(query.within)})), "
+        f"counts AS (SELECT count(*) AS total, coalesce(sum(later), 0) AS remaining FROM near) "
+        f"SELECT counts.total AS nearby_total, counts.remaining AS nearby_remaining, "
+        f"page.d AS nearby_distance, g.* FROM counts LEFT JOIN page ON 1 = 1 "
+        f"LEFT JOIN {_GROUPS} AS g ON g.id = page.id"
     )
     _, rows = await connection.execute_query(sql, p.values)
-    if not rows:
-        return NearbyRanks(0, 0, (), {})
     first = rows[0]
-    later_rows = [row for row in rows if row["nearby_later"]]
+    ranked = [row for row in rows if row["nearby_distance"] is not None and row["id"] is not None]
     return NearbyRanks(
         total=int(first["nearby_total"]),
         remaining=int(first["nearby_remaining"] or 0),
-        ranked=tuple((float(row["nearby_distance"]), str(row["id"])) for row in later_rows),
-        groups={str(row["id"]): _group_from_row(row) for row in later_rows},
+        ranked=tuple((float(row["nearby_distance"]), str(row["id"])) for row in ranked),
+        groups={str(row["id"]): _group_from_row(row) for row in ranked},
     )
-
-
-async def nearby_between(query: NearbyQuery, low: float, high: float) -> list[tuple[float, str]]:
-    """(distance, id) of the groups after the cursor whose distance is in (low, high]."""
-    connection, dialect, earth = await _dialect()
-    p = _Parameters(dialect)
-    distances = _distances(query, p, _candidates(query, p, earth))
-    sql = (
-        f"SELECT id, d FROM (SELECT id, d, {_later(query, p)} AS later FROM ({distances}) AS near"
-        f" WHERE d <= {p(query.within)} AND d > {p(low)} AND d <= {p(high)}) AS hits "
-        f"WHERE later = 1"
-    )
-    _, rows = await connection.execute_query(sql, p.values)
-    return [(float(row["d"]), str(row["id"])) for row in rows]
 
 
 async def nearby_groups(query: NearbyQuery) -> list[tuple[float, Group]]:
@@ -440,18 +456,6 @@ def _group_from_row(row: Mapping[str, Any]) -> Group:
     values["centre_id"] = row["centre_id"]
     values["facilitator_id"] = row["facilitator_id"]
     return _group_from(values)
-
-
-async def groups_by_ids_raw(ids: Sequence[str]) -> dict[str, Group]:
-    """Groups by id from plain rows (the page of a nearby search)."""
-    wanted = storable(ids)
-    if not wanted:
-        return {}
-    connection, dialect, _ = await _dialect()
-    p = _Parameters(dialect)
-    sql = f"SELECT * FROM {_GROUPS} WHERE id IN ({p.many(wanted)})"
-    _, rows = await connection.execute_query(sql, p.values)
-    return {row["id"]: _group_from_row(row) for row in rows}
 
 
 # --- writes -------------------------------------------------------------------------------------

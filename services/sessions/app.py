@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
-from saathi.database import close_databases, open_databases
 from saathi.peers import Peers
 from saathi.runtime import key_store_for, peers_for, trust_for, verifier_for
+from saathi.service.app import service_lifespan, standard_routes
+from saathi.service.clock import Clock, system_clock
 from saathi.service_trust import ServiceTrust
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
@@ -22,10 +17,6 @@ from services.sessions.api.view import SessionsGraphQL
 COMPONENT = "sessions"
 
 
-async def health(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
-
-
 def create_app(
     settings: Settings,
     *,
@@ -33,6 +24,7 @@ def create_app(
     manage_database: bool = True,
     verifier: TokenVerifier | None = None,
     trust: ServiceTrust | None = None,
+    clock: Clock = system_clock,
 ) -> Starlette:
     """The sessions subgraph; with ``manage_database`` its lifespan opens and closes the db.
     ``trust`` (default: the keys dir) decides which components may call its internal
@@ -46,26 +38,18 @@ def create_app(
     # queued notices): a file of its own, apart from the database.
     keys = key_store_for(settings, COMPONENT)
 
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if manage_database:
-            await open_databases(settings, [COMPONENT])
-        try:
-            yield
-        finally:
-            if own_peers:
-                await peers.aclose()
-            if manage_database:
-                await close_databases()
-            keys.close()
+    async def close_peers() -> None:
+        if own_peers:
+            await peers.aclose()
 
     app = Starlette(
         routes=[
-            Route("/graphql", SessionsGraphQL(verifier, peers, keys)),
-            Route("/health", health, methods=["GET"]),
-            *(Route(path, ep, methods=["POST"]) for path, ep in internal.routes(trust, keys)),
+            *standard_routes(SessionsGraphQL(verifier, peers, keys, clock)),
+            *internal.routes(trust, keys, clock),
         ],
-        lifespan=lifespan,
+        lifespan=service_lifespan(
+            settings, COMPONENT, manage_database=manage_database, on_stop=[close_peers, keys.close]
+        ),
     )
     app.state.settings = settings
     app.state.peers = peers

@@ -12,7 +12,24 @@ import pytest
 
 from gateway import AsgiTransport, GatewaySettings, Supergraph, compose, create_gateway_app
 from gateway.hooks import GatewayHooks
+from gateway.operation import Operation
+from gateway.planner import QueryPlan, build
+from gateway.planner.check import plan_problems
 from tests.gateway.subgraphs import CALLS, LOG, SCHEMAS, asgi_app, specs
+
+
+@pytest.fixture(autouse=True)
+def every_plan_is_valid_in_its_subgraphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every plan any gateway test builds sends each subgraph only operations its schema
+    (extracted from the supergraph) accepts, and its fetches depend on one another as a DAG."""
+    plan_operation = build.plan_operation
+
+    def checked(supergraph: Supergraph, operation: Operation) -> QueryPlan:
+        plan = plan_operation(supergraph, operation)
+        assert plan_problems(supergraph, plan) == []
+        return plan
+
+    monkeypatch.setattr(build, "plan_operation", checked)
 
 
 @cache

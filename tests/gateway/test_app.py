@@ -216,10 +216,35 @@ async def test_introspection_and_data_in_one_operation(client: httpx.AsyncClient
     }
 
 
-async def test_introspection_can_be_disabled(make_client: ClientFactory) -> None:
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ ... on Query { __schema { queryType { name } } } topRatedSlug }",
+        "{ ...Schema topRatedSlug } fragment Schema on Query { __schema { queryType { name } } }",
+    ],
+)
+async def test_a_fragment_wrapped_schema_is_answered_like_a_bare_one(
+    client: httpx.AsyncClient, query: str
+) -> None:
+    response = await client.post("/graphql", json={"query": query})
+
+    assert response.json() == {
+        "data": {"__schema": {"queryType": {"name": "Query"}}, "topRatedSlug": "morning-circle"}
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ __schema { types { name } } }",
+        "{ ... on Query { __schema { types { name } } } }",
+        '{ ...T } fragment T on Query { __type(name: "Query") { name } }',
+    ],
+)
+async def test_introspection_can_be_disabled(make_client: ClientFactory, query: str) -> None:
     client = make_client(GatewaySettings(introspection=False))
 
-    response = await client.post("/graphql", json={"query": "{ __schema { types { name } } }"})
+    response = await client.post("/graphql", json={"query": query})
 
     assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 

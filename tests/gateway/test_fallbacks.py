@@ -180,6 +180,15 @@ async def test_a_get_answered_from_a_fallback_is_not_cached(
     assert response.headers["cache-control"] == "no-store"
 
 
-def test_a_fallback_for_an_unknown_field_is_refused(asgi_transport: RecordingTransport) -> None:
-    with pytest.raises(ValueError, match="nope"):
-        create_gateway_app(supergraph_sdl(), asgi_transport, fallbacks={"nope": lambda _: None})
+def test_a_fallback_attaches_only_where_the_schema_has_its_field(
+    asgi_transport: RecordingTransport,
+) -> None:
+    # given a supergraph with `centres` but no `crisisLines`
+    app = create_gateway_app(
+        supergraph_sdl(),
+        asgi_transport,
+        fallbacks={"crisisLines": lambda _: [], "centres": lambda _: CENTRES},
+    )
+
+    # then the gateway serves it, with the one fallback its schema can use
+    assert set(app.state.gateway.fallbacks) == {"centres"}

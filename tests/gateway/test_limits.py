@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from graphql import GraphQLError, build_schema, get_introspection_query
 
+from gateway import GatewaySettings
 from gateway.errors import GatewayError, OperationError, QueryTooComplex
 from gateway.limits import DocumentLimits, DocumentMeasure, measure_document, parse_document
+from tests.gateway.conftest import ClientFactory
 
 SCHEMA = build_schema(
     """
@@ -222,3 +224,27 @@ def test_the_standard_introspection_query_passes() -> None:
 
     assert measure.depth <= LIMITS.max_depth
     assert measure.cost <= LIMITS.max_cost
+
+
+async def test_sizes_in_variables_are_measured_for_each_new_size(
+    make_client: ClientFactory,
+) -> None:
+    # given a cost limit that `first: 2` keeps and `first: 50` breaks, one document for both
+    client = make_client(GatewaySettings(max_cost=60))
+    query = "query($n: Int) { nearbyGroups(first: $n) { edges { node { id } } } }"
+
+    def ask(n: int, place: str) -> Any:
+        return client.post("/graphql", json={"query": query, "variables": {"n": n, "place": place}})
+
+    small = await ask(2, "a")
+    large = await ask(50, "a")
+    large_elsewhere = await ask(50, "b")  # a string is no size: the same measure, still refused
+    small_again = await ask(2, "b")
+
+    assert "errors" not in small.json()
+    for refused in (large, large_elsewhere):
+        assert refused.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert (
+        small_again.json()["data"]["nearbyGroups"]["edges"]
+        == small.json()["data"]["nearbyGroups"]["edges"]
+    )

@@ -19,6 +19,7 @@ from network.cli import app
 from network.demo import description as demo
 from saathi.keys import load_or_create_signing_key
 from tests.conftest import operation
+from tests.running import make_instance
 
 runner = CliRunner()
 
@@ -29,6 +30,7 @@ def _lines(result) -> list[str]:
 
 
 def test_participant_add_prints_one_id_a_line_and_token_signs_for_it(tmp_path: Path) -> None:
+    make_instance(tmp_path)
     ids = _lines(
         runner.invoke(app, ["participant", "add", "Asha", "Ravi", "--data-dir", str(tmp_path)])
     )
@@ -46,6 +48,7 @@ def test_participant_add_prints_one_id_a_line_and_token_signs_for_it(tmp_path: P
 
 
 def test_staff_tokens_carry_role_and_centre(tmp_path: Path) -> None:
+    make_instance(tmp_path)
     centre = demo.CENTRES[0].id
     ids = _lines(
         runner.invoke(
@@ -168,6 +171,7 @@ def test_service_key_prints_the_public_key_other_hosts_install(tmp_path: Path) -
     from saathi.service_trust import ServiceKeys, ServiceTokens, ServiceTrust
 
     # given the gateway's public key, printed on the gateway's host
+    make_instance(tmp_path)
     result = runner.invoke(app, ["service-key", "gateway", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     printed = result.stdout.strip()

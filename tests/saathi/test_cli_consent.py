@@ -26,6 +26,7 @@ from saathi.runtime import signing_key_for
 from saathi.settings import Settings, load_settings
 from saathi.tokens import Role, mint_access_token
 from tests.conftest import operation
+from tests.running import make_instance
 
 runner = CliRunner()
 PRIYA, RAVI = demo.PARTICIPANTS[0], demo.PARTICIPANTS[1]
@@ -50,6 +51,7 @@ def _db(data_dir: Path) -> sqlite3.Connection:
 
 
 def test_partner_add_prints_the_client_id(tmp_path: Path) -> None:
+    make_instance(tmp_path)
     pem = (
         Ed25519PrivateKey.generate()
         .public_key()
@@ -82,6 +84,7 @@ def test_partner_add_prints_the_client_id(tmp_path: Path) -> None:
 
 
 def test_partner_add_refuses_a_key_that_is_not_ed25519(tmp_path: Path) -> None:
+    make_instance(tmp_path)
     (tmp_path / "bad.pem").write_text("not a key")
 
     result = runner.invoke(
@@ -162,7 +165,7 @@ def test_consent_verify_refuses_a_tampered_receipt(seeded_dir: Path) -> None:
 def test_consent_verify_refuses_a_receipt_of_another_network(
     seeded_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    other = tmp_path_factory.mktemp("other")
+    other = make_instance(tmp_path_factory.mktemp("other"))
 
     result = runner.invoke(
         app, ["consent", "verify", _receipt(seeded_dir), "--data-dir", str(other)]

@@ -90,7 +90,7 @@ async def test_a_new_group_gets_a_timetable_in_sessions(network: Network) -> Non
     detail = await network.run("mobile", "GroupDetail", id=group["id"])
 
     assert created["data"]["createGroup"]["error"] is None
-    assert group["schedule"]["summary"] == "Every Wednesday, 19:00 to 20:30"
+    assert group["schedule"]["summary"] == "Every Wednesday, 7:00 pm to 8:30 pm"
     assert updated["data"]["updateGroup"]["group"]["capacity"] == 10
     sessions = detail["data"]["group"]["upcomingSessions"]
     assert len(sessions) == 5

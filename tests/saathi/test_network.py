@@ -117,7 +117,7 @@ async def test_group_detail_joins_directory_and_sessions(network: Network) -> No
     detail = body["data"]["group"]
     assert detail["name"] == group.name
     assert detail["schedule"]["rrule"] == group.rrule
-    assert detail["schedule"]["summary"] == "Every Tuesday, 18:00 to 19:30"
+    assert detail["schedule"]["summary"] == "Every Tuesday, 6:00 pm to 7:30 pm"
     assert detail["facilitator"]["id"] == group.facilitator_id
     sessions = detail["upcomingSessions"]
     assert len(sessions) == 5

@@ -1,4 +1,5 @@
-"""Field permissions: who may read what, declared on the field.
+"""The one field permission that is consent's own; the rest are the toolkit's
+(``saathi.service.strawberry``: ``IsParticipant``, ``IsSelf``, ``ActsFor``).
 
 A permission raises the kernel error itself, so the caller gets ``UNAUTHENTICATED`` without a
 token (or with a bad one) and ``FORBIDDEN`` with a token that may not read the field.
@@ -13,28 +14,6 @@ from strawberry.permission import BasePermission
 
 from saathi.errors import Forbidden
 from services.consent.api.context import Context
-
-
-class IsParticipant(BasePermission):
-    """The caller is a signed-in participant (staff and partner tokens are refused)."""
-
-    message = "Only a participant may do this."
-
-    def has_permission(self, source: Any, info: strawberry.Info[Context], **kwargs: Any) -> bool:
-        info.context.viewer.participant()
-        return True
-
-
-class IsSelf(BasePermission):
-    """The caller is the participant whose field this is."""
-
-    message = "Only the participant themselves may read this."
-
-    def has_permission(self, source: Any, info: strawberry.Info[Context], **kwargs: Any) -> bool:
-        principal = info.context.viewer.participant()
-        if principal.subject != getattr(source, "id", None):
-            raise Forbidden(self.message)
-        return True
 
 
 class IsSelfOrStaffWhoMaySee(BasePermission):

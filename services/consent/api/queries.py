@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from saathi.service.strawberry import IsParticipant
 from services.consent.api.context import Context
-from services.consent.api.permissions import IsParticipant
 from services.consent.api.types import Participant
 from services.consent.domain.participants import signed_in
 

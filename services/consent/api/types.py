@@ -9,9 +9,9 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
-from saathi.errors import ErrorCode, SaathiError
+from saathi.service.strawberry import IsSelf, PageInfo
 from services.consent.api.context import Context
-from services.consent.api.permissions import IsSelf, IsSelfOrStaffWhoMaySee
+from services.consent.api.permissions import IsSelfOrStaffWhoMaySee
 from services.consent.domain import access_log
 from services.consent.domain.anchor import AnchoredHead
 from services.consent.domain.consents import ConsentRequestView, consent_status, requests_for
@@ -31,23 +31,10 @@ from services.consent.domain.records import (
     ParticipantRecord,
 )
 
-strawberry.enum(ErrorCode, name="ErrorCode")
 strawberry.enum(DataCategory, name="DataCategory")
 strawberry.enum(ConsentPurpose, name="ConsentPurpose")
 strawberry.enum(ConsentStatus, name="ConsentStatus")
 strawberry.enum(ConsentRequestStatus, name="ConsentRequestStatus")
-
-
-@strawberry.federation.type(shareable=True)
-class MutationError:
-    """Why a mutation did nothing: a stable code and a message safe to show."""
-
-    code: ErrorCode
-    message: str
-
-    @classmethod
-    def of(cls, error: SaathiError) -> Self:
-        return cls(code=error.code, message=error.message)
 
 
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
@@ -55,12 +42,6 @@ class Centre:
     """A centre, by reference; the directory resolves its fields."""
 
     id: strawberry.ID
-
-
-@strawberry.federation.type(shareable=True)
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
 
 
 @strawberry.type
@@ -218,16 +199,13 @@ async def _data_access_log(
     first: int | None = access_log.DEFAULT_PAGE,
     after: str | None = None,
 ) -> DataAccessConnection:
-    found = await access_log.log_page(root.record.id, first, after)
-    edges = [
-        DataAccessEdge(cursor=access_log.cursor_of(entry), node=DataAccess.of(entry))
-        for entry in found.entries
-    ]
+    page = await access_log.log_page(root.record.id, first, after)
     return DataAccessConnection(
-        page_info=PageInfo(
-            has_next_page=found.has_next_page, end_cursor=edges[-1].cursor if edges else None
-        ),
-        edges=edges,
+        page_info=PageInfo.of(page),
+        edges=[
+            DataAccessEdge(cursor=access_log.cursor_of(entry), node=DataAccess.of(entry))
+            for entry in page.edges
+        ],
         participant_id=root.record.id,
     )
 

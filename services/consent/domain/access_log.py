@@ -15,16 +15,13 @@ docs/access-log.md.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from saathi.errors import BadUserInput
+from saathi.service.connections import Page, decode_cursor, encode_cursor, page_of, page_size
 from services.consent import repository
 from services.consent.domain.anchor import (
     ANCHOR_FILE,
@@ -50,9 +47,6 @@ GENESIS = "0" * 64
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 _APPEND_ATTEMPTS = 5
-_CURSOR = re.compile(r"log:(0|[1-9][0-9]{0,9})")
-_MAX_SEQ = 2**31 - 1  # the widest value an integer column holds on every backend
-_MAX_CURSOR = 64
 
 
 def canonical(entry: DataAccessRecord) -> bytes:
@@ -232,41 +226,18 @@ async def authorise_read(
     raise RuntimeError(f"the access log of {participant_id} stayed contended; retry the read")
 
 
-@dataclass(frozen=True)
-class LogPage:
-    entries: list[DataAccessRecord]
-    has_next_page: bool
-
-
 def cursor_of(entry: DataAccessRecord) -> str:
-    return base64.urlsafe_b64encode(f"log:{entry.seq}".encode()).decode()
+    return encode_cursor("log", entry.seq)
 
 
-_MAX_SEQ = 2**31 - 1  # the seq column is a 32-bit integer
-
-
-def _seq_of(cursor: str) -> int:
-    """The entry a cursor points at; anything but a cursor this list gave out (too long, not
-    base64, not ``log:`` and a plain decimal within an integer column) is the caller's error."""
-    if len(cursor) <= _MAX_CURSOR:
-        try:
-            text = base64.b64decode(cursor, altchars=b"-_", validate=True).decode("ascii")
-        except (binascii.Error, UnicodeError, ValueError):
-            text = ""
-        match = _CURSOR.fullmatch(text)
-        if match is not None and int(match.group(1)) <= _MAX_SEQ:
-            return int(match.group(1))
-    raise BadUserInput("This cursor is not one this list gave out.")
-
-
-async def log_page(participant_id: str, first: int | None, after: str | None) -> LogPage:
+async def log_page(
+    participant_id: str, first: int | None, after: str | None
+) -> Page[DataAccessRecord]:
     """Up to ``first`` entries, newest first, after the entry ``after`` points at."""
-    size = DEFAULT_PAGE if first is None else first
-    if not 0 <= size <= MAX_PAGE:
-        raise BadUserInput(f"first must be between 0 and {MAX_PAGE}.")
-    before = None if after is None else _seq_of(after)
+    size = page_size(first, default=DEFAULT_PAGE, maximum=MAX_PAGE, minimum=0)
+    before = None if after is None else int(decode_cursor(after, "log", (int,))[0])
     found = await access_log.page(participant_id, before, size + 1)
-    return LogPage(entries=found[:size], has_next_page=len(found) > size)
+    return page_of(found, size, lambda entry: entry, cursor_of)
 
 
 @dataclass(frozen=True)

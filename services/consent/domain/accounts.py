@@ -7,9 +7,6 @@ only with a token an operator issues; their name is sealed under a data key of t
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
@@ -21,6 +18,7 @@ from saathi.errors import BadUserInput, NotFound
 from saathi.ids import is_id, new_id
 from saathi.keys import SigningKey
 from saathi.keystore import KeyStore
+from saathi.service.clock import Clock, system_clock
 from saathi.settings import Settings
 from saathi.tokens import Role, mint_access_token
 from services.consent import repository
@@ -40,9 +38,11 @@ def _names(names: list[str]) -> list[str]:
     return cleaned
 
 
-async def add_participants(names: list[str], keys: KeyStore) -> list[str]:
+async def add_participants(
+    names: list[str], keys: KeyStore, clock: Clock = system_clock
+) -> list[str]:
     """New participants with these display names; their ids, in order."""
-    now = datetime.now(UTC)
+    now = clock()
     ids = []
     async with repository.transaction():
         for name in _names(names):
@@ -61,13 +61,15 @@ async def add_participants(names: list[str], keys: KeyStore) -> list[str]:
     return ids
 
 
-async def add_staff(centre_id: str, role: Role, names: list[str]) -> list[str]:
+async def add_staff(
+    centre_id: str, role: Role, names: list[str], clock: Clock = system_clock
+) -> list[str]:
     """New staff of ``centre_id`` with ``role``; their ids (``stf_...``), in order."""
     if not role.is_staff:
         raise BadUserInput(f"{role.value!r} is not a staff role.")
     if not is_id(centre_id, "ctr"):
         raise BadUserInput(f"{centre_id!r} is not a centre id.")
-    now = datetime.now(UTC)
+    now = clock()
     ids = []
     async with repository.transaction():
         for name in _names(names):
@@ -78,7 +80,7 @@ async def add_staff(centre_id: str, role: Role, names: list[str]) -> list[str]:
     return ids
 
 
-async def add_partner(centre_id: str, public_key_pem: bytes) -> str:
+async def add_partner(centre_id: str, public_key_pem: bytes, clock: Clock = system_clock) -> str:
     """Register a partner system of ``centre_id`` by its Ed25519 public key; its client id."""
     if not is_id(centre_id, "ctr"):
         raise BadUserInput(f"{centre_id!r} is not a centre id.")
@@ -90,12 +92,14 @@ async def add_partner(centre_id: str, public_key_pem: bytes) -> str:
         raise BadUserInput("The public key must be an Ed25519 key.")
     pem = key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
     record = await partners.add_partner(
-        partner_id=new_id("prt"), centre_id=centre_id, public_key_pem=pem, now=datetime.now(UTC)
+        partner_id=new_id("prt"), centre_id=centre_id, public_key_pem=pem, now=clock()
     )
     return record.id
 
 
-async def token_for(subject_id: str, key: SigningKey, settings: Settings) -> str:
+async def token_for(
+    subject_id: str, key: SigningKey, settings: Settings, clock: Clock = system_clock
+) -> str:
     """An access token for an existing participant or staff member; ``NotFound`` otherwise."""
     role: Role
     centre_id: str | None = None
@@ -113,5 +117,5 @@ async def token_for(subject_id: str, key: SigningKey, settings: Settings) -> str
         issuer=settings.issuer,
         audience=settings.audience,
         ttl_seconds=settings.access_token_ttl,
-        now=time.time(),
+        now=clock().timestamp(),
     )

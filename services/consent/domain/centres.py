@@ -4,27 +4,18 @@ unreachable peer is ``PeerUnavailable`` (the change is refused, never let throug
 
 from __future__ import annotations
 
-from saathi.peers import PeerUnavailable
+from saathi.service.internal.client import call
+from saathi.service.internal.contracts import KNOWN_CENTRES, RELATIONS, CentreIds, RelationsRequest
 from services.consent.domain.deps import Deps
-
-DIRECTORY_KNOWN_CENTRES = "/internal/centres/known"
-SESSIONS_RELATIONS = "/internal/participants/relations"
 
 
 async def centre_exists(deps: Deps, centre_id: str) -> bool:
-    answer = await deps.call("directory", DIRECTORY_KNOWN_CENTRES, {"centreIds": [centre_id]})
-    known = answer.get("centreIds")
-    if not isinstance(known, list):
-        raise PeerUnavailable("The directory answered known centres without centreIds.")
-    return centre_id in known
+    answer = await call(deps.peers, KNOWN_CENTRES, CentreIds(centre_ids=[centre_id]))
+    return centre_id in answer.centre_ids
 
 
 async def has_booked_at(deps: Deps, centre_id: str, participant_id: str) -> bool:
     """Whether the participant holds or held a booking at a session of the centre."""
-    answer = await deps.call(
-        "sessions", SESSIONS_RELATIONS, {"centreId": centre_id, "participantIds": [participant_id]}
-    )
-    related = answer.get("participantIds")
-    if not isinstance(related, list):
-        raise PeerUnavailable("The sessions service answered relations without participantIds.")
-    return participant_id in related
+    request = RelationsRequest(centre_id=centre_id, participant_ids=[participant_id])
+    answer = await call(deps.peers, RELATIONS, request)
+    return participant_id in answer.participant_ids

@@ -98,9 +98,7 @@ def sign_receipt(
         "categories": [category.value for category in categories],
         "purpose": purpose.value,
     }
-    return jwt.encode(
-        claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": RECEIPT_TYPE}
-    )
+    return key.encode(claims, {"typ": RECEIPT_TYPE})
 
 
 class ReceiptInvalid(Exception):

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from saathi.crypto import MasterKey
 from saathi.keys import SigningKey
 from saathi.keystore import KeyStore
-from saathi.peers import Peers, PeerUnavailable
+from saathi.peers import Peers
+from saathi.service.clock import Clock, system_clock
 from saathi.settings import Settings
 from services.consent.domain.anchor import AuditTrail
 from services.consent.domain.delivery import Delivery
-
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -44,10 +37,3 @@ class Deps:
     clock: Clock = system_clock
     limits: LoginLimits = field(default_factory=LoginLimits)
     peers: Peers = field(default_factory=Peers)
-
-    async def call(self, peer: str, path: str, body: dict[str, object]) -> dict[str, object]:
-        """POST to another component's internal endpoint; ``PeerUnavailable`` when it fails."""
-        answer = await self.peers.post_json(peer, path, body)
-        if not isinstance(answer, dict):
-            raise PeerUnavailable(f"The {peer} service answered {path} with no JSON object.")
-        return answer

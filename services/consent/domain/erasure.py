@@ -18,7 +18,8 @@ exists: ``me`` and every mutation answer ``UNAUTHENTICATED`` ("This account no l
 from __future__ import annotations
 
 from saathi.ids import new_id
-from saathi.peers import PeerUnavailable
+from saathi.service.internal.client import call
+from saathi.service.internal.contracts import ERASE, EraseRequest
 from saathi.tokens import Principal
 from services.consent import repository
 from services.consent.domain.access_log import anchor_erasure, log_head
@@ -28,22 +29,12 @@ from services.consent.domain.participants import signed_in
 from services.consent.domain.personal import CONTACT_FIELD, open_field
 from services.consent.domain.records import ErasureCounts
 
-SESSIONS_ERASE = "/internal/participants/erase"
-
-
-def _count(answer: dict[str, object], name: str) -> int:
-    erased = answer.get("erased")
-    value = erased.get(name) if isinstance(erased, dict) else None
-    if not isinstance(value, int):
-        raise PeerUnavailable(f"The sessions service did not say how many {name} it erased.")
-    return value
-
 
 async def erase_account(deps: Deps, viewer: Principal) -> ErasureCounts:
     """Erase the signed-in participant everywhere; what was removed, by kind."""
     participant = signed_in(await repository.participant_by_id(viewer.subject))
-    answer = await deps.call("sessions", SESSIONS_ERASE, {"participantId": participant.id})
-    bookings, feedback = _count(answer, "bookings"), _count(answer, "feedback")
+    answer = await call(deps.peers, ERASE, EraseRequest(participant_id=participant.id))
+    bookings, feedback = answer.erased.bookings, answer.erased.feedback
     bucket = None
     contact = open_field(deps.keys, participant.id, CONTACT_FIELD, participant.contact_sealed)
     if contact is not None:

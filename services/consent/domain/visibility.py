@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from saathi.peers import PeerUnavailable
+from saathi.service.internal.client import call
+from saathi.service.internal.contracts import RELATIONS, RelationsRequest
 from services.consent import repository
 from services.consent.domain.deps import Deps
 from services.consent.domain.records import DataCategory
-
-SESSIONS_RELATIONS = "/internal/participants/relations"
 
 
 async def visible_to_centre(deps: Deps, centre_id: str, participant_ids: Sequence[str]) -> set[str]:
@@ -26,13 +25,9 @@ async def visible_to_centre(deps: Deps, centre_id: str, participant_ids: Sequenc
     rest = [participant_id for participant_id in unique if participant_id not in covered]
     if not rest:
         return covered
-    answer = await deps.call(
-        "sessions", SESSIONS_RELATIONS, {"centreId": centre_id, "participantIds": rest}
-    )
-    related = answer.get("participantIds")
-    if not isinstance(related, list):
-        raise PeerUnavailable("The sessions service answered relations without participantIds.")
-    return covered | {value for value in related if value in rest}
+    request = RelationsRequest(centre_id=centre_id, participant_ids=rest)
+    answer = await call(deps.peers, RELATIONS, request)
+    return covered | {value for value in answer.participant_ids if value in rest}
 
 
 async def load_visibility(deps: Deps, keys: Sequence[tuple[str, str]]) -> list[bool]:

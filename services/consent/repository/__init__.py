@@ -382,6 +382,13 @@ async def consent_by_id(consent_id: str) -> ConsentRecord | None:
     return None if row is None else _consent(row)
 
 
+async def last_receipt_expiry() -> datetime | None:
+    """When the last consent receipt ever signed expires (its consent's ``valid_until``): a
+    retired signing key stays published until then (``saathi keys rotate``)."""
+    row = await models.Consent.all().order_by("-valid_until").first()
+    return None if row is None else row.valid_until
+
+
 async def consent_request_by_id(request_id: str) -> ConsentRequestRecord | None:
     row = await models.ConsentRequest.get_or_none(id=request_id)
     return None if row is None else _consent_request(row)
@@ -459,3 +466,9 @@ async def scrub() -> None:
 async def participant_contact_index(participant_id: str) -> str | None:
     row = await models.Participant.get_or_none(id=participant_id)
     return None if row is None else row.contact_index
+
+
+async def staff_ids_of(centre_id: str, roles: Sequence[str]) -> list[str]:
+    """The ids of the centre's staff holding one of ``roles``, in id order."""
+    rows = await models.Staff.filter(centre_id=centre_id, role__in=list(roles)).order_by("id")
+    return [row.id for row in rows]

@@ -13,12 +13,12 @@ import graphene
 from graphql import GraphQLResolveInfo
 
 from saathi.errors import SaathiError
+from saathi.service.graphene import MutationError, acts_for, errors_as_payload
+from saathi.service.payload import Failure
 from saathi.tokens import Role
 from services.directory.api.context import context_of
 from services.directory.api.enums import Audience
-from services.directory.api.errors import Failure, MutationError, errors_as_payload
 from services.directory.api.inputs import names
-from services.directory.api.permissions import staff_only
 from services.directory.api.practice_enums import enum_name
 from services.directory.api.types import Centre, PeerGroup
 from services.directory.domain import lookups, records
@@ -97,7 +97,7 @@ class NavigationResource(graphene.ObjectType):
     def resolve_centre(
         parent: community.Resource, info: GraphQLResolveInfo
     ) -> Awaitable[records.Centre | None] | None:
-        return context_of(info).loaders.centres.load_optional(parent.centre_id)
+        return context_of(info).loaders.centres.load(parent.centre_id) if parent.centre_id else None
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ class CommunityMutations(graphene.ObjectType):
 
     @staticmethod
     @errors_as_payload(ProgrammeResult.failed)
-    @staff_only(Role.CENTRE_ADMIN)
+    @acts_for(Role.CENTRE_ADMIN)
     async def resolve_create_programme(
         root: None, info: GraphQLResolveInfo, input: Any
     ) -> ProgrammeResult:
@@ -194,7 +194,7 @@ class CommunityMutations(graphene.ObjectType):
 
     @staticmethod
     @errors_as_payload(ResourceResult.failed)
-    @staff_only(Role.CENTRE_ADMIN)
+    @acts_for(Role.CENTRE_ADMIN)
     async def resolve_add_navigation_resource(
         root: None, info: GraphQLResolveInfo, input: Any
     ) -> ResourceResult:

@@ -1,38 +1,18 @@
 """Connections (cursor pagination) over centres and nearby groups.
 
-Each reads a ``cursors.Page``; ``pageInfo`` is the page itself."""
+Each reads a ``saathi.service.connections.Page`` through the toolkit's ``Connection``."""
 
 # mypy: disallow-subclassing-any=False
 # (graphene ships no type information, so its base classes are ``Any`` to mypy.)
 
 from __future__ import annotations
 
-from typing import Any
-
 import graphene
 from graphql import GraphQLResolveInfo
 
+from saathi.service.graphene.connections import Connection
 from services.directory.api.types import Centre, PeerGroup
-from services.directory.domain import centres, cursors, nearby, records
-
-
-# Not decorated: graphene-federation's build_schema marks any type named PageInfo @shareable
-# itself and refuses a second @shareable. The SDL test checks that it is printed shareable.
-class PageInfo(graphene.ObjectType):
-    has_next_page = graphene.Boolean(required=True)
-    end_cursor = graphene.String()
-
-
-class _Connection(graphene.ObjectType):
-    class Meta:
-        abstract = True
-
-    total_count = graphene.Int(required=True, description="Every match, not only this page.")
-    page_info = graphene.Field(PageInfo, required=True)
-
-    @staticmethod
-    def resolve_page_info(parent: cursors.Page[Any], info: GraphQLResolveInfo) -> cursors.Page[Any]:
-        return parent
+from services.directory.domain import centres, nearby, records
 
 
 class CentreEdge(graphene.ObjectType):
@@ -44,7 +24,7 @@ class CentreEdge(graphene.ObjectType):
         return parent.centre
 
 
-class CentreConnection(_Connection):
+class CentreConnection(Connection):
     edges = graphene.List(graphene.NonNull(CentreEdge), required=True)
 
 
@@ -60,5 +40,5 @@ class NearbyGroupEdge(graphene.ObjectType):
         return parent.group
 
 
-class NearbyGroupConnection(_Connection):
+class NearbyGroupConnection(Connection):
     edges = graphene.List(graphene.NonNull(NearbyGroupEdge), required=True)

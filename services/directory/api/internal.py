@@ -1,58 +1,34 @@
-"""The directory's internal endpoints (docs/internal-api.md), service tokens only.
+"""The directory's internal endpoints (``saathi.service.internal.contracts``;
+docs/internal-api.md), service tokens only.
 
-- ``POST /internal/centres/known``: ``{centreIds}`` → ``{centreIds}``, those that exist, so that
-  consent refuses a grant to a centre nobody can find.
+- ``POST /internal/centres/known`` (consent): ``{centreIds}`` → ``{centreIds}``, those that
+  exist, so that consent refuses a grant to a centre nobody can find.
+- ``POST /internal/supporters/centres`` (sessions): ``{supporterIds}`` → ``{centres}``, the
+  centre holding each supporter that exists, where a concern about them goes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from starlette.routing import Route
 
-from saathi import internal
+from saathi.service.internal import contracts as api
+from saathi.service.internal.server import route
 from saathi.service_trust import ServiceTrust
-from services.directory import repository
-
-MAX_CENTRE_IDS = 100
+from services.directory.domain import lookups
 
 
-async def known_centres(body: internal.Body) -> Mapping[str, Any]:
-    wanted = internal.ids(body, "centreIds", "ctr", max_items=MAX_CENTRE_IDS)
-    found = await repository.centres_by_ids(wanted)
-    return {"centreIds": [centre_id for centre_id in wanted if centre_id in found]}
+async def known_centres(request: api.CentreIds) -> api.CentreIds:
+    found = await lookups.centres_by_ids(request.centre_ids)
+    return api.CentreIds(centre_ids=[c for c in request.centre_ids if c in found])
 
 
-CONSENT = ("consent",)
+async def supporter_centres(request: api.SupporterIds) -> api.SupporterCentres:
+    found = await lookups.supporters_by_ids(request.supporter_ids)
+    return api.SupporterCentres(centres={s.id: s.centre_id for s in found.values()})
 
 
 def routes(trust: ServiceTrust) -> list[Route]:
     return [
-        Route(
-            "/internal/centres/known",
-            internal.internal_endpoint(trust, CONSENT, known_centres),
-            methods=["POST"],
-        )
-    ]
-
-
-MAX_SUPPORTER_IDS = 100
-
-
-async def supporter_centres(body: internal.Body) -> Mapping[str, Any]:
-    """``{supporterIds}`` → ``{centres: {supporterId: centreId}}`` for those that exist: which
-    centre holds a concern about a supporter (sessions asks)."""
-    wanted = internal.ids(body, "supporterIds", "sup", max_items=MAX_SUPPORTER_IDS)
-    found = await repository.supporters_by_ids(wanted)
-    return {"centres": {s.id: s.centre_id for s in found.values()}}
-
-
-def practice_routes(trust: ServiceTrust) -> list[Route]:
-    return [
-        Route(
-            "/internal/supporters/centres",
-            internal.internal_endpoint(trust, ("sessions",), supporter_centres),
-            methods=["POST"],
-        )
+        route(trust, api.KNOWN_CENTRES, known_centres),
+        route(trust, api.SUPPORTER_CENTRES, supporter_centres),
     ]

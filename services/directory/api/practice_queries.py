@@ -9,9 +9,9 @@ from __future__ import annotations
 import graphene
 from graphql import GraphQLResolveInfo
 
+from saathi.service.graphene import acts_for
 from saathi.tokens import Role
 from services.directory.api.context import context_of
-from services.directory.api.permissions import staff_only
 from services.directory.api.practice_types import SupporterAttention, SupporterRecord
 from services.directory.practice import editing
 from services.directory.practice import records as practice
@@ -36,14 +36,14 @@ class PracticeQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    @staff_only(*OVERSEERS)
+    @acts_for(*OVERSEERS)
     async def resolve_supporters(
         root: None, info: GraphQLResolveInfo, centre_id: str
     ) -> list[practice.Profile]:
         return await editing.centre_profiles(context_of(info).viewer.required(), centre_id)
 
     @staticmethod
-    @staff_only(*OVERSEERS)
+    @acts_for(*OVERSEERS)
     async def resolve_supporters_needing_attention(
         root: None, info: GraphQLResolveInfo, centre_id: str
     ) -> list[practice.Attention]:

@@ -10,6 +10,7 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
+from saathi.service.connections import Page
 from services.directory.api.community import CommunityQuery
 from services.directory.api.connections import CentreConnection, NearbyGroupConnection
 from services.directory.api.context import context_of
@@ -60,7 +61,7 @@ class Query(CommunityQuery, MentorQuery, PracticeQuery, graphene.ObjectType):
         first: int | None = None,
         after: str | None = None,
         kind: Any = None,
-    ) -> cursors.Page[centre_list.CentreEdge]:
+    ) -> Page[centre_list.CentreEdge]:
         if kind is not None:
             return await community.centres_of_kind(Kind[enum_name(kind)], city, first, after)
         return await centre_list.centres(city, first, after)
@@ -84,7 +85,7 @@ class Query(CommunityQuery, MentorQuery, PracticeQuery, graphene.ObjectType):
         filter: Any | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> cursors.Page[nearby.NearbyEdge]:
+    ) -> Page[nearby.NearbyEdge]:
         search = nearby.NearbySearch(point(near), radius_km, group_filter(filter), first, after)
         return await nearby.nearby_groups(search, context_of(info).peers)
 

@@ -100,7 +100,7 @@ class Schedule(graphene.ObjectType):
     duration_minutes = graphene.Int(required=True)
     starts_on = graphene.Date(required=True)
     summary = graphene.String(
-        required=True, description='For people: "Every Tuesday, 18:00 to 19:30".'
+        required=True, description='For people: "Every Tuesday, 6:00 pm to 7:30 pm".'
     )
 
     @staticmethod
@@ -179,7 +179,9 @@ class PeerGroup(graphene.ObjectType):
     def resolve_facilitator(
         parent: records.Group, info: GraphQLResolveInfo
     ) -> Awaitable[records.Supporter | None] | None:
-        return context_of(info).loaders.supporters.load_optional(parent.facilitator_id)
+        if parent.facilitator_id is None:
+            return None
+        return context_of(info).loaders.supporters.load(parent.facilitator_id)
 
 
 class CrisisResource(graphene.ObjectType):

@@ -13,6 +13,8 @@ from typing import Any
 
 import icalendar
 
+from saathi.service.clock import system_clock
+
 PRODUCT = "-//Saathi//Peer support network//EN"
 JOIN_NOTE = "Join link in the app after booking."
 
@@ -37,9 +39,7 @@ def group_calendar(group: dict[str, Any], now: datetime | None = None) -> str:
     # The start of the day: the same sessions give the same bytes all day, so the feed's ETag
     # (a hash of the bytes) lets clients revalidate instead of downloading it again.
     stamp = (
-        (now or datetime.now(UTC))
-        .astimezone(UTC)
-        .replace(hour=0, minute=0, second=0, microsecond=0)
+        (now or system_clock()).astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     )
     name = " ".join(plain(group["name"]).split())  # a name is one line
     address = group.get("address") or {}

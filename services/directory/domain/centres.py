@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from saathi.service.connections import Page, decode_cursor, encode_cursor
 from services.directory import repository
-from services.directory.domain.cursors import Page, check_first, decode_cursor, encode_cursor
+from services.directory.domain.cursors import check_first
 from services.directory.domain.records import Centre
 
 
@@ -25,4 +26,4 @@ async def centres(city: str | None, first: int | None, after: str | None) -> Pag
         city, after=(key[0], key[1]) if key else None, limit=size + 1
     )
     edges = [CentreEdge(encode_cursor("centre", c.name, c.id), c) for c in rows[:size]]
-    return Page(total, edges, len(rows) > size, edges[-1].cursor if edges else None)
+    return Page(edges, len(rows) > size, edges[-1].cursor if edges else None, total_count=total)

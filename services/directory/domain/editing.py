@@ -7,11 +7,12 @@ its timetable queued for sessions in one transaction, then pushed (``timetables`
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from saathi.errors import BadUserInput, Forbidden
+from saathi.errors import BadUserInput
 from saathi.ids import new_id
 from saathi.peers import Peers
+from saathi.service.permissions import same_centre
 from saathi.tokens import Principal
 from services.directory import repository
 from services.directory.domain import lookups, timetables
@@ -22,8 +23,7 @@ from services.directory.practice.editing import check_facilitator
 
 def check_own_centre(principal: Principal, centre_id: str) -> None:
     """Staff act on their own centre alone: another centre's groups are ``Forbidden``."""
-    if principal.centre_id != centre_id:
-        raise Forbidden("You may only manage groups of your own centre.")
+    same_centre(principal.centre_id, centre_id, "You may only manage groups of your own centre.")
 
 
 async def _facilitator(supporter_id: str | None) -> Supporter | None:
@@ -37,13 +37,14 @@ async def _centre(centre_id: str) -> Centre:
     return lookups.found(found, "centre", centre_id)
 
 
-async def create_group(principal: Principal, given: GroupFields, peers: Peers) -> Group:
+async def create_group(
+    principal: Principal, given: GroupFields, peers: Peers, now: datetime
+) -> Group:
     """A new group of the admin's centre; its timetable goes to sessions."""
     if given.centre_id is None:
         raise BadUserInput("centreId is required.")
     check_own_centre(principal, given.centre_id)
     centre = await _centre(given.centre_id)
-    now = datetime.now(UTC)
     group = build_group(
         new_id("grp"),
         centre,
@@ -57,7 +58,7 @@ async def create_group(principal: Principal, given: GroupFields, peers: Peers) -
 
 
 async def update_group(
-    principal: Principal, group_id: str, given: GroupFields, peers: Peers
+    principal: Principal, group_id: str, given: GroupFields, peers: Peers, now: datetime
 ) -> Group:
     """The group with the given fields changed, checked whole; sessions gets the timetable."""
     stored = lookups.found(
@@ -68,7 +69,6 @@ async def update_group(
         raise BadUserInput("centreId cannot change: a group stays with its centre.")
     centre = await _centre(stored.centre_id)
     merged = given.over(fields_of(stored))
-    now = datetime.now(UTC)
     group = build_group(
         stored.id,
         centre,

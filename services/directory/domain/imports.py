@@ -21,7 +21,6 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -30,6 +29,7 @@ import httpx
 
 from saathi.errors import BadUserInput, NotFound, SaathiError
 from saathi.ids import new_id
+from saathi.service.clock import Clock, system_clock
 from services.directory import repository
 from services.directory.domain import feeds, timetables
 from services.directory.domain.records import Address, Centre, Group, Point
@@ -177,7 +177,7 @@ def _same(a: Group, b: Group) -> bool:
     return replace(a, updated_at=None, schedule=schedule) == replace(b, updated_at=None)
 
 
-async def import_tsml(document: Any, centre_id: str) -> ImportReport:
+async def import_tsml(document: Any, centre_id: str, clock: Clock = system_clock) -> ImportReport:
     """Import a TSML feed (a JSON list of meetings) into ``centre_id``'s groups."""
     if not isinstance(document, list):
         raise FeedUnreadable("A TSML feed is a JSON list of meetings.")
@@ -193,7 +193,7 @@ async def import_tsml(document: Any, centre_id: str) -> ImportReport:
             continue
         by_ref.setdefault(ref, []).append(meeting)
     stored = await repository.groups_by_source(centre.id, list(by_ref))
-    now = datetime.now(UTC)
+    now = clock()
     for ref, meetings in by_ref.items():
         old = stored.get(ref)
         try:

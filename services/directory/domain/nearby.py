@@ -16,8 +16,11 @@ from typing import Any
 
 from saathi.errors import BadUserInput, ErrorCode, SaathiError
 from saathi.peers import Peers, PeerUnavailable
+from saathi.service.connections import Page, decode_cursor, encode_cursor
+from saathi.service.internal.client import PeerAnswerUnreadable, call
+from saathi.service.internal.contracts import OPEN_GROUPS, OpenGroupsRequest
 from services.directory import repository
-from services.directory.domain.cursors import Page, check_first, decode_cursor, encode_cursor
+from services.directory.domain.cursors import check_first
 from services.directory.domain.geometry import (
     bounding_box,
     check_point,
@@ -38,6 +41,8 @@ class SessionsUnavailable(SaathiError):
 
     code = ErrorCode.SUBGRAPH_UNAVAILABLE
 
+
+UNREADABLE = "The sessions service gave an answer this service cannot read."
 
 # --- the group filter ---------------------------------------------------------------------------
 
@@ -163,32 +168,14 @@ def _after(shown: float, id_: str) -> NearbyAfter:
 
 
 async def _ranked_page(query: NearbyQuery, first: int) -> Page[NearbyEdge]:
-    ranks = await repository.nearby_ranked(query, first + 1)
-    rows = list(ranks.ranked)
-    if len(rows) > first:
-        # The database ranks by exact distance; the list is ranked by shown distance, then id.
-        # Only the last shown distance on the page can have rows the limit left out: fetch
-        # every row with that shown distance before cutting the page.
-        last = shown_distance(rows[first - 1][0])
-        if shown_distance(rows[first][0]) == last:
-            bucket = await repository.nearby_between(
-                query,
-                largest_distance_shown(last, strictly=True),
-                largest_distance_shown(last),
-            )
-            rows = list({id_: (d, id_) for d, id_ in [*rows, *bucket]}.values())
-    ranked = sorted((shown_distance(d), id_) for d, id_ in rows)[:first]
-    groups = dict(ranks.groups)
-    missing = [id_ for _, id_ in ranked if id_ not in groups]
-    if missing:  # ranked by the bucket query above
-        groups.update(await repository.groups_by_ids_raw(missing))
-    edges = [
-        NearbyEdge(encode_cursor("nearby", d, id_), d, groups[id_])
-        for d, id_ in ranked
-        if id_ in groups  # deleted since it was ranked
-    ]
+    # The database ranks by exact distance; the list is ranked by shown distance, then id. The
+    # repository's page holds every row that shows the same distance as its last, so ordering
+    # it by (shown distance, id) and cutting it gives the page: no second query for ties.
+    ranks = await repository.nearby_ranked(query, first)
+    ranked = sorted((shown_distance(d), id_) for d, id_ in ranks.ranked)[:first]
+    edges = [NearbyEdge(encode_cursor("nearby", d, id_), d, ranks.groups[id_]) for d, id_ in ranked]
     end = edges[-1].cursor if edges else None
-    return Page(ranks.total, edges, ranks.remaining > first, end)
+    return Page(edges, ranks.remaining > first, end, total_count=ranks.total)
 
 
 async def _filtered_page(
@@ -214,24 +201,23 @@ async def _filtered_page(
     page = ranked[start : start + first]
     edges = [NearbyEdge(encode_cursor("nearby", d, id_), d, group) for d, id_, group in page]
     end = edges[-1].cursor if edges else None
-    return Page(len(ranked), edges, start + first < len(ranked), end)
+    return Page(edges, start + first < len(ranked), end, total_count=len(ranked))
 
 
 async def open_group_ids(peers: Peers, group_ids: list[str], wanted: GroupFilter) -> set[str]:
     """Which of ``group_ids`` have a session that meets the time and seat constraints."""
-    body = {
-        "groupIds": group_ids,
-        "withinHours": wanted.starts_within_hours,
-        "openSeatsOnly": wanted.open_seats_only,
-    }
+    request = OpenGroupsRequest(
+        group_ids=group_ids,
+        within_hours=wanted.starts_within_hours,
+        open_seats_only=wanted.open_seats_only,
+    )
     try:
-        answer = await peers.post_json("sessions", "/internal/groups/open", body)
+        answer = await call(peers, OPEN_GROUPS, request)
+    except PeerAnswerUnreadable as exc:
+        raise SessionsUnavailable(UNREADABLE) from exc
     except PeerUnavailable as exc:
         raise SessionsUnavailable(
             "Session times and seats are unavailable right now; try again without "
             "startsWithinHours and openSeatsOnly."
         ) from exc
-    ids = answer.get("groupIds") if isinstance(answer, dict) else None
-    if not isinstance(ids, list) or not all(isinstance(id_, str) for id_ in ids):
-        raise SessionsUnavailable("The sessions service gave an answer this service cannot read.")
-    return set(ids)
+    return set(answer.group_ids)

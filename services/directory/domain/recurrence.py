@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from saathi.errors import BadUserInput
+from saathi.times import clock
 from services.directory.domain.records import Schedule
 
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -38,15 +39,16 @@ def parse_rrule(rrule: str) -> dict[str, str]:
 
 
 def schedule_summary(schedule: Schedule) -> str:
-    """A sentence for people: "Every Tuesday, 18:00 to 19:30".
+    """A sentence for people: "Every Tuesday, 6:00 pm to 7:30 pm".
 
     The rule's hours are wall-clock hours in the group's time zone, so the times read as the
-    rule gives them; the end is the start plus the duration.
+    rule gives them (written as ``saathi.times.clock`` writes every time); the end is the start
+    plus the duration.
     """
     rule = parse_rrule(schedule.rrule)
     start = time(_first_int(rule.get("BYHOUR"), 0), _first_int(rule.get("BYMINUTE"), 0))
     end = (datetime.combine(date.min, start) + timedelta(minutes=schedule.duration_minutes)).time()
-    sentence = f"{_pattern(rule, schedule.starts_on)}, {start:%H:%M} to {end:%H:%M}"
+    sentence = f"{_pattern(rule, schedule.starts_on)}, {clock(start)} to {clock(end)}"
     if "UNTIL" in rule:
         until = _until(rule["UNTIL"])
         sentence += f", until {until.day} {until:%B %Y}"

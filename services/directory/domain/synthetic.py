@@ -177,12 +177,15 @@ async def seed_synthetic(
     ``timetables`` gets each chunk's timetable bodies once its groups are stored; ``progress``
     is then told how many groups the chunk held."""
     totals = {"centres": 0, "supporters": 0, "groups": 0}
-    for chunk in chunks(plan, chunk_size):
-        inserted = await repository.insert_missing(chunk.centres, chunk.supporters, chunk.groups)
-        for name, count in inserted.items():
-            totals[name] += count
-        if timetables is not None:
-            await timetables([series_body(group) for group in chunk.groups])
-        if progress is not None:
-            progress(chunk.size)
+    async with repository.bulk_load():
+        for chunk in chunks(plan, chunk_size):
+            inserted = await repository.insert_missing(
+                chunk.centres, chunk.supporters, chunk.groups
+            )
+            for name, count in inserted.items():
+                totals[name] += count
+            if timetables is not None:
+                await timetables([series_body(group) for group in chunk.groups])
+            if progress is not None:
+                progress(chunk.size)
     return totals

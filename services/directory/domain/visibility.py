@@ -14,8 +14,10 @@ import enum
 from collections.abc import Sequence
 
 from saathi.peers import Peers, PeerUnavailable
+from saathi.service.internal.client import PeerAnswerUnreadable, call
+from saathi.service.internal.contracts import BOOKED_GROUPS, BookedGroupsRequest
 from saathi.tokens import Principal, Role
-from services.directory.domain.nearby import SessionsUnavailable
+from services.directory.domain.nearby import UNREADABLE, SessionsUnavailable
 from services.directory.domain.records import Group
 
 
@@ -40,12 +42,11 @@ def join_link_access(principal: Principal | None, group: Group) -> JoinLinkAcces
 
 async def booked_group_ids(peers: Peers, participant_id: str, group_ids: Sequence[str]) -> set[str]:
     """Those of ``group_ids`` where the participant holds a CONFIRMED booking ahead."""
-    body = {"participantId": participant_id, "groupIds": list(group_ids)}
+    request = BookedGroupsRequest(participant_id=participant_id, group_ids=list(group_ids))
     try:
-        answer = await peers.post_json("sessions", "/internal/participants/booked-groups", body)
+        answer = await call(peers, BOOKED_GROUPS, request)
+    except PeerAnswerUnreadable as exc:
+        raise SessionsUnavailable(UNREADABLE) from exc
     except PeerUnavailable as exc:
         raise SessionsUnavailable("Join links are unavailable right now; try again.") from exc
-    ids = answer.get("groupIds") if isinstance(answer, dict) else None
-    if not isinstance(ids, list) or not all(isinstance(id_, str) for id_ in ids):
-        raise SessionsUnavailable("The sessions service gave an answer this service cannot read.")
-    return set(ids) & set(group_ids)
+    return set(answer.group_ids) & set(group_ids)

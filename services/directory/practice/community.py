@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from saathi.errors import BadUserInput, Forbidden
 from saathi.ids import new_id, storable
 from saathi.languages import is_language
+from saathi.service.connections import Page, decode_cursor, encode_cursor
 from saathi.tokens import Principal
 from services.directory import repository as listing
 from services.directory.domain import centres as centre_list
@@ -318,10 +319,10 @@ async def navigation_resources(
 
 async def centres_of_kind(
     kind: CentreKind, city: str | None, first: int | None, after: str | None
-) -> cursors.Page[centre_list.CentreEdge]:
+) -> Page[centre_list.CentreEdge]:
     """Centres of ``kind`` (of ``city`` when given), by name then id, as ``domain.centres``."""
     size = cursors.check_first(first)
-    key = cursors.decode_cursor(after, "centre", (str, str)) if after is not None else None
+    key = decode_cursor(after, "centre", (str, str)) if after is not None else None
     of_kind = await practice_repository.centre_ids_of_kind(kind)
     wanted = (city or "").strip().casefold()
     rows = sorted(
@@ -333,8 +334,5 @@ async def centres_of_kind(
         key=lambda c: (c.name, c.id),
     )
     later = [c for c in rows if key is None or (c.name, c.id) > (key[0], key[1])]
-    edges = [
-        centre_list.CentreEdge(cursors.encode_cursor("centre", c.name, c.id), c)
-        for c in later[:size]
-    ]
-    return cursors.Page(len(rows), edges, len(later) > size, edges[-1].cursor if edges else None)
+    edges = [centre_list.CentreEdge(encode_cursor("centre", c.name, c.id), c) for c in later[:size]]
+    return Page(edges, len(later) > size, edges[-1].cursor if edges else None, len(rows))

@@ -16,7 +16,9 @@ from saathi.ids import new_id
 from saathi.keystore import KeyStore
 from saathi.languages import is_language
 from saathi.peers import Peers, PeerUnavailable
-from saathi.tokens import Principal
+from saathi.service.internal import contracts as api
+from saathi.service.internal.client import call
+from saathi.tokens import Principal, Role
 from services.directory import repository as listing
 from services.directory.domain.records import Supporter
 from services.directory.practice import repository, rules
@@ -256,17 +258,17 @@ async def tell_admins_weekly(peers: Peers, now: datetime) -> int:
             continue
         if not await repository.claim_attention_week(centre_id, label, now):
             continue
-        body = {
-            "centreId": centre_id,
-            "roles": ["centre_admin"],
-            "kind": "supporters_need_attention",
-            "message": (
+        request = api.StaffNotifyRequest(
+            centre_id=centre_id,
+            roles=[Role.CENTRE_ADMIN.value],
+            kind="supporters_need_attention",
+            message=(
                 f"{len(attention)} peer supporter(s) of your centre need attention "
                 "(certification ending or supervision overdue): see supportersNeedingAttention."
             ),
-        }
+        )
         try:
-            await peers.post_json("consent", "/internal/staff/notify", body)
+            await call(peers, api.STAFF_NOTIFY, request)
         except PeerUnavailable:
             await repository.forget_attention_week(centre_id, label)
             break
@@ -287,9 +289,11 @@ async def set_residents_only(
     practice = await practice_of(group.centre_id)
     if residents_only and practice.kind is not CentreKind.RESIDENTIAL:
         raise BadUserInput("Only a RESIDENTIAL centre keeps groups for its residents.")
-    body = {"groupId": group.id, "centreId": group.centre_id, "residentsOnly": residents_only}
+    request = api.ResidentsOnlyRequest(
+        group_id=group.id, centre_id=group.centre_id, residents_only=residents_only
+    )
     try:
-        await peers.post_json("sessions", "/internal/groups/residents-only", body)
+        await call(peers, api.RESIDENTS_ONLY, request)
     except PeerUnavailable as error:
         raise SessionsUnavailable("Bookings cannot be told right now; try again.") from error
     await repository.set_residents_only(group.id, group.centre_id, residents_only)

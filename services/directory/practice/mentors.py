@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from saathi.errors import BadUserInput, ErrorCode, SaathiError
 from saathi.peers import Peers, PeerUnavailable
+from saathi.service.internal import contracts as api
+from saathi.service.internal.client import call
 from services.directory import repository as listing
 from services.directory.domain import geometry
 from services.directory.domain.records import Group, Point, Supporter
@@ -54,18 +56,14 @@ class Suggestion:
 
 
 async def _free_slots(peers: Peers, group_ids: list[str]) -> dict[str, tuple[str, datetime]]:
-    body = {"groupIds": group_ids, "withinHours": int(WINDOW.total_seconds() // 3600)}
+    request = api.FreeSessionsRequest(
+        group_ids=group_ids, within_hours=int(WINDOW.total_seconds() // 3600)
+    )
     try:
-        answer = await peers.post_json("sessions", "/internal/groups/free-sessions", body)
+        answer = await call(peers, api.FREE_SESSIONS, request)
     except PeerUnavailable as error:
         raise SessionsUnavailable("Free mentoring sessions are unavailable right now.") from error
-    found: dict[str, tuple[str, datetime]] = {}
-    for item in answer.get("sessions", []) if isinstance(answer, dict) else []:
-        found[str(item["groupId"])] = (
-            str(item["sessionId"]),
-            datetime.fromisoformat(str(item["startsAt"])),
-        )
-    return found
+    return {item.group_id: (item.session_id, item.starts_at) for item in answer.sessions}
 
 
 def _check(preferences: Preferences) -> int:

@@ -58,8 +58,8 @@ class Supervision(Model):
 
 
 class CentrePractice(Model):
-    """A centre's kind, code of conduct and supervision interval; a centre without a row has
-    the defaults (``rules.DEFAULT_*``)."""
+    """A centre's kind, code of conduct and supervision interval (a centre without a row has
+    the defaults, ``rules.DEFAULT_*``)."""
 
     centre_id = fields.CharField(max_length=40, primary_key=True)
     kind = fields.CharField(max_length=20, default="COMMUNITY")

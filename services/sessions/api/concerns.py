@@ -4,17 +4,20 @@ and ``Participant.concerns`` (the reporter's own)."""
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import datetime
 
 import strawberry
 from strawberry.permission import PermissionExtension
 
-from saathi.errors import BadUserInput
+from saathi.service.strawberry import (
+    ActsFor,
+    IsParticipant,
+    MutationError,
+    PageInfo,
+    centre_argument,
+    mutation,
+)
 from services.sessions.api.context import Context
-from services.sessions.api.errors import MutationError, participant_mutation
-from services.sessions.api.permissions import ActsFor, IsParticipant, centre_argument
 from services.sessions.domain import concerns
 from services.sessions.domain.concerns import (
     OVERSEERS,
@@ -22,14 +25,11 @@ from services.sessions.domain.concerns import (
     ConcernCategory,
     ConcernStatus,
 )
-from services.sessions.repository import concerns as repository
 from services.sessions.repository.concerns import ConcernRecord
 
 ConcernCategoryEnum = strawberry.enum(ConcernCategory)
 ConcernStatusEnum = strawberry.enum(ConcernStatus)
 ConcernAboutEnum = strawberry.enum(ConcernAbout)
-
-DEFAULT_PAGE, MAX_PAGE = 20, 50
 
 
 @strawberry.type
@@ -71,12 +71,6 @@ class Concern:
         )
 
 
-@strawberry.federation.type(shareable=True)
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-
-
 @strawberry.type
 class ConcernEdge:
     cursor: str
@@ -90,47 +84,21 @@ class ConcernConnection:
     edges: list[ConcernEdge]
 
 
-def _cursor(record: ConcernRecord) -> str:
-    raw = json.dumps(["concern", record.reported_at.isoformat(), record.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _after(cursor: str) -> tuple[str, str]:
-    try:
-        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        datetime.fromisoformat(value[1])
-        if value[0] == "concern" and len(value) == 3 and isinstance(value[2], str):
-            return str(value[1]), str(value[2])
-    except (ValueError, TypeError, IndexError, KeyError):
-        pass
-    raise BadUserInput("after is not a cursor from this list.")
-
-
 async def centre_concerns(
     info: strawberry.Info[Context],
     centre_id: strawberry.ID,
     status: ConcernStatus | None = None,
-    first: int | None = DEFAULT_PAGE,
+    first: int | None = concerns.DEFAULT_PAGE,
     after: str | None = None,
 ) -> ConcernConnection:
-    size = DEFAULT_PAGE if first is None else first
-    if not 1 <= size <= MAX_PAGE:
-        raise BadUserInput(f"first must be between 1 and {MAX_PAGE}, got {size}.")
-    key = _after(after) if after is not None and len(after) <= 500 else None
-    if after is not None and key is None:
-        raise BadUserInput("after is not a cursor from this list.")
-    total, rows = await repository.of_centre(
-        str(centre_id), status.value if status else None, key, size + 1
-    )
-    edges = [
-        ConcernEdge(cursor=_cursor(r), node=Concern.of(r, info, staff=True)) for r in rows[:size]
-    ]
+    page = await concerns.queue(str(centre_id), status, first, after)
     return ConcernConnection(
-        total_count=total,
-        page_info=PageInfo(
-            has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
-        ),
-        edges=edges,
+        total_count=page.total_count or 0,
+        page_info=PageInfo.of(page),
+        edges=[
+            ConcernEdge(cursor=e.cursor, node=Concern.of(e.record, info, staff=True))
+            for e in page.edges
+        ],
     )
 
 
@@ -180,11 +148,12 @@ async def report_concern(
     return ConcernPayload(concern=Concern.of(record, info, staff=False))
 
 
-report_field = strawberry.mutation(
-    resolver=report_concern,
+report_field = mutation(
+    report_concern,
+    ConcernPayload,
+    IsParticipant(),
     description="A signed-in participant raises a concern; the holding centre's supervisors "
     "are told.",
-    extensions=participant_mutation(ConcernPayload, IsParticipant()),
 )
 
 
@@ -204,16 +173,18 @@ async def resolve_concern(info: strawberry.Info[Context], id: strawberry.ID) -> 
     return await _move(info, id, ConcernStatus.RESOLVED)
 
 
-acknowledge_field = strawberry.mutation(
-    resolver=acknowledge_concern,
+acknowledge_field = mutation(
+    acknowledge_concern,
+    ConcernPayload,
+    ActsFor(*OVERSEERS),
     description="OPEN → ACKNOWLEDGED; supervisor or centre_admin of the holding centre.",
-    extensions=participant_mutation(ConcernPayload, ActsFor(*OVERSEERS)),
 )
-resolve_field = strawberry.mutation(
-    resolver=resolve_concern,
+resolve_field = mutation(
+    resolve_concern,
+    ConcernPayload,
+    ActsFor(*OVERSEERS),
     description="OPEN or ACKNOWLEDGED → RESOLVED; supervisor or centre_admin of the holding "
     "centre.",
-    extensions=participant_mutation(ConcernPayload, ActsFor(*OVERSEERS)),
 )
 
 

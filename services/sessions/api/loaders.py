@@ -6,30 +6,27 @@ One loader a question, each answering a whole batch of keys with one domain call
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
+from saathi.service.loaders import by_key
 from services.sessions.domain import bookings, staff, timetable
 from services.sessions.domain.records import BookingRecord, SessionRecord
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
 class Loaders:
-    """The loaders of one request; ``now`` is read once so every field sees the same instant."""
+    """The loaders of one request; ``now`` is the request's instant (``Context.now``), so every
+    field sees the same one."""
 
-    now: datetime = field(default_factory=utc_now)
+    now: datetime
     session: DataLoader[str, SessionRecord | None] = field(init=False)
     booking: DataLoader[str, BookingRecord | None] = field(init=False)
     upcoming_sessions: DataLoader[str, list[SessionRecord]] = field(init=False)
+    next_session: DataLoader[str, SessionRecord | None] = field(init=False)
     bookings_of: DataLoader[tuple[str, bool], list[BookingRecord]] = field(init=False)
     centre_sessions: DataLoader[tuple[str, datetime, datetime], list[SessionRecord]] = field(
         init=False
@@ -37,24 +34,21 @@ class Loaders:
     session_bookings: DataLoader[str, list[BookingRecord]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.session = DataLoader(load_fn=self._sessions)
-        self.booking = DataLoader(load_fn=self._bookings)
+        self.session = by_key(timetable.sessions)
+        self.booking = by_key(bookings.bookings)
         self.upcoming_sessions = DataLoader(load_fn=self._upcoming)
+        self.next_session = DataLoader(load_fn=self._next)
         self.bookings_of = DataLoader(load_fn=self._bookings_of)
         self.centre_sessions = DataLoader(load_fn=self._centre_sessions)
         self.session_bookings = DataLoader(load_fn=self._session_bookings)
 
-    async def _sessions(self, ids: Sequence[str]) -> list[SessionRecord | None]:
-        found = await timetable.sessions(ids)
-        return [found.get(i) for i in ids]
-
-    async def _bookings(self, ids: Sequence[str]) -> list[BookingRecord | None]:
-        found = await bookings.bookings(ids)
-        return [found.get(i) for i in ids]
-
     async def _upcoming(self, group_ids: Sequence[str]) -> list[list[SessionRecord]]:
         by_group = await timetable.upcoming(group_ids, self.now)
         return [by_group[g] for g in group_ids]
+
+    async def _next(self, group_ids: Sequence[str]) -> list[SessionRecord | None]:
+        found = await timetable.next_sessions(group_ids, self.now)
+        return [found.get(g) for g in group_ids]
 
     async def _bookings_of(self, keys: Sequence[tuple[str, bool]]) -> list[list[BookingRecord]]:
         answers: dict[tuple[str, bool], list[BookingRecord]] = {}
@@ -84,6 +78,7 @@ class Loaders:
             self.session,
             self.booking,
             self.upcoming_sessions,
+            self.next_session,
             self.bookings_of,
             self.centre_sessions,
             self.session_bookings,

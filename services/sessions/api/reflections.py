@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from saathi.service.strawberry import ActsFor, MutationError, mutation
 from saathi.tokens import Role
 from services.sessions.api.context import Context
-from services.sessions.api.errors import MutationError, participant_mutation
-from services.sessions.api.permissions import ActsFor
 from services.sessions.domain import reflections
 
 
@@ -45,12 +44,10 @@ async def submit_facilitator_reflection(
     return SubmitFacilitatorReflectionPayload(accepted=True)
 
 
-field = strawberry.mutation(
-    resolver=submit_facilitator_reflection,
+field = mutation(
+    submit_facilitator_reflection,
+    SubmitFacilitatorReflectionPayload,
+    ActsFor(Role.FACILITATOR, Role.SUPERVISOR, Role.CENTRE_ADMIN),
     description="Facilitator (or supervisor, centre_admin) of the session's centre, once the "
     "session has ended; one per session.",
-    extensions=participant_mutation(
-        SubmitFacilitatorReflectionPayload,
-        ActsFor(Role.FACILITATOR, Role.SUPERVISOR, Role.CENTRE_ADMIN),
-    ),
 )

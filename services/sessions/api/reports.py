@@ -8,9 +8,9 @@ from typing import Annotated
 import strawberry
 from strawberry.permission import PermissionExtension
 
+from saathi.service.strawberry import ActsFor, centre_argument
 from saathi.tokens import Role
 from services.sessions.api.context import Context
-from services.sessions.api.permissions import ActsFor, centre_argument
 from services.sessions.api.types import PeerGroup
 from services.sessions.domain import reports
 from services.sessions.domain.reports import ReportRow, facilitator_ratings
@@ -84,7 +84,7 @@ async def programme_report(
     from_: Annotated[datetime, strawberry.argument(name="from")],
     to: datetime,
 ) -> ProgrammeReport:
-    report = await reports.programme_report(str(centre_id), from_, to, info.context.loaders.now)
+    report = await reports.programme_report(str(centre_id), from_, to, info.context.now)
     total = report.total
     rated, by_group = await facilitator_ratings(str(centre_id), from_, to, info.context.loaders.now)
     shown = None if total.suppressed else rated

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import strawberry
 
+from saathi.service.strawberry import ActsFor, MutationError, mutation
 from saathi.tokens import Role
 from services.sessions.api.context import Context
-from services.sessions.api.errors import MutationError, participant_mutation
-from services.sessions.api.permissions import ActsFor
 from services.sessions.domain import residents
 
 
@@ -34,13 +33,15 @@ async def discharge_resident(
     return ResidentPayload(done=True)
 
 
-admit_field = strawberry.mutation(
-    resolver=admit_resident,
+admit_field = mutation(
+    admit_resident,
+    ResidentPayload,
+    ActsFor(Role.CENTRE_ADMIN),
     description="centre_admin of the centre: the participant may book its residents-only groups.",
-    extensions=participant_mutation(ResidentPayload, ActsFor(Role.CENTRE_ADMIN)),
 )
-discharge_field = strawberry.mutation(
-    resolver=discharge_resident,
+discharge_field = mutation(
+    discharge_resident,
+    ResidentPayload,
+    ActsFor(Role.CENTRE_ADMIN),
     description="centre_admin of the centre: the participant no longer lives there.",
-    extensions=participant_mutation(ResidentPayload, ActsFor(Role.CENTRE_ADMIN)),
 )

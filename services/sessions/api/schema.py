@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from services.sessions.api import concerns, reflections, reports, residents, sharing
@@ -55,6 +56,9 @@ schema = SessionsSchema(
     mutation=Mutation,
     types=[Session, Booking, PeerGroup, Participant, Centre],
     federation_version="2.5",
+    # The gateway sends the same few documents again and again (``_entities`` for a page of
+    # groups): parsing and validating each anew cost more than answering it.
+    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
 )
 
 

@@ -7,9 +7,9 @@ from datetime import datetime
 import strawberry
 from strawberry.permission import PermissionExtension
 
+from saathi.service.permissions import STAFF_ROLES
+from saathi.service.strawberry import ActsFor, ErrorsAsPayload, MutationError
 from services.sessions.api.context import Context
-from services.sessions.api.errors import ErrorsAsPayload, MutationError
-from services.sessions.api.permissions import STAFF, ActsFor
 from services.sessions.api.types import Centre, Participant
 from services.sessions.domain import sharing
 from services.sessions.domain.sharing import ConsentPurpose, DataCategory
@@ -90,7 +90,7 @@ field = strawberry.field(
     "your centre given for `purpose`; every read is checked afresh and logged for the "
     "participant with its purpose.",
     extensions=[
-        PermissionExtension([ActsFor(*STAFF)], use_directives=False),
+        PermissionExtension([ActsFor(*STAFF_ROLES)], use_directives=False),
         ErrorsAsPayload(SharedRecordPayload),
     ],
 )

@@ -14,9 +14,10 @@ import strawberry
 from strawberry.permission import PermissionExtension
 
 from saathi.errors import Forbidden
+from saathi.service.permissions import STAFF_ROLES
+from saathi.service.strawberry import ActsFor, IsSelf, parent_centre, parent_id
 from saathi.tokens import Role
 from services.sessions.api.context import Context
-from services.sessions.api.permissions import STAFF, ActsFor, IsSelf, parent_centre, parent_id
 from services.sessions.domain import partners
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class Session:
 
     @strawberry.field(  # type: ignore[untyped-decorator]  # see PeerGroup.next_session
         description="Every booking of the session; staff of the holding centre only.",
-        extensions=[PermissionExtension([ActsFor(*STAFF, centre=parent_centre)], False)],
+        extensions=[PermissionExtension([ActsFor(*STAFF_ROLES, centre=parent_centre)], False)],
     )
     async def bookings(self, info: strawberry.Info[Context]) -> list[Booking]:
         records = await info.context.loaders.session_bookings.load(str(self.id))
@@ -126,7 +127,7 @@ class Booking:
         # ``_entities`` is a root field like any other: the booking's participant, or staff of
         # the centre holding its session, and nobody else (anonymous is UNAUTHENTICATED).
         principal = info.context.viewer.required()
-        if principal.role is not Role.PARTICIPANT and principal.role not in STAFF:
+        if principal.role is not Role.PARTICIPANT and principal.role not in STAFF_ROLES:
             raise Forbidden("Your role may not read bookings.")
         record = await info.context.loaders.booking.load(str(id))
         if record is None or not await _may_see(record, info.context):
@@ -159,8 +160,8 @@ class PeerGroup:
         description="The next scheduled session, or null when none is planned."
     )
     async def next_session(self, info: strawberry.Info[Context]) -> Session | None:
-        records = await info.context.loaders.upcoming_sessions.load(str(self.id))
-        return Session.from_record(records[0]) if records else None
+        record = await info.context.loaders.next_session.load(str(self.id))
+        return Session.from_record(record) if record is not None else None
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="Scheduled sessions starting after now, soonest first."
@@ -243,7 +244,7 @@ class Centre:
     @strawberry.field(  # type: ignore[untyped-decorator]  # see PeerGroup.next_session
         description=f"Sessions (any status) starting in [from, to), at most {MAX_WINDOW.days} "
         "days; staff of this centre only.",
-        extensions=[PermissionExtension([ActsFor(*STAFF, centre=parent_id)], False)],
+        extensions=[PermissionExtension([ActsFor(*STAFF_ROLES, centre=parent_id)], False)],
     )
     async def sessions(
         self,
@@ -258,7 +259,9 @@ class Centre:
     @strawberry.field(  # type: ignore[untyped-decorator]  # see PeerGroup.next_session
         description="Status changes of bookings at this centre's sessions from `since` "
         "(inclusive), oldest first; this centre's partner system or staff only.",
-        extensions=[PermissionExtension([ActsFor(Role.PARTNER, *STAFF, centre=parent_id)], False)],
+        extensions=[
+            PermissionExtension([ActsFor(Role.PARTNER, *STAFF_ROLES, centre=parent_id)], False)
+        ],
     )
     async def booking_changes(self, since: datetime) -> list[BookingChange]:
         records = await partners.booking_changes(str(self.id), since)

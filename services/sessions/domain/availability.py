@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from saathi.errors import BadUserInput
+from saathi.service.internal.contracts import OpenGroupsRequest
 from services.sessions import repository
 from services.sessions.domain.timetable import HORIZON, ensure_materialised
-
-MAX_GROUP_IDS = 5000
 
 
 @dataclass(frozen=True)
@@ -22,24 +19,12 @@ class OpenGroupsQuery:
     open_seats_only: bool
 
     @classmethod
-    def from_json(cls, body: Any) -> OpenGroupsQuery:
-        """Validate the internal endpoint's JSON body; ``BadUserInput`` says what is wrong."""
-        if not isinstance(body, dict):
-            raise BadUserInput("Send a JSON object.")
-        group_ids = body.get("groupIds")
-        if not isinstance(group_ids, list) or not all(isinstance(g, str) for g in group_ids):
-            raise BadUserInput("groupIds must be a list of group ids.")
-        if len(group_ids) > MAX_GROUP_IDS:
-            raise BadUserInput(f"Send at most {MAX_GROUP_IDS} groupIds at a time.")
-        within = body.get("withinHours")
-        if within is not None and (
-            isinstance(within, bool) or not isinstance(within, int) or within < 1
-        ):
-            raise BadUserInput("withinHours must be a positive whole number of hours, or null.")
-        open_only = body.get("openSeatsOnly", False)
-        if not isinstance(open_only, bool):
-            raise BadUserInput("openSeatsOnly must be true or false.")
-        return cls(tuple(dict.fromkeys(group_ids)), within, open_only)
+    def of(cls, request: OpenGroupsRequest) -> OpenGroupsQuery:
+        """The question as the directory asked it (``POST /internal/groups/open``), each group
+        once."""
+        return cls(
+            tuple(dict.fromkeys(request.group_ids)), request.within_hours, request.open_seats_only
+        )
 
     def window_end(self, now: datetime) -> datetime:
         """Sessions are materialised a horizon ahead; asking further looks no further."""

@@ -28,9 +28,22 @@ from saathi.errors import BadUserInput, ErrorCode, Forbidden, NotFound, SaathiEr
 from saathi.ids import is_id, new_id
 from saathi.keystore import KeyStore
 from saathi.peers import Peers, PeerUnavailable
+from saathi.service.connections import (
+    NOT_OURS,
+    Page,
+    decode_cursor,
+    encode_cursor,
+    page_of,
+    page_size,
+)
+from saathi.service.internal import contracts as api
+from saathi.service.internal.client import call
+from saathi.service.outbox import Outbox
 from saathi.tokens import Principal, Role
 from services.sessions.repository import concerns
 from services.sessions.repository.concerns import ConcernRecord
+
+BATCH = 100
 
 MAX_DESCRIPTION = 4000
 _MARK = b"sessions:concerns"
@@ -120,16 +133,14 @@ async def _supporter_centre(peers: Peers, supporter_id: str) -> str | None:
     if not is_id(supporter_id, "sup"):
         return None
     try:
-        answer = await peers.post_json(
-            "directory", "/internal/supporters/centres", {"supporterIds": [supporter_id]}
+        answer = await call(
+            peers, api.SUPPORTER_CENTRES, api.SupporterIds(supporter_ids=[supporter_id])
         )
     except PeerUnavailable:
         raise DirectoryUnavailable(
             "The directory cannot say which centre the supporter belongs to; try again."
         ) from None
-    centres = answer.get("centres") if isinstance(answer, dict) else None
-    value = centres.get(supporter_id) if isinstance(centres, dict) else None
-    return value if isinstance(value, str) else None
+    return answer.centres.get(supporter_id)
 
 
 async def report(
@@ -166,28 +177,46 @@ async def report(
     return record
 
 
-async def tell_supervisors(peers: Peers, now: datetime) -> int:
-    """Tell each untold concern's centre supervisors through consent's delivery channel; a
-    concern stays untold (and is retried by the next report or the pending-work round) while
-    consent cannot be reached. How many were told."""
-    told = 0
-    for record in await concerns.untold(100):
-        body = {
-            "centreId": record.centre_id,
-            "roles": [Role.SUPERVISOR.value],
-            "kind": "concern_reported",
-            "message": (
+class _Untold:
+    """The concerns whose supervisors are not told yet, as an outbox store: a concern stays
+    untold while consent cannot be reached, and the next report or round retries it."""
+
+    def __init__(self, now: datetime) -> None:
+        self._now = now
+
+    async def pending(self, limit: int) -> list[ConcernRecord]:
+        return await concerns.untold(limit)
+
+    async def sent(self, item: ConcernRecord) -> None:
+        await concerns.told(item.id, self._now)
+
+    async def failed(self, item: ConcernRecord, error: str) -> None:
+        """Nothing to count: the concern stays untold and is sent again next round."""
+
+
+def supervisor_notices(peers: Peers, now: datetime) -> Outbox[ConcernRecord]:
+    """Each untold concern, told to its centre's supervisors through consent's delivery
+    channel; the message names the concern, never the reporter or what they wrote."""
+
+    async def send(record: ConcernRecord) -> bool:
+        request = api.StaffNotifyRequest(
+            centre_id=record.centre_id,
+            roles=[Role.SUPERVISOR.value],
+            kind="concern_reported",
+            message=(
                 f"A {record.category.lower()} concern about a {record.about_kind.lower()} was "
                 f"reported to your centre ({record.id}); see the concerns queue."
             ),
-        }
-        try:
-            await peers.post_json("consent", "/internal/staff/notify", body)
-        except PeerUnavailable:
-            break
-        await concerns.told(record.id, now)
-        told += 1
-    return told
+        )
+        await call(peers, api.STAFF_NOTIFY, request)
+        return True
+
+    return Outbox(_Untold(now), send, BATCH)
+
+
+async def tell_supervisors(peers: Peers, now: datetime) -> int:
+    """Tell every untold concern's supervisors; how many were told."""
+    return (await supervisor_notices(peers, now).drain()).sent
 
 
 async def mine(participant_id: str, keys: KeyStore) -> list[ConcernRecord]:
@@ -238,3 +267,39 @@ async def forget_reporter(participant_id: str, keys: KeyStore) -> int:
         participant_id, reporter_mark(data_key) if data_key is not None else None
     )
     return len(records)
+
+
+DEFAULT_PAGE, MAX_PAGE = 20, 50
+
+
+@dataclass(frozen=True)
+class QueueEdge:
+    cursor: str
+    record: ConcernRecord
+
+
+def _cursor(record: ConcernRecord) -> str:
+    return encode_cursor("concern", record.reported_at.isoformat(), record.id)
+
+
+def _after(cursor: str) -> tuple[str, str]:
+    at, concern_id = decode_cursor(cursor, "concern", (str, str))
+    try:
+        datetime.fromisoformat(at)
+    except ValueError:
+        raise BadUserInput(NOT_OURS) from None
+    return at, concern_id
+
+
+async def queue(
+    centre_id: str, status: ConcernStatus | None, first: int | None, after: str | None
+) -> Page[QueueEdge]:
+    """One page of the centre's concerns (of ``status``), newest first, with how many match."""
+    size = page_size(first, default=DEFAULT_PAGE, maximum=MAX_PAGE)
+    key = _after(after) if after is not None else None
+    total, rows = await concerns.of_centre(
+        centre_id, status.value if status else None, key, size + 1
+    )
+    return page_of(
+        rows, size, lambda r: QueueEdge(_cursor(r), r), lambda e: e.cursor, total_count=total
+    )

@@ -22,7 +22,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from saathi.crypto import seal, unseal
 from saathi.keystore import KeyStore
-from saathi.peers import Peers, PeerUnavailable
+from saathi.peers import Peers
+from saathi.service.internal.client import call
+from saathi.service.internal.contracts import NOTIFY, NotifyRequest
+from saathi.service.outbox import Outbox
 from services.sessions.domain.records import PendingNotification, SealedNotice
 from services.sessions.repository import outbox
 
@@ -73,27 +76,47 @@ def open_notice(keys: KeyStore, item: PendingNotification) -> str | None:
     return None
 
 
-async def flush(peers: Peers, keys: KeyStore, now: datetime) -> int:
-    """Hand undelivered notifications to consent, oldest first; answers how many it accepted.
+class _Store:
+    """The sessions outbox (``repository.outbox``) as the toolkit's ``OutboxStore``."""
 
-    Stops at the first failure: consent is down, and the rest would fail the same way. A
-    message none of whose recipients has a key any more (all erased) is dropped.
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    async def pending(self, limit: int) -> Sequence[PendingNotification]:
+        return await outbox.pending(limit)
+
+    async def sent(self, item: PendingNotification) -> None:
+        await outbox.delivered(item.id, self.now)
+
+    async def failed(self, item: PendingNotification, error: str) -> None:
+        await outbox.failed(item, error)
+
+
+def notices(peers: Peers, keys: KeyStore, now: datetime) -> Outbox[PendingNotification]:
+    """The notices outbox: each one opened with a recipient's data key and handed to consent.
+
+    A message none of whose recipients has a key any more (all erased) is dropped.
     """
-    accepted = 0
-    for item in await outbox.pending(BATCH):
+
+    async def send(item: PendingNotification) -> bool:
         message = open_notice(keys, item)
         if message is None:
             await outbox.drop(item.id)
-            continue
-        body = {"participantIds": list(item.participant_ids), "kind": item.kind, "message": message}
-        try:
-            await peers.post_json("consent", "/internal/notify", body)
-        except PeerUnavailable as error:
-            await outbox.failed(item, error.message)
-            break
-        await outbox.delivered(item.id, now)
-        accepted += 1
-    return accepted
+            return False
+        request = NotifyRequest(
+            participant_ids=list(item.participant_ids), kind=item.kind, message=message
+        )
+        await call(peers, NOTIFY, request)
+        return True
+
+    return Outbox(_Store(now), send, BATCH)
+
+
+async def flush(peers: Peers, keys: KeyStore, now: datetime) -> int:
+    """Hand undelivered notifications to consent, oldest first; answers how many it accepted.
+    Stops at the first failure: consent is down, and the rest would fail the same way."""
+    report = await notices(peers, keys, now).drain()
+    return report.sent
 
 
 async def forget_participant(participant_id: str) -> None:

@@ -14,8 +14,6 @@ from services.sessions.domain.concerns import forget_reporter
 from services.sessions.domain.feedback import once_token
 from services.sessions.repository import participants, residents
 
-MAX_PARTICIPANT_IDS = 5000
-
 
 async def related(centre_id: str, participant_ids: Sequence[str]) -> list[str]:
     """Those of ``participant_ids`` who hold or held a booking at the centre, in the order given."""
@@ -23,9 +21,6 @@ async def related(centre_id: str, participant_ids: Sequence[str]) -> list[str]:
         return []
     found = await participants.related(centre_id, participant_ids)
     return [p for p in dict.fromkeys(participant_ids) if p in found]
-
-
-MAX_GROUP_IDS = 500
 
 
 async def groups_booked(participant_id: str, group_ids: Sequence[str], now: datetime) -> list[str]:

@@ -19,15 +19,17 @@ from typing import Any
 from saathi.errors import BadUserInput, ErrorCode, NotFound, SaathiError, VersionConflict
 from saathi.ids import new_id, stable_id
 from saathi.keystore import KeyStore
+from saathi.service.permissions import same_centre
 from services.sessions import repository
 from services.sessions.domain.notifications import seal_notice
 from services.sessions.domain.records import (
     BookingChangeRecord,
     BookingStatus,
+    GroupLabel,
     SessionRecord,
     SessionStatus,
 )
-from services.sessions.domain.staff import CANCELLED_KIND, cancellation_message, check_centre
+from services.sessions.domain.staff import CANCELLED_KIND, cancellation_message
 from services.sessions.repository import partners
 
 MAX_BATCH = 500
@@ -128,13 +130,13 @@ async def sync(
     keys: KeyStore,
 ) -> SyncAnswer:
     """Store the partner's sessions; the same ``batch_id`` always gets the same answer."""
-    check_centre(token_centre_id, centre_id)
+    same_centre(token_centre_id, centre_id)
     _check_batch(batch_id, sessions)
     replayed = await partners.batch_answer(centre_id, batch_id)
     if replayed is not None:
         return SyncAnswer.from_json(replayed)
     own_groups = await repository.series_of_centre(centre_id, [s.group_id for s in sessions])
-    names = await repository.group_names(list(own_groups))
+    labels = await repository.group_labels(list(own_groups))
     accepted = 0
     rejected: list[Rejection] = []
     async with repository.unit_of_work() as unit:
@@ -152,7 +154,7 @@ async def sync(
             if session.status is SessionStatus.CANCELLED and (
                 earlier is None or earlier.status is not SessionStatus.CANCELLED
             ):
-                await _cancel_bookings(unit, session, names.get(session.group_id, ""), now, keys)
+                await _cancel_bookings(unit, session, labels.get(session.group_id), now, keys)
             accepted += 1
         answer = SyncAnswer(accepted, rejected)
         if not await partners.save_batch_answer(unit, centre_id, batch_id, answer.to_json(), now):
@@ -181,14 +183,18 @@ async def sync_once(
 
 
 async def _cancel_bookings(
-    unit: repository.Unit, session: SessionRecord, group_name: str, now: datetime, keys: KeyStore
+    unit: repository.Unit,
+    session: SessionRecord,
+    group: GroupLabel | None,
+    now: datetime,
+    keys: KeyStore,
 ) -> None:
     """The partner called the session off: its network bookings go, and their holders are told."""
     live = await unit.bookings_in(session.id, (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED))
     await unit.set_status(live, BookingStatus.CANCELLED, now)
     participants = sorted({b.participant_id for b in live})
     if participants:
-        message = cancellation_message(group_name, session, "the centre called it off.")
+        message = cancellation_message(group, session, "the centre called it off.", now)
         notification_id = new_id("ntf")
         sealed = seal_notice(keys, notification_id, participants, message)
         await unit.add_notification(notification_id, participants, CANCELLED_KIND, sealed, now)

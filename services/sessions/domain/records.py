@@ -47,6 +47,14 @@ class SeriesRecord:
 
 
 @dataclass(frozen=True)
+class GroupLabel:
+    """How a group is named to people, and the zone its times are told in."""
+
+    name: str
+    timezone: str
+
+
+@dataclass(frozen=True)
 class SessionRecord:
     """One session with its booking counts (``confirmed`` and ``attended`` bookings)."""
 

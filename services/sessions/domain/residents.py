@@ -30,3 +30,8 @@ async def discharge(principal: Principal, centre_id: str, participant_id: str) -
     if principal.centre_id != centre_id:
         raise Forbidden("You may only discharge residents of your own centre.")
     await residents.discharge(centre_id, participant_id)
+
+
+async def set_residents_only(group_id: str, centre_id: str, residents_only: bool) -> None:
+    """The directory says a group is (or is no longer) for its centre's residents alone."""
+    await residents.set_residents_only(group_id, centre_id, residents_only)

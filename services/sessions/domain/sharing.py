@@ -15,10 +15,11 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from saathi.errors import BadUserInput, ConsentRequired
-from saathi.peers import Peers, PeerUnavailable
+from saathi.peers import Peers
+from saathi.service.internal.client import call
+from saathi.service.internal.contracts import AUTHORISE_READ, AuthoriseReadRequest, ReadAuthorised
 from services.sessions.repository import participants
 
 REDISCLOSURE_NOTICE = (
@@ -71,19 +72,15 @@ class SharedRecord:
 
 
 def _granted(
-    answer: Any, asked: Sequence[DataCategory], purpose: ConsentPurpose
+    answer: ReadAuthorised, asked: Sequence[DataCategory], purpose: ConsentPurpose
 ) -> tuple[str | None, set[DataCategory]]:
-    if not isinstance(answer, dict):
-        raise PeerUnavailable("The consent service gave an answer sessions cannot read.")
-    consent_id = answer.get("consentId")
-    if not isinstance(consent_id, str) or not consent_id:
+    if not answer.consent_id:
         return None, set()
-    if answer.get("purpose") != purpose.value:
+    if answer.purpose != purpose.value:
         # Consent answers only for the purpose asked; anything else is not a release.
         return None, set()
-    raw = answer.get("categories") or []
-    granted = {c for c in asked if c.value in raw}
-    return consent_id, granted
+    granted = {c for c in asked if c.value in answer.categories}
+    return answer.consent_id, granted
 
 
 async def read(
@@ -101,16 +98,13 @@ async def read(
     if not categories:
         raise BadUserInput("Ask for at least one category.")
     asked = list(dict.fromkeys(categories))
-    answer = await peers.post_json(
-        "consent",
-        "/internal/consents/authorise-read",
-        {
-            "participantId": participant_id,
-            "accessorCentreId": accessor_centre_id,
-            "categories": [c.value for c in asked],
-            "purpose": purpose.value,
-        },
+    request = AuthoriseReadRequest(
+        participant_id=participant_id,
+        accessor_centre_id=accessor_centre_id,
+        categories=[c.value for c in asked],
+        purpose=purpose.value,
     )
+    answer = await call(peers, AUTHORISE_READ, request)
     consent_id, granted = _granted(answer, asked, purpose)
     if consent_id is None or not granted:
         raise ConsentRequired(

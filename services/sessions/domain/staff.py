@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 
 from saathi.errors import (
     BadUserInput,
-    Forbidden,
     NotFound,
     SessionCancelled,
     SessionStarted,
@@ -21,11 +20,13 @@ from saathi.errors import (
 from saathi.ids import new_id
 from saathi.keystore import KeyStore
 from saathi.peers import Peers
+from saathi.times import moment
 from services.sessions import repository
 from services.sessions.domain.notifications import flush, seal_notice
 from services.sessions.domain.records import (
     BookingRecord,
     BookingStatus,
+    GroupLabel,
     SessionRecord,
     SessionStatus,
 )
@@ -49,12 +50,6 @@ def check_window(start: datetime, end: datetime, longest: timedelta) -> tuple[da
     if end - start > longest:
         raise BadUserInput(f"The window may span at most {longest.days} days.")
     return start, end
-
-
-def check_centre(centre_id: str | None, holder: str) -> None:
-    """Staff and partners act on their own centre's records alone."""
-    if centre_id != holder:
-        raise Forbidden("These records belong to another centre.")
 
 
 def not_ours(session_id: str) -> str:
@@ -140,11 +135,14 @@ async def record_attendance(
             await unit.set_status(changed, outcome, now)
 
 
-def cancellation_message(group_name: str, session: SessionRecord, reason: str) -> str:
-    """What a booked participant is told: which session, when (UTC), and why."""
-    what = f"Your session of {group_name}" if group_name else "Your session"
-    when = session.starts_at.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
-    return f"{what} on {when} was cancelled by the centre. Reason: {reason}"
+def cancellation_message(
+    group: GroupLabel | None, session: SessionRecord, reason: str, now: datetime
+) -> str:
+    """What a booked participant is told: which session, when (in the group's zone, as
+    ``saathi.times`` writes it), and why."""
+    what = f"Your session of {group.name}" if group and group.name else "Your session"
+    when = moment(session.starts_at, group.timezone if group else None, now)
+    return f"{what} at {when} was cancelled by the centre. Reason: {reason}"
 
 
 async def cancel_session(
@@ -179,7 +177,7 @@ async def _cancel_session(
     if found is None or found.centre_id != centre_id:
         raise NotFound(not_ours(session_id))
     # Read outside the transaction: on SQLite it holds the one connection until it ends.
-    group_name = (await repository.group_names([found.group_id])).get(found.group_id, "")
+    group = (await repository.group_labels([found.group_id])).get(found.group_id)
     async with repository.unit_of_work() as unit:
         session = await unit.lock_session(session_id)
         if session is None:  # pragma: no cover - sessions with bookings are never deleted
@@ -195,7 +193,7 @@ async def _cancel_session(
         await unit.set_status(live, BookingStatus.CANCELLED, now)
         participants = sorted({b.participant_id for b in live})
         if participants:
-            message = cancellation_message(group_name, session, reason)
+            message = cancellation_message(group, session, reason, now)
             notification_id = new_id("ntf")
             sealed = seal_notice(keys, notification_id, participants, message)
             await unit.add_notification(notification_id, participants, CANCELLED_KIND, sealed, now)

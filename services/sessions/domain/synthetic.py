@@ -9,6 +9,7 @@ rule's occurrences worked out once (synthetic groups share a few dozen rules).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -34,19 +35,31 @@ def series_from_body(body: Mapping[str, object]) -> SeriesRecord:
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _rule_starts(
+    rrule: str, timezone: str, starts_on: date, now: datetime, until: datetime
+) -> tuple[datetime, ...]:
+    probe = SeriesRecord("", "", "", rrule, timezone, starts_on, 60, 1)
+    check_series(probe)
+    return tuple(occurrences(probe, now, until))
+
+
+def _starts(record: SeriesRecord, now: datetime, until: datetime) -> tuple[datetime, ...]:
+    """The series' starts in [now, until): worked out once per distinct rule for a whole seed
+    (each chunk of a seed calls with the same ``now``), not once per chunk. The rule and zone
+    are checked then; the bodies come from our own seed."""
+    return _rule_starts(record.rrule, record.timezone, record.starts_on, now, until)
+
+
 async def materialise_timetables(bodies: Sequence[Mapping[str, object]], now: datetime) -> int:
     """Store the series (existing ones are kept) and their sessions from ``now`` to the
     horizon (existing ones are kept); returns how many sessions were made."""
     until = now + AHEAD
-    starts: dict[tuple[str, str, date], list[datetime]] = {}
     series: list[SeriesRecord] = []
     sessions: list[SessionRecord] = []
     for body in bodies:
         record = series_from_body(body)
-        key = (record.rrule, record.timezone, record.starts_on)
-        if key not in starts:
-            check_series(record)
-            starts[key] = occurrences(record, now, until)
+        starts = _starts(record, now, until)
         length = timedelta(minutes=record.duration_minutes)
         series.append(replace(record, materialised_until=until))
         sessions += [
@@ -59,7 +72,7 @@ async def materialise_timetables(bodies: Sequence[Mapping[str, object]], now: da
                 capacity=record.capacity,
                 status=SessionStatus.SCHEDULED,
             )
-            for at in starts[key]
+            for at in starts
         ]
     await repository.insert_timetables(series, sessions)
     return len(sessions)

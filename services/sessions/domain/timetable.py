@@ -17,6 +17,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from saathi.errors import BadUserInput
 from saathi.ids import stable_id
+from saathi.service.connections import page_size
 from services.sessions import repository
 from services.sessions.domain.records import SeriesRecord, SessionRecord, SessionStatus
 
@@ -128,6 +129,13 @@ async def upcoming(group_ids: Sequence[str], now: datetime) -> dict[str, list[Se
     return by_group
 
 
+async def next_sessions(group_ids: Sequence[str], now: datetime) -> dict[str, SessionRecord]:
+    """Each group's first scheduled session starting after ``now``, for those that have one
+    (``nextSession``: reads one session a group however many are planned)."""
+    await ensure_materialised(group_ids, now)
+    return await repository.next_sessions(group_ids, now)
+
+
 async def sessions(session_ids: Sequence[str]) -> dict[str, SessionRecord]:
     """The sessions with these ids (unknown ids are left out)."""
     return await repository.sessions_by_ids(session_ids)
@@ -140,12 +148,9 @@ DEFAULT_PAGE = 10
 
 
 def check_page(first: int | None) -> int:
-    """``first`` for a list of upcoming sessions: 1 to 50 (null means the default, 10)."""
-    if first is None:
-        return DEFAULT_PAGE
-    if not 1 <= first <= MAX_PAGE:
-        raise BadUserInput(f"first must be between 1 and {MAX_PAGE}.")
-    return first
+    """``first`` for a list of upcoming sessions: 1 to 50 (null means the default, 10). The
+    contract keeps this list bare (no cursor): a group has few sessions ahead."""
+    return page_size(first, default=DEFAULT_PAGE, maximum=MAX_PAGE)
 
 
 async def replace_series(series: SeriesRecord, now: datetime) -> SeriesRecord:

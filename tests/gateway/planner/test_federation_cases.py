@@ -6,10 +6,12 @@ from __future__ import annotations
 from functools import cache
 from textwrap import dedent
 
+import pytest
 from graphql import parse
 
 from gateway import Supergraph, compose
-from gateway.planner import build_plan, print_plan
+from gateway.planner import PlanningError, build_plan, print_plan
+from gateway.planner.groups import FetchGroup, check_acyclic
 from tests.gateway import conformance
 
 
@@ -72,8 +74,8 @@ def test_an_interface_object_asks_the_interface_graph_for_types_and_type_conditi
               {
                 popularResources {
                   __typename
-                  id
                   helpfulCount
+                  id
                 }
               }
             },
@@ -248,3 +250,39 @@ def test_nested_requires_wait_for_the_graph_that_fetches_them() -> None:
           },
         }
     """)
+
+
+def test_an_interface_object_field_alone_needs_no_real_type() -> None:
+    printed = plan("{ popularResources { helpfulCount } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Fetch(service: "feedback") {
+            {
+              popularResources {
+                __typename
+                helpfulCount
+              }
+            }
+          },
+        }
+    """)
+
+
+def test_a_deep_cyclic_selection_plans_without_recursion_limits() -> None:
+    depth = 60
+    query = "{ centres { " + "rooms { centre { " * depth + "id" + " } }" * depth + " } }"
+
+    result = build_plan(supergraph(), parse(query))
+
+    assert result.node is not None
+
+
+def test_dependencies_that_form_a_cycle_are_refused() -> None:
+    first = FetchGroup(0, "a", (), None)
+    second = FetchGroup(1, "b", ("x",), first)
+    first.deps.add(1)
+    second.deps.add(0)
+
+    with pytest.raises(PlanningError, match="cycle"):
+        check_acyclic([first, second])

@@ -7,7 +7,6 @@ import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from saathi.keys import SigningKey, generate_signing_key
 from saathi.keystore import SqliteKeyStore
 from saathi.peers import Peers
 from saathi.runtime import key_store_for, master_key_for, peers_for
+from saathi.service.clock import FixedClock
 from saathi.service_trust import SERVICE_TOKEN_HEADER, ServiceKeys, ServiceTokens, ServiceTrust
 from saathi.settings import Settings
 from saathi.tokens import Role, mint_access_token
@@ -57,19 +57,6 @@ mutation Refresh($refreshToken: String!) {
   }
 }
 """
-
-
-@dataclass
-class FakeClock:
-    """The service's clock, moved by hand."""
-
-    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -119,8 +106,8 @@ def keys(settings: Settings) -> SqliteKeyStore:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> FixedClock:
+    return FixedClock()
 
 
 @dataclass
@@ -130,7 +117,7 @@ class Consent:
     client: httpx.AsyncClient
     settings: Settings
     key: SigningKey
-    clock: FakeClock
+    clock: FixedClock
 
     async def post(
         self,
@@ -297,7 +284,7 @@ class FakeDirectory:
 
 @pytest.fixture
 async def make_consent(
-    database: None, settings: Settings, key: SigningKey, clock: FakeClock
+    database: None, settings: Settings, key: SigningKey, clock: FixedClock
 ) -> AsyncIterator[MakeConsent]:
     """Builds the app (``delivery``, ``address`` overridable) with a client on it."""
     clients: list[httpx.AsyncClient] = []

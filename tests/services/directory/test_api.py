@@ -336,7 +336,7 @@ async def test_group_detail(
                     "timezone": "Asia/Kolkata",
                     "durationMinutes": 90,
                     "startsOn": "2025-01-07",
-                    "summary": "Every Tuesday, 18:00 to 19:30",
+                    "summary": "Every Tuesday, 6:00 pm to 7:30 pm",
                 },
             }
         }

@@ -9,6 +9,7 @@ import pytest
 
 from network.demo import description as demo
 from saathi.errors import BadUserInput, NotFound
+from saathi.service import connections
 from services.directory.domain import crisis, cursors, geometry, lookups, nearby, recurrence
 from services.directory.domain.records import (
     Address,
@@ -30,43 +31,55 @@ def _summary(rrule: str, minutes: int = 60, starts_on: date = date(2025, 1, 6)) 
 @pytest.mark.parametrize(
     ("rrule", "minutes", "expected"),
     [
-        ("FREQ=WEEKLY;BYDAY=TU;BYHOUR=18;BYMINUTE=0", 90, "Every Tuesday, 18:00 to 19:30"),
+        ("FREQ=WEEKLY;BYDAY=TU;BYHOUR=18;BYMINUTE=0", 90, "Every Tuesday, 6:00 pm to 7:30 pm"),
         (
             "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU;BYHOUR=16;BYMINUTE=0",
             120,
-            "Every other Sunday, 16:00 to 18:00",
+            "Every other Sunday, 4:00 pm to 6:00 pm",
         ),
         (
             "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=11;BYMINUTE=0",
             60,
-            "Every Monday, Wednesday and Friday, 11:00 to 12:00",
+            "Every Monday, Wednesday and Friday, 11:00 am to 12:00 pm",
         ),
-        ("FREQ=WEEKLY;BYDAY=FR,MO;BYHOUR=9", 45, "Every Monday and Friday, 09:00 to 09:45"),
-        ("FREQ=WEEKLY;BYDAY=SA;BYHOUR=10;BYMINUTE=30", 90, "Every Saturday, 10:30 to 12:00"),
+        ("FREQ=WEEKLY;BYDAY=FR,MO;BYHOUR=9", 45, "Every Monday and Friday, 9:00 am to 9:45 am"),
+        ("FREQ=WEEKLY;BYDAY=SA;BYHOUR=10;BYMINUTE=30", 90, "Every Saturday, 10:30 am to 12:00 pm"),
         (
             "FREQ=WEEKLY;INTERVAL=3;BYDAY=WE;BYHOUR=17",
             60,
-            "Every 3 weeks on Wednesday, 17:00 to 18:00",
+            "Every 3 weeks on Wednesday, 5:00 pm to 6:00 pm",
         ),
-        ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8", 30, "Every weekday, 08:00 to 08:30"),
-        ("FREQ=DAILY;BYHOUR=7", 30, "Every day, 07:00 to 07:30"),
-        ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYHOUR=7", 30, "Every day, 07:00 to 07:30"),
-        ("FREQ=DAILY;INTERVAL=2;BYHOUR=7", 30, "Every other day, 07:00 to 07:30"),
-        ("FREQ=DAILY;INTERVAL=4;BYHOUR=7", 30, "Every 4 days, 07:00 to 07:30"),
-        ("FREQ=MONTHLY;BYDAY=1MO;BYHOUR=18", 60, "The first Monday of every month, 18:00 to 19:00"),
-        ("FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=18", 60, "The last Friday of every month, 18:00 to 19:00"),
+        ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8", 30, "Every weekday, 8:00 am to 8:30 am"),
+        ("FREQ=DAILY;BYHOUR=7", 30, "Every day, 7:00 am to 7:30 am"),
+        ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYHOUR=7", 30, "Every day, 7:00 am to 7:30 am"),
+        ("FREQ=DAILY;INTERVAL=2;BYHOUR=7", 30, "Every other day, 7:00 am to 7:30 am"),
+        ("FREQ=DAILY;INTERVAL=4;BYHOUR=7", 30, "Every 4 days, 7:00 am to 7:30 am"),
+        (
+            "FREQ=MONTHLY;BYDAY=1MO;BYHOUR=18",
+            60,
+            "The first Monday of every month, 6:00 pm to 7:00 pm",
+        ),
+        (
+            "FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=18",
+            60,
+            "The last Friday of every month, 6:00 pm to 7:00 pm",
+        ),
         (
             "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15;BYHOUR=18",
             60,
-            "The 15th of every other month, 18:00 to 19:00",
+            "The 15th of every other month, 6:00 pm to 7:00 pm",
         ),
-        ("FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=18", 60, "The last day of every month, 18:00 to 19:00"),
-        ("FREQ=YEARLY;BYHOUR=10", 60, "Every year on 6 January, 10:00 to 11:00"),
-        ("FREQ=WEEKLY;BYDAY=FR;BYHOUR=22;BYMINUTE=30", 90, "Every Friday, 22:30 to 00:00"),
+        (
+            "FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=18",
+            60,
+            "The last day of every month, 6:00 pm to 7:00 pm",
+        ),
+        ("FREQ=YEARLY;BYHOUR=10", 60, "Every year on 6 January, 10:00 am to 11:00 am"),
+        ("FREQ=WEEKLY;BYDAY=FR;BYHOUR=22;BYMINUTE=30", 90, "Every Friday, 10:30 pm to 12:00 am"),
         (
             "RRULE:FREQ=WEEKLY;BYDAY=TU;BYHOUR=18;UNTIL=20250331T000000Z",
             60,
-            "Every Tuesday, 18:00 to 19:00, until 31 March 2025",
+            "Every Tuesday, 6:00 pm to 7:00 pm, until 31 March 2025",
         ),
     ],
 )
@@ -77,24 +90,25 @@ def test_summary_reads_the_rule_in_wall_time(rrule: str, minutes: int, expected:
 def test_a_weekly_rule_without_days_meets_on_the_start_day() -> None:
     # 2025-01-08 is a Wednesday.
     assert (
-        _summary("FREQ=WEEKLY;BYHOUR=18", 60, date(2025, 1, 8)) == "Every Wednesday, 18:00 to 19:00"
+        _summary("FREQ=WEEKLY;BYHOUR=18", 60, date(2025, 1, 8))
+        == "Every Wednesday, 6:00 pm to 7:00 pm"
     )
 
 
 def test_every_demo_group_has_a_summary() -> None:
     summaries = {
         g.rrule: recurrence.schedule_summary(
-            Schedule(g.rrule, g.timezone, g.duration_minutes, g.starts_on)
+            Schedule(g.rrule, g.timezone, g.duration_minutes, date(2026, 1, 5))
         )
         for g in demo.GROUPS
     }
 
     assert sorted(set(summaries.values())) == [
-        "Every Monday, Wednesday and Friday, 11:00 to 12:00",
-        "Every Saturday, 10:30 to 12:00",
-        "Every Thursday, 19:30 to 20:30",
-        "Every Tuesday, 18:00 to 19:30",
-        "Every other Sunday, 16:00 to 18:00",
+        "Every Monday, Wednesday and Friday, 11:00 am to 12:00 pm",
+        "Every Saturday, 10:30 am to 12:00 pm",
+        "Every Thursday, 7:30 pm to 8:30 pm",
+        "Every Tuesday, 6:00 pm to 7:30 pm",
+        "Every other Sunday, 4:00 pm to 6:00 pm",
     ]
 
 
@@ -261,9 +275,9 @@ def test_found_returns_the_record_or_raises_not_found() -> None:
 
 
 def test_a_cursor_round_trips() -> None:
-    cursor = cursors.encode_cursor("nearby", 2.947, "grp_1")
+    cursor = connections.encode_cursor("nearby", 2.947, "grp_1")
 
-    assert cursors.decode_cursor(cursor, "nearby", (float, str)) == [2.947, "grp_1"]
+    assert connections.decode_cursor(cursor, "nearby", (float, str)) == [2.947, "grp_1"]
 
 
 @pytest.mark.parametrize(
@@ -271,14 +285,14 @@ def test_a_cursor_round_trips() -> None:
     [
         "not a cursor",
         "!!!",
-        cursors.encode_cursor("centre", "Saathi", "ctr_1"),
-        cursors.encode_cursor("nearby", "far", "grp_1"),
-        cursors.encode_cursor("nearby", 1.0),
+        connections.encode_cursor("centre", "Saathi", "ctr_1"),
+        connections.encode_cursor("nearby", "far", "grp_1"),
+        connections.encode_cursor("nearby", 1.0),
     ],
 )
 def test_a_foreign_or_malformed_cursor_is_refused(cursor: str) -> None:
     with pytest.raises(BadUserInput, match=r"after is not a cursor from this list\."):
-        cursors.decode_cursor(cursor, "nearby", (float, str))
+        connections.decode_cursor(cursor, "nearby", (float, str))
 
 
 # --- the group filter ---------------------------------------------------------------------------

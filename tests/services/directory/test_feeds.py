@@ -54,7 +54,7 @@ async def test_the_feed_lists_one_meeting_a_day_a_group_meets(
         "end_time": "08:30",
         "types": ["EN", "HI", "O", "ONL"],
         # The feed is public: no join link, only where to find it.
-        "notes": "Every Monday and Thursday, 07:30 to 08:30. "
+        "notes": "Every Monday and Thursday, 7:30 am to 8:30 am. "
         "Join link in the Saathi app after booking.",
         "attendance_option": "online",
     }
@@ -69,7 +69,7 @@ async def test_the_feed_lists_one_meeting_a_day_a_group_meets(
             "time": "18:00",
             "end_time": "19:30",
             "types": ["EN", "W", "X"],
-            "notes": "Every Tuesday, 18:00 to 19:30",
+            "notes": "Every Tuesday, 6:00 pm to 7:30 pm",
             "attendance_option": "in_person",
             "address": "1 Test Road",
             "city": "Pune",

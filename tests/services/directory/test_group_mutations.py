@@ -86,7 +86,7 @@ async def test_a_centre_admin_creates_a_group_and_sessions_gets_its_timetable(
         "schedule": {
             "rrule": RULE,
             "timezone": "Asia/Kolkata",
-            "summary": "Every Tuesday, 18:00 to 19:30",
+            "summary": "Every Tuesday, 6:00 pm to 7:30 pm",
         },
         "centre": {"id": centre_id},
     }
@@ -125,7 +125,7 @@ async def test_a_centre_admin_creates_a_group_and_sessions_gets_its_timetable(
             "timezone": "Asia/Kolkata",
             "durationMinutes": 90,
             "startsOn": "2025-03-04",
-            "summary": "Every Tuesday, 18:00 to 19:30",
+            "summary": "Every Tuesday, 6:00 pm to 7:30 pm",
         },
     }
 

@@ -15,6 +15,7 @@ from saathi.settings import Settings
 from services.directory import repository
 from services.directory.domain.imports import import_tsml, read_feed
 from services.directory.domain.records import Address, Centre, Point
+from tests.running import make_instance
 from tests.services.directory.conftest import MakeCentre
 
 FEED: list[dict[str, Any]] = [
@@ -148,6 +149,7 @@ def test_the_command_imports_a_file_and_prints_a_summary(tmp_path: Path) -> None
 
 
 def test_the_command_refuses_an_unknown_centre(tmp_path: Path) -> None:
+    make_instance(tmp_path)
     url = write_feed(tmp_path, FEED[:1])
 
     result = CliRunner().invoke(

@@ -20,9 +20,10 @@ from saathi.database import close_databases, open_databases
 from saathi.errors import BadUserInput
 from saathi.ids import new_id, stable_id
 from saathi.peers import Peers
+from saathi.service import connections
 from saathi.settings import Settings
 from services.directory import repository
-from services.directory.domain import cursors, geometry, nearby
+from services.directory.domain import geometry, nearby
 from services.directory.domain.records import Address, Centre, Group, Point, Schedule
 from tests.database import TEST_DATABASE_URL
 
@@ -101,7 +102,9 @@ def brute_force(groups: list[Group], search: nearby.NearbySearch) -> list[tuple[
     return sorted(ranked)
 
 
-async def every_page(search: nearby.NearbySearch) -> tuple[list[int], list[tuple[float, str]]]:
+async def every_page(
+    search: nearby.NearbySearch,
+) -> tuple[list[int | None], list[tuple[float, str]]]:
     """Walks the list by cursor: the totalCount of each page and every (distance, id)."""
     totals, seen, after = [], [], None
     while True:
@@ -179,7 +182,7 @@ async def test_groups_at_one_spot_are_ranked_by_id_across_a_page_boundary(
 
 
 async def test_a_cursor_that_is_not_a_number_is_the_callers_error(stored: list[Group]) -> None:
-    cursor = cursors.encode_cursor("nearby", float("nan"), "grp_x")
+    cursor = connections.encode_cursor("nearby", float("nan"), "grp_x")
 
     with pytest.raises(BadUserInput):
         await nearby.nearby_groups(nearby.NearbySearch(PLACES[0], after=cursor), Peers())

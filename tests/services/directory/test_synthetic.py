@@ -7,6 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from bench.nearby import FIRST, RADIUS_KM, app_client, app_nearby, reference_nearby
 from network.cli import app
 from services.directory import repository
 from services.directory.domain import geometry
@@ -37,6 +38,21 @@ async def test_groups_lie_near_their_centre(database: None) -> None:
         centre_point = centres[group.centre_id].location
         assert centre_point is not None
         assert geometry.haversine_km(group.anchor, centre_point) <= 12.01
+
+
+async def test_the_spatial_index_built_at_the_end_of_a_seed_answers_exactly(
+    database: None,
+) -> None:
+    # The seed builds the spatial index once, at the end (bulk_load): every search after it,
+    # and after a second seed that adds to it, must equal a brute-force scan.
+    for groups in (600, 900):
+        await seed_synthetic(SyntheticPlan(groups=groups, cities=3), chunk_size=250)
+        async with app_client() as client:
+            for city in range(3):
+                near = SyntheticPlan(groups=groups, cities=3).city(city)[1]
+                expected = await reference_nearby(near, RADIUS_KM, FIRST)
+                assert expected
+                assert await app_nearby(client, near) == expected
 
 
 async def test_seeding_again_with_the_same_parameters_adds_nothing(database: None) -> None:

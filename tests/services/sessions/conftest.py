@@ -193,7 +193,7 @@ class StatementLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if message.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE")):
+        if message.lstrip().upper().startswith(("SELECT", "WITH", "INSERT", "UPDATE", "DELETE")):
             self.statements.append(message)
 
 

@@ -197,7 +197,7 @@ def consent_stand_in(
             return JSONResponse({"error": "down"}, status_code=503)
         body = json.loads(await request.body())
         received.append({"auth": SERVICE_TOKEN_HEADER in request.headers, **body})
-        return JSONResponse({"delivered": len(body["participantIds"])})
+        return JSONResponse({"delivered": len(body["participantIds"]), "skipped": 0})
 
     return Starlette(routes=[Route("/internal/notify", notify, methods=["POST"])])
 
@@ -210,7 +210,9 @@ async def test_cancel_session_cancels_bookings_and_tells_each_participant(
     peers: Peers,
 ) -> None:
     series = await make_series(centre_id="ctr_a", group_name="Hope circle")
-    session = await make_session(centre_id="ctr_a", group_id=series.group_id)
+    # 10:30 UTC is 4:00 pm in Kolkata, the group's zone
+    starts_at = (utc_now() + timedelta(days=2)).replace(hour=10, minute=30, second=0, microsecond=0)
+    session = await make_session(centre_id="ctr_a", group_id=series.group_id, starts_at=starts_at)
     one = await book(session, "par_1", BookingStatus.CONFIRMED)
     two = await book(session, "par_2", BookingStatus.WAITLISTED)
     gone = await book(session, "par_3", BookingStatus.CANCELLED)
@@ -227,13 +229,14 @@ async def test_cancel_session_cancels_bookings_and_tells_each_participant(
         "error": None,
     }
     assert again["data"] == first["data"]
-    when = session.starts_at.strftime("%d %b %Y %H:%M UTC")
+    year = "" if starts_at.year == utc_now().year else f" {starts_at.year}"
+    when = f"4:00 pm, {starts_at:%a} {starts_at.day} {starts_at:%b}{year}"
     assert received == [
         {
             "auth": True,
             "participantIds": ["par_1", "par_2"],
             "kind": "session_cancelled",
-            "message": f"Your session of Hope circle on {when} was cancelled by the centre. "
+            "message": f"Your session of Hope circle at {when} was cancelled by the centre. "
             "Reason: Facilitator unwell",
         }
     ]

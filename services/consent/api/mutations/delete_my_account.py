@@ -7,9 +7,8 @@ from typing import Self
 import strawberry
 
 from saathi.errors import SaathiError
+from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
-from services.consent.api.mutations.payload import payload_or_error
-from services.consent.api.types import MutationError
 from services.consent.domain import erasure
 
 
@@ -23,11 +22,7 @@ class DeleteMyAccountPayload:
         return cls(deleted=False, error=MutationError.of(error))
 
 
-async def _delete(info: strawberry.Info[Context]) -> DeleteMyAccountPayload:
+async def delete_my_account(info: strawberry.Info[Context]) -> DeleteMyAccountPayload:
     context = info.context
     await erasure.erase_account(context.deps, context.viewer.participant())
     return DeleteMyAccountPayload(deleted=True)
-
-
-async def delete_my_account(info: strawberry.Info[Context]) -> DeleteMyAccountPayload:
-    return await payload_or_error(DeleteMyAccountPayload, _delete(info))

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Self
 
 import strawberry
 
-from saathi.errors import SaathiError
+from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
-from services.consent.api.mutations.payload import payload_or_error
-from services.consent.api.types import Consent, MutationError
+from services.consent.api.types import Consent
 from services.consent.domain import grants
 from services.consent.domain.records import ConsentPurpose, DataCategory
 
@@ -28,12 +26,10 @@ class GrantConsentPayload:
     consent: Consent | None = None
     error: MutationError | None = None
 
-    @classmethod
-    def from_error(cls, error: SaathiError) -> Self:
-        return cls(error=MutationError.of(error))
 
-
-async def _grant(info: strawberry.Info[Context], input: GrantConsentInput) -> GrantConsentPayload:
+async def grant_consent(
+    info: strawberry.Info[Context], input: GrantConsentInput
+) -> GrantConsentPayload:
     context = info.context
     record = await grants.grant(
         context.deps,
@@ -44,9 +40,3 @@ async def _grant(info: strawberry.Info[Context], input: GrantConsentInput) -> Gr
         valid_until=input.valid_until,
     )
     return GrantConsentPayload(consent=Consent.of(record, context.deps.clock()))
-
-
-async def grant_consent(
-    info: strawberry.Info[Context], input: GrantConsentInput
-) -> GrantConsentPayload:
-    return await payload_or_error(GrantConsentPayload, _grant(info, input))

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Self
-
 import strawberry
 
-from saathi.errors import SaathiError
+from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
-from services.consent.api.mutations.payload import payload_or_error
-from services.consent.api.types import MutationError
 from services.consent.domain import login_sessions
 
 
@@ -22,21 +18,13 @@ class RefreshSessionPayload:
     )
     error: MutationError | None = None
 
-    @classmethod
-    def from_error(cls, error: SaathiError) -> Self:
-        return cls(error=MutationError.of(error))
 
-
-async def _refresh(info: strawberry.Info[Context], refresh_token: str) -> RefreshSessionPayload:
+async def refresh_session(
+    info: strawberry.Info[Context], refresh_token: str
+) -> RefreshSessionPayload:
     tokens = await login_sessions.refresh_session(info.context.deps, refresh_token)
     return RefreshSessionPayload(
         access_token=tokens.access_token,
         refresh_token=tokens.refresh_token,
         expires_in=tokens.expires_in,
     )
-
-
-async def refresh_session(
-    info: strawberry.Info[Context], refresh_token: str
-) -> RefreshSessionPayload:
-    return await payload_or_error(RefreshSessionPayload, _refresh(info, refresh_token))

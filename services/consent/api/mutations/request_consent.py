@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Self
 
 import strawberry
 
-from saathi.errors import SaathiError
+from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
-from services.consent.api.mutations.payload import payload_or_error
-from services.consent.api.types import ConsentRequest, MutationError
+from services.consent.api.types import ConsentRequest
 from services.consent.domain import grants
 from services.consent.domain.records import ConsentPurpose, DataCategory
 
@@ -29,12 +27,10 @@ class RequestConsentPayload:
     request: ConsentRequest | None = None
     error: MutationError | None = None
 
-    @classmethod
-    def from_error(cls, error: SaathiError) -> Self:
-        return cls(error=MutationError.of(error))
 
-
-async def _ask(info: strawberry.Info[Context], input: RequestConsentInput) -> RequestConsentPayload:
+async def request_consent(
+    info: strawberry.Info[Context], input: RequestConsentInput
+) -> RequestConsentPayload:
     context = info.context
     view = await grants.ask(
         context.deps,
@@ -46,9 +42,3 @@ async def _ask(info: strawberry.Info[Context], input: RequestConsentInput) -> Re
         reason=input.reason,
     )
     return RequestConsentPayload(request=ConsentRequest.of(view))
-
-
-async def request_consent(
-    info: strawberry.Info[Context], input: RequestConsentInput
-) -> RequestConsentPayload:
-    return await payload_or_error(RequestConsentPayload, _ask(info, input))

@@ -7,9 +7,8 @@ from typing import Self
 import strawberry
 
 from saathi.errors import RateLimited, SaathiError
+from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
-from services.consent.api.mutations.payload import payload_or_error
-from services.consent.api.types import MutationError
 from services.consent.domain import login
 
 
@@ -27,13 +26,9 @@ class RequestLoginCodePayload:
         return cls(sent=False, retry_after_seconds=retry, error=MutationError.of(error))
 
 
-async def _send(info: strawberry.Info[Context], contact: str) -> RequestLoginCodePayload:
-    context = info.context
-    retry_after = await login.request_code(context.deps, contact, context.client_address)
-    return RequestLoginCodePayload(sent=True, retry_after_seconds=retry_after)
-
-
 async def request_login_code(
     info: strawberry.Info[Context], contact: str
 ) -> RequestLoginCodePayload:
-    return await payload_or_error(RequestLoginCodePayload, _send(info, contact))
+    context = info.context
+    retry_after = await login.request_code(context.deps, contact, context.client_address)
+    return RequestLoginCodePayload(sent=True, retry_after_seconds=retry_after)

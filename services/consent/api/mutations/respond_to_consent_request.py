@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Self
-
 import strawberry
 
-from saathi.errors import SaathiError
+from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
-from services.consent.api.mutations.payload import payload_or_error
-from services.consent.api.types import Consent, ConsentRequest, MutationError
+from services.consent.api.types import Consent, ConsentRequest
 from services.consent.domain import grants
 
 
@@ -19,12 +16,8 @@ class RespondToConsentRequestPayload:
     consent: Consent | None = strawberry.field(default=None, description="When approved.")
     error: MutationError | None = None
 
-    @classmethod
-    def from_error(cls, error: SaathiError) -> Self:
-        return cls(error=MutationError.of(error))
 
-
-async def _respond(
+async def respond_to_consent_request(
     info: strawberry.Info[Context], request_id: strawberry.ID, approve: bool
 ) -> RespondToConsentRequestPayload:
     context = info.context
@@ -35,12 +28,4 @@ async def _respond(
     return RespondToConsentRequestPayload(
         request=ConsentRequest.of(answer.request),
         consent=None if consent is None else Consent.of(consent, context.deps.clock()),
-    )
-
-
-async def respond_to_consent_request(
-    info: strawberry.Info[Context], request_id: strawberry.ID, approve: bool
-) -> RespondToConsentRequestPayload:
-    return await payload_or_error(
-        RespondToConsentRequestPayload, _respond(info, request_id, approve)
     )

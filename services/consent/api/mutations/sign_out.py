@@ -7,9 +7,8 @@ from typing import Annotated, Self
 import strawberry
 
 from saathi.errors import SaathiError
+from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
-from services.consent.api.mutations.payload import payload_or_error
-from services.consent.api.types import MutationError
 from services.consent.domain import login_sessions
 
 
@@ -23,16 +22,12 @@ class SignOutPayload:
         return cls(signed_out=False, error=MutationError.of(error))
 
 
-async def _sign_out(info: strawberry.Info[Context], everywhere: bool) -> SignOutPayload:
-    context = info.context
-    await login_sessions.sign_out(context.deps, context.viewer.participant(), everywhere=everywhere)
-    return SignOutPayload(signed_out=True)
-
-
 async def sign_out(
     info: strawberry.Info[Context],
     everywhere: Annotated[
         bool, strawberry.argument(description="End every sign-in of mine, on every device.")
     ] = False,
 ) -> SignOutPayload:
-    return await payload_or_error(SignOutPayload, _sign_out(info, everywhere))
+    context = info.context
+    await login_sessions.sign_out(context.deps, context.viewer.participant(), everywhere=everywhere)
+    return SignOutPayload(signed_out=True)

@@ -7,9 +7,9 @@ from typing import Self
 import strawberry
 
 from saathi.errors import RateLimited, SaathiError
+from saathi.service.strawberry import MutationError
 from services.consent.api.context import Context
-from services.consent.api.mutations.payload import payload_or_error
-from services.consent.api.types import MutationError, Participant
+from services.consent.api.types import Participant
 from services.consent.domain import login
 
 
@@ -32,7 +32,7 @@ class VerifyLoginCodePayload:
         return cls(retry_after_seconds=retry, error=MutationError.of(error))
 
 
-async def _verify(
+async def verify_login_code(
     info: strawberry.Info[Context], contact: str, code: str
 ) -> VerifyLoginCodePayload:
     signed_in = await login.verify_code(info.context.deps, contact, code)
@@ -43,9 +43,3 @@ async def _verify(
         expires_in=signed_in.tokens.expires_in,
         participant=Participant.of(signed_in.participant),
     )
-
-
-async def verify_login_code(
-    info: strawberry.Info[Context], contact: str, code: str
-) -> VerifyLoginCodePayload:
-    return await payload_or_error(VerifyLoginCodePayload, _verify(info, contact, code))

@@ -10,12 +10,11 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
+from saathi.service.graphene import acts_for, errors_as_payload
 from saathi.tokens import Role
 from services.directory.api.context import context_of
-from services.directory.api.errors import errors_as_payload
 from services.directory.api.group_inputs import UpdateGroupInput, group_fields
 from services.directory.api.mutations.payloads import GroupResult, UpdateGroupPayload
-from services.directory.api.permissions import staff_only
 from services.directory.domain import editing
 
 
@@ -30,11 +29,13 @@ class UpdateGroup(graphene.ObjectType):
 
     @staticmethod
     @errors_as_payload(GroupResult.failed)
-    @staff_only(Role.CENTRE_ADMIN)
+    @acts_for(Role.CENTRE_ADMIN)
     async def resolve_update_group(
         root: None, info: GraphQLResolveInfo, id: str, input: Any
     ) -> GroupResult:
         context = context_of(info)
         principal = context.viewer.required()
-        group = await editing.update_group(principal, id, group_fields(input), context.peers)
+        group = await editing.update_group(
+            principal, id, group_fields(input), context.peers, context.clock()
+        )
         return GroupResult(group=group)

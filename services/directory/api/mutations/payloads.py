@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import graphene
 
 from saathi.errors import SaathiError
-from services.directory.api.errors import Failure, MutationError
+from saathi.service.graphene import MutationError
+from saathi.service.payload import Failure
 from services.directory.api.types import PeerGroup
 from services.directory.domain import records
 

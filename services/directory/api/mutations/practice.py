@@ -15,10 +15,10 @@ import graphene
 from graphql import GraphQLResolveInfo
 
 from saathi.errors import SaathiError
+from saathi.service.graphene import MutationError, acts_for, errors_as_payload
+from saathi.service.payload import Failure
 from saathi.tokens import Role
 from services.directory.api.context import context_of
-from services.directory.api.errors import Failure, MutationError, errors_as_payload
-from services.directory.api.permissions import staff_only
 from services.directory.api.practice_enums import CentreKind, TrainingModule, enum_name
 from services.directory.api.practice_types import CentrePractice, Supervision, SupporterRecord
 from services.directory.practice import editing
@@ -178,7 +178,7 @@ class PracticeMutations(graphene.ObjectType):
 
     @staticmethod
     @errors_as_payload(SupporterResult.failed)
-    @staff_only(Role.CENTRE_ADMIN)
+    @acts_for(Role.CENTRE_ADMIN)
     async def resolve_add_peer_supporter(
         root: None, info: GraphQLResolveInfo, input: Any
     ) -> SupporterResult:
@@ -194,7 +194,7 @@ class PracticeMutations(graphene.ObjectType):
 
     @staticmethod
     @errors_as_payload(SupporterResult.failed)
-    @staff_only(Role.CENTRE_ADMIN)
+    @acts_for(Role.CENTRE_ADMIN)
     async def resolve_record_training(
         root: None, info: GraphQLResolveInfo, input: Any
     ) -> SupporterResult:
@@ -207,7 +207,7 @@ class PracticeMutations(graphene.ObjectType):
 
     @staticmethod
     @errors_as_payload(SupporterResult.failed)
-    @staff_only(Role.CENTRE_ADMIN)
+    @acts_for(Role.CENTRE_ADMIN)
     async def resolve_certify_supporter(
         root: None, info: GraphQLResolveInfo, input: Any
     ) -> SupporterResult:
@@ -218,7 +218,7 @@ class PracticeMutations(graphene.ObjectType):
 
     @staticmethod
     @errors_as_payload(SupervisionResult.failed)
-    @staff_only(Role.SUPERVISOR)
+    @acts_for(Role.SUPERVISOR)
     async def resolve_record_supervision(
         root: None, info: GraphQLResolveInfo, input: Any
     ) -> SupervisionResult:
@@ -234,7 +234,7 @@ class PracticeMutations(graphene.ObjectType):
 
     @staticmethod
     @errors_as_payload(ResidentsOnlyResult.failed)
-    @staff_only(Role.CENTRE_ADMIN)
+    @acts_for(Role.CENTRE_ADMIN)
     async def resolve_set_residents_only(
         root: None, info: GraphQLResolveInfo, group_id: str, residents_only: bool
     ) -> ResidentsOnlyResult:
@@ -246,7 +246,7 @@ class PracticeMutations(graphene.ObjectType):
 
     @staticmethod
     @errors_as_payload(PracticeResult.failed)
-    @staff_only(Role.CENTRE_ADMIN)
+    @acts_for(Role.CENTRE_ADMIN)
     async def resolve_update_centre_practice(
         root: None, info: GraphQLResolveInfo, centre_id: str, input: Any
     ) -> PracticeResult:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from saathi.service.strawberry import ActsFor, MutationError, mutation_extensions
 from saathi.tokens import Role
 from services.sessions.api.context import Context
-from services.sessions.api.errors import MutationError, participant_mutation
-from services.sessions.api.permissions import ActsFor
 from services.sessions.api.types import Session
 from services.sessions.domain import staff
 
@@ -29,9 +28,7 @@ async def record_attendance(
 ) -> RecordAttendancePayload:
     principal = info.context.viewer.required()
     marks = [staff.Attendance(str(a.booking_id), a.attended) for a in attendance]
-    await staff.record_attendance(
-        principal.centre_id, str(session_id), marks, info.context.loaders.now
-    )
+    await staff.record_attendance(principal.centre_id, str(session_id), marks, info.context.now)
     info.context.loaders.invalidate()
     record = await info.context.loaders.session.load(str(session_id))
     assert record is not None, "the session was just read"
@@ -42,7 +39,7 @@ field = strawberry.mutation(
     resolver=record_attendance,
     description="Facilitator or centre_admin of the session's centre; CONFIRMED bookings "
     "become ATTENDED or NO_SHOW.",
-    extensions=participant_mutation(
+    extensions=mutation_extensions(
         RecordAttendancePayload, ActsFor(Role.FACILITATOR, Role.CENTRE_ADMIN)
     ),
 )

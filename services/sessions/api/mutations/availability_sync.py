@@ -12,9 +12,9 @@ import strawberry
 from strawberry.permission import PermissionExtension
 
 from saathi.errors import ErrorCode
+from saathi.service.strawberry import ActsFor
 from saathi.tokens import Role
 from services.sessions.api.context import Context
-from services.sessions.api.permissions import ActsFor
 from services.sessions.domain import partners
 from services.sessions.domain.records import SessionStatus
 
@@ -75,7 +75,7 @@ async def sync_availability(
         str(input.centre_id),
         input.batch_id,
         sessions,
-        info.context.loaders.now,
+        info.context.now,
         info.context.keys,
     )
     return SyncAvailabilityPayload(

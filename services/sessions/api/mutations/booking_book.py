@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from saathi.service.strawberry import IsParticipant, MutationError, mutation_extensions
 from services.sessions.api.context import Context
-from services.sessions.api.errors import MutationError, participant_mutation
-from services.sessions.api.permissions import IsParticipant
 from services.sessions.api.types import Booking
 from services.sessions.domain import bookings
 
@@ -24,7 +23,7 @@ async def book_session(
 ) -> BookSessionPayload:
     participant = info.context.viewer.participant()
     record = await bookings.book(
-        participant.subject, str(session_id), idempotency_key, info.context.loaders.now
+        participant.subject, str(session_id), idempotency_key, info.context.now
     )
     info.context.loaders.invalidate()
     return BookSessionPayload(booking=Booking.from_record(record))
@@ -33,5 +32,5 @@ async def book_session(
 field = strawberry.mutation(
     resolver=book_session,
     description="Retrying with the same idempotencyKey returns the same booking.",
-    extensions=participant_mutation(BookSessionPayload, IsParticipant()),
+    extensions=mutation_extensions(BookSessionPayload, IsParticipant()),
 )

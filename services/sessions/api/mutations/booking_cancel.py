@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from saathi.service.strawberry import IsParticipant, MutationError, mutation_extensions
 from services.sessions.api.context import Context
-from services.sessions.api.errors import MutationError, participant_mutation
-from services.sessions.api.permissions import IsParticipant
 from services.sessions.api.types import Booking
 from services.sessions.domain import bookings
 
@@ -23,12 +22,12 @@ async def cancel_booking(
     info: strawberry.Info[Context], booking_id: strawberry.ID
 ) -> CancelBookingPayload:
     participant = info.context.viewer.participant()
-    record = await bookings.cancel(participant.subject, str(booking_id), info.context.loaders.now)
+    record = await bookings.cancel(participant.subject, str(booking_id), info.context.now)
     info.context.loaders.invalidate()
     return CancelBookingPayload(booking=Booking.from_record(record))
 
 
 field = strawberry.mutation(
     resolver=cancel_booking,
-    extensions=participant_mutation(CancelBookingPayload, IsParticipant()),
+    extensions=mutation_extensions(CancelBookingPayload, IsParticipant()),
 )

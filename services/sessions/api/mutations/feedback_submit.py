@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from saathi.service.strawberry import IsParticipant, MutationError, mutation_extensions
 from services.sessions.api.context import Context
-from services.sessions.api.errors import MutationError, participant_mutation
-from services.sessions.api.permissions import IsParticipant
 from services.sessions.domain import feedback
 
 
@@ -38,12 +37,12 @@ async def submit_feedback(
         comment=input.comment,
         anonymous=input.anonymous is not False,
     )
-    await feedback.submit(participant.subject, given, info.context.keys, info.context.loaders.now)
+    await feedback.submit(participant.subject, given, info.context.keys, info.context.now)
     return SubmitFeedbackPayload(accepted=True)
 
 
 field = strawberry.mutation(
     resolver=submit_feedback,
     description="Only for a session the participant attended; once per booking.",
-    extensions=participant_mutation(SubmitFeedbackPayload, IsParticipant()),
+    extensions=mutation_extensions(SubmitFeedbackPayload, IsParticipant()),
 )

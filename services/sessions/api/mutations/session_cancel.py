@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from saathi.service.strawberry import ActsFor, MutationError, mutation_extensions
 from saathi.tokens import Role
 from services.sessions.api.context import Context
-from services.sessions.api.errors import MutationError, participant_mutation
-from services.sessions.api.permissions import ActsFor
 from services.sessions.api.types import Session
 from services.sessions.domain import staff
 
@@ -22,7 +21,7 @@ async def cancel_session(
     info: strawberry.Info[Context], session_id: strawberry.ID, reason: str
 ) -> CancelSessionPayload:
     principal = info.context.viewer.required()
-    now = info.context.loaders.now
+    now = info.context.now
     keys = info.context.keys
     await staff.cancel_session(
         principal.centre_id, str(session_id), reason, now, keys, info.context.peers
@@ -36,5 +35,5 @@ async def cancel_session(
 field = strawberry.mutation(
     resolver=cancel_session,
     description="centre_admin of the session's centre; idempotent.",
-    extensions=participant_mutation(CancelSessionPayload, ActsFor(Role.CENTRE_ADMIN)),
+    extensions=mutation_extensions(CancelSessionPayload, ActsFor(Role.CENTRE_ADMIN)),
 )

@@ -112,14 +112,36 @@ async def test_peer_group_entities_batch_next_and_upcoming_sessions(
     with sql_statements() as log:
         body = await gql(ENTITIES, {"representations": representations})
 
-    # One read of the series (is the timetable far enough ahead?), one of the sessions.
-    assert len(log.statements) == 2
+    # For each field, one read of the series (is the timetable far enough ahead?) and one of the
+    # sessions: nextSession reads one session a group, upcomingSessions every coming one.
+    assert len(log.statements) == 4
     entities = body["data"]["_entities"]
     assert [e["id"] for e in entities] == groups
     first = entities[0]
     assert first["nextSession"]["seatsLeft"] == 12
     assert first["nextSession"]["id"] == first["upcomingSessions"][0]["id"]
     assert len(first["upcomingSessions"]) == 2
+
+
+async def test_next_session_of_a_page_is_two_statements_of_one_row_a_group(
+    gql: Gql, make_series: MakeSeries, sql_statements: Callable[..., Any]
+) -> None:
+    groups = [(await make_series()).group_id for _ in range(20)]
+    representations = [{"__typename": "PeerGroup", "id": g} for g in groups]
+    query = (
+        "query($r: [_Any!]!) { _entities(representations: $r) "
+        "{ ... on PeerGroup { id nextSession { id startsAt } } } }"
+    )
+    first = await gql(query, {"r": representations})  # materialises the timetables
+    with sql_statements() as log:
+        body = await gql(query, {"r": representations})
+    assert body == first
+    assert len(log.statements) == 2
+    upcoming = await gql(ENTITIES, {"representations": representations})
+    for entity, expected in zip(
+        body["data"]["_entities"], upcoming["data"]["_entities"], strict=True
+    ):
+        assert entity["nextSession"]["id"] == expected["upcomingSessions"][0]["id"]
 
 
 async def test_upcoming_sessions_only_scheduled_future_sorted(
@@ -163,7 +185,7 @@ async def test_upcoming_sessions_first_out_of_range_is_bad_user_input(
 
     assert body["data"] == {"_entities": [None]}
     assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
-        ("first must be between 1 and 50.", "BAD_USER_INPUT")
+        ("first must be between 1 and 50, got 51.", "BAD_USER_INPUT")
     ]
 
 

@@ -2,14 +2,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from saathi.service.internal.contracts import OpenGroupsRequest
+from saathi.service.internal.wire import decode
 from services.sessions.domain.availability import OpenGroupsQuery
 from services.sessions.domain.timetable import HORIZON
 
 NOW = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
 
 
-def test_from_json_deduplicates_and_defaults_open_seats_only() -> None:
-    query = OpenGroupsQuery.from_json({"groupIds": ["grp_a", "grp_b", "grp_a"], "withinHours": 6})
+def test_the_request_is_deduplicated_and_open_seats_only_defaults_to_false() -> None:
+    query = OpenGroupsQuery.of(
+        decode(b'{"groupIds": ["grp_a", "grp_b", "grp_a"], "withinHours": 6}', OpenGroupsRequest)
+    )
 
     assert query == OpenGroupsQuery(("grp_a", "grp_b"), 6, False)
 

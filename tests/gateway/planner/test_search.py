@@ -1,0 +1,416 @@
+"""The planner's choices over the federation shapes (tests/gateway/shapes.py), on printed plans."""
+
+from __future__ import annotations
+
+from functools import cache
+from textwrap import dedent
+
+from graphql import parse
+
+from gateway import Supergraph, compose
+from gateway.planner import Fetch, build_plan, print_plan
+from gateway.planner.search import Cost, Option, choose
+from tests.gateway import shapes
+
+
+@cache
+def supergraph() -> Supergraph:
+    return Supergraph(compose(shapes.specs()))
+
+
+def plan(query: str) -> str:
+    return print_plan(build_plan(supergraph(), parse(query)))
+
+
+def expected(text: str) -> str:
+    return dedent(text).strip("\n")
+
+
+def test_fewest_fetches_win_then_the_shortest_chain() -> None:
+    near = Option((), Cost(0, 1, 1), "b")
+    far = Option((), Cost(1, 2, 2), "c")
+    shared = Option((), Cost(0, 1, 1), "b")
+
+    chosen = choose([[far, near], [shared]])
+
+    assert chosen is not None
+    assert chosen[0] == [near, shared]
+    assert chosen[1] == Cost(1, 1, 2)  # one fetch to "b", shared by both
+
+
+def test_no_option_for_a_selection_is_no_plan() -> None:
+    assert choose([[Option((), Cost())], []]) is None
+
+
+def test_a_shared_root_goes_to_the_graph_with_every_field_asked() -> None:
+    printed = plan("{ info { name extra } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Fetch(service: "extras") {
+            {
+              info {
+                name
+                extra
+              }
+            }
+          },
+        }
+    """)
+
+
+def test_a_value_types_missing_field_hops_back_to_the_parent_entity() -> None:
+    printed = plan("{ parent { child { x y } } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                parent {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "parent") {
+              Fetch(service: "extras") {
+                {
+                  ... on Parent {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Parent {
+                    child {
+                      x
+                      y
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+
+
+def test_provides_keeps_an_external_field_in_place() -> None:
+    printed = plan("{ reviews { author { id name } } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Fetch(service: "catalog") {
+            {
+              reviews {
+                author {
+                  id
+                  name
+                }
+              }
+            }
+          },
+        }
+    """)
+
+
+def test_each_graph_is_reached_by_the_key_it_has() -> None:
+    printed = plan("{ products { id stock } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                products {
+                  id
+                  __typename
+                  sku
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "extras") {
+                {
+                  ... on Product {
+                    __typename
+                    sku
+                  }
+                } =>
+                {
+                  ... on Product {
+                    stock
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+
+
+def test_a_requires_chain_waits_for_each_graph_it_needs() -> None:
+    printed = plan("{ products { delivery } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                products {
+                  __typename
+                  id
+                  sku
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "extras") {
+                {
+                  ... on Product {
+                    __typename
+                    sku
+                  }
+                } =>
+                {
+                  ... on Product {
+                    stock
+                  }
+                }
+              },
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "stock") {
+                {
+                  ... on Product {
+                    __typename
+                    id
+                    stock
+                  }
+                } =>
+                {
+                  ... on Product {
+                    delivery
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+
+
+def test_an_overridden_implementation_field_splits_the_interface() -> None:
+    printed = plan("{ media { title } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                media {
+                  __typename
+                  ... on Book {
+                    title
+                  }
+                  ... on Film {
+                    __typename
+                    id
+                  }
+                }
+              }
+            },
+            Flatten(path: "media.@") {
+              Fetch(service: "extras") {
+                {
+                  ... on Film {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Film {
+                    title
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+
+
+def test_fragments_are_narrowed_to_the_union_members_a_graph_knows() -> None:
+    printed = plan("{ picks { ... on Film { title } ... on Book { pages } } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Fetch(service: "extras") {
+            {
+              picks {
+                __typename
+                ... on Book {
+                  pages
+                }
+              }
+            }
+          },
+        }
+    """)
+
+
+def test_fields_whose_types_conflict_in_the_subgraph_are_aliased_apart() -> None:
+    result = build_plan(
+        supergraph(), parse("{ search { ... on Book { year } ... on Film { year } } }")
+    )
+
+    assert print_plan(result) == expected("""
+        QueryPlan {
+          Fetch(service: "catalog") {
+            {
+              search {
+                __typename
+                ... on Book {
+                  year
+                }
+                ... on Film {
+                  year__0: year
+                }
+              }
+            }
+          },
+        }
+    """)
+    assert isinstance(result.node, Fetch)
+    assert result.node.renames == ((("search",), "year__0", "year"),)
+
+
+def test_provides_through_an_abstract_type_serves_the_fragment_in_place() -> None:
+    printed = plan("{ reviews { subject { id ... on Book { pages } } } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Fetch(service: "catalog") {
+            {
+              reviews {
+                subject {
+                  __typename
+                  id
+                  ... on Book {
+                    pages
+                  }
+                }
+              }
+            }
+          },
+        }
+    """)
+
+
+def test_requires_with_fragments_carries_them_into_the_representation() -> None:
+    printed = plan("{ shelves { label } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                shelves {
+                  __typename
+                  id
+                  kind {
+                    __typename
+                    ... on Fridge {
+                      degrees
+                    }
+                    ... on Rack {
+                      levels
+                    }
+                  }
+                }
+              }
+            },
+            Flatten(path: "shelves.@") {
+              Fetch(service: "stock") {
+                {
+                  ... on Shelf {
+                    __typename
+                    id
+                    kind {
+                      __typename
+                      ... on Fridge {
+                        degrees
+                      }
+                      ... on Rack {
+                        levels
+                      }
+                    }
+                  }
+                } =>
+                {
+                  ... on Shelf {
+                    label
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+
+
+def test_a_field_no_one_route_serves_is_split_between_routes() -> None:
+    printed = plan("{ parent { child { z y } } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                parent {
+                  child {
+                    z
+                  }
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "parent") {
+              Fetch(service: "extras") {
+                {
+                  ... on Parent {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Parent {
+                    child {
+                      y
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+
+
+def test_a_fragment_on_a_type_the_graph_never_returns_there_is_dropped() -> None:
+    printed = plan("{ catalogNamed { name ... on User { email } } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Fetch(service: "catalog") {
+            {
+              catalogNamed {
+                __typename
+                name
+              }
+            }
+          },
+        }
+    """)
