@@ -198,8 +198,8 @@ async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore)
     recipients' data keys), each as its sender; and the notices to staff: concerns for the
     holding centre's supervisors, and (once a week per centre) supporters needing attention
     for its admins. True when nothing is left queued."""
+    from services.directory.domain.practice_editing import tell_admins_weekly
     from services.directory.domain.timetables import series_outbox
-    from services.directory.practice.editing import tell_admins_weekly
     from services.sessions.domain.concerns import supervisor_notices
     from services.sessions.domain.notifications import notices
 

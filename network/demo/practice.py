@@ -21,12 +21,18 @@ from network.demo.consent import demo_staff_id
 from network.demo.description import CENTRES, GROUPS, SUPPORTERS
 from saathi.ids import stable_id
 from saathi.tokens import Role
+from services.directory import models
 from services.directory import repository as listing
-from services.directory.domain.records import Supporter
-from services.directory.practice import models
-from services.directory.practice.community import PartnerKind, ProgrammeRecord, save_programme
-from services.directory.practice.records import CentreKind, Practice, TrainingModule
-from services.directory.practice.repository import save_practice
+from services.directory.domain.community import save_programme
+from services.directory.domain.records import (
+    CentreKind,
+    PartnerKind,
+    Practice,
+    ProgrammeRecord,
+    Supporter,
+    TrainingModule,
+)
+from services.directory.repository.practice import save_practice
 
 _BY_LABEL = {module.label: module for module in TrainingModule}
 # The demo's older names for two modules.

@@ -13,8 +13,7 @@ from saathi.crypto import seal
 from saathi.ids import stable_id
 from saathi.keystore import KeyStore
 from saathi.tokens import Role
-from services.sessions.models import Session
-from services.sessions.practice.models import Concern, Reflection
+from services.sessions.models import Concern, Reflection, Session
 
 _CONCERNS = (
     ("OPEN", "SAFETY", "Someone came to the group drunk and was shouting at a newcomer."),

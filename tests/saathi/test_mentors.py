@@ -11,7 +11,7 @@ import pytest
 from network.demo import description as demo
 from network.demo.consent import demo_staff_id
 from saathi.tokens import Role
-from services.directory.practice import repository as practice
+from services.directory.repository import practice
 from tests.conftest import operation
 from tests.saathi.conftest import PUNE, Network
 

@@ -21,16 +21,15 @@ from services.directory.api.enums import Audience
 from services.directory.api.inputs import names
 from services.directory.api.practice_enums import enum_name
 from services.directory.api.types import Centre, PeerGroup
-from services.directory.domain import lookups, records
-from services.directory.practice import community
+from services.directory.domain import community, lookups, records
 
 PartnerKind = type(
-    "PartnerKind", (graphene.Enum,), {"Meta": type("Meta", (), {"enum": community.PartnerKind})}
+    "PartnerKind", (graphene.Enum,), {"Meta": type("Meta", (), {"enum": records.PartnerKind})}
 )
 ResourceCategory = type(
     "ResourceCategory",
     (graphene.Enum,),
-    {"Meta": type("Meta", (), {"enum": community.ResourceCategory})},
+    {"Meta": type("Meta", (), {"enum": records.ResourceCategory})},
 )
 
 
@@ -38,7 +37,7 @@ class Programme(graphene.ObjectType):
     """A community programme a centre runs with a partner organisation."""
 
     class Meta:
-        possible_types = (community.ProgrammeRecord,)
+        possible_types = (records.ProgrammeRecord,)
 
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
@@ -51,23 +50,23 @@ class Programme(graphene.ObjectType):
 
     @staticmethod
     def resolve_partner_organisation(
-        parent: community.ProgrammeRecord, info: GraphQLResolveInfo
+        parent: records.ProgrammeRecord, info: GraphQLResolveInfo
     ) -> str:
         return parent.partner_name
 
     @staticmethod
-    def resolve_partner_kind(parent: community.ProgrammeRecord, info: GraphQLResolveInfo) -> str:
+    def resolve_partner_kind(parent: records.ProgrammeRecord, info: GraphQLResolveInfo) -> str:
         return parent.partner_kind.value
 
     @staticmethod
     def resolve_centre(
-        parent: community.ProgrammeRecord, info: GraphQLResolveInfo
+        parent: records.ProgrammeRecord, info: GraphQLResolveInfo
     ) -> Awaitable[records.Centre | None]:
         return context_of(info).loaders.centres.load(parent.centre_id)
 
     @staticmethod
     async def resolve_groups(
-        parent: community.ProgrammeRecord, info: GraphQLResolveInfo
+        parent: records.ProgrammeRecord, info: GraphQLResolveInfo
     ) -> list[records.Group]:
         loaders = context_of(info).loaders
         found = [await loaders.groups.load(group_id) for group_id in parent.group_ids]
@@ -78,7 +77,7 @@ class NavigationResource(graphene.ObjectType):
     """Help finding one's way: legal aid, rights, de-addiction helplines, government schemes."""
 
     class Meta:
-        possible_types = (community.Resource,)
+        possible_types = (records.Resource,)
 
     name = graphene.String(required=True)
     description = graphene.String(required=True)
@@ -90,19 +89,19 @@ class NavigationResource(graphene.ObjectType):
     centre = graphene.Field(Centre, description="The centre that lists it; null if national.")
 
     @staticmethod
-    def resolve_category(parent: community.Resource, info: GraphQLResolveInfo) -> str:
+    def resolve_category(parent: records.Resource, info: GraphQLResolveInfo) -> str:
         return parent.category.value
 
     @staticmethod
     def resolve_centre(
-        parent: community.Resource, info: GraphQLResolveInfo
+        parent: records.Resource, info: GraphQLResolveInfo
     ) -> Awaitable[records.Centre | None] | None:
         return context_of(info).loaders.centres.load(parent.centre_id) if parent.centre_id else None
 
 
 @dataclass(frozen=True)
 class ProgrammeResult:
-    programme: community.ProgrammeRecord | None = None
+    programme: records.ProgrammeRecord | None = None
     error: Failure | None = None
 
     @classmethod
@@ -112,7 +111,7 @@ class ProgrammeResult:
 
 @dataclass(frozen=True)
 class ResourceResult:
-    resource: community.Resource | None = None
+    resource: records.Resource | None = None
     error: Failure | None = None
 
     @classmethod
@@ -185,7 +184,7 @@ class CommunityMutations(graphene.ObjectType):
             name=str(input["name"]),
             description=str(input.get("description") or ""),
             partner_name=str(input["partner_organisation"]),
-            partner_kind=community.PartnerKind[enum_name(input["partner_kind"])],
+            partner_kind=records.PartnerKind[enum_name(input["partner_kind"])],
             audience=names(input["audience"]),
             group_ids=tuple(str(g) for g in input["group_ids"]),
         )
@@ -200,7 +199,7 @@ class CommunityMutations(graphene.ObjectType):
     ) -> ResourceResult:
         given = community.NewResource(
             centre_id=str(input["centre_id"]),
-            category=community.ResourceCategory[enum_name(input["category"])],
+            category=records.ResourceCategory[enum_name(input["category"])],
             name=str(input["name"]),
             description=str(input["description"]),
             phone=input.get("phone"),
@@ -232,13 +231,13 @@ class CommunityQuery(graphene.ObjectType):
     @staticmethod
     async def resolve_programmes(
         root: None, info: GraphQLResolveInfo, centre_id: str | None = None, city: str | None = None
-    ) -> list[community.ProgrammeRecord]:
+    ) -> list[records.ProgrammeRecord]:
         return await community.programmes(centre_id, city)
 
     @staticmethod
     async def resolve_programme(
         root: None, info: GraphQLResolveInfo, id: str
-    ) -> community.ProgrammeRecord:
+    ) -> records.ProgrammeRecord:
         found = (await community.programmes_by_ids([id])).get(id)
         return lookups.found(found, "programme", id)
 
@@ -249,14 +248,14 @@ class CommunityQuery(graphene.ObjectType):
         city: str | None = None,
         language: str | None = None,
         category: Any = None,
-    ) -> list[community.Resource]:
-        wanted = community.ResourceCategory[enum_name(category)] if category is not None else None
+    ) -> list[records.Resource]:
+        wanted = records.ResourceCategory[enum_name(category)] if category is not None else None
         return await community.navigation_resources(city, language, wanted)
 
 
 async def programme_of_group(
     group: records.Group, info: GraphQLResolveInfo
-) -> community.ProgrammeRecord | None:
+) -> records.ProgrammeRecord | None:
     """``PeerGroup.programme``: the programme a group belongs to."""
     programme_id = (await community.programme_of_groups([group.id])).get(group.id)
     if programme_id is None:

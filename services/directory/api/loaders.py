@@ -13,9 +13,8 @@ from strawberry.dataloader import DataLoader
 from saathi.peers import Peers
 from saathi.service.loaders import by_key
 from services.directory.domain import lookups, visibility
-from services.directory.domain.records import Centre, Group, Supporter
-from services.directory.practice import repository as practice_repository
-from services.directory.practice.records import Practice
+from services.directory.domain.records import Centre, Group, Practice, Supporter
+from services.directory.repository import practice as practice_repository
 
 
 class BookedGroups:

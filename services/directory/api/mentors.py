@@ -17,8 +17,8 @@ from services.directory.api.context import context_of
 from services.directory.api.enums import Focus
 from services.directory.api.inputs import GeoPointInput, point
 from services.directory.api.types import PeerGroup
-from services.directory.domain import records
-from services.directory.practice import mentors, rules
+from services.directory.domain import mentors, records
+from services.directory.domain import practice as rules
 
 
 class Mentor(graphene.ObjectType):

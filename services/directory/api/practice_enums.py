@@ -9,7 +9,7 @@ from typing import Any
 
 import graphene
 
-from services.directory.practice import records as practice
+from services.directory.domain import records as practice
 
 TrainingModule = type(
     "TrainingModule",

@@ -13,8 +13,8 @@ from saathi.service.graphene import acts_for
 from saathi.tokens import Role
 from services.directory.api.context import context_of
 from services.directory.api.practice_types import SupporterAttention, SupporterRecord
-from services.directory.practice import editing
-from services.directory.practice import records as practice
+from services.directory.domain import practice_editing as editing
+from services.directory.domain import records as practice
 
 OVERSEERS = (Role.CENTRE_ADMIN, Role.SUPERVISOR)
 

@@ -15,9 +15,10 @@ from graphql import GraphQLResolveInfo
 from services.directory.api.context import context_of
 from services.directory.api.practice_enums import AttentionReason, CentreKind, TrainingModule
 from services.directory.api.types import PeerSupporter
+from services.directory.domain import practice as rules
 from services.directory.domain import records
-from services.directory.practice import records as practice
-from services.directory.practice import repository, rules
+from services.directory.domain import records as practice
+from services.directory.repository import practice as repository
 
 
 class TrainingCompletion(graphene.ObjectType):

@@ -20,9 +20,8 @@ from services.directory.api.practice_enums import CentreKind, enum_name
 from services.directory.api.practice_queries import PracticeQuery
 from services.directory.api.types import Centre, CrisisResource, PeerGroup
 from services.directory.domain import centres as centre_list
-from services.directory.domain import crisis, cursors, geometry, lookups, nearby, records
-from services.directory.practice import community
-from services.directory.practice.records import CentreKind as Kind
+from services.directory.domain import community, crisis, cursors, geometry, lookups, nearby, records
+from services.directory.domain.records import CentreKind as Kind
 
 
 class Query(CommunityQuery, MentorQuery, PracticeQuery, graphene.ObjectType):

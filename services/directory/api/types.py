@@ -16,7 +16,7 @@ from services.directory.api.context import context_of
 from services.directory.api.enums import AccessibilityFeature, Audience, Focus, Format, GroupKind
 from services.directory.api.practice_enums import CentreKind
 from services.directory.domain import records, recurrence, visibility
-from services.directory.practice.rules import DEFAULT_CODE_OF_CONDUCT
+from services.directory.domain.practice import DEFAULT_CODE_OF_CONDUCT
 
 
 @shareable

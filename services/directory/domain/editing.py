@@ -16,9 +16,9 @@ from saathi.service.permissions import same_centre
 from saathi.tokens import Principal
 from services.directory import repository
 from services.directory.domain import lookups, timetables
+from services.directory.domain.practice_editing import check_facilitator
 from services.directory.domain.records import Centre, Group, Supporter
 from services.directory.domain.validation import GroupFields, build_group, fields_of
-from services.directory.practice.editing import check_facilitator
 
 
 def check_own_centre(principal: Principal, centre_id: str) -> None:

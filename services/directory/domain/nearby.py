@@ -29,7 +29,7 @@ from services.directory.domain.geometry import (
     shown_distance,
 )
 from services.directory.domain.records import Group, NearbyAfter, NearbyQuery, Point
-from services.directory.practice.repository import residents_only_ids
+from services.directory.repository.practice import residents_only_ids
 
 MAX_WITHIN_HOURS = 24 * 365
 # The window the sessions service looks in when only ``openSeatsOnly`` is given.

@@ -9,8 +9,7 @@ from datetime import datetime
 from tortoise.expressions import Q
 
 from saathi.ids import storable
-from services.sessions.models import Series, Session
-from services.sessions.practice.models import Concern
+from services.sessions.models import Concern, Series, Session
 
 
 @dataclass(frozen=True)

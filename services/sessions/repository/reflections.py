@@ -8,7 +8,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Avg, Count
 
-from services.sessions.practice.models import Reflection
+from services.sessions.models import Reflection
 
 
 class DuplicateReflection(Exception):

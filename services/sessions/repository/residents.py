@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.sessions.practice.models import Resident, ResidentsOnlyGroup
+from services.sessions.models import Resident, ResidentsOnlyGroup
 
 
 async def set_residents_only(group_id: str, centre_id: str, residents_only: bool) -> None:

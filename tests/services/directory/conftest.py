@@ -26,14 +26,21 @@ from saathi.tokens import Role, TokenVerifier, mint_access_token
 from services.directory import repository
 from services.directory.app import create_app
 from services.directory.domain import geometry
-from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
+from services.directory.domain.records import (
+    REQUIRED_TO_FACILITATE,
+    Address,
+    Centre,
+    Group,
+    Point,
+    Schedule,
+    Supporter,
+)
 from services.directory.models import Centre as CentreRow
 from services.directory.models import PeerGroup as GroupRow
 from services.directory.models import PeerSupporter as SupporterRow
 from services.directory.models import SeriesPush as PushRow
-from services.directory.practice import repository as practice_repository
-from services.directory.practice.models import TrainingCompletion
-from services.directory.practice.records import REQUIRED_TO_FACILITATE
+from services.directory.models import TrainingCompletion
+from services.directory.repository import practice as practice_repository
 
 
 def database_settings() -> Settings:

@@ -7,15 +7,15 @@ from datetime import date, timedelta
 import pytest
 
 from saathi.errors import BadUserInput
-from services.directory.domain.records import Supporter
-from services.directory.practice.records import (
+from services.directory.domain.practice import check_facilitator, needing_attention
+from services.directory.domain.records import (
     AttentionReason,
     Practice,
     Profile,
+    Supporter,
     Training,
     TrainingModule,
 )
-from services.directory.practice.rules import check_facilitator, needing_attention
 
 DAY = date(2026, 6, 1)
 ASHA = Supporter("sup_a", "ctr_a", "Asha", ())

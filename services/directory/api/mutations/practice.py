@@ -21,8 +21,8 @@ from saathi.tokens import Role
 from services.directory.api.context import context_of
 from services.directory.api.practice_enums import CentreKind, TrainingModule, enum_name
 from services.directory.api.practice_types import CentrePractice, Supervision, SupporterRecord
-from services.directory.practice import editing
-from services.directory.practice import records as practice
+from services.directory.domain import practice_editing as editing
+from services.directory.domain import records as practice
 
 
 @dataclass(frozen=True)

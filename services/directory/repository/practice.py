@@ -9,9 +9,8 @@ from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
 from saathi.ids import storable
-from services.directory.models import PeerSupporter as SupporterRow
-from services.directory.practice import models
-from services.directory.practice.records import (
+from services.directory import models
+from services.directory.domain.records import (
     CentreKind,
     Practice,
     Profile,
@@ -19,6 +18,7 @@ from services.directory.practice.records import (
     Training,
     TrainingModule,
 )
+from services.directory.models import PeerSupporter as SupporterRow
 
 CONNECTION = "directory"
 

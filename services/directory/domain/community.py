@@ -9,65 +9,28 @@ filtered by language when one is asked for.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from saathi.errors import BadUserInput, Forbidden
-from saathi.ids import new_id, storable
+from saathi.ids import new_id
 from saathi.languages import is_language
 from saathi.service.connections import Page, decode_cursor, encode_cursor
 from saathi.tokens import Principal
 from services.directory import repository as listing
 from services.directory.domain import centres as centre_list
 from services.directory.domain import cursors, lookups
-from services.directory.domain.records import Centre
-from services.directory.practice import models
-from services.directory.practice import repository as practice_repository
-from services.directory.practice.records import CentreKind
-
-
-class PartnerKind(enum.Enum):
-    SCHOOL = "SCHOOL"
-    COLLEGE = "COLLEGE"
-    WORKPLACE = "WORKPLACE"
-    COMMUNITY_GROUP = "COMMUNITY_GROUP"
-    FAITH_GROUP = "FAITH_GROUP"
-    OTHER = "OTHER"
-
-
-class ResourceCategory(enum.Enum):
-    LEGAL_AID = "LEGAL_AID"
-    MENTAL_HEALTHCARE_RIGHTS = "MENTAL_HEALTHCARE_RIGHTS"
-    DE_ADDICTION_HELPLINE = "DE_ADDICTION_HELPLINE"
-    GOVERNMENT_SCHEME = "GOVERNMENT_SCHEME"
-    OTHER = "OTHER"
-
-
-@dataclass(frozen=True)
-class ProgrammeRecord:
-    id: str
-    centre_id: str
-    name: str
-    description: str
-    partner_name: str
-    partner_kind: PartnerKind
-    audience: tuple[str, ...]
-    group_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Resource:
-    name: str
-    description: str
-    category: ResourceCategory
-    languages: tuple[str, ...]
-    phone: str | None = None
-    website: str | None = None
-    city: str | None = None  # None: national
-    centre_id: str | None = None
-
+from services.directory.domain.records import (
+    Centre,
+    CentreKind,
+    PartnerKind,
+    ProgrammeRecord,
+    Resource,
+    ResourceCategory,
+)
+from services.directory.repository import community as community_repository
+from services.directory.repository import practice as practice_repository
 
 NATIONAL_RESOURCES = (
     Resource(
@@ -156,9 +119,7 @@ async def create_programme(principal: Principal, given: NewProgramme) -> Program
             raise BadUserInput(f"groupIds: your centre holds no group with the id {group_id!r}.")
         if group.kind != "COMMUNITY_PROGRAMME":
             raise BadUserInput(f"groupIds: {group_id!r} is not a COMMUNITY_PROGRAMME group.")
-    taken = await models.ProgrammeGroup.filter(group_id__in=list(group_ids)).values_list(
-        "group_id", flat=True
-    )
+    taken = await community_repository.grouped(group_ids)
     if taken:
         raise BadUserInput(f"groupIds: {sorted(taken)[0]!r} is already in a programme.")
     record = ProgrammeRecord(
@@ -176,63 +137,28 @@ async def create_programme(principal: Principal, given: NewProgramme) -> Program
 
 
 async def save_programme(record: ProgrammeRecord) -> None:
-    await models.Programme.update_or_create(
-        id=record.id,
-        defaults={
-            "centre_id": record.centre_id,
-            "name": record.name,
-            "description": record.description,
-            "partner_name": record.partner_name,
-            "partner_kind": record.partner_kind.value,
-            "audience": list(record.audience),
-            "created_at": datetime.now(UTC),
-        },
-    )
-    for group_id in record.group_ids:
-        await models.ProgrammeGroup.update_or_create(
-            group_id=group_id, defaults={"programme_id": record.id}
-        )
+    await community_repository.save_programme(record, datetime.now(UTC))
 
 
 async def programmes_by_ids(ids: Sequence[str]) -> dict[str, ProgrammeRecord]:
-    wanted = storable(ids)
-    rows = await models.Programme.filter(id__in=wanted)
-    members: dict[str, list[str]] = {}
-    for link in await models.ProgrammeGroup.filter(programme_id__in=wanted).order_by("group_id"):
-        members.setdefault(link.programme_id, []).append(link.group_id)
-    return {
-        row.id: ProgrammeRecord(
-            id=row.id,
-            centre_id=row.centre_id,
-            name=row.name,
-            description=row.description,
-            partner_name=row.partner_name,
-            partner_kind=PartnerKind(row.partner_kind),
-            audience=tuple(row.audience),
-            group_ids=tuple(members.get(row.id, ())),
-        )
-        for row in rows
-    }
+    return await community_repository.programmes_by_ids(ids)
 
 
 async def programme_of_groups(group_ids: Sequence[str]) -> dict[str, str]:
-    rows = await models.ProgrammeGroup.filter(group_id__in=storable(group_ids))
-    return {row.group_id: row.programme_id for row in rows}
+    """``{group id: programme id}`` of the groups in a programme."""
+    return await community_repository.programme_of_groups(group_ids)
 
 
 async def programmes(centre_id: str | None, city: str | None) -> list[ProgrammeRecord]:
     """Programmes of a centre, or of every centre in a city (any case), by name then id."""
-    query = models.Programme.all()
-    if centre_id is not None:
-        query = query.filter(centre_id=centre_id)
+    centres = None
     if city:
         centres = [
             c.id for c in await listing.all_centres() if c.city.casefold() == city.casefold()
         ]
-        query = query.filter(centre_id__in=centres)
-    ids = await query.order_by("name", "id").values_list("id", flat=True)
-    found = await programmes_by_ids([str(i) for i in ids])
-    return [found[str(i)] for i in ids if str(i) in found]
+    ids = await community_repository.programme_ids(centre_id, centres)
+    found = await programmes_by_ids(ids)
+    return [found[i] for i in ids if i in found]
 
 
 # --- navigation resources -----------------------------------------------------------------------
@@ -268,17 +194,7 @@ async def add_resource(principal: Principal, given: NewResource) -> Resource:
         city=centre.city,
         centre_id=centre.id,
     )
-    await models.NavigationResource.create(
-        id=new_id("nav"),
-        centre_id=centre.id,
-        city=centre.city,
-        category=resource.category.value,
-        name=resource.name,
-        description=resource.description,
-        phone=resource.phone,
-        website=resource.website,
-        languages=list(resource.languages),
-    )
+    await community_repository.add_resource(new_id("nav"), resource)
     return resource
 
 
@@ -290,22 +206,7 @@ async def navigation_resources(
     wanted_city = (city or "").strip()
     local: list[Resource] = []
     if wanted_city:
-        rows = await models.NavigationResource.filter(city__iexact=wanted_city).order_by(
-            "name", "id"
-        )
-        local = [
-            Resource(
-                name=row.name,
-                description=row.description,
-                category=ResourceCategory(row.category),
-                languages=tuple(row.languages),
-                phone=row.phone,
-                website=row.website,
-                city=row.city,
-                centre_id=row.centre_id,
-            )
-            for row in rows
-        ]
+        local = await community_repository.resources_in_city(wanted_city)
     code = (language or "").strip().lower()
     return [
         r

@@ -20,17 +20,18 @@ from saathi.service.internal import contracts as api
 from saathi.service.internal.client import call
 from saathi.tokens import Principal, Role
 from services.directory import repository as listing
-from services.directory.domain.records import Supporter
-from services.directory.practice import repository, rules
-from services.directory.practice.records import (
+from services.directory.domain import practice as rules
+from services.directory.domain.records import (
     REQUIRED_TO_FACILITATE,
     Attention,
     CentreKind,
     Practice,
     Profile,
     SupervisionRecord,
+    Supporter,
     TrainingModule,
 )
+from services.directory.repository import practice as repository
 
 MAX_STATEMENT = 2000
 MAX_NOTES = 4000

@@ -14,13 +14,13 @@ from datetime import date, timedelta
 from saathi.crypto import seal, unseal
 from saathi.errors import BadUserInput
 from saathi.keystore import KeyStore
-from services.directory.domain.records import Supporter
-from services.directory.practice.records import (
+from services.directory.domain.records import (
     REQUIRED_TO_FACILITATE,
     Attention,
     AttentionReason,
     Practice,
     Profile,
+    Supporter,
 )
 
 CERTIFICATION_WARNING_DAYS = 30

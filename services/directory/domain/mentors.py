@@ -21,9 +21,9 @@ from saathi.service.internal import contracts as api
 from saathi.service.internal.client import call
 from services.directory import repository as listing
 from services.directory.domain import geometry
-from services.directory.domain.records import Group, Point, Supporter
-from services.directory.practice import repository, rules
-from services.directory.practice.records import Profile
+from services.directory.domain import practice as rules
+from services.directory.domain.records import Group, Point, Profile, Supporter
+from services.directory.repository import practice as repository
 
 WINDOW = timedelta(days=14)
 MAX_SUGGESTIONS = 20
