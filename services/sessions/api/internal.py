@@ -1,6 +1,7 @@
 """The sessions service's internal endpoints (``saathi.service.internal.contracts``;
-docs/internal-api.md): groups with open sessions and timetables for the directory; relations
-and erasure for consent. Each handler decodes nothing itself: it gets the contract's request
+docs/internal-api.md): groups with open sessions, timetables, the earliest free session of
+groups (mentor matching) and residents-only groups for the directory; relations and erasure for
+consent. Each handler decodes nothing itself: it gets the contract's request
 model and answers its response model.
 """
 

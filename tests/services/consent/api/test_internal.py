@@ -191,6 +191,36 @@ async def test_only_the_directory_and_sessions_notify_a_centres_staff(
     assert response.status_code == status
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"roles": ["participant"]}, "roles must be staff roles."),
+        ({"roles": []}, "roles must be staff roles."),
+        ({"roles": ["supervisor"] * 4}, "roles must be staff roles."),
+        ({"centreId": "ctr_x"}, "centreId must be an id starting with ctr_."),
+        ({"message": " "}, "message must be a non-empty string of at most 1000 characters."),
+    ],
+)
+async def test_a_staff_notice_that_does_not_fit_its_contract_is_400_saying_why(
+    seeded: Consent, change: dict[str, Any], message: str
+) -> None:
+    body = {
+        "centreId": GRANTEE,
+        "roles": ["supervisor"],
+        "kind": "concern_reported",
+        "message": "A concern was reported.",
+        **change,
+    }
+
+    response = await _call(
+        seeded, "/internal/staff/notify", body, seeded.service_headers("sessions")
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"] == {"code": "BAD_USER_INPUT", "message": message}
+    assert not [line for line in seeded.outbox() if line["kind"] == "concern_reported"]
+
+
 async def test_a_service_token_for_another_service_is_refused(seeded: Consent) -> None:
     keys = ServiceKeys(seeded.settings.keys_dir)
     for_sessions = ServiceTokens("sessions", keys.own("sessions")).headers("directory")
