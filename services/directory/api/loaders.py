@@ -12,9 +12,8 @@ from strawberry.dataloader import DataLoader
 
 from saathi.peers import Peers
 from saathi.service.loaders import by_key
-from services.directory.domain import lookups, visibility
+from services.directory.domain import lookups, practice_editing, visibility
 from services.directory.domain.records import Centre, Group, Practice, Supporter
-from services.directory.repository import practice as practice_repository
 
 
 class BookedGroups:
@@ -52,5 +51,5 @@ class Loaders:
             groups=by_key(lookups.groups_by_ids),
             supporters=by_key(lookups.supporters_by_ids),
             booked=BookedGroups(),
-            practices=by_key(practice_repository.practices),
+            practices=by_key(practice_editing.practices),
         )

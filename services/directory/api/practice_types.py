@@ -16,9 +16,8 @@ from services.directory.api.context import context_of
 from services.directory.api.practice_enums import AttentionReason, CentreKind, TrainingModule
 from services.directory.api.types import PeerSupporter
 from services.directory.domain import practice as rules
-from services.directory.domain import records
+from services.directory.domain import practice_editing, records
 from services.directory.domain import records as practice
-from services.directory.repository import practice as repository
 
 
 class TrainingCompletion(graphene.ObjectType):
@@ -86,7 +85,7 @@ class SupporterRecord(graphene.ObjectType):
     async def resolve_supervisions(
         parent: practice.Profile, info: GraphQLResolveInfo
     ) -> list[practice.SupervisionRecord]:
-        return await repository.supervisions(parent.supporter_id)
+        return await practice_editing.supervisions(parent.supporter_id)
 
 
 class SupporterAttention(graphene.ObjectType):

@@ -303,3 +303,13 @@ async def set_residents_only(
 
 class SessionsUnavailable(SaathiError):
     code = ErrorCode.SUBGRAPH_UNAVAILABLE
+
+
+async def practices(centre_ids: Sequence[str]) -> dict[str, Practice]:
+    """Each centre's practice (the defaults for a centre without a row): a request's loader."""
+    return await repository.practices(centre_ids)
+
+
+async def supervisions(supporter_id: str) -> list[SupervisionRecord]:
+    """The supporter's supervision sessions (notes sealed), as the repository orders them."""
+    return await repository.supervisions(supporter_id)

@@ -25,7 +25,7 @@ from services.sessions.domain.concerns import (
     ConcernCategory,
     ConcernStatus,
 )
-from services.sessions.repository.concerns import ConcernRecord
+from services.sessions.domain.records import ConcernRecord
 
 ConcernCategoryEnum = strawberry.enum(ConcernCategory)
 ConcernStatusEnum = strawberry.enum(ConcernStatus)

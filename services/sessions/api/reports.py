@@ -13,8 +13,8 @@ from saathi.tokens import Role
 from services.sessions.api.context import Context
 from services.sessions.api.types import PeerGroup
 from services.sessions.domain import reports
+from services.sessions.domain.records import Ratings
 from services.sessions.domain.reports import ReportRow, facilitator_ratings
-from services.sessions.repository.reflections import Ratings
 
 
 def _mean(rated: Ratings | None) -> float | None:

@@ -40,8 +40,8 @@ from saathi.service.internal import contracts as api
 from saathi.service.internal.client import call
 from saathi.service.outbox import Outbox
 from saathi.tokens import Principal, Role
+from services.sessions.domain.records import ConcernRecord
 from services.sessions.repository import concerns
-from services.sessions.repository.concerns import ConcernRecord
 
 BATCH = 100
 

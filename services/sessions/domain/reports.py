@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from services.sessions.domain.records import Figures
+from services.sessions.domain.records import Figures, Ratings
 from services.sessions.domain.staff import check_window
 from services.sessions.repository import reflections, reports
-from services.sessions.repository.reflections import Ratings
 
 THRESHOLD = 11
 MAX_WINDOW = timedelta(days=366)

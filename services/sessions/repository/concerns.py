@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.expressions import Q
 
 from saathi.ids import storable
+from services.sessions.domain.records import ConcernRecord
 from services.sessions.models import Concern, Series, Session
-
-
-@dataclass(frozen=True)
-class ConcernRecord:
-    id: str
-    centre_id: str
-    about_kind: str
-    about_id: str
-    category: str
-    anonymous: bool
-    reporter_id: str | None
-    reporter_mark: str | None
-    description_sealed: str | None
-    status: str
-    reported_at: datetime
-    acknowledged_at: datetime | None
-    resolved_at: datetime | None
 
 
 def _record(row: Concern) -> ConcernRecord:

@@ -8,6 +8,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Avg, Count
 
+from services.sessions.domain.records import Ratings
 from services.sessions.models import Reflection
 
 
@@ -44,14 +45,6 @@ async def add(row: ReflectionRow, at: datetime) -> None:
         )
     except IntegrityError:
         raise DuplicateReflection(row.session_id) from None
-
-
-@dataclass(frozen=True)
-class Ratings:
-    """Facilitators' ratings over a window: how many sessions were reflected on, the mean."""
-
-    reflections: int
-    average: float | None
 
 
 async def ratings(
