@@ -182,24 +182,41 @@ async def seed_demo_network(
     from network.demo.consent import seed_demo as seed_consent
     from network.demo.directory import seed_demo as seed_directory
     from network.demo.sessions import seed_demo as seed_sessions
+    from network.demo.sessions_practice import seed_demo as seed_sessions_practice
 
     now = datetime.now(UTC)  # one day for both timetables: the directory's and sessions'
     await seed_directory(now)
     await seed_consent(settings, signing_key=key)
-    await seed_sessions(now, keys=sessions_keys or key_store_for(settings, "sessions"))
+    keys = sessions_keys or key_store_for(settings, "sessions")
+    await seed_sessions(now, keys=keys)
+    await seed_sessions_practice(keys, now)
 
 
 async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore) -> bool:
     """Deliver what a service queued for another while it was down: the directory's timetables
     for sessions, sessions' notices for participants (through consent, opened with the
-    recipients' data keys), each as its sender. True when nothing is left queued."""
+    recipients' data keys), each as its sender; and the notices to staff: concerns for the
+    holding centre's supervisors, and (once a week per centre) supporters needing attention
+    for its admins. True when nothing is left queued."""
+    from services.directory.domain.practice_editing import tell_admins_weekly
     from services.directory.domain.timetables import series_outbox
+    from services.sessions.domain.concerns import supervisor_notices
     from services.sessions.domain.notifications import notices
 
+    now = system_clock()
     timetables = await series_outbox(peers["directory"]).drain()
-    told = await notices(peers["sessions"], sessions_keys, system_clock()).drain()
-    logger.info("pending work: timetables %s; notices %s", timetables, told)
-    return not (timetables.stopped or told.stopped)
+    told = await notices(peers["sessions"], sessions_keys, now).drain()
+    concerns = await supervisor_notices(peers["sessions"], now).drain()
+    centres = await tell_admins_weekly(peers["directory"], now)
+    logger.info(
+        "pending work: timetables %s; notices %s; concerns %s; centres told of supporters "
+        "needing attention %d",
+        timetables,
+        told,
+        concerns,
+        centres,
+    )
+    return not (timetables.stopped or told.stopped or concerns.stopped)
 
 
 async def retry_pending_work(

@@ -7,7 +7,7 @@ into ``OUT/<component>/`` exactly what that component's host needs and nothing e
 - the public keys of the components allowed to call it (``keys__<caller>.jwk.json``, from
   ``saathi.runtime.CALLERS``);
 - consent only: the token-signing key, the master key and the audit key;
-- sessions only: a master key of its own (its key store's; never consent's).
+- sessions and directory: a master key each (their key stores'; never consent's).
 
 A file's name is its path in the data dir with ``__`` for ``/``: the image's entrypoint
 (``deploy/entrypoint.sh``) installs Docker and Kubernetes secrets mounted at ``/run/secrets``
@@ -40,7 +40,7 @@ def host_files(host: str) -> list[str]:
     files += [f"keys/{caller}.jwk.json" for caller in sorted(CALLERS.get(host, ()))]
     if host == "consent":
         files += [SIGNING_KEY_FILE, MASTER_KEY_FILE, AUDIT_KEY_FILE]
-    if host == "sessions":
+    if host in ("sessions", "directory"):
         files += [MASTER_KEY_FILE]
     return files
 
@@ -57,13 +57,16 @@ def write_secrets(out: Path) -> dict[str, list[str]]:
         for host in HOSTS:
             keys.own(host)
         consent_dir, sessions_dir = work / "consent", work / "sessions"
+        directory_dir = work / "directory"
         private_dir(consent_dir)
         private_dir(sessions_dir)
+        private_dir(directory_dir)
         load_or_create_signing_key(consent_dir)
         MasterKey.load_or_create(consent_dir)
         load_or_create_audit_key(consent_dir)
         MasterKey.load_or_create(sessions_dir)
-        sources = {"consent": consent_dir, "sessions": sessions_dir}
+        MasterKey.load_or_create(directory_dir)
+        sources = {"consent": consent_dir, "sessions": sessions_dir, "directory": directory_dir}
         private_dir(out)
         for host in HOSTS:
             names: list[str] = []

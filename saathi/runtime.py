@@ -22,9 +22,9 @@ from saathi.tokens import TokenVerifier
 
 # Who may call each subgraph at all; each internal endpoint narrows this to its own callers.
 CALLERS: dict[str, frozenset[str]] = {
-    "directory": frozenset({GATEWAY, "consent"}),
+    "directory": frozenset({GATEWAY, "consent", "sessions"}),
     "sessions": frozenset({GATEWAY, "directory", "consent"}),
-    "consent": frozenset({GATEWAY, "sessions"}),
+    "consent": frozenset({GATEWAY, "sessions", "directory"}),
 }
 
 

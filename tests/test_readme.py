@@ -82,6 +82,25 @@ def test_the_graphql_blocks_find_ids_sign_in_and_book(network: tuple[str, Path])
     assert booked["bookSession"]["booking"]["session"]["id"] == session_id
 
 
+def test_every_peer_support_example_is_an_operation_the_network_accepts(
+    network: tuple[str, Path],
+) -> None:
+    """The reference block (one operation a line, placeholders for ids, roles in comments):
+    each parses and validates against the composed schema; without a token it is refused or
+    answered, never rejected as a document."""
+    url, _ = network
+    reference = blocks("graphql")[6]
+    operations = [line for line in reference.splitlines() if line and not line.startswith("#")]
+    assert len(operations) >= 20
+    for operation in operations:
+        body = httpx.post(f"{url}/graphql", json={"query": operation}, timeout=30).json()
+        codes = {error.get("extensions", {}).get("code") for error in body.get("errors", [])}
+        assert not codes & {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"}, (
+            operation,
+            json.dumps(body)[:600],
+        )
+
+
 def test_the_partner_example_gets_a_token_and_syncs(
     network: tuple[str, Path], tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ from network.demo.description import (
     DemoSupporter,
 )
 from network.demo.members import schedule_start
+from network.demo.practice import seed_demo as seed_practice
 from services.directory import repository
 from services.directory.domain import geometry
 from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
@@ -64,7 +65,8 @@ def group_record(demo: DemoGroup, centre: Centre, starts_on: date) -> Group:
 async def seed_demo(now: datetime | None = None) -> None:
     """Write (or rewrite, unchanged) every demo centre, supporter and group; timetables start
     on ``schedule_start`` of ``now``'s day (today by default)."""
-    starts_on = schedule_start((now or datetime.now(UTC)).date())
+    now = now or datetime.now(UTC)
+    starts_on = schedule_start(now.date())
     centres = {demo.id: centre_record(demo) for demo in CENTRES}
     for centre in centres.values():
         await repository.save_centre(centre)
@@ -72,3 +74,4 @@ async def seed_demo(now: datetime | None = None) -> None:
         await repository.save_supporter(supporter_record(supporter))
     for group in GROUPS:
         await repository.save_group(group_record(group, centres[group.centre_id], starts_on))
+    await seed_practice(now.date())

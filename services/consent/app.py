@@ -26,7 +26,7 @@ from saathi.service.strawberry import ServiceGraphQL
 from saathi.service_trust import ServiceTrust
 from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
-from services.consent.api import internal
+from services.consent.api import internal, staff_notify
 from services.consent.api.context import Context, live_viewer
 from services.consent.api.loaders import make_loaders
 from services.consent.api.oauth import token_endpoint
@@ -110,6 +110,7 @@ def create_app(
             Route("/.well-known/jwks.json", jwks, methods=["GET"]),
             Route("/oauth/token", token_endpoint(deps), methods=["POST"]),
             *internal.routes(deps, trust or trust_for(settings, COMPONENT)),
+            *staff_notify.routes(deps, trust or trust_for(settings, COMPONENT)),
         ],
         lifespan=service_lifespan(
             settings, COMPONENT, manage_database=manage_database, on_stop=[keys.close, close_peers]

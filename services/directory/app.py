@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from saathi.auth import Viewer
 from saathi.peers import Peers
-from saathi.runtime import peers_for, trust_for, verifier_for
+from saathi.runtime import key_store_for, peers_for, trust_for, verifier_for
 from saathi.service.app import service_lifespan, standard_routes
 from saathi.service.clock import Clock, system_clock
 from saathi.service.graphene import GrapheneGraphQL
@@ -44,10 +44,15 @@ def create_app(
     own_peers = peers is None
     peer_clients = peers_for(settings, NAME) if peers is None else peers
     token_verifier = verifier or verifier_for(settings)
+    # Each peer supporter's data key, for their lived-experience statement and supervision
+    # notes: a file of its own, apart from the database.
+    keys = key_store_for(settings, NAME)
 
     def context_for(request: Request, request_id: str) -> Context:
         viewer = Viewer(request.headers.get("authorization"), token_verifier)
-        return Context(viewer=viewer, request_id=request_id, peers=peer_clients, clock=clock)
+        return Context(
+            viewer=viewer, request_id=request_id, peers=peer_clients, keys=keys, clock=clock
+        )
 
     endpoint = GrapheneGraphQL(schema.graphql_schema, context_for)
 
@@ -56,11 +61,12 @@ def create_app(
         if report.pushed or report.pending:
             logger.info("timetables at start: %d pushed, %d pending", report.pushed, report.pending)
 
-    async def close_peers() -> None:
+    async def release() -> None:
         if own_peers:
             await peer_clients.aclose()
+        keys.close()
 
-    return Starlette(
+    app = Starlette(
         routes=[
             *standard_routes(endpoint.handle),
             Route("/feeds/meetings.json", meetings_json, methods=["GET"]),
@@ -71,6 +77,8 @@ def create_app(
             NAME,
             manage_database=manage_database,
             on_start=[push_timetables],
-            on_stop=[close_peers],
+            on_stop=[release],
         ),
     )
+    app.state.keys = keys
+    return app

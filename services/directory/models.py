@@ -104,3 +104,157 @@ class SeriesPush(Model):
 
     class Meta:
         table = "directory_series_push"
+
+
+# --- peer-support practice ----------------------------------------------------------------------
+# Tables of the practice records, prefixed ``directory_``; new tables beside the listing's own,
+# so that a data dir made before them only gains tables.
+#
+# A supporter's lived-experience statement and supervision notes are free text about a person:
+# they are stored sealed (``*_sealed``, AES-GCM under the supporter's data key in the directory's
+# key store), never in the clear.
+
+
+class SupporterProfile(Model):
+    """What the directory knows of a supporter beyond their listing: languages, statement,
+    certification and supervisor. One row a supporter, made on first write."""
+
+    supporter_id = fields.CharField(max_length=40, primary_key=True)
+    centre_id = fields.CharField(max_length=40, db_index=True)
+    languages: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    statement_sealed = fields.BinaryField(null=True)
+    certified_on = fields.DateField(null=True)
+    certified_until = fields.DateField(null=True)
+    supervisor_id = fields.CharField(max_length=40, null=True)
+
+    class Meta:
+        table = "directory_supporter_profile"
+
+
+class TrainingCompletion(Model):
+    """One training module a supporter completed, and when (the latest completion counts)."""
+
+    id = fields.IntField(primary_key=True)
+    supporter_id = fields.CharField(max_length=40, db_index=True)
+    module = fields.CharField(max_length=40)
+    completed_on = fields.DateField()
+
+    class Meta:
+        table = "directory_training"
+        unique_together = (("supporter_id", "module"),)
+
+
+class Supervision(Model):
+    """One supervision session of a supporter by a supervisor of their centre."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    supporter_id = fields.CharField(max_length=40, db_index=True)
+    centre_id = fields.CharField(max_length=40, db_index=True)
+    supervisor_id = fields.CharField(max_length=40)
+    held_on = fields.DateField()
+    minutes = fields.IntField()
+    notes_sealed = fields.BinaryField(null=True)
+    recorded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "directory_supervision"
+
+
+class CentrePractice(Model):
+    """A centre's kind, code of conduct and supervision interval (a centre without a row has
+    the defaults, ``rules.DEFAULT_*``)."""
+
+    centre_id = fields.CharField(max_length=40, primary_key=True)
+    kind = fields.CharField(max_length=20, default="COMMUNITY")
+    code_of_conduct = fields.TextField(null=True)
+    supervision_interval_days = fields.IntField(default=30)
+
+    class Meta:
+        table = "directory_centre_practice"
+
+
+class AttentionNotice(Model):
+    """That a centre's admins were told about supporters needing attention in a given week, so
+    the weekly round tells them once a week however often it runs."""
+
+    centre_id = fields.CharField(max_length=40)
+    week = fields.CharField(max_length=10)  # ISO year and week: "2026-W48"
+    sent_at = fields.DatetimeField()
+    id = fields.IntField(primary_key=True)
+
+    class Meta:
+        table = "directory_attention_notice"
+        unique_together = (("centre_id", "week"),)
+
+
+class Programme(Model):
+    """A community programme a centre runs with a partner organisation (a school, a workplace,
+    a community group), made of the centre's COMMUNITY_PROGRAMME groups."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    centre_id = fields.CharField(max_length=40, db_index=True)
+    name = fields.CharField(max_length=200)
+    description = fields.TextField(default="")
+    partner_name = fields.CharField(max_length=200)
+    partner_kind = fields.CharField(max_length=20)
+    audience: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "directory_programme"
+
+
+class ProgrammeGroup(Model):
+    """A group of a programme (a group belongs to one programme at most)."""
+
+    group_id = fields.CharField(max_length=40, primary_key=True)
+    programme_id = fields.CharField(max_length=40, db_index=True)
+
+    class Meta:
+        table = "directory_programme_group"
+
+
+class NavigationResource(Model):
+    """A resource a centre lists for finding one's way: legal aid, rights under the Mental
+    Healthcare Act 2017, de-addiction helplines, government schemes."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    centre_id = fields.CharField(max_length=40, db_index=True)
+    city = fields.CharField(max_length=100, db_index=True)
+    category = fields.CharField(max_length=30)
+    name = fields.CharField(max_length=200)
+    description = fields.TextField()
+    phone = fields.CharField(max_length=40, null=True)
+    website = fields.CharField(max_length=300, null=True)
+    languages: fields.JSONField[list[str]] = fields.JSONField(default=list)
+
+    class Meta:
+        table = "directory_navigation_resource"
+
+
+class ResidentsOnly(Model):
+    """A residential centre's group for its residents alone: left out of public search, and
+    not bookable by the public (sessions is told)."""
+
+    group_id = fields.CharField(max_length=40, primary_key=True)
+    centre_id = fields.CharField(max_length=40)
+
+    class Meta:
+        table = "directory_residents_only"
+
+
+__all__ = [
+    "AttentionNotice",
+    "Centre",
+    "CentrePractice",
+    "NavigationResource",
+    "PeerGroup",
+    "PeerSupporter",
+    "Programme",
+    "ProgrammeGroup",
+    "ResidentsOnly",
+    "SeriesPush",
+    "Supervision",
+    "SupporterProfile",
+    "TrainingCompletion",
+]

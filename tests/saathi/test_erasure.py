@@ -41,7 +41,14 @@ CANARIES = {
     "wellbeing note": "Canary-Checkin-Note-3R8J",
     "goal": "Canary-Goal-Title-6N2C",
     "goal note": "Canary-Goal-Note-1P5Z",
+    "anonymous concern": "Canary-Anon-Concern-harassed-3R8N",
+    "named concern": "Canary-Named-Concern-unsafe-6J2C",
 }
+REPORT_CONCERN = """
+mutation($input: ReportConcernInput!) {
+  reportConcern(input: $input) { concern { id } error { code } }
+}
+"""
 SUBMIT_FEEDBACK = """
 mutation($input: FeedbackInput!) { submitFeedback(input: $input) { accepted error { code } } }
 """
@@ -194,6 +201,17 @@ async def _person_with_canaries(network: Network) -> Person:
         },
     )
     assert progressed["data"]["updateGoalProgress"]["error"] is None
+    for about, text, is_anonymous in (
+        ({"groupId": upcoming.group_id}, CANARIES["anonymous concern"], True),
+        ({"sessionId": named.id}, CANARIES["named concern"], False),
+    ):
+        reported = await _gql(
+            network,
+            REPORT_CONCERN,
+            person.token,
+            input={"category": "SAFETY", "description": text, "anonymous": is_anonymous, **about},
+        )
+        assert reported["data"]["reportConcern"]["error"] is None
     return person
 
 
@@ -354,8 +372,13 @@ async def test_erasure_leaves_no_canary_in_any_byte_of_the_data_dir(network: Net
     assert await WellbeingCheckin.filter(participant_id=person.id).count() == 0
     assert await Goal.filter(participant_id=person.id).count() == 0
     # and the other person's message stays in the outbox
+    # (beside the lines for staff, which name no participant: notices of concerns to supervisors
+    # and of supporters needing attention to admins)
     lines = [json.loads(line) for line in network.settings.outbox_path.read_text().splitlines()]
-    assert [line["contact"] for line in lines] == ["+919800011111"]
+    to_people = [line for line in lines if not line["to"].startswith("stf_")]
+    assert [line["contact"] for line in to_people] == ["+919800011111"]
+    staff_kinds = {"concern_reported", "supporters_need_attention"}
+    assert {line["kind"] for line in lines if line not in to_people} <= staff_kinds
 
 
 async def test_a_copy_made_before_erasure_is_unreadable_with_every_key_left_after_it(

@@ -36,6 +36,8 @@ ParticipantId = Annotated[str, Meta(pattern="^par_[0-9A-HJKMNP-TV-Z]{26}$")]
 CentreId = Annotated[str, Meta(pattern="^ctr_[0-9A-HJKMNP-TV-Z]{26}$")]
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
 NonBlank = Annotated[str, Meta(pattern=r"\S")]
+SupporterId = Annotated[str, Meta(pattern="^sup_[0-9A-HJKMNP-TV-Z]{26}$")]
+GroupId = Annotated[str, Meta(min_length=1, max_length=40)]
 
 
 # --- sessions -----------------------------------------------------------------------------------
@@ -134,6 +136,49 @@ class Erased(Message):
     erased: ErasedCounts
 
 
+class FreeSessionsRequest(Message):
+    """The earliest session with a seat left of each of ``group_ids`` within ``within_hours``
+    (mentor matching ranks by it)."""
+
+    group_ids: Annotated[list[GroupId], Meta(max_length=500)]
+    within_hours: Annotated[int, Meta(ge=1, le=24 * 28)]
+
+    messages: ClassVar = {
+        "groupIds": "groupIds must be a list of at most 500 group ids.",
+        "withinHours": "withinHours must be a whole number of hours, 1 to 672.",
+    }
+    too_many: ClassVar = {"groupIds": "groupIds must be a list of at most 500 group ids."}
+
+
+class FreeSession(Message):
+    group_id: str
+    session_id: str
+    starts_at: datetime
+
+
+class FreeSessions(Message):
+    sessions: list[FreeSession]
+
+
+class ResidentsOnlyRequest(Message):
+    """The directory says a group is (or is no longer) for its centre's residents alone."""
+
+    group_id: GroupId
+    centre_id: GroupId
+    residents_only: bool
+
+    messages: ClassVar = {
+        "groupId": "groupId must be a string of 1 to 40 characters.",
+        "centreId": "centreId must be a string of 1 to 40 characters.",
+        "residentsOnly": "residentsOnly must be true or false.",
+    }
+
+
+class ResidentsOnlySet(Message):
+    group_id: str
+    residents_only: bool
+
+
 OPEN_GROUPS = Endpoint(
     "sessions", "/internal/groups/open", frozenset({"directory"}), OpenGroupsRequest, GroupIds
 )
@@ -156,6 +201,20 @@ BOOKED_GROUPS = Endpoint(
 )
 ERASE = Endpoint(
     "sessions", "/internal/participants/erase", frozenset({"consent"}), EraseRequest, Erased
+)
+FREE_SESSIONS = Endpoint(
+    "sessions",
+    "/internal/groups/free-sessions",
+    frozenset({"directory"}),
+    FreeSessionsRequest,
+    FreeSessions,
+)
+RESIDENTS_ONLY = Endpoint(
+    "sessions",
+    "/internal/groups/residents-only",
+    frozenset({"directory"}),
+    ResidentsOnlyRequest,
+    ResidentsOnlySet,
 )
 
 
@@ -262,6 +321,27 @@ class Notified(Message):
     skipped: int
 
 
+class StaffNotifyRequest(Message):
+    """Tell the centre's staff of ``roles`` something; senders put no personal data in it."""
+
+    centre_id: CentreId
+    roles: Annotated[list[Annotated[str, Meta(max_length=20)]], Meta(min_length=1, max_length=3)]
+    kind: Annotated[NonBlank, Meta(max_length=64)]
+    message: Annotated[NonBlank, Meta(max_length=1000)]
+
+    messages: ClassVar = {
+        "centreId": "centreId must be an id starting with ctr_.",
+        "roles": "roles must be staff roles.",
+        "kind": "kind must be a non-empty string of at most 64 characters.",
+        "message": "message must be a non-empty string of at most 1000 characters.",
+    }
+    too_many: ClassVar = {"roles": "roles must be staff roles."}
+
+
+class StaffNotified(Message):
+    delivered: int
+
+
 class TokenCheckRequest(Message):
     """Is the sign-in behind a verified access token still live?"""
 
@@ -295,6 +375,13 @@ PROGRAMME_CHANGE = Endpoint(
     ProgrammeChanges,
 )
 NOTIFY = Endpoint("consent", "/internal/notify", frozenset({"sessions"}), NotifyRequest, Notified)
+STAFF_NOTIFY = Endpoint(
+    "consent",
+    "/internal/staff/notify",
+    frozenset({"directory", "sessions"}),
+    StaffNotifyRequest,
+    StaffNotified,
+)
 TOKENS_CHECK = Endpoint(
     "consent", "/internal/tokens/check", frozenset({"gateway"}), TokenCheckRequest, TokenLive
 )
@@ -342,4 +429,30 @@ CRISIS_LINES = Endpoint(
     frozenset({"consent"}),
     CrisisLinesRequest,
     CrisisLines,
+)
+
+
+class SupporterIds(Message):
+    """Which centre holds each of these supporters (a concern about one goes to its centre)?"""
+
+    supporter_ids: Annotated[list[SupporterId], Meta(max_length=100)]
+
+    messages: ClassVar = {
+        "supporterIds": "supporterIds must be a list of at most 100 ids starting sup_.",
+    }
+    too_many: ClassVar = {"supporterIds": "Send at most 100 supporterIds at a time."}
+
+
+class SupporterCentres(Message):
+    """``{supporter id: centre id}`` of those that exist."""
+
+    centres: dict[str, str]
+
+
+SUPPORTER_CENTRES = Endpoint(
+    "directory",
+    "/internal/supporters/centres",
+    frozenset({"sessions"}),
+    SupporterIds,
+    SupporterCentres,
 )

@@ -468,3 +468,9 @@ async def scrub() -> None:
 async def participant_contact_index(participant_id: str) -> str | None:
     row = await models.Participant.get_or_none(id=participant_id)
     return None if row is None else row.contact_index
+
+
+async def staff_ids_of(centre_id: str, roles: Sequence[str]) -> list[str]:
+    """The ids of the centre's staff holding one of ``roles``, in id order."""
+    rows = await models.Staff.filter(centre_id=centre_id, role__in=list(roles)).order_by("id")
+    return [row.id for row in rows]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from graphql import GraphQLResolveInfo
 
 from saathi.auth import Viewer
+from saathi.keystore import KeyStore
 from saathi.peers import Peers
 from saathi.service.clock import Clock, system_clock
 from services.directory.api.loaders import Loaders
@@ -20,6 +21,7 @@ class Context:
     viewer: Viewer
     request_id: str
     peers: Peers
+    keys: KeyStore  # supporters' data keys: their statements and supervision notes
     clock: Clock = system_clock
     loaders: Loaders = field(default_factory=Loaders.new)
 

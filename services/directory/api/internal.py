@@ -6,6 +6,8 @@ docs/internal-api.md), service tokens only.
 - ``POST /internal/crisis-lines`` (consent): ``{city}`` → ``{lines}``, the crisis lines for a
   city (the national ones first), so that consent can answer a low wellbeing check-in with them
   without a copy of its own. The body carries a city only, never who is asking.
+- ``POST /internal/supporters/centres`` (sessions): ``{supporterIds}`` → ``{centres}``, the
+  centre holding each supporter that exists, where a concern about them goes.
 """
 
 from __future__ import annotations
@@ -39,8 +41,14 @@ async def crisis_lines(request: api.CrisisLinesRequest) -> api.CrisisLines:
     )
 
 
+async def supporter_centres(request: api.SupporterIds) -> api.SupporterCentres:
+    found = await lookups.supporters_by_ids(request.supporter_ids)
+    return api.SupporterCentres(centres={s.id: s.centre_id for s in found.values()})
+
+
 def routes(trust: ServiceTrust) -> list[Route]:
     return [
         route(trust, api.KNOWN_CENTRES, known_centres),
         route(trust, api.CRISIS_LINES, crisis_lines),
+        route(trust, api.SUPPORTER_CENTRES, supporter_centres),
     ]

@@ -12,8 +12,8 @@ from strawberry.dataloader import DataLoader
 
 from saathi.peers import Peers
 from saathi.service.loaders import by_key
-from services.directory.domain import lookups, visibility
-from services.directory.domain.records import Centre, Group, Supporter
+from services.directory.domain import lookups, practice_editing, visibility
+from services.directory.domain.records import Centre, Group, Practice, Supporter
 
 
 class BookedGroups:
@@ -42,6 +42,7 @@ class Loaders:
     groups: DataLoader[str, Group | None]
     supporters: DataLoader[str, Supporter | None]
     booked: BookedGroups
+    practices: DataLoader[str, Practice | None]
 
     @classmethod
     def new(cls) -> Loaders:
@@ -50,4 +51,5 @@ class Loaders:
             groups=by_key(lookups.groups_by_ids),
             supporters=by_key(lookups.supporters_by_ids),
             booked=BookedGroups(),
+            practices=by_key(practice_editing.practices),
         )

@@ -11,21 +11,27 @@ import graphene
 from graphql import GraphQLResolveInfo
 
 from saathi.service.connections import Page
+from services.directory.api.community import CommunityQuery
 from services.directory.api.connections import CentreConnection, NearbyGroupConnection
 from services.directory.api.context import context_of
 from services.directory.api.inputs import GeoPointInput, GroupFilter, group_filter, point
+from services.directory.api.mentors import MentorQuery
+from services.directory.api.practice_enums import CentreKind, enum_name
+from services.directory.api.practice_queries import PracticeQuery
 from services.directory.api.types import Centre, CrisisResource, PeerGroup
 from services.directory.domain import centres as centre_list
-from services.directory.domain import crisis, cursors, geometry, lookups, nearby, records
+from services.directory.domain import community, crisis, cursors, geometry, lookups, nearby, records
+from services.directory.domain.records import CentreKind as Kind
 
 
-class Query(graphene.ObjectType):
+class Query(CommunityQuery, MentorQuery, PracticeQuery, graphene.ObjectType):
     centres = graphene.Field(
         CentreConnection,
         required=True,
         city=graphene.String(),
         first=graphene.Int(default_value=cursors.DEFAULT_PAGE_SIZE),
         after=graphene.String(),
+        kind=graphene.Argument(CentreKind),
     )
     centre = graphene.Field(Centre, id=graphene.ID(required=True))
     group = graphene.Field(PeerGroup, id=graphene.ID(required=True))
@@ -53,7 +59,10 @@ class Query(graphene.ObjectType):
         city: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        kind: Any = None,
     ) -> Page[centre_list.CentreEdge]:
+        if kind is not None:
+            return await community.centres_of_kind(Kind[enum_name(kind)], city, first, after)
         return await centre_list.centres(city, first, after)
 
     @staticmethod

@@ -14,7 +14,9 @@ from graphql import GraphQLResolveInfo
 
 from services.directory.api.context import context_of
 from services.directory.api.enums import AccessibilityFeature, Audience, Focus, Format, GroupKind
+from services.directory.api.practice_enums import CentreKind
 from services.directory.domain import records, recurrence, visibility
+from services.directory.domain.practice import DEFAULT_CODE_OF_CONDUCT
 
 
 @shareable
@@ -47,9 +49,28 @@ class Centre(graphene.ObjectType):
     location = graphene.Field(GeoPoint)
     languages = graphene.List(graphene.NonNull(graphene.String), required=True)
     is_partner = graphene.Boolean(required=True)
+    kind = graphene.Field(CentreKind, required=True, description="COMMUNITY unless set.")
+    code_of_conduct = graphene.String(
+        required=True, description="The centre's own, or the network's default."
+    )
 
     def __resolve_reference(self, info: GraphQLResolveInfo) -> Awaitable[records.Centre | None]:
         return context_of(info).loaders.centres.load(str(self.id))
+
+    @staticmethod
+    async def resolve_kind(parent: records.Centre, info: GraphQLResolveInfo) -> str:
+        practice = await context_of(info).loaders.practices.load(parent.id)
+        return practice.kind.value if practice else "COMMUNITY"
+
+    @staticmethod
+    async def resolve_code_of_conduct(parent: records.Centre, info: GraphQLResolveInfo) -> str:
+        return await code_of_conduct(info, parent.id)
+
+
+async def code_of_conduct(info: GraphQLResolveInfo, centre_id: str) -> str:
+    """A centre's code of conduct: its own, or the default every new centre starts with."""
+    practice = await context_of(info).loaders.practices.load(centre_id)
+    return (practice.code_of_conduct if practice else None) or DEFAULT_CODE_OF_CONDUCT
 
 
 @key(fields="id")
@@ -113,6 +134,13 @@ class PeerGroup(graphene.ObjectType):
         "ahead at this group; null for everyone else."
     )
     schedule = graphene.Field(Schedule, required=True)
+    code_of_conduct = graphene.String(
+        required=True, description="The code of conduct of the group's centre."
+    )
+    programme = graphene.Field(
+        "services.directory.api.community.Programme",
+        description="The community programme the group is part of, if any.",
+    )
 
     def __resolve_reference(self, info: GraphQLResolveInfo) -> Awaitable[records.Group | None]:
         return context_of(info).loaders.groups.load(str(self.id))
@@ -136,6 +164,16 @@ class PeerGroup(graphene.ObjectType):
             booked = await context.loaders.booked.load(context.peers, principal.subject, parent.id)
             return parent.online_join_url if booked else None
         return None
+
+    @staticmethod
+    async def resolve_code_of_conduct(parent: records.Group, info: GraphQLResolveInfo) -> str:
+        return await code_of_conduct(info, parent.centre_id)
+
+    @staticmethod
+    async def resolve_programme(parent: records.Group, info: GraphQLResolveInfo) -> object:
+        from services.directory.api.community import programme_of_group
+
+        return await programme_of_group(parent, info)
 
     @staticmethod
     def resolve_facilitator(

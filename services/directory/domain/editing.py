@@ -16,6 +16,7 @@ from saathi.service.permissions import same_centre
 from saathi.tokens import Principal
 from services.directory import repository
 from services.directory.domain import lookups, timetables
+from services.directory.domain.practice_editing import check_facilitator
 from services.directory.domain.records import Centre, Group, Supporter
 from services.directory.domain.validation import GroupFields, build_group, fields_of
 
@@ -52,6 +53,7 @@ async def create_group(
         today=now.date(),
         updated_at=now,
     )
+    await _check_facilitator(group, now)
     return await _store(group, peers)
 
 
@@ -76,7 +78,17 @@ async def update_group(
         updated_at=now,
         source_ref=stored.source_ref,
     )
+    if given.facilitator_id is not None:
+        await _check_facilitator(group, now)
     return await _store(group, peers)
+
+
+async def _check_facilitator(group: Group, now: datetime) -> None:
+    """A group named with a facilitator needs one who may facilitate its next session: certified
+    on that date, with crisis management and boundaries training (``practice.rules``)."""
+    supporter = await _facilitator(group.facilitator_id)
+    if supporter is not None:
+        await check_facilitator(supporter, max(group.schedule.starts_on, now.date()))
 
 
 async def _store(group: Group, peers: Peers) -> Group:

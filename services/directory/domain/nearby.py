@@ -29,6 +29,7 @@ from services.directory.domain.geometry import (
     shown_distance,
 )
 from services.directory.domain.records import Group, NearbyAfter, NearbyQuery, Point
+from services.directory.repository.practice import residents_only_ids
 
 MAX_WITHIN_HOURS = 24 * 365
 # The window the sessions service looks in when only ``openSeatsOnly`` is given.
@@ -146,8 +147,11 @@ async def nearby_groups(search: NearbySearch, peers: Peers) -> Page[NearbyEdge]:
         kinds=wanted.kinds,
         formats=wanted.formats,
     )
-    if wanted.needs_records:
-        return await _filtered_page(query, wanted, peers, after, first)
+    # A residential centre's residents-only groups are left out of public search: while any
+    # exist, every search takes the path that reads each group's record.
+    hidden = await residents_only_ids()
+    if wanted.needs_records or hidden:
+        return await _filtered_page(query, wanted, peers, after, first, hidden)
     if after is not None:
         query = replace(query, after=_after(float(after[0]), str(after[1])))
     return await _ranked_page(query, first)
@@ -180,10 +184,11 @@ async def _filtered_page(
     peers: Peers,
     after: list[Any] | None,
     first: int,
+    hidden: frozenset[str] = frozenset(),
 ) -> Page[NearbyEdge]:
     ranked: list[tuple[float, str, Group]] = []
     for distance, group in await repository.nearby_groups(query):
-        if wanted.matches(group):
+        if wanted.matches(group) and group.id not in hidden:
             ranked.append((shown_distance(distance), group.id, group))
     if wanted.needs_sessions and ranked:
         open_ids = await open_group_ids(peers, [id_ for _, id_, _ in ranked], wanted)

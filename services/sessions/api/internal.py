@@ -1,10 +1,13 @@
 """The sessions service's internal endpoints (``saathi.service.internal.contracts``;
-docs/internal-api.md): groups with open sessions and timetables for the directory; relations
-and erasure for consent. Each handler decodes nothing itself: it gets the contract's request
+docs/internal-api.md): groups with open sessions, timetables, the earliest free session of
+groups (mentor matching) and residents-only groups for the directory; relations and erasure for
+consent. Each handler decodes nothing itself: it gets the contract's request
 model and answers its response model.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from starlette.routing import Route
 
@@ -14,7 +17,7 @@ from saathi.service.clock import Clock
 from saathi.service.internal import contracts as api
 from saathi.service.internal.server import route
 from saathi.service_trust import ServiceTrust
-from services.sessions.domain import participants, timetable
+from services.sessions.domain import free_slots, participants, residents, timetable
 from services.sessions.domain.availability import OpenGroupsQuery, open_groups
 from services.sessions.domain.records import SeriesRecord
 
@@ -59,10 +62,31 @@ def routes(trust: ServiceTrust, keys: KeyStore, clock: Clock) -> list[Route]:
             erased=api.ErasedCounts(bookings=erased.bookings, feedback=erased.feedback)
         )
 
+    async def free_sessions(request: api.FreeSessionsRequest) -> api.FreeSessions:
+        found = await free_slots.earliest_free(
+            tuple(dict.fromkeys(request.group_ids)), timedelta(hours=request.within_hours), clock()
+        )
+        return api.FreeSessions(
+            sessions=[
+                api.FreeSession(group_id=group_id, session_id=session_id, starts_at=starts_at)
+                for group_id, (session_id, starts_at) in found.items()
+            ]
+        )
+
+    async def residents_only(request: api.ResidentsOnlyRequest) -> api.ResidentsOnlySet:
+        await residents.set_residents_only(
+            request.group_id, request.centre_id, request.residents_only
+        )
+        return api.ResidentsOnlySet(
+            group_id=request.group_id, residents_only=request.residents_only
+        )
+
     return [
         route(trust, api.OPEN_GROUPS, groups_open),
         route(trust, api.SERIES, series),
         route(trust, api.RELATIONS, relations),
         route(trust, api.BOOKED_GROUPS, booked_groups),
         route(trust, api.ERASE, erase),
+        route(trust, api.FREE_SESSIONS, free_sessions),
+        route(trust, api.RESIDENTS_ONLY, residents_only),
     ]

@@ -13,7 +13,8 @@ from saathi.tokens import Role
 from services.sessions.api.context import Context
 from services.sessions.api.types import PeerGroup
 from services.sessions.domain import reports
-from services.sessions.domain.reports import ReportRow
+from services.sessions.domain.records import Ratings
+from services.sessions.domain.reports import ReportRow, facilitator_ratings
 from services.sessions.domain.wellbeing_change import ReportChanges
 
 
@@ -32,6 +33,10 @@ async def _wellbeing(root: GroupReport) -> WellbeingChange:
     return WellbeingChange(average_who5_change=change.average_change, suppressed=change.suppressed)
 
 
+def _mean(rated: Ratings | None) -> float | None:
+    return None if rated is None or rated.average is None else round(rated.average, 2)
+
+
 @strawberry.type
 class GroupReport:
     """One group's figures; null where a figure is about fewer than 11 participants."""
@@ -45,6 +50,14 @@ class GroupReport:
     wellbeing: WellbeingChange = strawberry.field(resolver=_wellbeing)
     group_id: strawberry.Private[str]
     who5: strawberry.Private[ReportChanges]
+    facilitator_rating: float | None = strawberry.field(
+        default=None,
+        description="Facilitators' mean rating of the group's sessions (1 to 5); withheld with "
+        "the participants' figures.",
+    )
+    reflections: int | None = strawberry.field(
+        default=None, description="Sessions a facilitator reflected on; withheld likewise."
+    )
 
 
 @strawberry.type
@@ -60,12 +73,25 @@ class ProgrammeReport:
     average_rating: float | None
     suppressed: bool
     groups: list[GroupReport]
+    facilitator_rating: float | None = strawberry.field(
+        default=None,
+        description="Facilitators' mean rating of their sessions (1 to 5), beside the "
+        "participants' averageRating; withheld with the participants' figures.",
+    )
+    reflections: int | None = strawberry.field(
+        default=None, description="Sessions a facilitator reflected on; withheld likewise."
+    )
 
 
-def _group(group_id: str, row: ReportRow, who5: ReportChanges) -> GroupReport:
+def _group(
+    group_id: str, row: ReportRow, who5: ReportChanges, rated: Ratings | None
+) -> GroupReport:
+    shown = rated if rated is not None and not row.suppressed else None
     return GroupReport(
         group_id=group_id,
         who5=who5,
+        facilitator_rating=_mean(shown),
+        reflections=shown.reflections if shown else (None if row.suppressed else 0),
         group=PeerGroup(id=strawberry.ID(group_id)),
         sessions_held=row.sessions_held,
         unique_participants=row.unique_participants,
@@ -90,13 +116,19 @@ async def programme_report(
         [group_id for group_id, _ in report.groups],
     )
     total = report.total
+    rated, by_group = await facilitator_ratings(str(centre_id), from_, to, now)
+    shown = None if total.suppressed else rated
     return ProgrammeReport(
+        facilitator_rating=_mean(shown),
+        reflections=shown.reflections if shown else None,
         sessions_held=total.sessions_held,
         unique_participants=total.unique_participants,
         attendance_rate=total.attendance_rate,
         average_rating=total.average_rating,
         suppressed=total.suppressed,
-        groups=[_group(group_id, row, who5) for group_id, row in report.groups],
+        groups=[
+            _group(group_id, row, who5, by_group.get(group_id)) for group_id, row in report.groups
+        ],
     )
 
 

@@ -7,7 +7,7 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
-from services.sessions.api import reports, sharing
+from services.sessions.api import concerns, reflections, reports, residents, sharing
 from services.sessions.api.mutations import (
     attendance_record,
     availability_sync,
@@ -23,6 +23,7 @@ from services.sessions.api.types import Booking, Centre, Participant, PeerGroup,
 class Query:
     shared_record = sharing.field
     programme_report = reports.field
+    concerns = concerns.queue_field
 
 
 @strawberry.type
@@ -33,6 +34,12 @@ class Mutation:
     record_attendance = attendance_record.field
     cancel_session = session_cancel.field
     sync_availability = availability_sync.field
+    report_concern = concerns.report_field
+    acknowledge_concern = concerns.acknowledge_field
+    resolve_concern = concerns.resolve_field
+    submit_facilitator_reflection = reflections.field
+    admit_resident = residents.admit_field
+    discharge_resident = residents.discharge_field
 
 
 class SessionsSchema(strawberry.federation.Schema):

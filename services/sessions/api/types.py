@@ -8,7 +8,7 @@ per-request loader, ``resolve_reference`` included, so ``_entities`` costs one q
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.permission import PermissionExtension
@@ -19,6 +19,9 @@ from saathi.service.strawberry import ActsFor, IsSelf, parent_centre, parent_id
 from saathi.tokens import Role
 from services.sessions.api.context import Context
 from services.sessions.domain import partners
+
+if TYPE_CHECKING:
+    from services.sessions.api.concerns import Concern
 from services.sessions.domain.records import (
     BookingChangeRecord,
     BookingRecord,
@@ -191,6 +194,18 @@ class Participant:
         key = (str(self.id), bool(upcoming))
         records = await info.context.loaders.bookings_of.load(key)
         return [Booking.from_record(r) for r in records]
+
+    @strawberry.field(  # type: ignore[untyped-decorator]  # see PeerGroup.next_session
+        permission_classes=[IsSelf],
+        description="The concerns the participant reported (named or anonymous) and their "
+        "status; only the participant may read these.",
+    )
+    async def concerns(
+        self, info: strawberry.Info[Context]
+    ) -> list[Annotated[Concern, strawberry.lazy("services.sessions.api.concerns")]]:
+        from services.sessions.api.concerns import my_concerns
+
+        return await my_concerns(info)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> Participant:

@@ -26,6 +26,7 @@ from services.sessions.domain.records import (
     SessionRecord,
     SessionStatus,
 )
+from services.sessions.domain.residents import check_may_book
 
 MAX_IDEMPOTENCY_KEY = 200
 
@@ -84,6 +85,7 @@ async def book(
             if earlier is not None:
                 return _replayed(earlier, session_id)
             check_bookable(session, now)
+            await check_may_book(session.group_id, participant_id)
             if await unit.live_booking(session_id, participant_id) is not None:
                 raise AlreadyBooked("You already hold a booking for this session.")
             status, position = seat_for(session, await unit.last_waitlist_position(session_id))

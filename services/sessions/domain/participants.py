@@ -10,8 +10,9 @@ from saathi.keystore import KeyStore
 from services.sessions import repository
 from services.sessions.domain import notifications
 from services.sessions.domain.bookings import release
+from services.sessions.domain.concerns import forget_reporter
 from services.sessions.domain.feedback import once_token
-from services.sessions.repository import participants
+from services.sessions.repository import participants, residents
 
 
 async def related(centre_id: str, participant_ids: Sequence[str]) -> list[str]:
@@ -43,7 +44,8 @@ async def erase(participant_id: str, now: datetime, keys: KeyStore) -> Erased:
     Live bookings ahead are released first, one transaction each, so their seats go to the
     waitlist exactly as a cancellation would; then everything of theirs is deleted (their
     anonymous feedback keeps only its rating), they are taken out of any message still waiting
-    in the outbox, their data key is destroyed and the write-ahead log cleared.
+    in the outbox, their concerns lose their descriptions (keys destroyed) and their link to
+    them, their data key is destroyed and the write-ahead log cleared.
     """
     data_key = keys.get(participant_id)
     tokens = (
@@ -63,6 +65,8 @@ async def erase(participant_id: str, now: datetime, keys: KeyStore) -> Erased:
             await release(unit, session, current, now)
     bookings, feedback = await participants.delete_everything_of(participant_id, tokens)
     await notifications.forget_participant(participant_id)
+    await forget_reporter(participant_id, keys)
+    await residents.forget(participant_id)
     keys.destroy(participant_id)
     await participants.scrub()
     return Erased(bookings=bookings, feedback=feedback)

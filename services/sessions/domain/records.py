@@ -157,3 +157,28 @@ class BookingChangeRecord:
     external_session_id: str | None
     status: BookingStatus
     changed_at: datetime
+
+
+@dataclass(frozen=True)
+class ConcernRecord:
+    id: str
+    centre_id: str
+    about_kind: str
+    about_id: str
+    category: str
+    anonymous: bool
+    reporter_id: str | None
+    reporter_mark: str | None
+    description_sealed: str | None
+    status: str
+    reported_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """Facilitators' ratings over a window: how many sessions were reflected on, the mean."""
+
+    reflections: int
+    average: float | None

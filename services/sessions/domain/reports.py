@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from services.sessions.domain.records import Figures
+from services.sessions.domain.records import Figures, Ratings
 from services.sessions.domain.staff import check_window
-from services.sessions.repository import reports
+from services.sessions.repository import reflections, reports
 
 THRESHOLD = 11
 MAX_WINDOW = timedelta(days=366)
@@ -71,3 +71,16 @@ async def programme_report(centre_id: str, start: datetime, end: datetime, now: 
         return Report(row(Figures(0, 0, 0, 0, 0, None, 0)), [])
     total, groups = await reports.figures(centre_id, start, end)
     return Report(row(total), [(group_id, row(groups[group_id])) for group_id in sorted(groups)])
+
+
+async def facilitator_ratings(
+    centre_id: str, start: datetime, end: datetime, now: datetime
+) -> tuple[Ratings, dict[str, Ratings]]:
+    """Facilitators' ratings of the centre's sessions in the same window as the report. Shown
+    only where the participants' figures are (the caller withholds them with a suppressed row),
+    so that the two sides are seen together or not at all."""
+    start, end = check_window(start, end, MAX_WINDOW)
+    end = min(end, now)
+    if end <= start:
+        return Ratings(0, None), {}
+    return await reflections.ratings(centre_id, start, end)

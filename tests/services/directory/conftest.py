@@ -26,11 +26,21 @@ from saathi.tokens import Role, TokenVerifier, mint_access_token
 from services.directory import repository
 from services.directory.app import create_app
 from services.directory.domain import geometry
-from services.directory.domain.records import Address, Centre, Group, Point, Schedule, Supporter
+from services.directory.domain.records import (
+    REQUIRED_TO_FACILITATE,
+    Address,
+    Centre,
+    Group,
+    Point,
+    Schedule,
+    Supporter,
+)
 from services.directory.models import Centre as CentreRow
 from services.directory.models import PeerGroup as GroupRow
 from services.directory.models import PeerSupporter as SupporterRow
 from services.directory.models import SeriesPush as PushRow
+from services.directory.models import TrainingCompletion
+from services.directory.repository import practice as practice_repository
 
 
 def database_settings() -> Settings:
@@ -218,6 +228,19 @@ def make_centre(database: None) -> MakeCentre:
     return make
 
 
+async def certify(supporter: Supporter) -> None:
+    """Train and certify ``supporter`` (from long ago to long ahead), so they may facilitate;
+    their listed ``trainedIn`` stays as given."""
+    long_ago = date(2020, 1, 1)
+    for module in REQUIRED_TO_FACILITATE:
+        await TrainingCompletion.create(
+            supporter_id=supporter.id, module=module.value, completed_on=long_ago
+        )
+    await practice_repository.save_profile(
+        supporter.id, supporter.centre_id, certified=(long_ago, date(2099, 12, 31))
+    )
+
+
 @pytest.fixture
 def make_supporter(make_centre: MakeCentre) -> MakeSupporter:
     async def make(centre: Centre | None = None, **overrides: Any) -> Supporter:
@@ -225,6 +248,7 @@ def make_supporter(make_centre: MakeCentre) -> MakeSupporter:
         supporter = Supporter(new_id("sup"), centre.id, "Asha (Pune)", ("active listening",))
         supporter = replace(supporter, **overrides)
         await repository.save_supporter(supporter)
+        await certify(supporter)
         return supporter
 
     return make

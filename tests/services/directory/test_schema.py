@@ -81,7 +81,8 @@ def test_the_sdl_links_federation_v2() -> None:
         "input GeoPointInput {\n  lat: Float!\n  lng: Float!\n}",
         "enum GroupKind {\n  SUPPORT_GROUP\n  MENTORING\n  COMMUNITY_PROGRAMME\n}",
         "enum Format {\n  IN_PERSON\n  ONLINE\n  HYBRID\n}",
-        "centres(city: String, first: Int = 20, after: String): CentreConnection!",
+        "centres(city: String, first: Int = 20, after: String, kind: CentreKind): "
+        "CentreConnection!",
         "nearbyGroups(near: GeoPointInput!, radiusKm: Float = 25, filter: GroupFilter, "
         "first: Int = 20, after: String): NearbyGroupConnection!",
         "crisisResources(city: String): [CrisisResource!]!",

@@ -20,7 +20,7 @@ async def _everything() -> tuple[object, ...]:
 async def test_seeding_writes_the_demo_directory(database: None) -> None:
     await seed_demo()
 
-    assert await repository.count_rows() == {"centres": 7, "supporters": 14, "groups": 35}
+    assert await repository.count_rows() == {"centres": 7, "supporters": 21, "groups": 35}
     centres, supporters, groups = await _everything()
     assert set(centres) == {c.id for c in demo.CENTRES}  # type: ignore[call-overload]
     assert set(supporters) == {s.id for s in demo.SUPPORTERS}  # type: ignore[call-overload]
@@ -35,7 +35,7 @@ async def test_seeding_twice_changes_nothing(database: None, sql: StatementLog) 
     await seed_demo()
 
     assert await _everything() == before
-    assert await repository.count_rows() == {"centres": 7, "supporters": 14, "groups": 35}
+    assert await repository.count_rows() == {"centres": 7, "supporters": 21, "groups": 35}
     assert [s for s in sql.statements if s.lstrip().upper().startswith("INSERT")] == []
 
 

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import graphene
 
+from services.directory.api.community import CommunityMutations
 from services.directory.api.mutations.group_create import CreateGroup
 from services.directory.api.mutations.group_update import UpdateGroup
+from services.directory.api.mutations.practice import PracticeMutations
 
 
-class Mutation(UpdateGroup, CreateGroup, graphene.ObjectType):
+class Mutation(
+    CommunityMutations, PracticeMutations, UpdateGroup, CreateGroup, graphene.ObjectType
+):
     pass

@@ -155,8 +155,8 @@ async def test_internal_endpoints_need_a_service_token(seeded: Consent) -> None:
 
 @pytest.mark.parametrize(
     ("caller", "status", "code"),
-    # the directory never calls consent at all; the gateway does, but not these endpoints
-    [("directory", 401, "UNAUTHENTICATED"), ("gateway", 403, "FORBIDDEN")],
+    # the directory and the gateway call consent (staff notices, token checks), not these endpoints
+    [("directory", 403, "FORBIDDEN"), ("gateway", 403, "FORBIDDEN")],
 )
 @pytest.mark.parametrize("path", [AUTHORISE, NOTIFY, PROGRAMME_CHANGE])
 async def test_only_sessions_may_call_consents_internal_endpoints(
@@ -172,6 +172,54 @@ async def test_only_sessions_may_call_consents_internal_endpoints(
     assert response.status_code == status
     assert response.json()["error"]["code"] == code
     assert await models.DataAccess.filter(participant_id=PRIYA.id).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("caller", "status"), [("directory", 200), ("sessions", 200), ("gateway", 403)]
+)
+async def test_only_the_directory_and_sessions_notify_a_centres_staff(
+    seeded: Consent, caller: str, status: int
+) -> None:
+    body = {
+        "centreId": GRANTEE,
+        "roles": ["supervisor"],
+        "kind": "concern_reported",
+        "message": "A concern was reported.",
+    }
+
+    response = await _call(seeded, "/internal/staff/notify", body, seeded.service_headers(caller))
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"roles": ["participant"]}, "roles must be staff roles."),
+        ({"roles": []}, "roles must be staff roles."),
+        ({"roles": ["supervisor"] * 4}, "roles must be staff roles."),
+        ({"centreId": "ctr_x"}, "centreId must be an id starting with ctr_."),
+        ({"message": " "}, "message must be a non-empty string of at most 1000 characters."),
+    ],
+)
+async def test_a_staff_notice_that_does_not_fit_its_contract_is_400_saying_why(
+    seeded: Consent, change: dict[str, Any], message: str
+) -> None:
+    body = {
+        "centreId": GRANTEE,
+        "roles": ["supervisor"],
+        "kind": "concern_reported",
+        "message": "A concern was reported.",
+        **change,
+    }
+
+    response = await _call(
+        seeded, "/internal/staff/notify", body, seeded.service_headers("sessions")
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"] == {"code": "BAD_USER_INPUT", "message": message}
+    assert not [line for line in seeded.outbox() if line["kind"] == "concern_reported"]
 
 
 async def test_a_service_token_for_another_service_is_refused(seeded: Consent) -> None:
