@@ -233,6 +233,7 @@ async def test_a_residents_only_group_is_out_of_public_search_and_booked_only_by
     session_id = detail["data"]["group"]["upcomingSessions"][0]["id"]
 
     nearby = await network.run("mobile", "NearbyGroups", near=PUNE, radiusKm=50, first=50)
+    feed = (await network.client.get("/feeds/meetings.json")).json()
     by_visitor = await network.run(
         "mobile",
         "BookSession",
@@ -257,6 +258,10 @@ async def test_a_residents_only_group_is_out_of_public_search_and_booked_only_by
     ids = [e["node"]["id"] for e in nearby["data"]["nearbyGroups"]["edges"]]
     assert group.id not in ids
     assert len(ids) == nearby["data"]["nearbyGroups"]["totalCount"] > 0
+    # nor in the public Meeting Guide feed, which lists the other groups
+    slugs = {meeting["slug"].split("-")[0] for meeting in feed}
+    assert group.id not in slugs
+    assert slugs
     assert by_visitor["data"]["bookSession"]["error"] == {
         "code": "FORBIDDEN",
         "message": "This group is for the residents of its centre only.",

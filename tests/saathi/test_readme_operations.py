@@ -23,4 +23,9 @@ def test_the_readme_has_examples() -> None:
 def test_each_readme_example_validates(block: str) -> None:
     schema = api_schema((ROOT / "schema" / "supergraph.graphql").read_text())
 
-    assert validate(schema, parse(block)) == []
+    # a block lists one operation, or several one after another (each begins a line with
+    # `query` or `mutation`): each is validated alone, as a reader would paste it
+    for operation in re.split(r"\n(?=(?:query|mutation)\b)", block):
+        if not re.search(r"^(?:query|mutation)\b", operation, re.M):
+            continue  # the comment line that heads the block
+        assert validate(schema, parse(operation)) == [], operation

@@ -19,6 +19,7 @@ from typing import Any
 from services.directory import repository
 from services.directory.domain import recurrence
 from services.directory.domain.records import Centre, Group
+from services.directory.repository.practice import residents_only_ids
 
 # RRULE weekday → TSML day (0 = Sunday).
 TSML_DAYS = {"SU": 0, "MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6}
@@ -120,9 +121,12 @@ def tsml_meetings(groups: Iterable[Group], centres: dict[str, Centre]) -> list[d
 
 
 async def meeting_guide_feed() -> list[dict[str, Any]]:
-    """Every group of the directory as Meeting Guide entries."""
+    """Every public group of the directory as Meeting Guide entries: a residential centre's
+    groups kept for its residents are in no public listing, this feed included."""
     centres = {centre.id: centre for centre in await repository.all_centres()}
-    return tsml_meetings(await repository.all_groups(), centres)
+    hidden = await residents_only_ids()
+    groups = [group for group in await repository.all_groups() if group.id not in hidden]
+    return tsml_meetings(groups, centres)
 
 
 def encode(document: Any) -> tuple[bytes, str]:
