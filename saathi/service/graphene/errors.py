@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Self
 
 import graphene
 from graphene_federation import shareable
@@ -28,6 +29,19 @@ from saathi.service.payload import Failure, payload_or_error
 ErrorCode = type("ErrorCode", (graphene.Enum,), {"Meta": type("Meta", (), {"enum": ErrorCodes})})
 
 Resolver = Callable[..., Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class PayloadResult:
+    """The value behind a graphene payload: a subclass adds what the mutation made (positional,
+    ``GroupResult(group)``); ``failed`` is the ``errors_as_payload`` argument that says why it
+    made nothing."""
+
+    error: Failure | None = field(default=None, kw_only=True)
+
+    @classmethod
+    def failed(cls, error: SaathiError) -> Self:
+        return cls(error=Failure.of(error))
 
 
 # Why a mutation did nothing: a stable code and a message safe to show. (A comment, not a

@@ -12,9 +12,7 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
-from saathi.errors import SaathiError
-from saathi.service.graphene import MutationError, acts_for, errors_as_payload
-from saathi.service.payload import Failure
+from saathi.service.graphene import MutationError, PayloadResult, acts_for, errors_as_payload
 from saathi.tokens import Role
 from services.directory.api.context import context_of
 from services.directory.api.enums import Audience
@@ -100,23 +98,13 @@ class NavigationResource(graphene.ObjectType):
 
 
 @dataclass(frozen=True)
-class ProgrammeResult:
+class ProgrammeResult(PayloadResult):
     programme: records.ProgrammeRecord | None = None
-    error: Failure | None = None
-
-    @classmethod
-    def failed(cls, error: SaathiError) -> ProgrammeResult:
-        return cls(error=Failure.of(error))
 
 
 @dataclass(frozen=True)
-class ResourceResult:
+class ResourceResult(PayloadResult):
     resource: records.Resource | None = None
-    error: Failure | None = None
-
-    @classmethod
-    def failed(cls, error: SaathiError) -> ResourceResult:
-        return cls(error=Failure.of(error))
 
 
 class CreateProgrammePayload(graphene.ObjectType):

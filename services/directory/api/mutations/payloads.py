@@ -9,21 +9,14 @@ from dataclasses import dataclass
 
 import graphene
 
-from saathi.errors import SaathiError
-from saathi.service.graphene import MutationError
-from saathi.service.payload import Failure
+from saathi.service.graphene import MutationError, PayloadResult
 from services.directory.api.types import PeerGroup
 from services.directory.domain import records
 
 
 @dataclass(frozen=True)
-class GroupResult:
+class GroupResult(PayloadResult):
     group: records.Group | None = None
-    error: Failure | None = None
-
-    @classmethod
-    def failed(cls, error: SaathiError) -> GroupResult:
-        return cls(error=Failure.of(error))
 
 
 class CreateGroupPayload(graphene.ObjectType):

@@ -14,9 +14,7 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
-from saathi.errors import SaathiError
-from saathi.service.graphene import MutationError, acts_for, errors_as_payload
-from saathi.service.payload import Failure
+from saathi.service.graphene import MutationError, PayloadResult, acts_for, errors_as_payload
 from saathi.tokens import Role
 from services.directory.api.context import context_of
 from services.directory.api.practice_enums import CentreKind, TrainingModule, enum_name
@@ -26,33 +24,18 @@ from services.directory.domain import records as practice
 
 
 @dataclass(frozen=True)
-class SupporterResult:
+class SupporterResult(PayloadResult):
     supporter: practice.Profile | None = None
-    error: Failure | None = None
-
-    @classmethod
-    def failed(cls, error: SaathiError) -> SupporterResult:
-        return cls(error=Failure.of(error))
 
 
 @dataclass(frozen=True)
-class SupervisionResult:
+class SupervisionResult(PayloadResult):
     supervision: practice.SupervisionRecord | None = None
-    error: Failure | None = None
-
-    @classmethod
-    def failed(cls, error: SaathiError) -> SupervisionResult:
-        return cls(error=Failure.of(error))
 
 
 @dataclass(frozen=True)
-class PracticeResult:
+class PracticeResult(PayloadResult):
     practice: practice.Practice | None = None
-    error: Failure | None = None
-
-    @classmethod
-    def failed(cls, error: SaathiError) -> PracticeResult:
-        return cls(error=Failure.of(error))
 
 
 class SupporterPayload(graphene.ObjectType):
@@ -117,13 +100,8 @@ class CentrePracticeInput(graphene.InputObjectType):
 
 
 @dataclass(frozen=True)
-class ResidentsOnlyResult:
+class ResidentsOnlyResult(PayloadResult):
     residents_only: bool | None = None
-    error: Failure | None = None
-
-    @classmethod
-    def failed(cls, error: SaathiError) -> ResidentsOnlyResult:
-        return cls(error=Failure.of(error))
 
 
 class SetResidentsOnlyPayload(graphene.ObjectType):
