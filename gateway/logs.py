@@ -32,7 +32,22 @@ _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime
 
 
 class JsonFormatter(logging.Formatter):
-    """Formats records as single-line JSON objects."""
+    """Formats records as single-line JSON objects: time, level, logger, message, what
+    `context` says of the request being answered, and the fields passed with `extra=`.
+
+    `fields` limits the extras to those names (None: every extra). The gateway's context is its
+    request's trace; a process with another notion of a request overrides `context` (the
+    subgraphs' `saathi.observability.JsonFormatter` does), so every process writes one format.
+    """
+
+    fields: frozenset[str] | None = None
+
+    def context(self) -> dict[str, Any]:
+        """The ids of the request being answered, if there is one."""
+        trace = current_trace()
+        if trace is None:
+            return {}
+        return {"request_id": trace.request_id, "trace_id": trace.trace_id}
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -42,12 +57,11 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        trace = current_trace()
-        if trace is not None:
-            entry["request_id"] = trace.request_id
-            entry["trace_id"] = trace.trace_id
+        entry.update(self.context())
         for key, value in record.__dict__.items():
-            if key not in _STANDARD and not key.startswith("_"):
+            if key in _STANDARD or key.startswith("_"):
+                continue
+            if self.fields is None or key in self.fields:
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

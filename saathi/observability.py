@@ -26,6 +26,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 
+import gateway.logs
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -199,30 +201,15 @@ async def _respond(send: Send, status: int, body: bytes, content_type: bytes) ->
     await send({"type": "http.response.body", "body": body})
 
 
-_FIELDS = ("component", "method", "route", "status", "duration_ms")
+class JsonFormatter(gateway.logs.JsonFormatter):
+    """The gateway's JSON line format, with the request id of the subgraph request being
+    answered (if any) and only the access log's fields as extras."""
 
+    fields = frozenset({"component", "method", "route", "status", "duration_ms"})
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object a line: time, level, logger, message, the request id of the request
-    being answered (if any), and the access log's fields."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
+    def context(self) -> dict[str, Any]:
         rid = request_id.get()
-        if rid is not None:
-            entry["request_id"] = rid
-        for name in _FIELDS:
-            if hasattr(record, name):
-                entry[name] = getattr(record, name)
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return {} if rid is None else {"request_id": rid}
 
 
 def json_log_config(level: str = "INFO") -> dict[str, Any]:

@@ -237,3 +237,17 @@ def test_the_json_formatter_adds_the_request_id_of_the_request_being_answered() 
     assert line["message"] == "hello there"
     assert line["request_id"] == "abcdef123456"
     assert line["level"] == "info"
+
+
+def test_subgraphs_and_the_gateway_write_one_log_format() -> None:
+    """An operator's log pipeline parses one format: the same keys for the same record, with
+    the subgraphs' extras limited to the access log's fields (nothing else a caller passes)."""
+    from gateway.logs import JsonFormatter as GatewayFormatter
+
+    record = logging.LogRecord("saathi.access", logging.INFO, __file__, 1, "request", (), None)
+    record.status = 200
+    record.contact = "+91 98xxxxxx"  # not an access-log field: never written by a subgraph
+    gateway_line = json.loads(GatewayFormatter().format(record))
+    subgraph_line = json.loads(JsonFormatter().format(record))
+    assert set(subgraph_line) == {"time", "level", "logger", "message", "status"}
+    assert {key: gateway_line[key] for key in subgraph_line} == subgraph_line
