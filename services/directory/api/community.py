@@ -241,11 +241,8 @@ class CommunityQuery(graphene.ObjectType):
         return await community.navigation_resources(city, language, wanted)
 
 
-async def programme_of_group(
+def programme_of_group(
     group: records.Group, info: GraphQLResolveInfo
-) -> records.ProgrammeRecord | None:
-    """``PeerGroup.programme``: the programme a group belongs to."""
-    programme_id = (await community.programme_of_groups([group.id])).get(group.id)
-    if programme_id is None:
-        return None
-    return (await community.programmes_by_ids([programme_id])).get(programme_id)
+) -> Awaitable[records.ProgrammeRecord | None]:
+    """``PeerGroup.programme``: the programme a group belongs to, batched for the request."""
+    return context_of(info).loaders.programmes_of_groups.load(group.id)

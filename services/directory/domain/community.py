@@ -149,6 +149,16 @@ async def programme_of_groups(group_ids: Sequence[str]) -> dict[str, str]:
     return await community_repository.programme_of_groups(group_ids)
 
 
+async def programmes_of_groups(group_ids: Sequence[str]) -> dict[str, ProgrammeRecord]:
+    """``{group id: its programme}`` for the groups in a programme, in one pass whatever their
+    number (a request's loader: ``PeerGroup.programme``)."""
+    programme_ids = await programme_of_groups(group_ids)
+    if not programme_ids:
+        return {}
+    found = await programmes_by_ids(sorted(set(programme_ids.values())))
+    return {g: found[p] for g, p in programme_ids.items() if p in found}
+
+
 async def programmes(centre_id: str | None, city: str | None) -> list[ProgrammeRecord]:
     """Programmes of a centre, or of every centre in a city (any case), by name then id."""
     centres = None
