@@ -50,6 +50,11 @@ def demo_staff_id(centre_id: str, role: Role) -> str:
     return stable_id("stf", f"{centre_id}:{role.value}")
 
 
+def demo_supporter_staff_id(supporter_id: str) -> str:
+    """The facilitator who is the demo peer supporter ``supporter_id`` (their tokens say so)."""
+    return stable_id("stf", f"supporter:{supporter_id}")
+
+
 async def seed_demo(
     settings: Settings | None = None,
     *,
@@ -81,6 +86,17 @@ async def seed_demo(
                         role=role,
                         now=now,
                     )
+        for supporter in demo.SUPPORTERS:
+            staff_id = demo_supporter_staff_id(supporter.id)
+            if await repository.staff_by_id(staff_id) is None:
+                await repository.add_staff(
+                    staff_id=staff_id,
+                    display_name=supporter.display_name,
+                    centre_id=supporter.centre_id,
+                    role=Role.FACILITATOR,
+                    now=now,
+                    supporter_id=supporter.id,
+                )
         for index, specs in DEMO_CONSENTS.items():
             made = [await _consent(deps, participants[index], spec) for spec in specs]
             if made[0].revoked_at is None:

@@ -117,9 +117,8 @@ async def test_programmes_are_a_connection_paged_by_name(network: Network) -> No
     assert len(names) == len(demo.CENTRES)
     assert names == sorted(names)
     assert pages == names
-    assert {
-        e["node"]["id"] for e in of_centre["data"]["programmes"]["edges"]
-    } and of_centre["data"]["programmes"]["totalCount"] == 1
+    assert len(of_centre["data"]["programmes"]["edges"]) == 1
+    assert of_centre["data"]["programmes"]["totalCount"] == 1
     assert [e["extensions"]["code"] for e in forged["errors"]] == ["BAD_USER_INPUT"]
     assert [e["extensions"]["code"] for e in too_many["errors"]] == ["BAD_USER_INPUT"]
 

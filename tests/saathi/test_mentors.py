@@ -96,9 +96,9 @@ async def test_suggestions_are_a_connection_that_pages_through_the_ranking(
     paged: list[str] = []
     after = None
     for _ in range(len(ranking)):
-        page = (await _suggest(network, languages=["mr"], near=PUNE, first=2, after=after))[
-            "data"
-        ]["suggestMentors"]
+        page = (await _suggest(network, languages=["mr"], near=PUNE, first=2, after=after))["data"][
+            "suggestMentors"
+        ]
         assert page["totalCount"] == len(ranking)
         paged += [e["node"]["mentor"]["id"] for e in page["edges"]]
         after = page["pageInfo"]["endCursor"]

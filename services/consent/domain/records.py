@@ -65,6 +65,7 @@ class StaffRecord:
     display_name: str
     centre_id: str
     role: Role
+    supporter_id: str | None = None
 
 
 @dataclass(frozen=True)

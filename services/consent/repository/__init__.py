@@ -94,7 +94,11 @@ async def add_participant(
 
 def _staff(row: models.Staff) -> StaffRecord:
     return StaffRecord(
-        id=row.id, display_name=row.display_name, centre_id=row.centre_id, role=Role(row.role)
+        id=row.id,
+        display_name=row.display_name,
+        centre_id=row.centre_id,
+        role=Role(row.role),
+        supporter_id=row.supporter_id,
     )
 
 
@@ -104,12 +108,28 @@ async def staff_by_id(staff_id: str) -> StaffRecord | None:
 
 
 async def add_staff(
-    *, staff_id: str, display_name: str, centre_id: str, role: Role, now: datetime
+    *,
+    staff_id: str,
+    display_name: str,
+    centre_id: str,
+    role: Role,
+    now: datetime,
+    supporter_id: str | None = None,
 ) -> StaffRecord:
     row = await models.Staff.create(
-        id=staff_id, display_name=display_name, centre_id=centre_id, role=role.value, created_at=now
+        id=staff_id,
+        display_name=display_name,
+        centre_id=centre_id,
+        role=role.value,
+        created_at=now,
+        supporter_id=supporter_id,
     )
     return _staff(row)
+
+
+async def staff_of_supporter(supporter_id: str) -> StaffRecord | None:
+    row = await models.Staff.get_or_none(supporter_id=supporter_id)
+    return None if row is None else _staff(row)
 
 
 # Login codes

@@ -171,3 +171,9 @@ def _ranked(
         reasons=tuple(reasons),
     )
     return rank, suggestion
+
+
+async def mentoring_groups_of(supporter_id: str, centre_id: str) -> list[str]:
+    """The MENTORING groups of ``centre_id`` the supporter facilitates (none when the supporter
+    is not of that centre): whose participants' goals this mentor may ask for."""
+    return await repository.mentoring_group_ids_of(supporter_id, centre_id)

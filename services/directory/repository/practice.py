@@ -217,6 +217,19 @@ async def mentoring_group_ids() -> list[str]:
     return sorted(str(i) for i in ids)
 
 
+async def mentoring_group_ids_of(supporter_id: str, centre_id: str) -> list[str]:
+    """The MENTORING groups of ``centre_id`` that ``supporter_id`` facilitates, when the
+    supporter is of that centre (none otherwise)."""
+    from services.directory.models import PeerGroup as GroupRow
+
+    if not await SupporterRow.filter(id=supporter_id, centre_id=centre_id).exists():
+        return []
+    ids = await GroupRow.filter(
+        kind="MENTORING", facilitator_id=supporter_id, centre_id=centre_id
+    ).values_list("id", flat=True)
+    return sorted(str(i) for i in ids)
+
+
 async def residents_only_ids() -> frozenset[str]:
     """The groups left out of public search (a small table: read whole)."""
     rows = await models.ResidentsOnly.all().values_list("group_id", flat=True)

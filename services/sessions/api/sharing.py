@@ -84,9 +84,7 @@ async def shared_record(
     purpose: ConsentPurpose,
 ) -> SharedRecordPayload:
     staff = info.context.viewer.staff()
-    record = await sharing.read(
-        info.context.peers, str(participant_id), str(staff.centre_id), categories, purpose
-    )
+    record = await sharing.read(info.context.peers, str(participant_id), staff, categories, purpose)
     return SharedRecordPayload(
         consent_id=strawberry.ID(record.consent_id),
         redisclosure_notice=sharing.REDISCLOSURE_NOTICE,
