@@ -5,7 +5,9 @@ served directory or sessions process did so only at start or on its next write, 
 or a cancellation notice queued while its peer was down waited for the next write. Here each
 served process runs a loop beside its requests:
 
-- directory: its timetable outbox, to sessions (``push_pending``);
+- directory: its timetable outbox, to sessions (``push_pending``), and the weekly notice to
+  each centre's admins about supporters needing attention, through consent
+  (``attention_notices.tell_admins``: one row a centre a week, claimed before it is sent);
 - sessions: its notices, through consent to the participants (``flush``).
 
 Rounds come every ``every`` seconds while they clear everything, and back off (doubling, up
@@ -52,13 +54,15 @@ class Backoff:
 def rounds_for(component: str, peers: Peers, keys: KeyStore | None) -> Round | None:
     """What ``component``'s worker does in one round; True when nothing is left queued."""
     if component == "directory":
+        from services.directory.domain.attention_notices import tell_admins
         from services.directory.domain.timetables import push_pending
 
-        async def timetables() -> bool:
+        async def directory_work() -> bool:
             report = await push_pending(peers)
-            return report.pending == 0
+            attention = await tell_admins(peers, datetime.now(UTC))
+            return report.pending == 0 and not attention.drain.stopped
 
-        return timetables
+        return directory_work
     if component == "sessions":
         from services.sessions.domain.notifications import flush
 

@@ -13,7 +13,7 @@ import pytest
 from network.demo import description as demo
 from network.demo.consent import demo_staff_id
 from saathi.tokens import Role
-from services.directory.domain.practice_editing import tell_admins_weekly
+from services.directory.domain.attention_notices import tell_admins_weekly
 from tests.saathi.conftest import Network
 
 CENTRE = demo.CENTRES[0]

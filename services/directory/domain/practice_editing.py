@@ -18,7 +18,7 @@ from saathi.languages import is_language
 from saathi.peers import Peers, PeerUnavailable
 from saathi.service.internal import contracts as api
 from saathi.service.internal.client import call
-from saathi.tokens import Principal, Role
+from saathi.tokens import Principal
 from services.directory import repository as listing
 from services.directory.domain import practice as rules
 from services.directory.domain.records import (
@@ -241,40 +241,6 @@ async def update_practice(principal: Principal, centre_id: str, change: Practice
 
 def code_of_conduct(practice: Practice) -> str:
     return practice.code_of_conduct or rules.DEFAULT_CODE_OF_CONDUCT
-
-
-# --- the weekly notice --------------------------------------------------------------------------
-
-
-async def tell_admins_weekly(peers: Peers, now: datetime) -> int:
-    """Tell each centre's admins (through consent's delivery channel) which supporters need
-    attention, once per ISO week per centre; how many centres were told. The message names
-    no one: the admins read who and why in ``supportersNeedingAttention``."""
-    year, week, _ = now.date().isocalendar()
-    label = f"{year}-W{week:02d}"
-    told = 0
-    for centre_id in await repository.centres_with_supporters():
-        attention = await attention_list(centre_id, now.date())
-        if not attention:
-            continue
-        if not await repository.claim_attention_week(centre_id, label, now):
-            continue
-        request = api.StaffNotifyRequest(
-            centre_id=centre_id,
-            roles=[Role.CENTRE_ADMIN.value],
-            kind="supporters_need_attention",
-            message=(
-                f"{len(attention)} peer supporter(s) of your centre need attention "
-                "(certification ending or supervision overdue): see supportersNeedingAttention."
-            ),
-        )
-        try:
-            await call(peers, api.STAFF_NOTIFY, request)
-        except PeerUnavailable:
-            await repository.forget_attention_week(centre_id, label)
-            break
-        told += 1
-    return told
 
 
 async def set_residents_only(
