@@ -6,7 +6,10 @@ nothing. The first participant gets an active consent (with a signed receipt) an
 request, so that ``me`` shows both; the second an active consent covering PROFILE, the third a
 revoked one. Reads under the active ones fill the first two participants' data-access logs.
 Everyone has check-ins and goals (``network.demo.outcomes``); the others consent to programme
-evaluation at one centre, two of them to care continuity with their goals too.
+evaluation at one centre, three of them to care continuity with their goals too, one of whom
+(``MENTEE``) is mentored there, so that centre's mentor reads their goals. Every demo peer
+supporter is a facilitator on the staff (``demo_supporter_staff_id``), their tokens naming
+their supporter record.
 """
 
 from __future__ import annotations
@@ -179,8 +182,10 @@ OUTCOME_CONSENTS: dict[int, tuple[DemoConsent, ...]] = {
             180,
         ),
     )
-    for index in (3, 4)
+    for index in (3, 4, 20)
 }
+MENTEE = 20
+"""A participant of the evaluating centre's one-to-one mentoring who shares their goals with it."""
 # Reads logged under each participant's first consent, so many days ago.
 DEMO_READS_DAYS_AGO = (21, 9, 2)
 
