@@ -31,9 +31,8 @@ async def test_every_centre_has_certified_supporters_with_supervision_history_an
 ) -> None:
     for centre in demo.CENTRES:
         admin = _staff(network, centre.id, Role.CENTRE_ADMIN)
-        supporters = _data(await network.run("practice", "Supporters", admin, centreId=centre.id))[
-            "supporters"
-        ]
+        body = await network.run("practice", "Supporters", admin, centreId=centre.id)
+        supporters = [e["node"] for e in _data(body)["supporters"]["edges"]]
         certified = [s for s in supporters if s["certifiedUntil"] is not None]
         uncertified = [s for s in supporters if s["certifiedUntil"] is None]
 
@@ -49,7 +48,9 @@ async def test_every_centre_has_certified_supporters_with_supervision_history_an
             centreId=demo.CENTRES[0].id,
         )
     )["supportersNeedingAttention"]
-    assert attention  # the trainee was never supervised; one certification ends soon
+    assert (
+        attention["totalCount"] >= 1
+    )  # the trainee was never supervised; one certification ends soon
 
 
 async def test_the_mumbai_centre_has_concerns_in_each_status(network: Network) -> None:

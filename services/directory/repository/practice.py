@@ -72,8 +72,13 @@ def _as_date(value: object) -> date | None:
 
 
 async def supporter_ids_of_centre(centre_id: str) -> list[str]:
+    return [supporter_id for supporter_id, _ in await supporters_of_centre(centre_id)]
+
+
+async def supporters_of_centre(centre_id: str) -> list[tuple[str, str]]:
+    """``(id, display name)`` of the centre's supporters, by name then id."""
     rows = await SupporterRow.filter(centre_id=centre_id).order_by("display_name", "id")
-    return [row.id for row in rows]
+    return [(row.id, row.display_name) for row in rows]
 
 
 async def save_profile(
