@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from network.demo import description as demo
 from network.demo.outcomes import EVALUATION_CENTRE, seed_outcomes
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from saathi.crypto import MasterKey
 from saathi.ids import stable_id
 from saathi.keys import SigningKey
@@ -35,11 +36,9 @@ from services.consent.domain.deps import Deps
 from services.consent.domain.participants import create_participant
 from services.consent.domain.personal import data_key_of, seal_text
 from services.consent.domain.records import (
-    ConsentPurpose,
     ConsentRecord,
     ConsentRequestRecord,
     ConsentRequestStatus,
-    DataCategory,
     ParticipantRecord,
 )
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import httpx
 import jwt
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from network.cli import app
 from network.demo import description as demo

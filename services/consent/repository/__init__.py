@@ -15,15 +15,14 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from saathi import database
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from saathi.ids import storable
 from saathi.tokens import Role
 from services.consent import models
 from services.consent.domain.records import (
-    ConsentPurpose,
     ConsentRecord,
     ConsentRequestRecord,
     ConsentRequestStatus,
-    DataCategory,
     ErasureCounts,
     LoginCodeRecord,
     ParticipantRecord,

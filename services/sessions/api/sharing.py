@@ -9,13 +9,10 @@ from strawberry.permission import PermissionExtension
 
 from saathi.service.permissions import STAFF_ROLES
 from saathi.service.strawberry import ActsFor, ErrorsAsPayload, MutationError
+from saathi.service.strawberry.consent_terms import ConsentPurpose, DataCategory
 from services.sessions.api.context import Context
 from services.sessions.api.types import Centre, Participant
 from services.sessions.domain import sharing
-from services.sessions.domain.sharing import ConsentPurpose, DataCategory
-
-strawberry.enum(DataCategory, name="DataCategory")
-strawberry.enum(ConsentPurpose, name="ConsentPurpose")
 
 
 @strawberry.type

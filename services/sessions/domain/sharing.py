@@ -11,11 +11,11 @@ the reader's hold (the reader's own records are theirs already).
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from saathi.errors import BadUserInput, ConsentRequired, Forbidden
 from saathi.peers import Peers
 from saathi.service.internal.client import call
@@ -35,25 +35,6 @@ REDISCLOSURE_NOTICE = (
     "These records are shared under the participant's consent, for the purpose stated in that "
     "consent only; they must not be disclosed further."
 )
-
-
-class DataCategory(enum.Enum):
-    """What a consent may share (defined identically by consent)."""
-
-    PROFILE = "PROFILE"
-    ATTENDANCE = "ATTENDANCE"
-    FEEDBACK = "FEEDBACK"
-    WELLBEING = "WELLBEING"
-    GOALS = "GOALS"
-
-
-class ConsentPurpose(enum.Enum):
-    """Why the receiving centre may read what a consent shares (defined identically by consent)."""
-
-    CARE_CONTINUITY = "CARE_CONTINUITY"
-    REFERRAL = "REFERRAL"
-    PROGRAMME_EVALUATION = "PROGRAMME_EVALUATION"
-    RESEARCH = "RESEARCH"
 
 
 @dataclass(frozen=True)
