@@ -198,7 +198,7 @@ async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore)
     recipients' data keys), each as its sender; and the notices to staff: concerns for the
     holding centre's supervisors, and (once a week per centre) supporters needing attention
     for its admins. True when nothing is left queued."""
-    from services.directory.domain.practice_editing import tell_admins_weekly
+    from services.directory.domain.attention_notices import tell_admins
     from services.directory.domain.timetables import series_outbox
     from services.sessions.domain.concerns import supervisor_notices
     from services.sessions.domain.notifications import notices
@@ -207,16 +207,16 @@ async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore)
     timetables = await series_outbox(peers["directory"]).drain()
     told = await notices(peers["sessions"], sessions_keys, now).drain()
     concerns = await supervisor_notices(peers["sessions"], now).drain()
-    centres = await tell_admins_weekly(peers["directory"], now)
+    attention = await tell_admins(peers["directory"], now)
     logger.info(
-        "pending work: timetables %s; notices %s; concerns %s; centres told of supporters "
-        "needing attention %d",
+        "pending work: timetables %s; notices %s; concerns %s; supporters needing attention "
+        "(centres' admins) %s",
         timetables,
         told,
         concerns,
-        centres,
+        attention,
     )
-    return not (timetables.stopped or told.stopped or concerns.stopped)
+    return not (timetables.stopped or told.stopped or concerns.stopped or attention.drain.stopped)
 
 
 async def retry_pending_work(

@@ -451,15 +451,42 @@ def staff_add(
     names: Annotated[list[str], typer.Argument(help="Display names.")],
     centre: Annotated[str, typer.Option("--centre", help="The centre's id.")],
     role: Annotated[str, typer.Option("--role", help="facilitator, centre_admin or supervisor.")],
+    supporter: Annotated[
+        str | None,
+        typer.Option(
+            "--supporter",
+            help="The peer supporter (sup_..., of the same centre) this one staff member is.",
+        ),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Add staff of a centre; prints one new id a line."""
+    from saathi.errors import BadUserInput
     from services.consent.domain.accounts import add_staff
 
     if role not in STAFF_ROLES:
         raise _fail(f"unknown role {role!r}; choose one of {', '.join(STAFF_ROLES)}")
     settings = _settings(data_dir)
-    for staff_id in _with_consent_db(settings, lambda: add_staff(centre, STAFF_ROLES[role], names)):
+    if supporter is None:
+        for staff_id in _with_consent_db(
+            settings, lambda: add_staff(centre, STAFF_ROLES[role], names)
+        ):
+            print(staff_id)
+        return
+
+    async def tied() -> list[str]:
+        from services.directory.domain.lookups import supporters_by_ids
+
+        found = (await supporters_by_ids([supporter])).get(supporter)
+        if found is None or found.centre_id != centre:
+            raise BadUserInput(f"The centre {centre} has no peer supporter {supporter}.")
+        return await add_staff(centre, STAFF_ROLES[role], names, supporter_id=supporter)
+
+    try:
+        added = _with_databases(settings, ["consent", "directory"], tied)
+    except BadUserInput as exc:
+        raise _fail(exc.message) from exc
+    for staff_id in added:
         print(staff_id)
 
 

@@ -5,8 +5,11 @@ served directory or sessions process did so only at start or on its next write, 
 or a cancellation notice queued while its peer was down waited for the next write. Here each
 served process runs a loop beside its requests:
 
-- directory: its timetable outbox, to sessions (``push_pending``);
-- sessions: its notices, through consent to the participants (``flush``).
+- directory: its timetable outbox, to sessions (``push_pending``), and the weekly notice to
+  each centre's admins about supporters needing attention, through consent
+  (``attention_notices.tell_admins``: one row a centre a week, claimed before it is sent);
+- sessions: its notices, through consent to the participants (``flush``), and the concerns
+  whose centre's supervisors are not told yet (``concerns.supervisor_notices``).
 
 Rounds come every ``every`` seconds while they clear everything, and back off (doubling, up
 to ``cap``) while the peer is down. With several replicas on PostgreSQL, a round first takes
@@ -52,22 +55,27 @@ class Backoff:
 def rounds_for(component: str, peers: Peers, keys: KeyStore | None) -> Round | None:
     """What ``component``'s worker does in one round; True when nothing is left queued."""
     if component == "directory":
+        from services.directory.domain.attention_notices import tell_admins
         from services.directory.domain.timetables import push_pending
 
-        async def timetables() -> bool:
+        async def directory_work() -> bool:
             report = await push_pending(peers)
-            return report.pending == 0
+            attention = await tell_admins(peers, datetime.now(UTC))
+            return report.pending == 0 and not attention.drain.stopped
 
-        return timetables
+        return directory_work
     if component == "sessions":
+        from services.sessions.domain.concerns import supervisor_notices
         from services.sessions.domain.notifications import flush
 
         assert keys is not None
 
         async def notices() -> bool:
+            now = datetime.now(UTC)
             before = await _pending_notices()
-            delivered = await flush(peers, keys, datetime.now(UTC))
-            return delivered >= before
+            delivered = await flush(peers, keys, now)
+            concerns = await supervisor_notices(peers, now).drain()
+            return delivered >= before and not concerns.stopped
 
         return notices
     return None

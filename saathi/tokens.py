@@ -45,6 +45,7 @@ class Principal:
     centre_id: str | None = None
     token_id: str = ""
     session_id: str | None = None  # the ``sid`` claim: the sign-in (refresh family) it belongs to
+    supporter_id: str | None = None  # the ``supporter`` claim: staff who are a peer supporter
 
     @property
     def is_participant(self) -> bool:
@@ -62,11 +63,15 @@ def mint_access_token(
     centre_id: str | None = None,
     now: float | None = None,
     session_id: str | None = None,
+    supporter_id: str | None = None,
 ) -> str:
     """Sign an access token for ``subject``; ``session_id`` (claim ``sid``) names the sign-in
-    it belongs to, so that ending that sign-in ends the token too."""
+    it belongs to, so that ending that sign-in ends the token too; ``supporter_id`` (claim
+    ``supporter``) names the peer-supporter record of a staff member who is one."""
     if role is not Role.PARTICIPANT and centre_id is None:
         raise ValueError(f"a {role.value} token must be bound to a centre")
+    if supporter_id is not None and not role.is_staff:
+        raise ValueError("only a staff token may name a peer supporter")
     issued = int(time.time() if now is None else now)
     claims: dict[str, Any] = {
         "iss": issuer,
@@ -81,6 +86,8 @@ def mint_access_token(
         claims["centre"] = centre_id
     if session_id is not None:
         claims["sid"] = session_id
+    if supporter_id is not None:
+        claims["supporter"] = supporter_id
     return key.encode(claims)
 
 
@@ -162,12 +169,16 @@ class TokenVerifier:
             role = Role(claims.get("role", "participant"))
         except ValueError:
             raise Unauthenticated("The access token carries an unknown role.") from None
+        supporter = claims.get("supporter")
+        if supporter is not None and (not role.is_staff or not isinstance(supporter, str)):
+            raise Unauthenticated("The access token names a peer supporter it may not.")
         return Principal(
             subject=str(claims["sub"]),
             role=role,
             centre_id=claims.get("centre"),
             token_id=str(claims["jti"]),
             session_id=claims.get("sid"),
+            supporter_id=supporter,
         )
 
     def principal_from_header(self, authorization: str | None) -> Principal | None:

@@ -6,7 +6,10 @@ nothing. The first participant gets an active consent (with a signed receipt) an
 request, so that ``me`` shows both; the second an active consent covering PROFILE, the third a
 revoked one. Reads under the active ones fill the first two participants' data-access logs.
 Everyone has check-ins and goals (``network.demo.outcomes``); the others consent to programme
-evaluation at one centre, two of them to care continuity with their goals too.
+evaluation at one centre, three of them to care continuity with their goals too, one of whom
+(``MENTEE``) is mentored there, so that centre's mentor reads their goals. Every demo peer
+supporter is a facilitator on the staff (``demo_supporter_staff_id``), their tokens naming
+their supporter record.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import timedelta
 
 from network.demo import description as demo
 from network.demo.outcomes import EVALUATION_CENTRE, seed_outcomes
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from saathi.crypto import MasterKey
 from saathi.ids import stable_id
 from saathi.keys import SigningKey
@@ -32,11 +36,9 @@ from services.consent.domain.deps import Deps
 from services.consent.domain.participants import create_participant
 from services.consent.domain.personal import data_key_of, seal_text
 from services.consent.domain.records import (
-    ConsentPurpose,
     ConsentRecord,
     ConsentRequestRecord,
     ConsentRequestStatus,
-    DataCategory,
     ParticipantRecord,
 )
 
@@ -48,6 +50,11 @@ DEMO_REASON = (
 
 def demo_staff_id(centre_id: str, role: Role) -> str:
     return stable_id("stf", f"{centre_id}:{role.value}")
+
+
+def demo_supporter_staff_id(supporter_id: str) -> str:
+    """The facilitator who is the demo peer supporter ``supporter_id`` (their tokens say so)."""
+    return stable_id("stf", f"supporter:{supporter_id}")
 
 
 async def seed_demo(
@@ -81,6 +88,17 @@ async def seed_demo(
                         role=role,
                         now=now,
                     )
+        for supporter in demo.SUPPORTERS:
+            staff_id = demo_supporter_staff_id(supporter.id)
+            if await repository.staff_by_id(staff_id) is None:
+                await repository.add_staff(
+                    staff_id=staff_id,
+                    display_name=supporter.display_name,
+                    centre_id=supporter.centre_id,
+                    role=Role.FACILITATOR,
+                    now=now,
+                    supporter_id=supporter.id,
+                )
         for index, specs in DEMO_CONSENTS.items():
             made = [await _consent(deps, participants[index], spec) for spec in specs]
             if made[0].revoked_at is None:
@@ -163,8 +181,10 @@ OUTCOME_CONSENTS: dict[int, tuple[DemoConsent, ...]] = {
             180,
         ),
     )
-    for index in (3, 4)
+    for index in (3, 4, 20)
 }
+MENTEE = 20
+"""A participant of the evaluating centre's one-to-one mentoring who shares their goals with it."""
 # Reads logged under each participant's first consent, so many days ago.
 DEMO_READS_DAYS_AGO = (21, 9, 2)
 

@@ -31,6 +31,8 @@ class Staff(Model):
     centre_id = fields.CharField(max_length=40, db_index=True)
     role = fields.CharField(max_length=20)
     created_at = fields.DatetimeField()
+    supporter_id = fields.CharField(max_length=40, null=True, unique=True)
+    """The directory's peer-supporter record of a staff member who is one (their tokens say so)."""
 
     class Meta:
         table = "consent_staff"

@@ -174,13 +174,20 @@ class CentrePractice(Model):
 
 
 class AttentionNotice(Model):
-    """That a centre's admins were told about supporters needing attention in a given week, so
-    the weekly round tells them once a week however often it runs."""
+    """The weekly notice to a centre's admins about supporters needing attention, as an outbox
+    row: one a centre a week (the unique pair), queued by whichever replica comes first, sent
+    by whichever claims it (``claimed_until``, a lease that a crashed sender's row outlives),
+    kept once sent as the mark that this week's notice went."""
 
     centre_id = fields.CharField(max_length=40)
     week = fields.CharField(max_length=10)  # ISO year and week: "2026-W48"
-    sent_at = fields.DatetimeField()
+    sent_at = fields.DatetimeField(null=True)
     id = fields.IntField(primary_key=True)
+    message = fields.CharField(max_length=1000, default="")
+    queued_at = fields.DatetimeField(null=True)
+    claimed_until = fields.DatetimeField(null=True)
+    attempts = fields.IntField(default=0)
+    last_error = fields.CharField(max_length=500, null=True)
 
     class Meta:
         table = "directory_attention_notice"

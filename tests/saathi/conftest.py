@@ -49,14 +49,21 @@ class Network:
     peers: dict[str, Peers]
     keys: KeyStore  # the sessions service's key store
 
-    def token(self, subject: str, role: Role, centre_id: str | None = None) -> str:
+    def token(
+        self,
+        subject: str,
+        role: Role,
+        centre_id: str | None = None,
+        supporter_id: str | None = None,
+    ) -> str:
         """An access token for ``subject`` signed with this network's own key, as consent
-        would issue it."""
+        would issue it (naming the staff member's peer-supporter record when given)."""
         return mint_access_token(
             load_or_create_signing_key(self.settings.data_dir),
             subject=subject,
             role=role,
             centre_id=centre_id,
+            supporter_id=supporter_id,
             issuer=self.settings.issuer,
             audience=self.settings.audience,
             ttl_seconds=900,

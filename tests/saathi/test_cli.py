@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,10 +14,11 @@ from pathlib import Path
 
 import httpx
 import jwt
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from network.cli import app
 from network.demo import description as demo
+from network.demo.practice import trainee_id
 from saathi.keys import load_or_create_signing_key
 from tests.conftest import operation
 from tests.running import make_instance
@@ -186,3 +188,46 @@ def test_service_key_prints_the_public_key_other_hosts_install(tmp_path: Path) -
     assert ServiceTrust("sessions", ServiceKeys(elsewhere), {"gateway"}).caller(token) == "gateway"
     assert "d" not in json.loads(printed)
     assert sorted(path.name for path in elsewhere.iterdir()) == ["gateway.jwk.json"]
+
+
+def test_a_staff_member_is_tied_to_their_peer_supporter_record_of_the_same_centre(
+    seeded_dir: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded_dir, data_dir)
+    centre, other = demo.CENTRES[0].id, demo.CENTRES[1].id
+    trainee = trainee_id(centre)
+
+    def add(centre_id: str, supporter: str) -> Result:
+        return runner.invoke(
+            app,
+            [
+                "staff",
+                "add",
+                "--centre",
+                centre_id,
+                "--role",
+                "facilitator",
+                "--supporter",
+                supporter,
+                "Kiran",
+                "--data-dir",
+                str(data_dir),
+            ],
+        )
+
+    elsewhere = add(other, trainee)
+    (staff_id,) = _lines(add(centre, trainee))
+    again = add(centre, trainee)
+    (token,) = _lines(runner.invoke(app, ["token", staff_id, "--data-dir", str(data_dir)]))
+
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert (claims["role"], claims["centre"], claims["supporter"]) == (
+        "facilitator",
+        centre,
+        trainee,
+    )
+    assert elsewhere.exit_code != 0
+    assert "has no peer supporter" in elsewhere.output
+    assert again.exit_code != 0
+    assert "already a staff member" in again.output

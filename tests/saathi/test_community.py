@@ -81,9 +81,10 @@ async def test_a_programme_with_a_partner_is_listed_and_its_groups_found_nearby(
     assert programme["partnerOrganisation"] == "Fergusson College"
     assert programme["groups"] == [{"id": group_id, "kind": "COMMUNITY_PROGRAMME"}]
     # (beside the demo's programmes of the two Pune centres)
-    listed_ids = [p["id"] for p in listed["data"]["programmes"]]
+    listed_ids = [e["node"]["id"] for e in listed["data"]["programmes"]["edges"]]
     assert programme["id"] in listed_ids
     assert len(listed_ids) == 3
+    assert listed["data"]["programmes"]["totalCount"] == 3
     nodes = {e["node"]["id"]: e["node"] for e in nearby["data"]["nearbyGroups"]["edges"]}
     assert nodes[group_id]["programme"] == {
         "id": programme["id"],
@@ -92,6 +93,34 @@ async def test_a_programme_with_a_partner_is_listed_and_its_groups_found_nearby(
     assert {n["kind"] for n in nodes.values()} == {"COMMUNITY_PROGRAMME"}
     assert all(n["programme"] is not None for n in nodes.values())  # the demo's have partners
     assert nodes[group_id]["codeOfConduct"]
+
+
+async def test_programmes_are_a_connection_paged_by_name(network: Network) -> None:
+    # every demo centre runs a programme
+    everything = await network.run("community", "Programmes", first=50)
+    names = [e["node"]["name"] for e in everything["data"]["programmes"]["edges"]]
+    pages: list[str] = []
+    after = None
+    for _ in range(len(names)):
+        page = (await network.run("community", "Programmes", first=2, after=after))["data"][
+            "programmes"
+        ]
+        pages += [e["node"]["name"] for e in page["edges"]]
+        assert page["totalCount"] == len(names)
+        after = page["pageInfo"]["endCursor"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+    of_centre = await network.run("community", "Programmes", centreId=CENTRE.id, first=50)
+    forged = await network.run("community", "Programmes", after="bm90LWEtY3Vyc29y")
+    too_many = await network.run("community", "Programmes", first=51)
+
+    assert len(names) == len(demo.CENTRES)
+    assert names == sorted(names)
+    assert pages == names
+    assert len(of_centre["data"]["programmes"]["edges"]) == 1
+    assert of_centre["data"]["programmes"]["totalCount"] == 1
+    assert [e["extensions"]["code"] for e in forged["errors"]] == ["BAD_USER_INPUT"]
+    assert [e["extensions"]["code"] for e in too_many["errors"]] == ["BAD_USER_INPUT"]
 
 
 async def test_a_programme_is_made_of_the_centres_community_programme_groups(

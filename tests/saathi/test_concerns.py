@@ -10,7 +10,9 @@ import pytest
 
 from network.demo import description as demo
 from network.demo.consent import demo_staff_id
+from network.worker import rounds_for
 from saathi.tokens import Role
+from services.sessions.models import Concern
 from tests.saathi.conftest import Network
 
 GROUP = demo.GROUPS[0]
@@ -257,3 +259,26 @@ async def test_who_may_report(network: Network, who: str, code: str) -> None:
 
     assert body["data"]["reportConcern"]["concern"] is None
     assert body["data"]["reportConcern"]["error"]["code"] == code
+
+
+async def test_a_concern_left_untold_reaches_the_supervisors_from_the_served_worker(
+    network: Network,
+) -> None:
+    # given a concern whose supervisors could not be told when it was reported (consent away)
+    reported = await _report(network, groupId=GROUP.id)
+    concern_id = reported["concern"]["id"]
+    await Concern.filter(id=concern_id).update(supervisors_told_at=None)
+    before = [line for line in _outbox(network) if line["kind"] == "concern_reported"]
+
+    # when a served sessions process runs a round of its worker, with no new report
+    round_ = rounds_for("sessions", network.peers["sessions"], network.keys)
+    assert round_ is not None
+    cleared = await round_()
+
+    # then the supervisors are told again, and the concern is marked told
+    after = [line for line in _outbox(network) if line["kind"] == "concern_reported"]
+    assert cleared is True
+    assert len(after) == len(before) + 1
+    assert concern_id in after[-1]["message"]
+    assert after[-1]["to"] == demo_staff_id(HOME.id, Role.SUPERVISOR)
+    assert await Concern.filter(id=concern_id, supervisors_told_at=None).count() == 0

@@ -27,13 +27,25 @@ def _participant(network: Network) -> str:
     return network.token(demo.PARTICIPANTS[0].id, Role.PARTICIPANT)
 
 
-async def _suggest(network: Network, token: str | None = None, **preferences: Any) -> Any:
+async def _suggest(
+    network: Network,
+    token: str | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    **preferences: Any,
+) -> Any:
     return await network.run(
         "mentors",
         "SuggestMentors",
         token if token is not None else _participant(network),
         preferences=preferences,
+        first=first,
+        after=after,
     )
+
+
+def _nodes(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return [edge["node"] for edge in body["data"]["suggestMentors"]["edges"]]
 
 
 async def test_mentors_are_ranked_by_shared_language_with_reasons_and_a_free_session(
@@ -41,7 +53,7 @@ async def test_mentors_are_ranked_by_shared_language_with_reasons_and_a_free_ses
 ) -> None:
     body = await _suggest(network, languages=["ta"], focus=["DUAL_DIAGNOSIS"], first=3)
 
-    suggestions = body["data"]["suggestMentors"]
+    suggestions = _nodes(body)
     assert len(suggestions) == 3
     first = suggestions[0]
     assert first["group"]["id"] == CHENNAI.id
@@ -59,7 +71,7 @@ async def test_near_pune_the_nearest_mentor_comes_first_and_can_be_booked(
     network: Network,
 ) -> None:
     body = await _suggest(network, languages=["mr"], near=PUNE)
-    first = body["data"]["suggestMentors"][0]
+    first = _nodes(body)[0]
 
     booked = await network.run(
         "mobile",
@@ -70,10 +82,37 @@ async def test_near_pune_the_nearest_mentor_comes_first_and_can_be_booked(
     )
 
     assert first["group"]["centre"]["city"] == "Pune"
-    distances = [s["distanceKm"] for s in body["data"]["suggestMentors"] if "mr" in s["reasons"][0]]
+    distances = [s["distanceKm"] for s in _nodes(body) if "mr" in s["reasons"][0]]
     assert distances == sorted(distances)
     assert booked["data"]["bookSession"]["error"] is None
     assert booked["data"]["bookSession"]["booking"]["status"] == "CONFIRMED"
+
+
+async def test_suggestions_are_a_connection_that_pages_through_the_ranking(
+    network: Network,
+) -> None:
+    whole = await _suggest(network, languages=["mr"], near=PUNE, first=20)
+    ranking = [s["mentor"]["id"] for s in _nodes(whole)]
+    paged: list[str] = []
+    after = None
+    for _ in range(len(ranking)):
+        page = (await _suggest(network, languages=["mr"], near=PUNE, first=2, after=after))["data"][
+            "suggestMentors"
+        ]
+        assert page["totalCount"] == len(ranking)
+        paged += [e["node"]["mentor"]["id"] for e in page["edges"]]
+        after = page["pageInfo"]["endCursor"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+    default = await _suggest(network, languages=["mr"], near=PUNE)
+    too_many = await _suggest(network, first=21)
+    forged = await _suggest(network, after="WyJjZW50cmUiLCJhIiwiYiJd")
+
+    assert len(ranking) == len(MENTORING) == whole["data"]["suggestMentors"]["totalCount"]
+    assert paged == ranking
+    assert [s["mentor"]["id"] for s in _nodes(default)] == ranking[:5]
+    assert _codes(too_many) == ["BAD_USER_INPUT"]
+    assert _codes(forged) == ["BAD_USER_INPUT"]
 
 
 async def test_a_supporter_whose_certification_lapsed_is_not_suggested(network: Network) -> None:
@@ -86,7 +125,7 @@ async def test_a_supporter_whose_certification_lapsed_is_not_suggested(network: 
 
     body = await _suggest(network, languages=["ta"], first=20)
 
-    ids = [s["mentor"]["id"] for s in body["data"]["suggestMentors"]]
+    ids = [s["mentor"]["id"] for s in _nodes(body)]
     assert CHENNAI.facilitator_id not in ids
     assert len(ids) == len(MENTORING) - 1
 

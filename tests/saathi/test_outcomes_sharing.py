@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from network.demo import description as demo
-from network.demo.consent import demo_staff_id
+from network.demo.consent import demo_staff_id, demo_supporter_staff_id
 from saathi.tokens import Role
 from tests.saathi.conftest import Network
 from tests.saathi.people import Person, new_person
@@ -285,44 +285,115 @@ async def test_a_revoked_consent_closes_goals_at_once(network: Network) -> None:
     assert after["goals"] is None
 
 
-async def test_a_booked_peer_mentor_sees_goals_only_under_the_consent(network: Network) -> None:
-    # given a participant who booked a mentoring session, and a goal
+MENTOR = next(s for s in demo.SUPPORTERS if s.id == MENTORING.facilitator_id)
+FELLOW = next(
+    s for s in demo.SUPPORTERS if s.centre_id == MENTORING.centre_id and s.id != MENTOR.id
+)
+FAR_MENTORING = next(
+    g for g in demo.GROUPS if g.kind == "MENTORING" and g.centre_id != MENTORING.centre_id
+)
+FAR_MENTOR = next(s for s in demo.SUPPORTERS if s.id == FAR_MENTORING.facilitator_id)
+
+
+def _reader_token(network: Network, reader: str) -> str:
+    """A staff token for each kind of reader of a participant's goals."""
+    centre = MENTORING.centre_id
+    if reader == "centre admin":
+        return network.token(demo_staff_id(centre, Role.CENTRE_ADMIN), Role.CENTRE_ADMIN, centre)
+    if reader == "facilitator who is no supporter":
+        return network.token(demo_staff_id(centre, Role.FACILITATOR), Role.FACILITATOR, centre)
+    supporter, bound_to = {
+        "booked mentor": (MENTOR, centre),
+        "another supporter of the centre": (FELLOW, centre),
+        "a mentor never booked": (FAR_MENTOR, FAR_MENTOR.centre_id),
+        # a token that names the booked mentor's record but is bound to another centre
+        "the mentor's record on another centre's token": (MENTOR, FAR_MENTOR.centre_id),
+    }[reader]
+    return network.token(
+        demo_supporter_staff_id(supporter.id), Role.FACILITATOR, bound_to, supporter.id
+    )
+
+
+# Who reads a participant's goals as their peer mentor: (reader, the participant's booking of
+# the mentor's MENTORING session, their GOALS consent to the reader's centre, what comes back).
+MENTOR_RULES = [
+    ("booked mentor", "confirmed", "live", "goals"),
+    ("booked mentor", "confirmed", "none", "CONSENT_REQUIRED"),
+    ("booked mentor", "confirmed", "revoked", "CONSENT_REQUIRED"),
+    ("booked mentor", "cancelled", "live", "FORBIDDEN"),
+    ("booked mentor", "none", "live", "FORBIDDEN"),
+    ("another supporter of the centre", "confirmed", "live", "FORBIDDEN"),
+    ("a mentor never booked", "confirmed", "live", "FORBIDDEN"),
+    ("the mentor's record on another centre's token", "confirmed", "live", "FORBIDDEN"),
+    ("facilitator who is no supporter", "confirmed", "live", "FORBIDDEN"),
+    ("centre admin", "none", "live", "goals"),
+]
+
+
+@pytest.mark.parametrize(("reader", "booking", "consent", "expected"), MENTOR_RULES)
+async def test_a_peer_mentor_sees_goals_only_when_booked_and_under_the_consent(
+    network: Network, reader: str, booking: str, consent: str, expected: str
+) -> None:
+    # given a participant with a goal, perhaps a booking of MENTOR's mentoring session, and
+    # perhaps a GOALS consent to the mentor's centre (and to the far mentor's centre too)
     person = await _person(network)
     token = person.token
-    detail = await network.run("mobile", "GroupDetail", id=MENTORING.id)
-    session = detail["data"]["group"]["upcomingSessions"][0]
-    booked = await network.run(
-        "mobile", "BookSession", token, sessionId=session["id"], idempotencyKey="mentor"
-    )
-    assert booked["data"]["bookSession"]["error"] is None
     await _goal(network, token, title="Stay sober through the festival")
-    centre = MENTORING.centre_id
-    mentor = network.token(demo_staff_id(centre, Role.FACILITATOR), Role.FACILITATOR, centre)
+    if booking != "none":
+        detail = await network.run("mobile", "GroupDetail", id=MENTORING.id)
+        session = next(s for s in detail["data"]["group"]["upcomingSessions"] if s["seatsLeft"] > 0)
+        booked = await network.run(
+            "mobile", "BookSession", token, sessionId=session["id"], idempotencyKey="mentor"
+        )
+        assert booked["data"]["bookSession"]["booking"]["status"] == "CONFIRMED", booked
+        if booking == "cancelled":
+            cancelled = await network.run(
+                "mobile",
+                "CancelBooking",
+                token,
+                bookingId=booked["data"]["bookSession"]["booking"]["id"],
+            )
+            assert cancelled["data"]["cancelBooking"]["error"] is None
+    if consent != "none":
+        consent_id = await _grant(network, token, MENTORING.centre_id, ["GOALS"], "CARE_CONTINUITY")
+        await _grant(network, token, FAR_MENTOR.centre_id, ["GOALS"], "CARE_CONTINUITY")
+        if consent == "revoked":
+            revoked = await network.run("consent", "RevokeConsent", token, id=consent_id)
+            assert revoked["data"]["revokeConsent"]["error"] is None
 
-    # when the mentor asks before and after a GOALS consent to their centre
-    without = await network.run(
-        "wellbeing",
-        "SharedOutcomes",
-        mentor,
-        participantId=person.id,
-        categories=["GOALS"],
-        purpose="CARE_CONTINUITY",
+    # when the reader asks for the participant's goals
+    shared = await _shared(network, _reader_token(network, reader), person, ["GOALS"])
+
+    # then only the booked mentor (and the centre's admin) under a live consent sees them
+    if expected == "goals":
+        assert shared["error"] is None
+        assert [g["title"] for g in shared["goals"]] == ["Stay sober through the festival"]
+    else:
+        assert shared["error"]["code"] == expected
+        assert shared["goals"] is None
+
+
+async def test_a_mentor_refused_goals_may_still_read_other_categories_under_consent(
+    network: Network,
+) -> None:
+    # the mentor rule is about goals: a supporter of the centre reads attendance as before
+    person = await _person(network)
+    await _grant(network, person.token, MENTORING.centre_id, ["ATTENDANCE"], "CARE_CONTINUITY")
+
+    shared = await _shared(
+        network, _reader_token(network, "another supporter of the centre"), person, ["ATTENDANCE"]
     )
-    await _grant(network, token, centre, ["GOALS"], "CARE_CONTINUITY")
-    with_consent = await network.run(
-        "wellbeing",
-        "SharedOutcomes",
-        mentor,
-        participantId=person.id,
-        categories=["GOALS"],
-        purpose="CARE_CONTINUITY",
+    asked_goals_too = await _shared(
+        network,
+        _reader_token(network, "another supporter of the centre"),
+        person,
+        ["ATTENDANCE", "GOALS"],
     )
 
-    # then the booking alone shows nothing; the consent shows the goals
-    assert without["data"]["sharedRecord"]["error"]["code"] == "CONSENT_REQUIRED"
-    assert without["data"]["sharedRecord"]["goals"] is None
-    goals = with_consent["data"]["sharedRecord"]["goals"]
-    assert [g["title"] for g in goals] == ["Stay sober through the festival"]
+    assert shared["error"] is None
+    assert shared["consentId"] is not None
+    assert asked_goals_too["error"]["code"] == "FORBIDDEN"
+    assert asked_goals_too["consentId"] is None
 
 
 async def test_every_release_is_in_the_participants_access_log(network: Network) -> None:

@@ -13,7 +13,7 @@ import pytest
 from network.demo import description as demo
 from network.demo.consent import demo_staff_id
 from saathi.tokens import Role
-from services.directory.domain.practice_editing import tell_admins_weekly
+from services.directory.domain.attention_notices import tell_admins_weekly
 from tests.saathi.conftest import Network
 
 CENTRE = demo.CENTRES[0]
@@ -24,6 +24,10 @@ TODAY = datetime.now(UTC).date()
 def _every_file(data_dir: Path) -> list[tuple[Path, bytes]]:
     """Every file of the data dir (databases, their -wal and -shm, key stores) and its bytes."""
     return [(p, p.read_bytes()) for p in sorted(data_dir.rglob("*")) if p.is_file()]
+
+
+def _nodes(body: dict[str, Any], field: str) -> list[dict[str, Any]]:
+    return [edge["node"] for edge in body["data"][field]["edges"]]
 
 
 def _codes(body: dict[str, Any]) -> list[str]:
@@ -238,7 +242,7 @@ async def test_supporters_needing_attention_give_their_reasons_and_supervision_c
 
     (row,) = [
         r
-        for r in before["data"]["supportersNeedingAttention"]
+        for r in _nodes(before, "supportersNeedingAttention")
         if r["supporter"]["id"] == supporter_id
     ]
     assert row["reasons"] == ["CERTIFICATION_ENDING", "SUPERVISION_OVERDUE"]
@@ -246,11 +250,58 @@ async def test_supporters_needing_attention_give_their_reasons_and_supervision_c
     assert supervised["data"]["recordSupervision"]["error"] is None
     (row,) = [
         r
-        for r in after["data"]["supportersNeedingAttention"]
+        for r in _nodes(after, "supportersNeedingAttention")
         if r["supporter"]["id"] == supporter_id
     ]
     assert row["reasons"] == ["CERTIFICATION_ENDING"]
     assert row["lastSupervisedOn"] == TODAY.isoformat()
+
+
+@pytest.mark.parametrize("field", ["supporters", "supportersNeedingAttention"])
+async def test_a_centres_supporters_are_a_connection_paged_by_name(
+    network: Network, field: str
+) -> None:
+    for name in ("Zoya", "Aarti", "Meena"):
+        await _add(network, name)  # never supervised: each needs attention too
+    operation = "Supporters" if field == "supporters" else "SupportersNeedingAttention"
+
+    async def page(first: int, after: str | None = None) -> dict[str, Any]:
+        body = await network.run(
+            "practice", operation, _admin(network), centreId=CENTRE.id, first=first, after=after
+        )
+        assert "errors" not in body, body
+        connection: dict[str, Any] = body["data"][field]
+        return connection
+
+    whole = await page(50)
+    names = [e["node"]["supporter"]["displayName"] for e in whole["edges"]]
+    paged: list[str] = []
+    after = None
+    while True:
+        part = await page(2, after)
+        assert part["totalCount"] == len(names)
+        paged += [e["node"]["supporter"]["displayName"] for e in part["edges"]]
+        after = part["pageInfo"]["endCursor"]
+        if not part["pageInfo"]["hasNextPage"]:
+            break
+    other_list = await network.run(
+        "practice",
+        "Supporters" if field != "supporters" else "SupportersNeedingAttention",
+        _admin(network),
+        centreId=CENTRE.id,
+        first=1,
+    )
+    foreign = other_list["data"][
+        "supporters" if field != "supporters" else "supportersNeedingAttention"
+    ]["pageInfo"]["endCursor"]
+    forged = await network.run(
+        "practice", operation, _admin(network), centreId=CENTRE.id, after=foreign
+    )
+
+    assert {"Zoya", "Aarti", "Meena"} <= set(names)
+    assert paged == names
+    assert whole["totalCount"] == len(names)
+    assert _codes(forged) == ["BAD_USER_INPUT"]  # a cursor of the other list is not this one's
 
 
 async def test_a_centres_own_supervision_interval_decides_overdue(network: Network) -> None:
@@ -264,7 +315,7 @@ async def test_a_centres_own_supervision_interval_decides_overdue(network: Netwo
     )
 
     def reasons(body: dict[str, Any]) -> list[str]:
-        rows = body["data"]["supportersNeedingAttention"]
+        rows = _nodes(body, "supportersNeedingAttention")
         return next((r["reasons"] for r in rows if r["supporter"]["id"] == supporter_id), [])
 
     default = await network.run(
@@ -308,7 +359,7 @@ async def test_statement_and_supervision_notes_are_sealed_and_shown_only_to_over
         "practice", "Supporters", _caller(network, "facilitator"), centreId=CENTRE.id
     )
 
-    (record,) = [r for r in read["data"]["supporters"] if r["supporter"]["id"] == supporter_id]
+    (record,) = [r for r in _nodes(read, "supporters") if r["supporter"]["id"] == supporter_id]
     assert record["livedExperience"] == statement
     assert [s["notes"] for s in record["supervisions"]] == [notes]
     assert record["supervisorId"] == demo_staff_id(CENTRE.id, Role.SUPERVISOR)

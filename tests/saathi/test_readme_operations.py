@@ -29,3 +29,24 @@ def test_each_readme_example_validates(block: str) -> None:
         if not re.search(r"^(?:query|mutation)\b", operation, re.M):
             continue  # the comment line that heads the block
         assert validate(schema, parse(operation)) == [], operation
+
+
+# The fields the peer-support issue names: the README shows each at least once, in a block
+# that validates (above).
+NAMED = (
+    "supportersNeedingAttention",
+    "suggestMentors",
+    "concerns",
+    "myWellbeing",
+    "recordTraining",
+    "certifySupporter",
+    "recordSupervision",
+    "reportConcern",
+    "recordWellbeingCheckin",
+    "myGoals",
+)
+
+
+@pytest.mark.parametrize("field", NAMED)
+def test_the_readme_has_an_example_of_each_named_operation(field: str) -> None:
+    assert any(re.search(rf"\b{field}\s*[({{]", block) for block in BLOCKS), field

@@ -110,3 +110,45 @@ def test_a_malformed_authorization_header_is_unauthenticated(header):
 def test_no_authorization_header_is_anonymous():
     assert VERIFIER.principal_from_header(None) is None
     assert VERIFIER.principal_from_header("") is None
+
+
+def test_only_a_staff_token_names_a_peer_supporter() -> None:
+    key = generate_signing_key()
+    verifier = TokenVerifier(issuer="iss", audience="aud", jwks=key.jwks())
+    staff = mint_access_token(
+        key,
+        subject="stf_1",
+        role=Role.FACILITATOR,
+        centre_id="ctr_1",
+        supporter_id="sup_1",
+        issuer="iss",
+        audience="aud",
+        ttl_seconds=60,
+    )
+
+    assert verifier.verify(staff).supporter_id == "sup_1"
+    with pytest.raises(ValueError, match="peer supporter"):
+        mint_access_token(
+            key,
+            subject="par_1",
+            role=Role.PARTICIPANT,
+            supporter_id="sup_1",
+            issuer="iss",
+            audience="aud",
+            ttl_seconds=60,
+        )
+    # a token signed by the network that still pairs a participant with a supporter is refused
+    forged = key.encode(
+        {
+            "iss": "iss",
+            "aud": "aud",
+            "sub": "par_1",
+            "iat": 0,
+            "exp": 2**40,
+            "jti": "tok_1",
+            "role": "participant",
+            "supporter": "sup_1",
+        }
+    )
+    with pytest.raises(Unauthenticated):
+        verifier.verify(forged)

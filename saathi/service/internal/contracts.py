@@ -456,3 +456,25 @@ SUPPORTER_CENTRES = Endpoint(
     SupporterIds,
     SupporterCentres,
 )
+
+
+class MentorGroupsRequest(Message):
+    """Which MENTORING groups of ``centre_id`` does this supporter (of that centre) facilitate?
+    Sessions asks before a peer mentor reads a participant's goals."""
+
+    supporter_id: SupporterId
+    centre_id: CentreId
+
+    messages: ClassVar = {
+        "supporterId": "supporterId must be an id starting with sup_.",
+        "centreId": "centreId must be an id starting with ctr_.",
+    }
+
+
+MENTOR_GROUPS = Endpoint(
+    "directory",
+    "/internal/supporters/mentoring-groups",
+    frozenset({"sessions"}),
+    MentorGroupsRequest,
+    GroupIds,
+)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from saathi.errors import BadUserInput
 from saathi.service.internal import contracts as api
 from saathi.service.internal.server import route
@@ -24,7 +25,6 @@ from services.consent.domain.evaluation import who5_changes
 from services.consent.domain.login_sessions import token_is_live
 from services.consent.domain.notify import notify
 from services.consent.domain.outcomes import released
-from services.consent.domain.records import ConsentPurpose, DataCategory
 
 
 def _categories(names: list[str]) -> list[DataCategory]:

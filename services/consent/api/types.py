@@ -10,6 +10,7 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
 from saathi.service.strawberry import IsSelf, PageInfo
+from saathi.service.strawberry.consent_terms import ConsentPurpose, DataCategory
 from services.consent.api.context import Context
 from services.consent.api.permissions import IsSelfOrStaffWhoMaySee
 from services.consent.domain import access_log
@@ -22,17 +23,13 @@ from services.consent.domain.personal import (
     open_field,
 )
 from services.consent.domain.records import (
-    ConsentPurpose,
     ConsentRecord,
     ConsentRequestStatus,
     ConsentStatus,
     DataAccessRecord,
-    DataCategory,
     ParticipantRecord,
 )
 
-strawberry.enum(DataCategory, name="DataCategory")
-strawberry.enum(ConsentPurpose, name="ConsentPurpose")
 strawberry.enum(ConsentStatus, name="ConsentStatus")
 strawberry.enum(ConsentRequestStatus, name="ConsentRequestStatus")
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from saathi.service.connections import Page, decode_cursor, encode_cursor, page_of, page_size
 from services.consent import repository
 from services.consent.domain.anchor import (
@@ -35,12 +36,7 @@ from services.consent.domain.anchor import (
 )
 from services.consent.domain.audit_key import AuditKey
 from services.consent.domain.deps import Deps
-from services.consent.domain.records import (
-    ConsentPurpose,
-    ConsentRecord,
-    DataAccessRecord,
-    DataCategory,
-)
+from services.consent.domain.records import ConsentRecord, DataAccessRecord
 from services.consent.repository import access_log
 
 GENESIS = "0" * 64

@@ -62,19 +62,39 @@ async def add_participants(
 
 
 async def add_staff(
-    centre_id: str, role: Role, names: list[str], clock: Clock = system_clock
+    centre_id: str,
+    role: Role,
+    names: list[str],
+    clock: Clock = system_clock,
+    supporter_id: str | None = None,
 ) -> list[str]:
-    """New staff of ``centre_id`` with ``role``; their ids (``stf_...``), in order."""
+    """New staff of ``centre_id`` with ``role``; their ids (``stf_...``), in order.
+
+    ``supporter_id`` ties the one staff member named to their peer-supporter record in the
+    directory (the caller checks it is of ``centre_id``): their tokens carry it, and a
+    supporter is tied to one staff member at most."""
     if not role.is_staff:
         raise BadUserInput(f"{role.value!r} is not a staff role.")
     if not is_id(centre_id, "ctr"):
         raise BadUserInput(f"{centre_id!r} is not a centre id.")
+    if supporter_id is not None:
+        if not is_id(supporter_id, "sup"):
+            raise BadUserInput(f"{supporter_id!r} is not a peer supporter id.")
+        if len(names) != 1:
+            raise BadUserInput("Give exactly one name with a peer supporter id.")
+        if await repository.staff_of_supporter(supporter_id) is not None:
+            raise BadUserInput(f"The peer supporter {supporter_id} is already a staff member.")
     now = clock()
     ids = []
     async with repository.transaction():
         for name in _names(names):
             record = await repository.add_staff(
-                staff_id=new_id("stf"), display_name=name, centre_id=centre_id, role=role, now=now
+                staff_id=new_id("stf"),
+                display_name=name,
+                centre_id=centre_id,
+                role=role,
+                now=now,
+                supporter_id=supporter_id,
             )
             ids.append(record.id)
     return ids
@@ -103,10 +123,11 @@ async def token_for(
     """An access token for an existing participant or staff member; ``NotFound`` otherwise."""
     role: Role
     centre_id: str | None = None
+    supporter_id: str | None = None
     if is_id(subject_id, "par") and await repository.participant_by_id(subject_id) is not None:
         role = Role.PARTICIPANT
     elif is_id(subject_id, "stf") and (staff := await repository.staff_by_id(subject_id)):
-        role, centre_id = staff.role, staff.centre_id
+        role, centre_id, supporter_id = staff.role, staff.centre_id, staff.supporter_id
     else:
         raise NotFound(f"No participant or staff member has the id {subject_id!r}.")
     return mint_access_token(
@@ -114,6 +135,7 @@ async def token_for(
         subject=subject_id,
         role=role,
         centre_id=centre_id,
+        supporter_id=supporter_id,
         issuer=settings.issuer,
         audience=settings.audience,
         ttl_seconds=settings.access_token_ttl,

@@ -14,17 +14,16 @@ from typing import Any
 
 import jwt
 
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from saathi.keys import SigningKey
 from saathi.keystore import KeyStore
 from saathi.tokens import ALGORITHM
 from services.consent.domain.personal import open_field
 from services.consent.domain.records import (
-    ConsentPurpose,
     ConsentRecord,
     ConsentRequestRecord,
     ConsentRequestStatus,
     ConsentStatus,
-    DataCategory,
     ParticipantRecord,
 )
 

@@ -16,10 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from services.consent import repository
 from services.consent.domain.access_log import log_release
 from services.consent.domain.deps import Deps
-from services.consent.domain.records import ConsentPurpose, ConsentRecord, DataCategory
+from services.consent.domain.records import ConsentRecord
 from services.consent.domain.wellbeing import open_checkins
 from services.consent.repository import wellbeing as store
 

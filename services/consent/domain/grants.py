@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from saathi.errors import BadUserInput, NotFound, RateLimited
 from saathi.ids import is_id, new_id
 from saathi.tokens import Principal
@@ -27,11 +28,9 @@ from services.consent.domain.limits import wait_seconds
 from services.consent.domain.participants import signed_in
 from services.consent.domain.personal import data_key_of, seal_text
 from services.consent.domain.records import (
-    ConsentPurpose,
     ConsentRecord,
     ConsentRequestRecord,
     ConsentRequestStatus,
-    DataCategory,
     ParticipantRecord,
 )
 

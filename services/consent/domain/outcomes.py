@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from saathi.consent_terms import DataCategory
 from saathi.service.internal import contracts as api
 from services.consent.domain import goals, wellbeing
 from services.consent.domain.deps import Deps
-from services.consent.domain.records import DataCategory
 
 MAX_RELEASED = 200
 

@@ -9,26 +9,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from saathi.tokens import Role
-
-
-class DataCategory(enum.Enum):
-    """What a consent may share."""
-
-    PROFILE = "PROFILE"
-    ATTENDANCE = "ATTENDANCE"
-    FEEDBACK = "FEEDBACK"
-    WELLBEING = "WELLBEING"
-    GOALS = "GOALS"
-
-
-class ConsentPurpose(enum.Enum):
-    """Why the receiving centre may read what a consent shares."""
-
-    CARE_CONTINUITY = "CARE_CONTINUITY"
-    REFERRAL = "REFERRAL"
-    PROGRAMME_EVALUATION = "PROGRAMME_EVALUATION"
-    RESEARCH = "RESEARCH"
 
 
 class ConsentStatus(enum.Enum):
@@ -65,6 +47,7 @@ class StaffRecord:
     display_name: str
     centre_id: str
     role: Role
+    supporter_id: str | None = None
 
 
 @dataclass(frozen=True)

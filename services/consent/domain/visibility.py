@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from saathi.consent_terms import DataCategory
 from saathi.service.internal.client import call
 from saathi.service.internal.contracts import RELATIONS, RelationsRequest
 from services.consent import repository
 from services.consent.domain.deps import Deps
-from services.consent.domain.records import DataCategory
 
 
 async def visible_to_centre(deps: Deps, centre_id: str, participant_ids: Sequence[str]) -> set[str]:

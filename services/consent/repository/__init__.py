@@ -15,15 +15,14 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from saathi import database
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from saathi.ids import storable
 from saathi.tokens import Role
 from services.consent import models
 from services.consent.domain.records import (
-    ConsentPurpose,
     ConsentRecord,
     ConsentRequestRecord,
     ConsentRequestStatus,
-    DataCategory,
     ErasureCounts,
     LoginCodeRecord,
     ParticipantRecord,
@@ -94,7 +93,11 @@ async def add_participant(
 
 def _staff(row: models.Staff) -> StaffRecord:
     return StaffRecord(
-        id=row.id, display_name=row.display_name, centre_id=row.centre_id, role=Role(row.role)
+        id=row.id,
+        display_name=row.display_name,
+        centre_id=row.centre_id,
+        role=Role(row.role),
+        supporter_id=row.supporter_id,
     )
 
 
@@ -104,12 +107,28 @@ async def staff_by_id(staff_id: str) -> StaffRecord | None:
 
 
 async def add_staff(
-    *, staff_id: str, display_name: str, centre_id: str, role: Role, now: datetime
+    *,
+    staff_id: str,
+    display_name: str,
+    centre_id: str,
+    role: Role,
+    now: datetime,
+    supporter_id: str | None = None,
 ) -> StaffRecord:
     row = await models.Staff.create(
-        id=staff_id, display_name=display_name, centre_id=centre_id, role=role.value, created_at=now
+        id=staff_id,
+        display_name=display_name,
+        centre_id=centre_id,
+        role=role.value,
+        created_at=now,
+        supporter_id=supporter_id,
     )
     return _staff(row)
+
+
+async def staff_of_supporter(supporter_id: str) -> StaffRecord | None:
+    row = await models.Staff.get_or_none(supporter_id=supporter_id)
+    return None if row is None else _staff(row)
 
 
 # Login codes

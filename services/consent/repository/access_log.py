@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
 
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from services.consent import models
-from services.consent.domain.records import ConsentPurpose, DataAccessRecord, DataCategory
+from services.consent.domain.records import DataAccessRecord
 
 
 def _entry(row: models.DataAccess) -> DataAccessRecord:

@@ -12,14 +12,16 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
+from saathi.service.connections import Page
 from saathi.service.graphene import MutationError, PayloadResult, acts_for, errors_as_payload
+from saathi.service.graphene.connections import Connection
 from saathi.tokens import Role
 from services.directory.api.context import context_of
 from services.directory.api.enums import Audience
 from services.directory.api.inputs import names
 from services.directory.api.practice_enums import enum_name
 from services.directory.api.types import Centre, PeerGroup
-from services.directory.domain import community, lookups, records
+from services.directory.domain import community, cursors, lookups, records
 
 PartnerKind = type(
     "PartnerKind", (graphene.Enum,), {"Meta": type("Meta", (), {"enum": records.PartnerKind})}
@@ -69,6 +71,21 @@ class Programme(graphene.ObjectType):
         loaders = context_of(info).loaders
         found = [await loaders.groups.load(group_id) for group_id in parent.group_ids]
         return [group for group in found if group is not None]
+
+
+class ProgrammeEdge(graphene.ObjectType):
+    cursor = graphene.String(required=True)
+    node = graphene.Field(Programme, required=True)
+
+    @staticmethod
+    def resolve_node(
+        parent: community.ProgrammeEdge, info: GraphQLResolveInfo
+    ) -> records.ProgrammeRecord:
+        return parent.programme
+
+
+class ProgrammeConnection(Connection):
+    edges = graphene.List(graphene.NonNull(ProgrammeEdge), required=True)
 
 
 class NavigationResource(graphene.ObjectType):
@@ -199,11 +216,13 @@ class CommunityMutations(graphene.ObjectType):
 
 
 class CommunityQuery(graphene.ObjectType):
-    programmes = graphene.List(
-        graphene.NonNull(Programme),
+    programmes = graphene.Field(
+        ProgrammeConnection,
         required=True,
         centre_id=graphene.ID(),
         city=graphene.String(),
+        first=graphene.Int(default_value=cursors.DEFAULT_PAGE_SIZE),
+        after=graphene.String(),
         description="Community programmes, of a centre or a city (any case), by name.",
     )
     programme = graphene.Field(Programme, id=graphene.ID(required=True))
@@ -218,9 +237,14 @@ class CommunityQuery(graphene.ObjectType):
 
     @staticmethod
     async def resolve_programmes(
-        root: None, info: GraphQLResolveInfo, centre_id: str | None = None, city: str | None = None
-    ) -> list[records.ProgrammeRecord]:
-        return await community.programmes(centre_id, city)
+        root: None,
+        info: GraphQLResolveInfo,
+        centre_id: str | None = None,
+        city: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Page[community.ProgrammeEdge]:
+        return await community.programmes(centre_id, city, first, after)
 
     @staticmethod
     async def resolve_programme(
@@ -241,11 +265,8 @@ class CommunityQuery(graphene.ObjectType):
         return await community.navigation_resources(city, language, wanted)
 
 
-async def programme_of_group(
+def programme_of_group(
     group: records.Group, info: GraphQLResolveInfo
-) -> records.ProgrammeRecord | None:
-    """``PeerGroup.programme``: the programme a group belongs to."""
-    programme_id = (await community.programme_of_groups([group.id])).get(group.id)
-    if programme_id is None:
-        return None
-    return (await community.programmes_by_ids([programme_id])).get(programme_id)
+) -> Awaitable[records.ProgrammeRecord | None]:
+    """``PeerGroup.programme``: the programme a group belongs to, batched for the request."""
+    return context_of(info).loaders.programmes_of_groups.load(group.id)

@@ -8,6 +8,10 @@ docs/internal-api.md), service tokens only.
   without a copy of its own. The body carries a city only, never who is asking.
 - ``POST /internal/supporters/centres`` (sessions): ``{supporterIds}`` → ``{centres}``, the
   centre holding each supporter that exists, where a concern about them goes.
+- ``POST /internal/supporters/mentoring-groups`` (sessions): ``{supporterId, centreId}`` →
+  ``{groupIds}``, the MENTORING groups of that centre the supporter (of that centre)
+  facilitates, so that sessions lets a peer mentor read the goals of the participants who
+  booked them, and no one else's.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from starlette.routing import Route
 from saathi.service.internal import contracts as api
 from saathi.service.internal.server import route
 from saathi.service_trust import ServiceTrust
-from services.directory.domain import lookups
+from services.directory.domain import lookups, mentors
 from services.directory.domain.crisis import crisis_resources
 
 
@@ -46,9 +50,16 @@ async def supporter_centres(request: api.SupporterIds) -> api.SupporterCentres:
     return api.SupporterCentres(centres={s.id: s.centre_id for s in found.values()})
 
 
+async def mentor_groups(request: api.MentorGroupsRequest) -> api.GroupIds:
+    return api.GroupIds(
+        group_ids=await mentors.mentoring_groups_of(request.supporter_id, request.centre_id)
+    )
+
+
 def routes(trust: ServiceTrust) -> list[Route]:
     return [
         route(trust, api.KNOWN_CENTRES, known_centres),
         route(trust, api.CRISIS_LINES, crisis_lines),
         route(trust, api.SUPPORTER_CENTRES, supporter_centres),
+        route(trust, api.MENTOR_GROUPS, mentor_groups),
     ]

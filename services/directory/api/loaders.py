@@ -12,8 +12,8 @@ from strawberry.dataloader import DataLoader
 
 from saathi.peers import Peers
 from saathi.service.loaders import by_key
-from services.directory.domain import lookups, practice_editing, visibility
-from services.directory.domain.records import Centre, Group, Practice, Supporter
+from services.directory.domain import community, lookups, practice_editing, visibility
+from services.directory.domain.records import Centre, Group, Practice, ProgrammeRecord, Supporter
 
 
 class BookedGroups:
@@ -43,6 +43,7 @@ class Loaders:
     supporters: DataLoader[str, Supporter | None]
     booked: BookedGroups
     practices: DataLoader[str, Practice | None]
+    programmes_of_groups: DataLoader[str, ProgrammeRecord | None]
 
     @classmethod
     def new(cls) -> Loaders:
@@ -52,4 +53,5 @@ class Loaders:
             supporters=by_key(lookups.supporters_by_ids),
             booked=BookedGroups(),
             practices=by_key(practice_editing.practices),
+            programmes_of_groups=by_key(community.programmes_of_groups),
         )

@@ -13,6 +13,8 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
+from saathi.service.connections import Page
+from saathi.service.graphene.connections import Connection
 from services.directory.api.context import context_of
 from services.directory.api.enums import Focus
 from services.directory.api.inputs import GeoPointInput, point
@@ -109,7 +111,6 @@ class MentorPreferences(graphene.InputObjectType):
     focus = graphene.List(graphene.NonNull(Focus))
     near = GeoPointInput(description="Where they are, for mentoring in person.")
     online = graphene.Boolean(description="Prefer mentoring online.")
-    first = graphene.Int(description=f"At most {mentors.MAX_SUGGESTIONS}; default 5.")
 
 
 def preferences(value: Any) -> mentors.Preferences:
@@ -119,15 +120,34 @@ def preferences(value: Any) -> mentors.Preferences:
         focus=tuple(str(getattr(v, "name", v)) for v in value.get("focus") or ()),
         near=point(near) if near is not None else None,
         online=bool(value.get("online")),
-        first=value.get("first"),
     )
 
 
+class MentorSuggestionEdge(graphene.ObjectType):
+    cursor = graphene.String(required=True)
+    node = graphene.Field(MentorSuggestion, required=True)
+
+    @staticmethod
+    def resolve_node(
+        parent: mentors.SuggestionEdge, info: GraphQLResolveInfo
+    ) -> mentors.Suggestion:
+        return parent.suggestion
+
+
+class MentorSuggestionConnection(Connection):
+    edges = graphene.List(graphene.NonNull(MentorSuggestionEdge), required=True)
+
+
 class MentorQuery(graphene.ObjectType):
-    suggest_mentors = graphene.List(
-        graphene.NonNull(MentorSuggestion),
+    suggest_mentors = graphene.Field(
+        MentorSuggestionConnection,
         required=True,
         preferences=MentorPreferences(required=True),
+        first=graphene.Int(
+            default_value=mentors.DEFAULT_SUGGESTIONS,
+            description=f"At most {mentors.MAX_SUGGESTIONS}.",
+        ),
+        after=graphene.String(),
         description="Signed-in participants: certified peer supporters with a free MENTORING "
         "session in the coming two weeks, best match first (languages, focus, distance or "
         "online, earliest free session), each with the reasons.",
@@ -135,11 +155,17 @@ class MentorQuery(graphene.ObjectType):
 
     @staticmethod
     async def resolve_suggest_mentors(
-        root: None, info: GraphQLResolveInfo, preferences: Any
-    ) -> list[mentors.Suggestion]:
+        root: None,
+        info: GraphQLResolveInfo,
+        preferences: Any,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Page[mentors.SuggestionEdge]:
         context = context_of(info)
         context.viewer.participant()
-        return await mentors.suggest(_preferences(preferences), context.peers, datetime.now(UTC))
+        return await mentors.suggest(
+            _preferences(preferences), context.peers, datetime.now(UTC), first, after
+        )
 
 
 _preferences = preferences

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from saathi.errors import BadUserInput, Forbidden
 from saathi.ids import new_id
 from saathi.languages import is_language
-from saathi.service.connections import Page, decode_cursor, encode_cursor
+from saathi.service.connections import Page, decode_cursor, encode_cursor, page_of
 from saathi.tokens import Principal
 from services.directory import repository as listing
 from services.directory.domain import centres as centre_list
@@ -149,16 +149,46 @@ async def programme_of_groups(group_ids: Sequence[str]) -> dict[str, str]:
     return await community_repository.programme_of_groups(group_ids)
 
 
-async def programmes(centre_id: str | None, city: str | None) -> list[ProgrammeRecord]:
-    """Programmes of a centre, or of every centre in a city (any case), by name then id."""
+async def programmes_of_groups(group_ids: Sequence[str]) -> dict[str, ProgrammeRecord]:
+    """``{group id: its programme}`` for the groups in a programme, in one pass whatever their
+    number (a request's loader: ``PeerGroup.programme``)."""
+    programme_ids = await programme_of_groups(group_ids)
+    if not programme_ids:
+        return {}
+    found = await programmes_by_ids(sorted(set(programme_ids.values())))
+    return {g: found[p] for g, p in programme_ids.items() if p in found}
+
+
+@dataclass(frozen=True)
+class ProgrammeEdge:
+    cursor: str
+    programme: ProgrammeRecord
+
+
+async def programmes(
+    centre_id: str | None, city: str | None, first: int | None, after: str | None
+) -> Page[ProgrammeEdge]:
+    """Programmes of a centre, or of every centre in a city (any case), by name then id, one
+    page at a time."""
+    size = cursors.check_first(first)
+    key = decode_cursor(after, "programme", (str, str)) if after is not None else None
     centres = None
     if city:
         centres = [
             c.id for c in await listing.all_centres() if c.city.casefold() == city.casefold()
         ]
-    ids = await community_repository.programme_ids(centre_id, centres)
+    ids, total = await community_repository.programme_page(
+        centre_id, centres, (key[0], key[1]) if key else None, size + 1
+    )
     found = await programmes_by_ids(ids)
-    return [found[i] for i in ids if i in found]
+    rows = [found[i] for i in ids if i in found]
+    return page_of(
+        rows,
+        size,
+        lambda p: ProgrammeEdge(encode_cursor("programme", p.name, p.id), p),
+        lambda e: e.cursor,
+        total,
+    )
 
 
 # --- navigation resources -----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from saathi.errors import BadUserInput, ErrorCode, SaathiError
 from saathi.peers import Peers, PeerUnavailable
+from saathi.service.connections import Page, decode_cursor, encode_cursor, page_of, page_size
 from saathi.service.internal import contracts as api
 from saathi.service.internal.client import call
 from services.directory import repository as listing
@@ -28,6 +29,7 @@ from services.directory.repository import practice as repository
 WINDOW = timedelta(days=14)
 MAX_SUGGESTIONS = 20
 DEFAULT_SUGGESTIONS = 5
+CURSOR = "mentor"
 ONLINE_FORMATS = ("ONLINE", "HYBRID")
 
 
@@ -41,7 +43,6 @@ class Preferences:
     focus: tuple[str, ...] = ()
     near: Point | None = None
     online: bool = False
-    first: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,17 +67,41 @@ async def _free_slots(peers: Peers, group_ids: list[str]) -> dict[str, tuple[str
     return {item.group_id: (item.session_id, item.starts_at) for item in answer.sessions}
 
 
-def _check(preferences: Preferences) -> int:
-    size = DEFAULT_SUGGESTIONS if preferences.first is None else preferences.first
-    if not 1 <= size <= MAX_SUGGESTIONS:
-        raise BadUserInput(f"first must be between 1 and {MAX_SUGGESTIONS}, got {size}.")
+@dataclass(frozen=True)
+class SuggestionEdge:
+    cursor: str
+    suggestion: Suggestion
+
+
+def _check(preferences: Preferences, first: int | None, after: str | None) -> tuple[int, int]:
+    """The page size, and the place in the ranking the page starts at."""
+    size = page_size(first, default=DEFAULT_SUGGESTIONS, maximum=MAX_SUGGESTIONS)
+    start = 0
+    if after is not None:
+        start = int(decode_cursor(after, CURSOR, (int, str))[0]) + 1
     if preferences.near is not None:
         geometry.check_point(preferences.near, "preferences.near")
-    return size
+    return size, start
 
 
-async def suggest(preferences: Preferences, peers: Peers, now: datetime) -> list[Suggestion]:
-    size = _check(preferences)
+async def suggest(
+    preferences: Preferences, peers: Peers, now: datetime, first: int | None, after: str | None
+) -> Page[SuggestionEdge]:
+    """One page of the ranking; a cursor is a place in it (with the supporter there), so a
+    later page continues the ranking as it stands when asked."""
+    size, start = _check(preferences, first, after)
+    ranked = await _ranking(preferences, peers)
+    rows = list(enumerate(ranked))[start : start + size + 1]
+    return page_of(
+        rows,
+        size,
+        lambda row: SuggestionEdge(encode_cursor(CURSOR, row[0], row[1].supporter.id), row[1]),
+        lambda edge: edge.cursor,
+        len(ranked),
+    )
+
+
+async def _ranking(preferences: Preferences, peers: Peers) -> list[Suggestion]:
     groups = list((await listing.groups_by_ids(await repository.mentoring_group_ids())).values())
     supporter_ids = sorted({g.facilitator_id for g in groups if g.facilitator_id})
     supporters = await listing.supporters_by_ids(supporter_ids)
@@ -99,7 +124,7 @@ async def suggest(preferences: Preferences, peers: Peers, now: datetime) -> list
         if kept is None or rank < kept[0]:
             best[supporter.id] = (rank, suggestion)
     ordered = sorted(best.values(), key=lambda pair: pair[0])
-    return [suggestion for _, suggestion in ordered[:size]]
+    return [suggestion for _, suggestion in ordered]
 
 
 def _ranked(
@@ -146,3 +171,9 @@ def _ranked(
         reasons=tuple(reasons),
     )
     return rank, suggestion
+
+
+async def mentoring_groups_of(supporter_id: str, centre_id: str) -> list[str]:
+    """The MENTORING groups of ``centre_id`` the supporter facilitates (none when the supporter
+    is not of that centre): whose participants' goals this mentor may ask for."""
+    return await repository.mentoring_group_ids_of(supporter_id, centre_id)

@@ -16,11 +16,13 @@ from saathi.ids import new_id
 from saathi.keystore import KeyStore
 from saathi.languages import is_language
 from saathi.peers import Peers, PeerUnavailable
+from saathi.service.connections import Page, decode_cursor, encode_cursor, page_of
 from saathi.service.internal import contracts as api
 from saathi.service.internal.client import call
-from saathi.tokens import Principal, Role
+from saathi.tokens import Principal
 from services.directory import repository as listing
 from services.directory.domain import practice as rules
+from services.directory.domain.cursors import check_first
 from services.directory.domain.records import (
     REQUIRED_TO_FACILITATE,
     Attention,
@@ -175,12 +177,44 @@ async def record_supervision(
     return record
 
 
-async def centre_profiles(principal: Principal, centre_id: str) -> list[Profile]:
-    """Every supporter of the caller's own centre, by name."""
+@dataclass(frozen=True)
+class SupporterEdge:
+    cursor: str
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class AttentionEdge:
+    cursor: str
+    attention: Attention
+
+
+def _after(named: list[tuple[str, str]], kind: str, after: str | None) -> list[tuple[str, str]]:
+    """``(id, name)`` pairs, by name then id (compared here, whatever the database's collation),
+    after the cursor ``after`` of list ``kind``."""
+    ordered = sorted(named, key=lambda pair: (pair[1], pair[0]))
+    if after is None:
+        return ordered
+    name, supporter_id = decode_cursor(after, kind, (str, str))
+    return [(i, n) for i, n in ordered if (n, i) > (name, supporter_id)]
+
+
+async def centre_profiles(
+    principal: Principal, centre_id: str, first: int | None, after: str | None
+) -> Page[SupporterEdge]:
+    """The supporters of the caller's own centre, by name then id, one page at a time."""
     check_own_centre(principal, centre_id)
-    ids = await repository.supporter_ids_of_centre(centre_id)
-    found = await repository.profiles(ids)
-    return [found[i] for i in ids if i in found]
+    size = check_first(first)
+    named = await repository.supporters_of_centre(centre_id)
+    rows = _after(named, "supporter", after)[: size + 1]
+    found = await repository.profiles([i for i, _ in rows])
+    return page_of(
+        [(found[i], n) for i, n in rows if i in found],
+        size,
+        lambda row: SupporterEdge(encode_cursor("supporter", row[1], row[0].supporter_id), row[0]),
+        lambda edge: edge.cursor,
+        len(named),
+    )
 
 
 async def attention_list(centre_id: str, today: date) -> list[Attention]:
@@ -194,9 +228,25 @@ async def attention_list(centre_id: str, today: date) -> list[Attention]:
     ]
 
 
-async def needing_attention(principal: Principal, centre_id: str) -> list[Attention]:
+async def needing_attention(
+    principal: Principal, centre_id: str, first: int | None, after: str | None
+) -> Page[AttentionEdge]:
+    """The centre's supporters needing attention, by name then id, one page at a time."""
     check_own_centre(principal, centre_id)
-    return await attention_list(centre_id, _today())
+    size = check_first(first)
+    names = dict(await repository.supporters_of_centre(centre_id))
+    every = await attention_list(centre_id, _today())
+    by_id = {a.supporter_id: a for a in every}
+    later = [by_id[i] for i, _ in _after([(i, names[i]) for i in by_id], "attention", after)]
+    return page_of(
+        later[: size + 1],
+        size,
+        lambda a: AttentionEdge(
+            encode_cursor("attention", names[a.supporter_id], a.supporter_id), a
+        ),
+        lambda edge: edge.cursor,
+        len(every),
+    )
 
 
 async def check_facilitator(supporter: Supporter, on: date) -> None:
@@ -241,40 +291,6 @@ async def update_practice(principal: Principal, centre_id: str, change: Practice
 
 def code_of_conduct(practice: Practice) -> str:
     return practice.code_of_conduct or rules.DEFAULT_CODE_OF_CONDUCT
-
-
-# --- the weekly notice --------------------------------------------------------------------------
-
-
-async def tell_admins_weekly(peers: Peers, now: datetime) -> int:
-    """Tell each centre's admins (through consent's delivery channel) which supporters need
-    attention, once per ISO week per centre; how many centres were told. The message names
-    no one: the admins read who and why in ``supportersNeedingAttention``."""
-    year, week, _ = now.date().isocalendar()
-    label = f"{year}-W{week:02d}"
-    told = 0
-    for centre_id in await repository.centres_with_supporters():
-        attention = await attention_list(centre_id, now.date())
-        if not attention:
-            continue
-        if not await repository.claim_attention_week(centre_id, label, now):
-            continue
-        request = api.StaffNotifyRequest(
-            centre_id=centre_id,
-            roles=[Role.CENTRE_ADMIN.value],
-            kind="supporters_need_attention",
-            message=(
-                f"{len(attention)} peer supporter(s) of your centre need attention "
-                "(certification ending or supervision overdue): see supportersNeedingAttention."
-            ),
-        )
-        try:
-            await call(peers, api.STAFF_NOTIFY, request)
-        except PeerUnavailable:
-            await repository.forget_attention_week(centre_id, label)
-            break
-        told += 1
-    return told
 
 
 async def set_residents_only(

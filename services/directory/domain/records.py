@@ -243,6 +243,17 @@ class Practice:
 
 
 @dataclass(frozen=True)
+class AttentionNoticeRecord:
+    """A queued weekly notice to a centre's admins (it names no supporter)."""
+
+    id: int
+    centre_id: str
+    week: str
+    message: str
+    attempts: int
+
+
+@dataclass(frozen=True)
 class Attention:
     """A supporter who needs their centre's attention, and why (each reason a sentence too)."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from tortoise.expressions import Q
+
 from saathi.ids import storable
 from services.directory import models
 from services.directory.domain.records import (
@@ -68,16 +70,24 @@ async def programme_of_groups(group_ids: Sequence[str]) -> dict[str, str]:
     return {row.group_id: row.programme_id for row in rows}
 
 
-async def programme_ids(centre_id: str | None, centre_ids: Sequence[str] | None) -> list[str]:
-    """Ids of the programmes of ``centre_id`` (when given) among ``centre_ids`` (when given), by
-    name then id."""
+async def programme_page(
+    centre_id: str | None,
+    centre_ids: Sequence[str] | None,
+    after: tuple[str, str] | None,
+    limit: int,
+) -> tuple[list[str], int]:
+    """Ids of up to ``limit`` programmes of ``centre_id`` (when given) among ``centre_ids`` (when
+    given), by name then id, after the ``(name, id)`` key; and how many match in all."""
     query = models.Programme.all()
     if centre_id is not None:
         query = query.filter(centre_id=centre_id)
     if centre_ids is not None:
         query = query.filter(centre_id__in=storable(centre_ids))
-    ids = await query.order_by("name", "id").values_list("id", flat=True)
-    return [str(i) for i in ids]
+    total = await query.count()
+    if after is not None:
+        query = query.filter(Q(name__gt=after[0]) | Q(name=after[0], id__gt=after[1]))
+    ids = await query.order_by("name", "id").limit(limit).values_list("id", flat=True)
+    return [str(i) for i in ids], total
 
 
 async def add_resource(resource_id: str, resource: Resource) -> None:

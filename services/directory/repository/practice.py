@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
 from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
 from saathi.ids import storable
 from services.directory import models
 from services.directory.domain.records import (
+    AttentionNoticeRecord,
     CentreKind,
     Practice,
     Profile,
@@ -69,8 +72,13 @@ def _as_date(value: object) -> date | None:
 
 
 async def supporter_ids_of_centre(centre_id: str) -> list[str]:
+    return [supporter_id for supporter_id, _ in await supporters_of_centre(centre_id)]
+
+
+async def supporters_of_centre(centre_id: str) -> list[tuple[str, str]]:
+    """``(id, display name)`` of the centre's supporters, by name then id."""
     rows = await SupporterRow.filter(centre_id=centre_id).order_by("display_name", "id")
-    return [row.id for row in rows]
+    return [(row.id, row.display_name) for row in rows]
 
 
 async def save_profile(
@@ -189,22 +197,59 @@ async def centre_ids_of_kind(kind: CentreKind) -> set[str]:
     return {str(c) for c in every if stated.get(str(c), CentreKind.COMMUNITY.value) == kind.value}
 
 
-async def claim_attention_week(centre_id: str, week: str, at: datetime) -> bool:
-    """Mark the centre's admins told for ``week``; ``False`` when they already were."""
-    _, created = await models.AttentionNotice.get_or_create(
-        centre_id=centre_id, week=week, defaults={"sent_at": at}
+async def queue_attention_notice(centre_id: str, week: str, message: str, at: datetime) -> bool:
+    """Queue the centre's notice for ``week``; ``False`` when it already was (by this replica
+    or another: the pair is unique)."""
+    if await models.AttentionNotice.exists(centre_id=centre_id, week=week):
+        return False
+    try:
+        await models.AttentionNotice.create(
+            centre_id=centre_id, week=week, message=message, queued_at=at
+        )
+    except IntegrityError:  # another replica queued it in between
+        return False
+    return True
+
+
+def _notice(row: models.AttentionNotice) -> AttentionNoticeRecord:
+    return AttentionNoticeRecord(row.id, row.centre_id, row.week, row.message, row.attempts)
+
+
+async def pending_attention_notices(now: datetime, limit: int) -> list[AttentionNoticeRecord]:
+    """Notices not sent and not claimed by a live sender, oldest first."""
+    rows = (
+        await models.AttentionNotice.filter(sent_at=None)
+        .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
+        .order_by("id")
+        .limit(limit)
     )
-    return created
+    return [_notice(row) for row in rows]
+
+
+async def claim_attention_notice(notice_id: int, now: datetime, until: datetime) -> bool:
+    """Take the notice to send it until ``until``; ``False`` when it is sent or another sender
+    holds it (one conditional update: two replicas never both win)."""
+    taken = (
+        await models.AttentionNotice.filter(id=notice_id, sent_at=None)
+        .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
+        .update(claimed_until=until)
+    )
+    return bool(taken)
+
+
+async def attention_notice_sent(notice_id: int, at: datetime) -> None:
+    await models.AttentionNotice.filter(id=notice_id).update(sent_at=at, claimed_until=None)
+
+
+async def attention_notice_failed(notice_id: int, error: str) -> None:
+    await models.AttentionNotice.filter(id=notice_id).update(
+        attempts=F("attempts") + 1, last_error=error[:500], claimed_until=None
+    )
 
 
 async def centres_with_supporters() -> list[str]:
     rows = await SupporterRow.all().distinct().values_list("centre_id", flat=True)
     return sorted({str(c) for c in rows})
-
-
-async def forget_attention_week(centre_id: str, week: str) -> None:
-    """Undo ``claim_attention_week`` when the notice could not be handed over."""
-    await models.AttentionNotice.filter(centre_id=centre_id, week=week).delete()
 
 
 async def mentoring_group_ids() -> list[str]:
@@ -214,6 +259,19 @@ async def mentoring_group_ids() -> list[str]:
     ids = await GroupRow.filter(kind="MENTORING", facilitator_id__not_isnull=True).values_list(
         "id", flat=True
     )
+    return sorted(str(i) for i in ids)
+
+
+async def mentoring_group_ids_of(supporter_id: str, centre_id: str) -> list[str]:
+    """The MENTORING groups of ``centre_id`` that ``supporter_id`` facilitates, when the
+    supporter is of that centre (none otherwise)."""
+    from services.directory.models import PeerGroup as GroupRow
+
+    if not await SupporterRow.filter(id=supporter_id, centre_id=centre_id).exists():
+        return []
+    ids = await GroupRow.filter(
+        kind="MENTORING", facilitator_id=supporter_id, centre_id=centre_id
+    ).values_list("id", flat=True)
     return sorted(str(i) for i in ids)
 
 

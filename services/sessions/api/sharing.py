@@ -9,13 +9,10 @@ from strawberry.permission import PermissionExtension
 
 from saathi.service.permissions import STAFF_ROLES
 from saathi.service.strawberry import ActsFor, ErrorsAsPayload, MutationError
+from saathi.service.strawberry.consent_terms import ConsentPurpose, DataCategory
 from services.sessions.api.context import Context
 from services.sessions.api.types import Centre, Participant
 from services.sessions.domain import sharing
-from services.sessions.domain.sharing import ConsentPurpose, DataCategory
-
-strawberry.enum(DataCategory, name="DataCategory")
-strawberry.enum(ConsentPurpose, name="ConsentPurpose")
 
 
 @strawberry.type
@@ -84,9 +81,7 @@ async def shared_record(
     purpose: ConsentPurpose,
 ) -> SharedRecordPayload:
     staff = info.context.viewer.staff()
-    record = await sharing.read(
-        info.context.peers, str(participant_id), str(staff.centre_id), categories, purpose
-    )
+    record = await sharing.read(info.context.peers, str(participant_id), staff, categories, purpose)
     return SharedRecordPayload(
         consent_id=strawberry.ID(record.consent_id),
         redisclosure_notice=sharing.REDISCLOSURE_NOTICE,

@@ -11,15 +11,22 @@ the reader's hold (the reader's own records are theirs already).
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from saathi.errors import BadUserInput, ConsentRequired
+from saathi.consent_terms import ConsentPurpose, DataCategory
+from saathi.errors import BadUserInput, ConsentRequired, Forbidden
 from saathi.peers import Peers
 from saathi.service.internal.client import call
-from saathi.service.internal.contracts import AUTHORISE_READ, AuthoriseReadRequest, ReadAuthorised
+from saathi.service.internal.contracts import (
+    AUTHORISE_READ,
+    MENTOR_GROUPS,
+    AuthoriseReadRequest,
+    MentorGroupsRequest,
+    ReadAuthorised,
+)
+from saathi.tokens import Principal, Role
 from services.sessions.domain import outcomes
 from services.sessions.domain.outcomes import SharedCheckin, SharedGoal
 from services.sessions.repository import participants
@@ -28,25 +35,6 @@ REDISCLOSURE_NOTICE = (
     "These records are shared under the participant's consent, for the purpose stated in that "
     "consent only; they must not be disclosed further."
 )
-
-
-class DataCategory(enum.Enum):
-    """What a consent may share (defined identically by consent)."""
-
-    PROFILE = "PROFILE"
-    ATTENDANCE = "ATTENDANCE"
-    FEEDBACK = "FEEDBACK"
-    WELLBEING = "WELLBEING"
-    GOALS = "GOALS"
-
-
-class ConsentPurpose(enum.Enum):
-    """Why the receiving centre may read what a consent shares (defined identically by consent)."""
-
-    CARE_CONTINUITY = "CARE_CONTINUITY"
-    REFERRAL = "REFERRAL"
-    PROGRAMME_EVALUATION = "PROGRAMME_EVALUATION"
-    RESEARCH = "RESEARCH"
 
 
 @dataclass(frozen=True)
@@ -88,21 +76,45 @@ def _granted(
     return answer.consent_id, granted
 
 
+NOT_THEIR_MENTOR = (
+    "A peer supporter reads a participant's goals only as the mentor they booked, and under "
+    "their consent."
+)
+
+
+async def check_mentor(peers: Peers, reader: Principal, participant_id: str) -> None:
+    """A facilitator asking for goals must be the peer mentor the participant booked: the
+    token names their peer-supporter record, that supporter (of the token's centre)
+    facilitates a MENTORING group of the centre, and the participant holds or attended a seat
+    at one of its sessions. ``Forbidden`` otherwise: another supporter of the centre, a mentor
+    never booked, a facilitator who is no supporter."""
+    if reader.supporter_id is None or reader.centre_id is None:
+        raise Forbidden(NOT_THEIR_MENTOR)
+    request = MentorGroupsRequest(supporter_id=reader.supporter_id, centre_id=reader.centre_id)
+    answer = await call(peers, MENTOR_GROUPS, request)
+    if not await participants.booked_in(participant_id, reader.centre_id, answer.group_ids):
+        raise Forbidden(NOT_THEIR_MENTOR)
+
+
 async def read(
     peers: Peers,
     participant_id: str,
-    accessor_centre_id: str,
+    reader: Principal,
     categories: Sequence[DataCategory],
     purpose: ConsentPurpose,
 ) -> SharedRecord:
     """The participant's records at other centres that a live consent, given for ``purpose``,
-    lets the accessor read.
+    lets the reader's centre read; goals, to a facilitator, only as their booked mentor
+    (``check_mentor``).
 
     ``ConsentRequired`` when no live consent for ``purpose`` covers any of ``categories``.
     """
     if not categories:
         raise BadUserInput("Ask for at least one category.")
+    accessor_centre_id = str(reader.centre_id)
     asked = list(dict.fromkeys(categories))
+    if reader.role is Role.FACILITATOR and DataCategory.GOALS in asked:
+        await check_mentor(peers, reader, participant_id)
     request = AuthoriseReadRequest(
         participant_id=participant_id,
         accessor_centre_id=accessor_centre_id,

@@ -54,6 +54,19 @@ async def groups_with_confirmed_booking(
     return {str(group_id) for group_id in rows}
 
 
+async def booked_in(participant_id: str, centre_id: str, group_ids: Sequence[str]) -> bool:
+    """Whether the participant holds (or held and attended) a seat at a session of one of
+    ``group_ids`` of ``centre_id``: a CONFIRMED or ATTENDED booking (one query)."""
+    if not group_ids:
+        return False
+    return await Booking.filter(
+        participant_id=participant_id,
+        status__in=[BookingStatus.CONFIRMED.value, BookingStatus.ATTENDED.value],
+        session__group_id__in=storable(group_ids),
+        session__centre_id=centre_id,
+    ).exists()
+
+
 async def add_feedback(
     feedback_id: str,
     booking: BookingRecord,

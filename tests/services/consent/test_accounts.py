@@ -8,7 +8,7 @@ import pytest
 from network.demo import description as demo
 from saathi.errors import BadUserInput, NotFound
 from saathi.keystore import SqliteKeyStore
-from saathi.tokens import Role
+from saathi.tokens import Role, TokenVerifier
 from services.consent import models
 from services.consent.domain.accounts import add_participants, add_staff, token_for
 from services.consent.domain.personal import DISPLAY_NAME_FIELD, open_field
@@ -68,6 +68,33 @@ async def test_staff_tokens_carry_their_role_and_centre(consent: Consent) -> Non
     assert (claims["sub"], claims["role"], claims["centre"]) == (ids[1], "centre_admin", CENTRE)
     names = {row.id: row.display_name for row in await models.Staff.all()}
     assert [names[value] for value in ids] == ["Meera", "Imran"]
+
+
+async def test_a_staff_member_who_is_a_peer_supporter_has_it_in_their_tokens(
+    consent: Consent,
+) -> None:
+    supporter = demo.SUPPORTERS[0].id
+    (mentor,) = await add_staff(CENTRE, Role.FACILITATOR, ["Kiran"], supporter_id=supporter)
+    (other,) = await add_staff(CENTRE, Role.FACILITATOR, ["Sunita"])
+
+    tied = _claims(consent, await token_for(mentor, consent.key, consent.settings))
+    untied = _claims(consent, await token_for(other, consent.key, consent.settings))
+    verifier = TokenVerifier(
+        issuer=consent.settings.issuer, audience=consent.settings.audience, key_ring=consent.key
+    )
+    principal = verifier.verify(await token_for(mentor, consent.key, consent.settings))
+
+    assert (tied["sub"], tied["role"], tied["supporter"]) == (mentor, "facilitator", supporter)
+    assert "supporter" not in untied
+    assert principal.supporter_id == supporter
+    # one staff member a supporter, one supporter a staff member
+    with pytest.raises(BadUserInput):
+        await add_staff(CENTRE, Role.FACILITATOR, ["Again"], supporter_id=supporter)
+    with pytest.raises(BadUserInput):
+        await add_staff(CENTRE, Role.FACILITATOR, ["A", "B"], supporter_id=demo.SUPPORTERS[1].id)
+    with pytest.raises(BadUserInput):
+        await add_staff(CENTRE, Role.FACILITATOR, ["A"], supporter_id="stf_not-a-supporter")
+    assert await models.Staff.all().count() == 2
 
 
 @pytest.mark.parametrize(

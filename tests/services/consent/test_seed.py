@@ -39,8 +39,8 @@ async def test_seeding_twice_writes_the_demo_once(consent: Consent) -> None:
         == await _counts()
         == [
             len(demo.PARTICIPANTS),
-            3 * len(demo.CENTRES),
-            32,
+            3 * len(demo.CENTRES) + len(demo.SUPPORTERS),  # each supporter is a facilitator
+            33,
             1,
             6,
             8 * len(demo.PARTICIPANTS),

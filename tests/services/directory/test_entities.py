@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.directory.domain.records import Point
+from services.directory.domain import community
+from services.directory.domain.records import PartnerKind, Point, ProgrammeRecord
 from tests.services.directory.conftest import (
     Gql,
     MakeCentre,
@@ -140,3 +141,56 @@ async def test_a_page_of_twenty_nearby_groups_costs_four_statements(
     # groups in the box, their centres, their facilitators: one statement each; and the
     # residents-only groups to leave out of public search (a small table, read whole).
     assert len(sql.statements) == 4
+
+
+NEARBY_PROGRAMMES = """
+query($near: GeoPointInput!) {
+  nearbyGroups(near: $near, first: 30) {
+    edges { node { id programme { id partnerOrganisation centre { id } } } }
+  }
+}
+"""
+
+
+async def test_the_programmes_of_a_page_of_groups_cost_two_statements_and_a_lookup(
+    gql: Gql, make_centre: MakeCentre, make_group: MakeGroup, sql: StatementLog
+) -> None:
+    # given 30 community-programme groups in 6 programmes of 3 centres
+    centres = [await make_centre(name=f"Centre {i}") for i in range(3)]
+    groups = [
+        await make_group(
+            centres[i % 3], kind="COMMUNITY_PROGRAMME", location=Point(18.52 + i * 0.001, 73.85)
+        )
+        for i in range(30)
+    ]
+    for p in range(6):
+        members = tuple(g.id for g in groups[p::6])
+        await community.save_programme(
+            ProgrammeRecord(
+                f"prg_{p:026d}",
+                groups[p].centre_id,
+                f"Programme {p}",
+                "",
+                f"Partner {p}",
+                PartnerKind.SCHOOL,
+                ("YOUTH",),
+                members,
+            )
+        )
+    sql.clear()
+
+    # when one page of nearby groups asks each group's programme
+    body = await gql(NEARBY_PROGRAMMES, near={"lat": 18.52, "lng": 73.85})
+
+    # then every group has its programme, and the programmes cost three statements however
+    # many groups there are: which group is in which programme, the programmes, their groups
+    assert "errors" not in body
+    edges = body["data"]["nearbyGroups"]["edges"]
+    assert len(edges) == 30
+    expected = {g.id: f"prg_{i % 6:026d}" for i, g in enumerate(groups)}
+    assert {e["node"]["id"]: e["node"]["programme"]["id"] for e in edges} == expected
+    tables = sorted(s.split(" FROM ")[1].split()[0].strip('"`') for s in sql.statements)
+    assert tables.count("directory_programme_group") == 2
+    assert tables.count("directory_programme") == 1
+    # groups in the box, residents-only, the programmes' centres, and the three above
+    assert len(sql.statements) == 6

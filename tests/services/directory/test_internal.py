@@ -12,7 +12,14 @@ from saathi.peers import Peers
 from saathi.service_trust import ServiceKeys, ServiceTokens, ServiceTrust
 from saathi.tokens import Role, TokenVerifier
 from services.directory.app import create_app
-from tests.services.directory.conftest import Bearer, MakeCentre, database_settings
+from services.directory.domain import lookups
+from tests.services.directory.conftest import (
+    Bearer,
+    MakeCentre,
+    MakeGroup,
+    MakeSupporter,
+    database_settings,
+)
 
 MISSING = "ctr_01JD3ZZZZZZZZZZZZZZZZZZZZZ"
 KNOWN = "/internal/centres/known"
@@ -110,3 +117,43 @@ async def test_only_consent_may_ask_for_crisis_lines_internally(
 
     assert gateway.status_code == 403
     assert anonymous.status_code == 401
+
+
+MENTOR_GROUPS = "/internal/supporters/mentoring-groups"
+
+
+async def test_sessions_learns_a_mentors_groups_at_their_own_centre_only(
+    keys: ServiceKeys,
+    peers: Peers,
+    verifier: TokenVerifier,
+    make_supporter: MakeSupporter,
+    make_group: MakeGroup,
+) -> None:
+    # given a mentor with a MENTORING group and a support group at their centre
+    mentor = await make_supporter()
+    centre = (await lookups.centres_by_ids([mentor.centre_id]))[mentor.centre_id]
+    mentoring = await make_group(centre, kind="MENTORING", facilitator_id=mentor.id)
+    await make_group(centre, kind="SUPPORT_GROUP", facilitator_id=mentor.id)
+    elsewhere = await make_supporter()
+    trust = ServiceTrust("directory", keys, {"gateway", "sessions", "consent"})
+    app = create_app(
+        database_settings(), peers=peers, manage_database=False, verifier=verifier, trust=trust
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://directory"
+    ) as client:
+
+        async def ask(caller: str, supporter_id: str, centre_id: str) -> httpx.Response:
+            body = {"supporterId": supporter_id, "centreId": centre_id}
+            return await client.post(MENTOR_GROUPS, json=body, headers=_as(keys, caller))
+
+        own = await ask("sessions", mentor.id, mentor.centre_id)
+        other_centre = await ask("sessions", mentor.id, elsewhere.centre_id)
+        by_consent = await ask("consent", mentor.id, mentor.centre_id)
+        garbled = await ask("sessions", "stf_not-a-supporter", mentor.centre_id)
+
+    # then only the MENTORING groups of the supporter's own centre, and only to sessions
+    assert own.json() == {"groupIds": [mentoring.id]}
+    assert other_centre.json() == {"groupIds": []}
+    assert by_consent.status_code == 403
+    assert garbled.status_code == 400

@@ -4,15 +4,24 @@ without a new write, retrying with backoff, and the loop stops before the app sh
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from network.worker import Backoff, WithWorker, rounds_for, run_rounds
+from saathi.database import advisory_lock
 from saathi.peers import Peers
 from services.directory import repository
-from services.directory.domain import timetables
-from tests.services.directory.conftest import MakeGroup, SessionsDouble
+from services.directory.domain import attention_notices, timetables
+from services.directory.domain.attention_notices import tell_admins_weekly
+from services.directory.models import AttentionNotice
+from tests.services.directory.conftest import MakeGroup, MakeSupporter, SessionsDouble
 
 
 async def test_a_queued_timetable_reaches_sessions_without_a_new_write(
@@ -119,3 +128,94 @@ async def test_a_round_that_raises_is_logged_and_retried(caplog: pytest.LogCaptu
 def test_only_services_with_queued_work_get_a_worker() -> None:
     assert rounds_for("consent", Peers(), None) is None
     assert rounds_for("directory", Peers(), None) is not None
+
+
+@dataclass
+class ConsentDouble:
+    """Consent's ``/internal/staff/notify``: records each notice, or is down."""
+
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    fail: bool = False
+
+    def app(self) -> Starlette:
+        async def notify(request: Request) -> JSONResponse:
+            if self.fail:
+                return JSONResponse({"error": "down"}, status_code=503)
+            body = await request.json()
+            await asyncio.sleep(0.01)  # long enough for a second replica to try the same row
+            self.notices.append(body)
+            return JSONResponse({"delivered": 1})
+
+        return Starlette(routes=[Route("/internal/staff/notify", notify, methods=["POST"])])
+
+
+async def _replica_round(round_: Any) -> bool:
+    """One replica's round as ``run_rounds`` runs it: under the component's lock (on
+    PostgreSQL one replica at a time; on SQLite always held, so the rounds overlap)."""
+    async with advisory_lock("directory", "worker") as held:
+        return bool(await round_()) if held else True
+
+
+async def test_the_weekly_attention_notice_is_queued_once_and_sent_once_across_replicas(
+    make_supporter: MakeSupporter, peers: Peers
+) -> None:
+    # given two centres with a supporter never supervised (so needing attention), and consent
+    # down at first
+    await AttentionNotice.all().delete()
+    first, second = await make_supporter(), await make_supporter()
+    consent = ConsentDouble(fail=True)
+    peers.attach_app("consent", consent.app())
+    round_ = rounds_for("directory", peers, None)
+    assert round_ is not None
+
+    # when the worker runs twice while consent is down
+    down = [await round_(), await round_()]
+
+    # then each centre's notice is queued once, kept, its attempts counted, and nothing sent
+    rows = await AttentionNotice.all().order_by("id")
+    assert down == [False, False]
+    assert sorted(r.centre_id for r in rows) == sorted([first.centre_id, second.centre_id])
+    assert [r.sent_at for r in rows] == [None, None]
+    assert rows[0].attempts == 2  # a round stops at the first failure
+    assert consent.notices == []
+
+    # when consent is back and three replicas run their rounds at the same moment
+    consent.fail = False
+    cleared = await asyncio.gather(*(_replica_round(round_) for _ in range(3)))
+    again = await round_()
+
+    # then each centre's admins are told exactly once, and a later round this week adds nothing
+    assert all(cleared)
+    assert again is True
+    assert sorted(n["centreId"] for n in consent.notices) == sorted(
+        [first.centre_id, second.centre_id]
+    )
+    assert {n["roles"][0] for n in consent.notices} == {"centre_admin"}
+    assert {n["kind"] for n in consent.notices} == {"supporters_need_attention"}
+    assert first.id not in str(consent.notices)
+    rows = await AttentionNotice.all()
+    assert len(rows) == 2
+    assert all(r.sent_at is not None and r.claimed_until is None for r in rows)
+
+
+async def test_next_week_brings_a_new_notice_and_a_lapsed_claim_is_sent_again(
+    make_supporter: MakeSupporter, peers: Peers
+) -> None:
+    await AttentionNotice.all().delete()
+    supporter = await make_supporter()
+    consent = ConsentDouble()
+    peers.attach_app("consent", consent.app())
+    now = datetime.now(UTC)
+
+    told_now = await tell_admins_weekly(peers, now)
+    # a replica that claimed next week's notice and died before sending it
+    await attention_notices.queue(now + timedelta(days=7))
+    [stuck] = await AttentionNotice.filter(sent_at=None)
+    await AttentionNotice.filter(id=stuck.id).update(claimed_until=now + timedelta(days=7))
+    while_claimed = await tell_admins_weekly(peers, now + timedelta(days=7))
+    after_lease = await tell_admins_weekly(
+        peers, now + timedelta(days=7) + attention_notices.LEASE + timedelta(seconds=1)
+    )
+
+    assert (told_now, while_claimed, after_lease) == (1, 0, 1)
+    assert [n["centreId"] for n in consent.notices] == [supporter.centre_id] * 2

@@ -7,10 +7,10 @@ from datetime import datetime
 import strawberry
 
 from saathi.service.strawberry import MutationError
+from saathi.service.strawberry.consent_terms import ConsentPurpose, DataCategory
 from services.consent.api.context import Context
 from services.consent.api.types import Consent
 from services.consent.domain import grants
-from services.consent.domain.records import ConsentPurpose, DataCategory
 
 
 @strawberry.input

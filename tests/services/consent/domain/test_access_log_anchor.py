@@ -15,6 +15,7 @@ import pytest
 
 from network.demo import description as demo
 from network.demo.consent import seed_demo
+from saathi.consent_terms import ConsentPurpose, DataCategory
 from saathi.runtime import key_store_for, master_key_for
 from services.consent import models
 from services.consent.domain.access_log import (
@@ -38,7 +39,6 @@ from services.consent.domain.anchor import (
 from services.consent.domain.audit_key import AUDIT_KEY_FILE, AuditKey, generate_audit_key
 from services.consent.domain.delivery import OutboxDelivery
 from services.consent.domain.deps import Deps
-from services.consent.domain.records import ConsentPurpose, DataCategory
 from tests.services.consent.conftest import Consent, FakeSessions, MakeConsent
 
 PRIYA, RAVI, MEERA = demo.PARTICIPANTS[0], demo.PARTICIPANTS[1], demo.PARTICIPANTS[2]
