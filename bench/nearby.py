@@ -51,8 +51,8 @@ from services.directory import repository
 from services.directory.app import create_app
 from services.directory.domain import geometry
 from services.directory.domain.records import Point
-from services.directory.domain.synthetic import SyntheticPlan, seed_synthetic
-from services.sessions.domain.synthetic import materialise_timetables
+from network.synthetic import seed_network
+from services.directory.domain.synthetic import SyntheticPlan
 
 RADIUS_KM = 10.0
 FIRST = 20
@@ -157,15 +157,10 @@ def random_points(plan: SyntheticPlan, count: int, seed: int = 11) -> list[Point
 
 async def seed(plan: SyntheticPlan, settings: Settings) -> float:
     """Seeds the plan with its sessions; returns the seconds it took."""
-    now = datetime.now(UTC)
-
-    async def timetables(bodies: list[dict[str, object]]) -> None:
-        await materialise_timetables(bodies, now)
-
     start = time.perf_counter()
     await open_databases(settings, ["directory", "sessions"])
     try:
-        await seed_synthetic(plan, timetables=timetables)
+        await seed_network(plan, datetime.now(UTC))
     finally:
         await close_databases()
     return time.perf_counter() - start

@@ -202,21 +202,24 @@ async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore)
     from services.directory.domain.timetables import series_outbox
     from services.sessions.domain.concerns import supervisor_notices
     from services.sessions.domain.notifications import notices
+    from services.sessions.domain.seats import push_seats
 
     now = system_clock()
     timetables = await series_outbox(peers["directory"]).drain()
+    seats = await push_seats(peers["sessions"])
     told = await notices(peers["sessions"], sessions_keys, now).drain()
     concerns = await supervisor_notices(peers["sessions"], now).drain()
     centres = await tell_admins_weekly(peers["directory"], now)
     logger.info(
-        "pending work: timetables %s; notices %s; concerns %s; centres told of supporters "
-        "needing attention %d",
+        "pending work: timetables %s; seats %s; notices %s; concerns %s; centres told of "
+        "supporters needing attention %d",
         timetables,
+        seats,
         told,
         concerns,
         centres,
     )
-    return not (timetables.stopped or told.stopped or concerns.stopped)
+    return not (timetables.stopped or seats.pending or told.stopped or concerns.stopped)
 
 
 async def retry_pending_work(

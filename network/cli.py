@@ -528,8 +528,8 @@ def seed(
         TimeRemainingColumn,
     )
 
-    from services.directory.domain.synthetic import SyntheticPlan, seed_synthetic
-    from services.sessions.domain.synthetic import materialise_timetables
+    from network.synthetic import seed_network
+    from services.directory.domain.synthetic import SyntheticPlan
 
     if not synthetic:
         raise _fail("say what to seed: --synthetic (the demo network is seeded by saathi up)")
@@ -547,21 +547,14 @@ def seed(
     ) as progress:
         task = progress.add_task(f"{groups} groups in {cities} cities", total=groups)
         now = datetime.now(UTC)
-        made = {"sessions": 0}
-
-        async def timetables(bodies: list[dict[str, object]]) -> None:
-            made["sessions"] += await materialise_timetables(bodies, now)
-
-        totals = _with_databases(
+        seeded = _with_databases(
             settings,
             ["directory", "sessions"],
-            lambda: seed_synthetic(
-                plan, progress=lambda n: progress.advance(task, n), timetables=timetables
-            ),
+            lambda: seed_network(plan, now, progress=lambda n: progress.advance(task, n)),
         )
     err.print(
-        f"added {totals['centres']} centres, {totals['supporters']} supporters, "
-        f"{totals['groups']} groups; materialised {made['sessions']} sessions"
+        f"added {seeded.centres} centres, {seeded.supporters} supporters, "
+        f"{seeded.groups} groups; materialised {seeded.sessions} sessions"
     )
 
 

@@ -6,7 +6,8 @@ or a cancellation notice queued while its peer was down waited for the next writ
 served process runs a loop beside its requests:
 
 - directory: its timetable outbox, to sessions (``push_pending``);
-- sessions: its notices, through consent to the participants (``flush``).
+- sessions: its notices, through consent to the participants (``flush``), and the seats of
+  changed groups, to the directory (``push_seats``).
 
 Rounds come every ``every`` seconds while they clear everything, and back off (doubling, up
 to ``cap``) while the peer is down. With several replicas on PostgreSQL, a round first takes
@@ -61,13 +62,15 @@ def rounds_for(component: str, peers: Peers, keys: KeyStore | None) -> Round | N
         return timetables
     if component == "sessions":
         from services.sessions.domain.notifications import flush
+        from services.sessions.domain.seats import push_seats
 
         assert keys is not None
 
         async def notices() -> bool:
+            seats = await push_seats(peers)
             before = await _pending_notices()
             delivered = await flush(peers, keys, datetime.now(UTC))
-            return delivered >= before
+            return delivered >= before and seats.pending == 0
 
         return notices
     return None

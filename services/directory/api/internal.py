@@ -8,6 +8,8 @@ docs/internal-api.md), service tokens only.
   without a copy of its own. The body carries a city only, never who is asking.
 - ``POST /internal/supporters/centres`` (sessions): ``{supporterIds}`` → ``{centres}``, the
   centre holding each supporter that exists, where a concern about them goes.
+- ``POST /internal/groups/availability`` (sessions): ``{groups: [{groupId, version, sessions}]}``
+  → ``{applied}``, the seats of each group's coming sessions, which nearby search filters on.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from starlette.routing import Route
 from saathi.service.internal import contracts as api
 from saathi.service.internal.server import route
 from saathi.service_trust import ServiceTrust
-from services.directory.domain import lookups
+from services.directory.domain import availability, lookups
 from services.directory.domain.crisis import crisis_resources
 
 
@@ -46,8 +48,13 @@ async def supporter_centres(request: api.SupporterIds) -> api.SupporterCentres:
     return api.SupporterCentres(centres={s.id: s.centre_id for s in found.values()})
 
 
+async def group_availability(request: api.AvailabilityRequest) -> api.AvailabilityApplied:
+    return api.AvailabilityApplied(applied=await availability.apply(request))
+
+
 def routes(trust: ServiceTrust) -> list[Route]:
     return [
+        route(trust, api.AVAILABILITY, group_availability),
         route(trust, api.KNOWN_CENTRES, known_centres),
         route(trust, api.CRISIS_LINES, crisis_lines),
         route(trust, api.SUPPORTER_CENTRES, supporter_centres),

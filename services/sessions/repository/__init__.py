@@ -64,6 +64,14 @@ _BOOKING_COLUMNS = (
 )
 
 
+async def after_generate_schemas() -> None:
+    """Called by ``open_databases`` once the tables exist: the triggers that queue a group's
+    seats for the directory on every change (``repository.seats``)."""
+    from services.sessions.repository.seats import create_triggers
+
+    await create_triggers()
+
+
 class DuplicateIdempotencyKey(Exception):
     """Another request stored a booking with this participant's idempotency key first."""
 
