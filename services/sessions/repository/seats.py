@@ -109,8 +109,8 @@ async def without_triggers() -> AsyncIterator[None]:
 
 
 def _marks(connection: BaseDBAsyncClient, count: int) -> list[str]:
-    sqlite = connection.capabilities.dialect == "sqlite"
-    return ["?" if sqlite else f"${n}" for n in range(1, count + 1)]
+    sigil = "?" if connection.capabilities.dialect == "sqlite" else "$"
+    return [f"{sigil}{n}" for n in range(1, count + 1)]
 
 
 async def pending(limit: int) -> list[tuple[str, int]]:
