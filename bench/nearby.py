@@ -42,6 +42,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from network.synthetic import seed_network
 from saathi.database import close_databases, open_databases
 from saathi.keys import generate_signing_key
 from saathi.peers import Peers
@@ -51,7 +52,6 @@ from services.directory import repository
 from services.directory.app import create_app
 from services.directory.domain import geometry
 from services.directory.domain.records import Point
-from network.synthetic import seed_network
 from services.directory.domain.synthetic import SyntheticPlan
 
 RADIUS_KM = 10.0

@@ -17,8 +17,8 @@ from datetime import datetime
 
 from services.directory.domain import availability
 from services.directory.domain.synthetic import SyntheticPlan, seed_synthetic
-from services.sessions.domain.synthetic import materialise_timetables
 from services.sessions.domain.seats import without_seat_pushes
+from services.sessions.domain.synthetic import materialise_timetables
 
 
 @dataclass(frozen=True)

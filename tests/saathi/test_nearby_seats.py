@@ -30,7 +30,11 @@ async def _open_ids(network: Network, hours: int) -> list[str]:
             "query": NEARBY_OPEN,
             "variables": {
                 "near": PUNE,
-                "filter": {"openSeatsOnly": True, "startsWithinHours": hours, "kinds": ["MENTORING"]},
+                "filter": {
+                    "openSeatsOnly": True,
+                    "startsWithinHours": hours,
+                    "kinds": ["MENTORING"],
+                },
             },
         },
     )

@@ -4,15 +4,15 @@ Errors raised here (codes go out as ``extensions.code``)::
 
     SaathiError
     ├── BadUserInput            BAD_USER_INPUT        a limit, a coordinate or a cursor out of range
-    └── SessionsUnavailable     SUBGRAPH_UNAVAILABLE  the sessions service did not answer (join links)
+    └── SessionsUnavailable     SUBGRAPH_UNAVAILABLE  sessions did not answer (join links)
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from saathi.errors import BadUserInput, ErrorCode, SaathiError

@@ -16,6 +16,7 @@ from tortoise.exceptions import OperationalError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from saathi.database import bulk_insert
 from saathi.ids import storable
 from services.directory.domain.records import (
     EARTH_RADIUS_KM,
@@ -339,7 +340,9 @@ def _candidates(query: NearbyQuery, p: _Parameters, dialect_earth: bool) -> str:
     if query.formats:
         where.append(f"{table}.format IN ({p.many(query.formats)})")
     # A residential centre's residents-only groups are never in public search.
-    where.append(f"NOT EXISTS (SELECT 1 FROM {_RESIDENTS_ONLY} AS ro WHERE ro.group_id = {table}.id)")
+    where.append(
+        f"NOT EXISTS (SELECT 1 FROM {_RESIDENTS_ONLY} AS ro WHERE ro.group_id = {table}.id)"
+    )
     seats = query.seats
     if seats is not None:
         open_only = " AND ss.seats_left > 0" if seats.open_only else ""
@@ -469,7 +472,7 @@ def _json_list(value: Any) -> tuple[str, ...]:
 
 
 def _date(value: Any) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[no-any-return]
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _moment(value: Any) -> datetime | None:
@@ -663,10 +666,9 @@ async def insert_missing(
             await GroupRow.filter(id__in=ids).using_db(connection).values_list("id", flat=True)
         )
         fresh_groups = [g for g in group_list if g.id not in stored]
-        if fresh_groups:
-            await connection.execute_many(
-                _group_insert(connection), [_group_values(g) for g in fresh_groups]
-            )
+        await bulk_insert(
+            connection, _GROUPS, _GROUP_COLUMNS, [_group_values(g) for g in fresh_groups]
+        )
         inserted["groups"] = len(fresh_groups)
     return inserted
 
@@ -683,13 +685,6 @@ def _group_values(group: Group) -> list[Any]:
     for name, field in _GROUP_JSON.items():
         values[name] = field.to_db_value(values[name], GroupRow)
     return [values[column] for column in _GROUP_COLUMNS]
-
-
-def _group_insert(connection: BaseDBAsyncClient) -> str:
-    sqlite = connection.capabilities.dialect == "sqlite"
-    marks = ", ".join("?" if sqlite else f"${n}" for n in range(1, len(_GROUP_COLUMNS) + 1))
-    columns = ", ".join(f'"{column}"' for column in _GROUP_COLUMNS)
-    return f"INSERT INTO {_GROUPS} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"
 
 
 def _centre_row(centre: Centre) -> CentreRow:

@@ -9,11 +9,13 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from saathi.database import bulk_insert
 from services.directory.domain.records import GroupSeats
 
 CONNECTION = "directory"
 _SEATS = "directory_session_seats"
 _VERSIONS = "directory_seats_version"
+_SEAT_COLUMNS = ("session_id", "group_id", "starts_at", "seats_left")
 
 
 def _marks(connection: BaseDBAsyncClient, count: int, start: int = 1) -> list[str]:
@@ -55,11 +57,14 @@ async def apply_seats(groups: Sequence[GroupSeats]) -> int:
 
 async def insert_seats(groups: Sequence[GroupSeats]) -> None:
     """The seats of groups that have none yet (a synthetic seed, in bulk, with no version:
-    the first push from sessions replaces them)."""
-    if not groups:
-        return
+    the first push from sessions replaces them); rows stored already are kept."""
+    rows = [
+        [session.session_id, group.group_id, session.starts_at, session.seats_left]
+        for group in groups
+        for session in group.sessions
+    ]
     async with in_transaction(CONNECTION) as connection:
-        await _replace(connection, groups)
+        await bulk_insert(connection, _SEATS, _SEAT_COLUMNS, rows)
 
 
 async def _replace(connection: BaseDBAsyncClient, groups: Sequence[GroupSeats]) -> None:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
-from strawberry.types.graphql import OperationType
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from services.sessions.api import concerns, reflections, reports, residents, sharing
 from services.sessions.api.mutations import (

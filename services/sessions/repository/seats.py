@@ -71,10 +71,7 @@ async def create_triggers() -> None:
         function = f"{_name(table, event)}_fn"
         moved = ""
         if table == _SESSIONS and event == "UPDATE":
-            moved = (
-                f"IF old.group_id <> new.group_id THEN "
-                f"{_MARK.format(group=_MOVED)}; END IF; "
-            )
+            moved = f"IF old.group_id <> new.group_id THEN {_MARK.format(group=_MOVED)}; END IF; "
         script.append(
             f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ BEGIN "
             f"IF {group} IS NOT NULL THEN {_MARK.format(group=group)}; END IF; {moved}"

@@ -19,7 +19,6 @@ from services.directory.domain import availability
 from services.directory.domain.records import Point
 from tests.services.directory.conftest import (
     Bearer,
-    FakeSession,
     Gql,
     MakeCentre,
     MakeGroup,
