@@ -17,7 +17,7 @@ from datetime import datetime
 
 from services.directory.domain import availability
 from services.directory.domain.synthetic import SyntheticPlan, seed_synthetic
-from services.sessions.domain.seats import without_seat_pushes
+from services.sessions.domain import seats as sessions_seats
 from services.sessions.domain.synthetic import materialise_timetables
 
 
@@ -40,6 +40,6 @@ async def seed_network(
         made["sessions"] += sum(len(group.sessions) for group in seats)
         await availability.seed_from_sessions(seats)
 
-    async with without_seat_pushes():
+    async with sessions_seats.bulk_load():
         totals = await seed_synthetic(plan, progress=progress, timetables=timetables)
     return Seeded(totals["centres"], totals["supporters"], totals["groups"], made["sessions"])

@@ -33,7 +33,7 @@ from services.sessions.repository import seats
 logger = logging.getLogger("saathi.sessions.seats")
 
 # Around a bulk write whose seats reach the directory another way (a synthetic seed).
-without_seat_pushes = seats.without_triggers
+bulk_load = seats.bulk_load
 
 BATCH = 200
 
