@@ -203,9 +203,11 @@ async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore)
     from services.sessions.domain.concerns import supervisor_notices
     from services.sessions.domain.notifications import notices
     from services.sessions.domain.seats import push_seats
+    from services.sessions.domain.timetable import extend_horizons
 
     now = system_clock()
     timetables = await series_outbox(peers["directory"]).drain()
+    await extend_horizons(now)
     seats = await push_seats(peers["sessions"])
     told = await notices(peers["sessions"], sessions_keys, now).drain()
     concerns = await supervisor_notices(peers["sessions"], now).drain()

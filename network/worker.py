@@ -6,8 +6,9 @@ or a cancellation notice queued while its peer was down waited for the next writ
 served process runs a loop beside its requests:
 
 - directory: its timetable outbox, to sessions (``push_pending``);
-- sessions: its notices, through consent to the participants (``flush``), and the seats of
-  changed groups, to the directory (``push_seats``).
+- sessions: timetables materialised a full horizon ahead (``extend_horizons``), the seats of
+  changed groups, to the directory (``push_seats``), and its notices, through consent to the
+  participants (``flush``).
 
 Rounds come every ``every`` seconds while they clear everything, and back off (doubling, up
 to ``cap``) while the peer is down. With several replicas on PostgreSQL, a round first takes
@@ -63,10 +64,12 @@ def rounds_for(component: str, peers: Peers, keys: KeyStore | None) -> Round | N
     if component == "sessions":
         from services.sessions.domain.notifications import flush
         from services.sessions.domain.seats import push_seats
+        from services.sessions.domain.timetable import extend_horizons
 
         assert keys is not None
 
         async def notices() -> bool:
+            await extend_horizons(datetime.now(UTC))
             seats = await push_seats(peers)
             before = await _pending_notices()
             delivered = await flush(peers, keys, datetime.now(UTC))

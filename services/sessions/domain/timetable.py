@@ -98,7 +98,21 @@ async def ensure_materialised(group_ids: Sequence[str], now: datetime) -> None:
     """
     if not group_ids:
         return
-    short = await repository.series_short_of(group_ids, now + HORIZON)
+    await _extend(await repository.series_short_of(group_ids, now + HORIZON), now)
+
+
+async def extend_horizons(now: datetime, batch: int = 1000) -> int:
+    """Materialise every series that falls short of the horizon, not only those someone reads
+    (the worker's rounds): the seats the directory keeps for nearby search then hold the whole
+    four-week window of every group. Returns how many series were extended."""
+    extended = 0
+    while short := await repository.series_short_anywhere(now + HORIZON, batch):
+        await _extend(short, now)
+        extended += len(short)
+    return extended
+
+
+async def _extend(short: Sequence[SeriesRecord], now: datetime) -> None:
     if not short:
         return
     until = now + AHEAD

@@ -176,6 +176,24 @@ async def series_short_of(group_ids: Sequence[str], until: datetime) -> list[Ser
     ]
 
 
+async def series_short_anywhere(until: datetime, limit: int) -> list[SeriesRecord]:
+    """Up to ``limit`` series of any group not materialised as far as ``until``."""
+    connection = Series._meta.db
+    reach, most = _marks(connection, 2)
+    columns = ", ".join(_SERIES_COLUMNS)
+    reached = Series._meta.fields_map["materialised_until"].to_db_value(until, Series)
+    _, rows = await connection.execute_query(
+        f"SELECT {columns} FROM sessions_series WHERE materialised_until IS NULL "
+        f"OR materialised_until < {reach} ORDER BY group_id LIMIT {most}",
+        [reached, limit],
+    )
+    fields = Series._meta.fields_map
+    return [
+        SeriesRecord(**{name: fields[name].to_python_value(row[name]) for name in _SERIES_COLUMNS})
+        for row in rows
+    ]
+
+
 _SERIES_COLUMNS = (
     "id", "group_id", "centre_id", "rrule", "timezone", "starts_on", "duration_minutes",
     "capacity", "materialised_until", "group_name",
