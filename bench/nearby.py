@@ -42,6 +42,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from network.synthetic import seed_network
 from saathi.database import close_databases, open_databases
 from saathi.keys import generate_signing_key
 from saathi.peers import Peers
@@ -51,8 +52,7 @@ from services.directory import repository
 from services.directory.app import create_app
 from services.directory.domain import geometry
 from services.directory.domain.records import Point
-from services.directory.domain.synthetic import SyntheticPlan, seed_synthetic
-from services.sessions.domain.synthetic import materialise_timetables
+from services.directory.domain.synthetic import SyntheticPlan
 
 RADIUS_KM = 10.0
 FIRST = 20
@@ -69,6 +69,17 @@ query NearbyGroupsNext($near: GeoPointInput!, $radiusKm: Float, $first: Int) {
   nearbyGroups(near: $near, radiusKm: $radiusKm, first: $first) {
     totalCount
     edges { distanceKm node { id name format nextSession { startsAt seatsLeft } } }
+  }
+}
+"""
+NEARBY_OPEN = """
+query NearbyGroupsOpen($near: GeoPointInput!, $radiusKm: Float, $first: Int) {
+  nearbyGroups(
+    near: $near, radiusKm: $radiusKm, first: $first
+    filter: { openSeatsOnly: true, startsWithinHours: 72 }
+  ) {
+    totalCount
+    edges { distanceKm node { id name format } }
   }
 }
 """
@@ -157,15 +168,10 @@ def random_points(plan: SyntheticPlan, count: int, seed: int = 11) -> list[Point
 
 async def seed(plan: SyntheticPlan, settings: Settings) -> float:
     """Seeds the plan with its sessions; returns the seconds it took."""
-    now = datetime.now(UTC)
-
-    async def timetables(bodies: list[dict[str, object]]) -> None:
-        await materialise_timetables(bodies, now)
-
     start = time.perf_counter()
     await open_databases(settings, ["directory", "sessions"])
     try:
-        await seed_synthetic(plan, timetables=timetables)
+        await seed_network(plan, datetime.now(UTC))
     finally:
         await close_databases()
     return time.perf_counter() - start
@@ -237,21 +243,24 @@ def _timed(client: httpx.Client, url: str, query: str, variables: dict[str, Any]
     return elapsed
 
 
-def measure(url: str, points: list[Point]) -> tuple[Timings, Timings, Timings]:
-    """Floor, NearbyGroups and NearbyGroups with nextSession, interleaved point by point so that
-    they share the machine's noise."""
-    floor, nearby, nearby_next = [], [], []
+def measure(url: str, points: list[Point]) -> tuple[Timings, Timings, Timings, Timings]:
+    """Floor, NearbyGroups, NearbyGroups with nextSession and NearbyGroups with the seat and
+    time filters, interleaved point by point so that they share the machine's noise."""
+    floor, nearby, nearby_next, nearby_open = [], [], [], []
     with httpx.Client(timeout=30) as client:
         for near in points[:20]:  # warm up: connections, plan cache, SQLite page cache
             _timed(client, url, NEARBY_NEXT, _variables(near))
+            _timed(client, url, NEARBY_OPEN, _variables(near))
         for near in points:
             floor.append(_timed(client, url, FLOOR, {}))
             nearby.append(_timed(client, url, NEARBY, _variables(near)))
             nearby_next.append(_timed(client, url, NEARBY_NEXT, _variables(near)))
+            nearby_open.append(_timed(client, url, NEARBY_OPEN, _variables(near)))
     return (
         Timings("{ __typename } (floor)", floor),
         Timings("NearbyGroups", nearby),
         Timings("NearbyGroups + nextSession", nearby_next),
+        Timings("NearbyGroups open seats, 72h", nearby_open),
     )
 
 
@@ -315,7 +324,12 @@ def measure_cpu(url: str, points: list[Point], pid: int) -> dict[str, float]:
     this does not (much)."""
     spent: dict[str, float] = {}
     with httpx.Client(timeout=30) as client:
-        for name, query in (("floor", FLOOR), ("nearby", NEARBY), ("next", NEARBY_NEXT)):
+        for name, query in (
+            ("floor", FLOOR),
+            ("nearby", NEARBY),
+            ("next", NEARBY_NEXT),
+            ("open", NEARBY_OPEN),
+        ):
             before = cpu_seconds(pid)
             for near in points:
                 _timed(client, url, query, {} if query == FLOOR else _variables(near))
@@ -327,10 +341,10 @@ def measure_cpu(url: str, points: list[Point], pid: int) -> dict[str, float]:
 
 def report(timings: tuple[Timings, ...], scan_seconds: float) -> None:
     floor = timings[0]
-    print(f"{'':28} {'p50 ms':>8} {'p95 ms':>8} {'p50-floor':>10} {'p95-floor':>10}")
+    print(f"{'':30} {'p50 ms':>8} {'p95 ms':>8} {'p50-floor':>10} {'p95-floor':>10}")
     for t in timings:
         print(
-            f"{t.name:28} {t.p50 * 1e3:8.2f} {t.p95 * 1e3:8.2f} "
+            f"{t.name:30} {t.p50 * 1e3:8.2f} {t.p95 * 1e3:8.2f} "
             f"{(t.p50 - floor.p50) * 1e3:10.2f} {(t.p95 - floor.p50) * 1e3:10.2f}"
         )
     print("(the floor columns subtract the floor's p50 from each figure)")
@@ -361,21 +375,32 @@ async def main(options: argparse.Namespace) -> None:
                 f"{seconds:.1f} s"
             )
         points = random_points(plan, options.points)
+        load_before = _load_average()
         with network(data_dir, options.database_url) as (url, pid):
             timings = measure(url, points)
             scan_seconds, shown = await scan(settings, url, points[: options.scan_points])
             cached = measure_cached(url, points[: options.cached_points])
             cpu = measure_cpu(url, points, pid)
     print(f"{options.groups} groups in {options.cities} cities on {where}, {options.points} points")
+    print(f"load average before / after: {load_before} / {_load_average()}")
     report((*timings, *cached), scan_seconds)
     print(f"sessions shown on the {options.scan_points} checked pages: {shown}")
     if cpu:
         print(
             "the network's CPU a request (ms): "
             + ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
-            + f"; NearbyGroups {cpu['nearby'] - cpu['floor']:.2f} and with nextSession "
-            f"{cpu['next'] - cpu['floor']:.2f} above the floor"
+            + f"; above the floor: NearbyGroups {cpu['nearby'] - cpu['floor']:.2f}, with "
+            f"nextSession {cpu['next'] - cpu['floor']:.2f}, with the seat filters "
+            f"{cpu['open'] - cpu['floor']:.2f}"
         )
+
+
+def _load_average() -> str:
+    """The 1-minute load average (Linux), which says how far wall-clock figures can be trusted."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":

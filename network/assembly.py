@@ -202,21 +202,32 @@ async def push_pending_work(peers: Mapping[str, Peers], sessions_keys: KeyStore)
     from services.directory.domain.timetables import series_outbox
     from services.sessions.domain.concerns import supervisor_notices
     from services.sessions.domain.notifications import notices
+    from services.sessions.domain.seats import push_seats
+    from services.sessions.domain.timetable import extend_horizons
 
     now = system_clock()
     timetables = await series_outbox(peers["directory"]).drain()
+    await extend_horizons(now)
+    seats = await push_seats(peers["sessions"])
     told = await notices(peers["sessions"], sessions_keys, now).drain()
     concerns = await supervisor_notices(peers["sessions"], now).drain()
     attention = await tell_admins(peers["directory"], now)
     logger.info(
-        "pending work: timetables %s; notices %s; concerns %s; supporters needing attention "
-        "(centres' admins) %s",
+        "pending work: timetables %s; seats %s; notices %s; concerns %s; supporters needing "
+        "attention (centres' admins) %s",
         timetables,
+        seats,
         told,
         concerns,
         attention,
     )
-    return not (timetables.stopped or told.stopped or concerns.stopped or attention.drain.stopped)
+    return not (
+        timetables.stopped
+        or seats.pending
+        or told.stopped
+        or concerns.stopped
+        or attention.drain.stopped
+    )
 
 
 async def retry_pending_work(

@@ -98,12 +98,14 @@ def up(
 
     from network.assembly import EmbeddedNetwork
     from saathi.request_log import RequestLog, print_requests
+    from saathi.runtime import settle_heap
 
     _check_port(host, port)  # before anything is created or seeded
     settings = _settings(data_dir, may_create=True)
     url = f"http://{host}:{port}/graphql"
 
     def ready() -> None:
+        settle_heap()
         err.print(f"[green]Saathi is up[/green]: {url}  (data in {settings.data_dir.resolve()})")
         err.print(
             f"GraphiQL: open {url} in a browser. Login codes arrive in {settings.outbox_path}."
@@ -268,7 +270,7 @@ def serve(
         # JSON request logs, uvloop/httptools, graceful shutdown on SIGTERM (gateway.server)
         serve_gateway(_gateway_app(settings, supergraph), host, port)
         return
-    asgi = _observed_subgraph(component, settings)
+    asgi = _settled_after_start(_observed_subgraph(component, settings))
     # SIGTERM: uvicorn stops accepting, /ready turns 503, in-flight requests get this long to
     # finish, then the lifespan closes the databases and the process exits 0.
     uvicorn.run(
@@ -283,6 +285,25 @@ def serve(
 
 
 GRACEFUL_SHUTDOWN_SECONDS = 20
+
+
+def _settled_after_start(app: Any) -> Any:
+    """``app`` with ``saathi.runtime.settle_heap`` run once its lifespan has started."""
+    from saathi.runtime import settle_heap
+
+    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":
+            await app(scope, receive, send)
+            return
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "lifespan.startup.complete":
+                settle_heap()
+            await send(message)
+
+        await app(scope, receive, sending)
+
+    return wrapped
 
 
 def _observed_subgraph(component: str, settings: Settings) -> Any:
@@ -555,8 +576,8 @@ def seed(
         TimeRemainingColumn,
     )
 
-    from services.directory.domain.synthetic import SyntheticPlan, seed_synthetic
-    from services.sessions.domain.synthetic import materialise_timetables
+    from network.synthetic import seed_network
+    from services.directory.domain.synthetic import SyntheticPlan
 
     if not synthetic:
         raise _fail("say what to seed: --synthetic (the demo network is seeded by saathi up)")
@@ -574,21 +595,14 @@ def seed(
     ) as progress:
         task = progress.add_task(f"{groups} groups in {cities} cities", total=groups)
         now = datetime.now(UTC)
-        made = {"sessions": 0}
-
-        async def timetables(bodies: list[dict[str, object]]) -> None:
-            made["sessions"] += await materialise_timetables(bodies, now)
-
-        totals = _with_databases(
+        seeded = _with_databases(
             settings,
             ["directory", "sessions"],
-            lambda: seed_synthetic(
-                plan, progress=lambda n: progress.advance(task, n), timetables=timetables
-            ),
+            lambda: seed_network(plan, now, progress=lambda n: progress.advance(task, n)),
         )
     err.print(
-        f"added {totals['centres']} centres, {totals['supporters']} supporters, "
-        f"{totals['groups']} groups; materialised {made['sessions']} sessions"
+        f"added {seeded.centres} centres, {seeded.supporters} supporters, "
+        f"{seeded.groups} groups; materialised {seeded.sessions} sessions"
     )
 
 

@@ -8,8 +8,10 @@ served process runs a loop beside its requests:
 - directory: its timetable outbox, to sessions (``push_pending``), and the weekly notice to
   each centre's admins about supporters needing attention, through consent
   (``attention_notices.tell_admins``: one row a centre a week, claimed before it is sent);
-- sessions: its notices, through consent to the participants (``flush``), and the concerns
-  whose centre's supervisors are not told yet (``concerns.supervisor_notices``).
+- sessions: timetables materialised a full horizon ahead (``extend_horizons``), the seats of
+  changed groups, to the directory (``push_seats``), its notices, through consent to the
+  participants (``flush``), and the concerns whose centre's supervisors are not told yet
+  (``concerns.supervisor_notices``).
 
 Rounds come every ``every`` seconds while they clear everything, and back off (doubling, up
 to ``cap``) while the peer is down. With several replicas on PostgreSQL, a round first takes
@@ -67,15 +69,19 @@ def rounds_for(component: str, peers: Peers, keys: KeyStore | None) -> Round | N
     if component == "sessions":
         from services.sessions.domain.concerns import supervisor_notices
         from services.sessions.domain.notifications import flush
+        from services.sessions.domain.seats import push_seats
+        from services.sessions.domain.timetable import extend_horizons
 
         assert keys is not None
 
         async def notices() -> bool:
             now = datetime.now(UTC)
+            await extend_horizons(now)
+            seats = await push_seats(peers)
             before = await _pending_notices()
             delivered = await flush(peers, keys, now)
             concerns = await supervisor_notices(peers, now).drain()
-            return delivered >= before and not concerns.stopped
+            return delivered >= before and seats.pending == 0 and not concerns.stopped
 
         return notices
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -246,3 +246,34 @@ async def ping(component: str) -> bool:
 
 async def close_databases() -> None:
     await Tortoise.close_connections()
+
+
+async def bulk_insert(
+    connection: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert ``rows`` into ``table``, leaving rows whose unique key is stored already as they
+    are, inside the caller's transaction (``connection`` is a tortoise transaction). SQLite:
+    one ``executemany``. PostgreSQL: ``COPY`` into a temporary table and one ``INSERT ...
+    SELECT ... ON CONFLICT DO NOTHING`` (``COPY`` alone cannot skip conflicts); per-row
+    inserts made a seed of 100,000 groups take six minutes there."""
+    if not rows:
+        return
+    names = ", ".join(f'"{column}"' for column in columns)
+    if connection.capabilities.dialect == "sqlite":
+        marks = ", ".join("?" for _ in columns)
+        await connection.execute_many(
+            f'INSERT INTO "{table}" ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING', rows
+        )
+        return
+    scratch = f"bulk_{table}"
+    async with connection.acquire_connection() as raw:
+        await raw.execute(
+            f'CREATE TEMPORARY TABLE IF NOT EXISTS "{scratch}" '
+            f'(LIKE "{table}" INCLUDING DEFAULTS) ON COMMIT DELETE ROWS'
+        )
+        await raw.copy_records_to_table(scratch, records=rows, columns=list(columns))
+        await raw.execute(
+            f'INSERT INTO "{table}" ({names}) SELECT {names} FROM "{scratch}" '
+            f"ON CONFLICT DO NOTHING"
+        )
+        await raw.execute(f'TRUNCATE "{scratch}"')

@@ -87,6 +87,33 @@ class PeerGroup(Model):
         unique_together = (("centre", "source_ref"),)
 
 
+class SessionSeats(Model):
+    """A coming session of a group as the sessions service last told the directory: when it
+    starts (UTC seconds since the epoch) and how many seats are left. Sessions replaces a
+    group's rows on every change of its seats (``POST /internal/groups/availability``), so that
+    nearby search filters on time and seats in its own SQL (docs/nearby-search.md)."""
+
+    session_id = fields.CharField(max_length=40, primary_key=True)
+    group_id = fields.CharField(max_length=40)
+    starts_at = fields.BigIntField()
+    seats_left = fields.IntField()
+
+    class Meta:
+        table = "directory_session_seats"
+        indexes = (("group_id", "starts_at", "seats_left"),)
+
+
+class SeatsVersion(Model):
+    """The last version of a group's seats the directory applied: an older push that arrives
+    late is ignored."""
+
+    group_id = fields.CharField(max_length=40, primary_key=True)
+    version = fields.BigIntField()
+
+    class Meta:
+        table = "directory_seats_version"
+
+
 class SeriesPush(Model):
     """A group's timetable still to be told to the sessions service (the transactional outbox).
 
@@ -260,7 +287,9 @@ __all__ = [
     "Programme",
     "ProgrammeGroup",
     "ResidentsOnly",
+    "SeatsVersion",
     "SeriesPush",
+    "SessionSeats",
     "Supervision",
     "SupporterProfile",
     "TrainingCompletion",

@@ -13,6 +13,7 @@ from saathi.settings import Settings
 from saathi.tokens import TokenVerifier
 from services.sessions.api import internal
 from services.sessions.api.view import SessionsGraphQL
+from services.sessions.domain.seats import SeatPusher
 
 COMPONENT = "sessions"
 
@@ -42,16 +43,22 @@ def create_app(
         if own_peers:
             await peers.aclose()
 
+    # Tells the directory of every change of seats (docs/nearby-search.md).
+    pusher = SeatPusher(peers)
     app = Starlette(
         routes=[
-            *standard_routes(SessionsGraphQL(verifier, peers, keys, clock)),
-            *internal.routes(trust, keys, clock),
+            *standard_routes(SessionsGraphQL(verifier, peers, keys, clock, pusher)),
+            *internal.routes(trust, keys, clock, pusher),
         ],
         lifespan=service_lifespan(
-            settings, COMPONENT, manage_database=manage_database, on_stop=[close_peers, keys.close]
+            settings,
+            COMPONENT,
+            manage_database=manage_database,
+            on_stop=[pusher.settled, close_peers, keys.close],
         ),
     )
     app.state.settings = settings
     app.state.peers = peers
     app.state.keys = keys
+    app.state.seats = pusher
     return app

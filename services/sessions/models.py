@@ -139,6 +139,22 @@ class Notification(Model):
         table = "sessions_notification"
 
 
+class SeatPush(Model):
+    """A group whose coming sessions or seats changed since the directory was last told.
+    Triggers on the session and booking tables raise ``version`` in the transaction that makes
+    the change; the outbox sends the group's seats as they are then and records the version
+    sent (``sent_version``): the row is pending while ``version > sent_version``."""
+
+    group_id = fields.CharField(max_length=40, primary_key=True)
+    version = fields.BigIntField(default=1)
+    sent_version = fields.BigIntField(default=0)
+    attempts = fields.IntField(default=0)
+    last_error = fields.TextField(null=True)
+
+    class Meta:
+        table = "sessions_seat_push"
+
+
 class SyncBatch(Model):
     """The answer given to a partner's ``syncAvailability`` batch, replayed for the same id."""
 
@@ -239,6 +255,7 @@ __all__ = [
     "Reflection",
     "Resident",
     "ResidentsOnlyGroup",
+    "SeatPush",
     "Series",
     "Session",
     "SyncBatch",

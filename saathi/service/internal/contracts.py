@@ -478,3 +478,44 @@ MENTOR_GROUPS = Endpoint(
     MentorGroupsRequest,
     GroupIds,
 )
+
+
+class SeatsOfSession(Message):
+    session_id: GroupId
+    starts_at: datetime
+    seats_left: Annotated[int, Meta(ge=0)]
+
+
+class GroupSeats(Message):
+    """A group's coming scheduled sessions (starting now or later) with their seats left, as
+    the sessions service holds them at ``version`` (raised by every change to the group's
+    sessions or bookings): the directory replaces the group's rows unless it applied a later
+    version already."""
+
+    group_id: GroupId
+    version: Annotated[int, Meta(ge=1)]
+    sessions: Annotated[list[SeatsOfSession], Meta(max_length=500)]
+
+
+class AvailabilityRequest(Message):
+    groups: Annotated[list[GroupSeats], Meta(max_length=500)]
+
+    messages: ClassVar = {
+        "groups": "groups must be a list of at most 500 {groupId, version, sessions}.",
+    }
+    too_many: ClassVar = {"groups": "Send at most 500 groups at a time."}
+
+
+class AvailabilityApplied(Message):
+    """How many of the groups sent were applied (the others held a later version)."""
+
+    applied: int
+
+
+AVAILABILITY = Endpoint(
+    "directory",
+    "/internal/groups/availability",
+    frozenset({"sessions"}),
+    AvailabilityRequest,
+    AvailabilityApplied,
+)

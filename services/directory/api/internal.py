@@ -12,6 +12,8 @@ docs/internal-api.md), service tokens only.
   ``{groupIds}``, the MENTORING groups of that centre the supporter (of that centre)
   facilitates, so that sessions lets a peer mentor read the goals of the participants who
   booked them, and no one else's.
+- ``POST /internal/groups/availability`` (sessions): ``{groups: [{groupId, version, sessions}]}``
+  → ``{applied}``, the seats of each group's coming sessions, which nearby search filters on.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from starlette.routing import Route
 from saathi.service.internal import contracts as api
 from saathi.service.internal.server import route
 from saathi.service_trust import ServiceTrust
-from services.directory.domain import lookups, mentors
+from services.directory.domain import availability, lookups, mentors
 from services.directory.domain.crisis import crisis_resources
 
 
@@ -56,8 +58,13 @@ async def mentor_groups(request: api.MentorGroupsRequest) -> api.GroupIds:
     )
 
 
+async def group_availability(request: api.AvailabilityRequest) -> api.AvailabilityApplied:
+    return api.AvailabilityApplied(applied=await availability.apply(request))
+
+
 def routes(trust: ServiceTrust) -> list[Route]:
     return [
+        route(trust, api.AVAILABILITY, group_availability),
         route(trust, api.KNOWN_CENTRES, known_centres),
         route(trust, api.CRISIS_LINES, crisis_lines),
         route(trust, api.SUPPORTER_CENTRES, supporter_centres),

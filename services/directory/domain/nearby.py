@@ -4,7 +4,7 @@ Errors raised here (codes go out as ``extensions.code``)::
 
     SaathiError
     ├── BadUserInput            BAD_USER_INPUT        a limit, a coordinate or a cursor out of range
-    └── SessionsUnavailable     SUBGRAPH_UNAVAILABLE  the sessions service did not answer a filter
+    └── SessionsUnavailable     SUBGRAPH_UNAVAILABLE  sessions did not answer (join links)
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from saathi.errors import BadUserInput, ErrorCode, SaathiError
-from saathi.peers import Peers, PeerUnavailable
+from saathi.peers import Peers
 from saathi.service.connections import Page, decode_cursor, encode_cursor
-from saathi.service.internal.client import PeerAnswerUnreadable, call
-from saathi.service.internal.contracts import OPEN_GROUPS, OpenGroupsRequest
 from services.directory import repository
 from services.directory.domain.cursors import check_first
 from services.directory.domain.geometry import (
@@ -28,8 +27,13 @@ from services.directory.domain.geometry import (
     largest_distance_shown,
     shown_distance,
 )
-from services.directory.domain.records import Group, NearbyAfter, NearbyQuery, Point
-from services.directory.repository.practice import residents_only_ids
+from services.directory.domain.records import (
+    Group,
+    NearbyAfter,
+    NearbyQuery,
+    Point,
+    SeatsWindow,
+)
 
 MAX_WITHIN_HOURS = 24 * 365
 # The window the sessions service looks in when only ``openSeatsOnly`` is given.
@@ -66,14 +70,20 @@ class GroupFilter:
 
     @property
     def needs_records(self) -> bool:
-        """Whether a constraint beyond kinds and formats applies (to each group's record)."""
-        return bool(
-            self.focus
-            or self.languages
-            or self.audience
-            or (self.text or "").strip()
-            or self.needs_sessions
-        )
+        """Whether a constraint applies that SQL does not answer (focus, languages, audience
+        and text are read from each group's record); kinds, formats, residents-only and the
+        session constraints are in the statement."""
+        return bool(self.focus or self.languages or self.audience or (self.text or "").strip())
+
+    def seats_window(self, now: datetime) -> SeatsWindow | None:
+        """The session constraints as times, as the sessions service answers them: a session
+        starting in [now, now + startsWithinHours] (at most the four weeks sessions are
+        materialised ahead), with a seat left when ``openSeatsOnly``."""
+        if not self.needs_sessions:
+            return None
+        hours = min(self.starts_within_hours or OPEN_SEATS_HORIZON_HOURS, OPEN_SEATS_HORIZON_HOURS)
+        start = math.ceil(now.timestamp())
+        return SeatsWindow(start, math.floor(now.timestamp()) + hours * 3600, self.open_seats_only)
 
     def check(self) -> GroupFilter:
         hours = self.starts_within_hours
@@ -123,14 +133,17 @@ class NearbyEdge:
     group: Group
 
 
-async def nearby_groups(search: NearbySearch, peers: Peers) -> Page[NearbyEdge]:
+async def nearby_groups(
+    search: NearbySearch, peers: Peers, now: datetime | None = None
+) -> Page[NearbyEdge]:
     """Groups within the radius, nearest first (ties by id), one page after ``search.after``.
 
-    The database finds the candidates through its spatial index and measures them exactly
-    (``haversine_km``). With no other filter than kinds and formats it also counts and ranks
-    them and returns one page of ids; otherwise it returns every group within the radius and the
-    other constraints are worked out here, the sessions service answering the time and seat
-    constraints in one call for every candidate.
+    One SQL statement: the database finds the candidates through its spatial index, leaves out
+    residents-only groups, applies kinds, formats and the session constraints (from the seats
+    the sessions service pushes to the directory), and measures them exactly
+    (``haversine_km``). With no constraint it cannot answer (focus, languages, audience, text)
+    it also counts and ranks them and returns one page; otherwise it returns every group
+    within the radius and the rest is worked out here.
     """
     near = check_point(search.near)
     radius = check_radius(search.radius_km)
@@ -146,12 +159,10 @@ async def nearby_groups(search: NearbySearch, peers: Peers) -> Page[NearbyEdge]:
         within=largest_distance_shown(radius),
         kinds=wanted.kinds,
         formats=wanted.formats,
+        seats=wanted.seats_window(now or datetime.now(UTC)),
     )
-    # A residential centre's residents-only groups are left out of public search: while any
-    # exist, every search takes the path that reads each group's record.
-    hidden = await residents_only_ids()
-    if wanted.needs_records or hidden:
-        return await _filtered_page(query, wanted, peers, after, first, hidden)
+    if wanted.needs_records:
+        return await _filtered_page(query, wanted, after, first)
     if after is not None:
         query = replace(query, after=_after(float(after[0]), str(after[1])))
     return await _ranked_page(query, first)
@@ -179,20 +190,12 @@ async def _ranked_page(query: NearbyQuery, first: int) -> Page[NearbyEdge]:
 
 
 async def _filtered_page(
-    query: NearbyQuery,
-    wanted: GroupFilter,
-    peers: Peers,
-    after: list[Any] | None,
-    first: int,
-    hidden: frozenset[str] = frozenset(),
+    query: NearbyQuery, wanted: GroupFilter, after: list[Any] | None, first: int
 ) -> Page[NearbyEdge]:
     ranked: list[tuple[float, str, Group]] = []
     for distance, group in await repository.nearby_groups(query):
-        if wanted.matches(group) and group.id not in hidden:
+        if wanted.matches(group):
             ranked.append((shown_distance(distance), group.id, group))
-    if wanted.needs_sessions and ranked:
-        open_ids = await open_group_ids(peers, [id_ for _, id_, _ in ranked], wanted)
-        ranked = [entry for entry in ranked if entry[1] in open_ids]
     ranked.sort(key=lambda entry: (entry[0], entry[1]))
     start = 0
     if after is not None:
@@ -202,22 +205,3 @@ async def _filtered_page(
     edges = [NearbyEdge(encode_cursor("nearby", d, id_), d, group) for d, id_, group in page]
     end = edges[-1].cursor if edges else None
     return Page(edges, start + first < len(ranked), end, total_count=len(ranked))
-
-
-async def open_group_ids(peers: Peers, group_ids: list[str], wanted: GroupFilter) -> set[str]:
-    """Which of ``group_ids`` have a session that meets the time and seat constraints."""
-    request = OpenGroupsRequest(
-        group_ids=group_ids,
-        within_hours=wanted.starts_within_hours,
-        open_seats_only=wanted.open_seats_only,
-    )
-    try:
-        answer = await call(peers, OPEN_GROUPS, request)
-    except PeerAnswerUnreadable as exc:
-        raise SessionsUnavailable(UNREADABLE) from exc
-    except PeerUnavailable as exc:
-        raise SessionsUnavailable(
-            "Session times and seats are unavailable right now; try again without "
-            "startsWithinHours and openSeatsOnly."
-        ) from exc
-    return set(answer.group_ids)

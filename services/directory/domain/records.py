@@ -135,6 +135,17 @@ class NearbyQuery:
     kinds: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
     after: NearbyAfter | None = None
+    seats: SeatsWindow | None = None
+
+
+@dataclass(frozen=True)
+class SeatsWindow:
+    """Only groups with a coming session (as sessions last told the directory) starting in
+    [``start``, ``end``] (UTC seconds since the epoch), with a seat left when ``open_only``."""
+
+    start: int
+    end: int
+    open_only: bool
 
 
 @dataclass(frozen=True)
@@ -306,3 +317,21 @@ class Resource:
     website: str | None = None
     city: str | None = None  # None: national
     centre_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionSeats:
+    """A coming session of a group: its start (UTC seconds since the epoch) and seats left."""
+
+    session_id: str
+    starts_at: int
+    seats_left: int
+
+
+@dataclass(frozen=True)
+class GroupSeats:
+    """A group's coming sessions as sessions holds them at ``version``."""
+
+    group_id: str
+    version: int
+    sessions: tuple[SessionSeats, ...]

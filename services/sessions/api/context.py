@@ -10,6 +10,7 @@ from saathi.keystore import KeyStore
 from saathi.peers import Peers
 from saathi.service.clock import Clock, system_clock
 from services.sessions.api.loaders import Loaders
+from services.sessions.domain.seats import SeatPusher
 
 
 @dataclass
@@ -23,6 +24,8 @@ class Context:
     peers: Peers
     keys: KeyStore
     clock: Clock = system_clock
+    seats: SeatPusher | None = None
+    """Kicked after every mutation: the directory hears of changed seats."""
     now: datetime = field(init=False)
     loaders: Loaders = field(init=False)
 

@@ -20,10 +20,18 @@ from saathi.service_trust import ServiceTrust
 from services.sessions.domain import free_slots, participants, residents, timetable
 from services.sessions.domain.availability import OpenGroupsQuery, open_groups
 from services.sessions.domain.records import SeriesRecord
+from services.sessions.domain.seats import SeatPusher
 
 
-def routes(trust: ServiceTrust, keys: KeyStore, clock: Clock) -> list[Route]:
-    """Every internal endpoint, each behind the guard of its callers."""
+def routes(
+    trust: ServiceTrust, keys: KeyStore, clock: Clock, pusher: SeatPusher | None = None
+) -> list[Route]:
+    """Every internal endpoint, each behind the guard of its callers; ``pusher`` is kicked
+    after a change of seats (a timetable, an erasure) so the directory hears of it."""
+
+    def changed() -> None:
+        if pusher is not None:
+            pusher.kick()
 
     async def groups_open(request: api.OpenGroupsRequest) -> api.GroupIds:
         return api.GroupIds(group_ids=await open_groups(OpenGroupsQuery.of(request), clock()))
@@ -43,6 +51,7 @@ def routes(trust: ServiceTrust, keys: KeyStore, clock: Clock) -> list[Route]:
             ),
             clock(),
         )
+        changed()
         until = stored.materialised_until
         return api.SeriesStored(
             group_id=stored.group_id, materialised_until=until.isoformat() if until else None
@@ -58,6 +67,7 @@ def routes(trust: ServiceTrust, keys: KeyStore, clock: Clock) -> list[Route]:
 
     async def erase(request: api.EraseRequest) -> api.Erased:
         erased = await participants.erase(request.participant_id, clock(), keys)
+        changed()
         return api.Erased(
             erased=api.ErasedCounts(bookings=erased.bookings, feedback=erased.feedback)
         )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from services.sessions.api import concerns, reflections, reports, residents, sharing
 from services.sessions.api.mutations import (
@@ -42,6 +45,19 @@ class Mutation:
     discharge_resident = residents.discharge_field
 
 
+class SeatsAfterMutations(SchemaExtension):
+    """After a mutation, the directory is told of changed seats (in the background: the
+    triggers queued the groups in the mutation's own transaction; ``domain.seats``)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        execution = self.execution_context
+        if execution.operation_type is OperationType.MUTATION:
+            pusher = getattr(execution.context, "seats", None)
+            if pusher is not None:
+                pusher.kick()
+
+
 class SessionsSchema(strawberry.federation.Schema):
     """Errors are logged by ``saathi.graphql_errors.format_error`` (unexpected ones only)."""
 
@@ -58,7 +74,11 @@ schema = SessionsSchema(
     federation_version="2.5",
     # The gateway sends the same few documents again and again (``_entities`` for a page of
     # groups): parsing and validating each anew cost more than answering it.
-    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
+    extensions=[
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        SeatsAfterMutations,
+    ],
 )
 
 

@@ -13,20 +13,34 @@ from saathi.service.strawberry import ServiceGraphQL
 from saathi.tokens import TokenVerifier
 from services.sessions.api.context import Context
 from services.sessions.api.schema import schema
+from services.sessions.domain.seats import SeatPusher
 
 
 class SessionsGraphQL(ServiceGraphQL[Context]):
     """Builds each request's ``Context``: the caller, the peers, the data keys, the clock."""
 
-    def __init__(self, verifier: TokenVerifier, peers: Peers, keys: KeyStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        verifier: TokenVerifier,
+        peers: Peers,
+        keys: KeyStore,
+        clock: Clock,
+        seats: SeatPusher | None = None,
+    ) -> None:
         super().__init__(schema)
         self.verifier = verifier
         self.peers = peers
         self.keys = keys
         self.clock = clock
+        self.seats = seats
 
     async def context_for(self, request: Request | WebSocket, request_id: str) -> Context:
         viewer = Viewer(request.headers.get("authorization"), self.verifier)
         return Context(
-            viewer=viewer, request_id=request_id, peers=self.peers, keys=self.keys, clock=self.clock
+            viewer=viewer,
+            request_id=request_id,
+            peers=self.peers,
+            keys=self.keys,
+            clock=self.clock,
+            seats=self.seats,
         )

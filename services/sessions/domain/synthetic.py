@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from saathi.ids import stable_id
+from saathi.service.internal.contracts import GroupSeats, SeatsOfSession
 from services.sessions import repository
 from services.sessions.domain.records import SeriesRecord, SessionRecord, SessionStatus
 from services.sessions.domain.timetable import AHEAD, check_series, occurrences, session_id
@@ -51,9 +52,12 @@ def _starts(record: SeriesRecord, now: datetime, until: datetime) -> tuple[datet
     return _rule_starts(record.rrule, record.timezone, record.starts_on, now, until)
 
 
-async def materialise_timetables(bodies: Sequence[Mapping[str, object]], now: datetime) -> int:
+async def materialise_timetables(
+    bodies: Sequence[Mapping[str, object]], now: datetime
+) -> list[GroupSeats]:
     """Store the series (existing ones are kept) and their sessions from ``now`` to the
-    horizon (existing ones are kept); returns how many sessions were made."""
+    horizon (existing ones are kept); returns each group's seats (every seat free) as the
+    directory's availability summary takes them (``POST /internal/groups/availability``)."""
     until = now + AHEAD
     series: list[SeriesRecord] = []
     sessions: list[SessionRecord] = []
@@ -75,4 +79,10 @@ async def materialise_timetables(bodies: Sequence[Mapping[str, object]], now: da
             for at in starts
         ]
     await repository.insert_timetables(series, sessions)
-    return len(sessions)
+    seats: dict[str, list[SeatsOfSession]] = {s.group_id: [] for s in series}
+    for session in sessions:
+        if session.starts_at >= now:
+            seats[session.group_id].append(
+                SeatsOfSession(session.id, session.starts_at, session.seats_left)
+            )
+    return [GroupSeats(group_id, 1, found) for group_id, found in seats.items()]

@@ -8,7 +8,7 @@ so materialising the same window again yields the same ids and inserts nothing n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -90,13 +90,6 @@ def materialise(
     ]
 
 
-def stale(series: Iterable[SeriesRecord], now: datetime) -> list[SeriesRecord]:
-    """The series not materialised a full horizon past ``now``."""
-    return [
-        s for s in series if s.materialised_until is None or s.materialised_until < now + HORIZON
-    ]
-
-
 async def ensure_materialised(group_ids: Sequence[str], now: datetime) -> None:
     """Make sure every given group's sessions exist for the coming four weeks.
 
@@ -105,7 +98,21 @@ async def ensure_materialised(group_ids: Sequence[str], now: datetime) -> None:
     """
     if not group_ids:
         return
-    short = stale(await repository.series_for_groups(group_ids), now)
+    await _extend(await repository.series_short_of(group_ids, now + HORIZON), now)
+
+
+async def extend_horizons(now: datetime, batch: int = 1000) -> int:
+    """Materialise every series that falls short of the horizon, not only those someone reads
+    (the worker's rounds): the seats the directory keeps for nearby search then hold the whole
+    four-week window of every group. Returns how many series were extended."""
+    extended = 0
+    while short := await repository.series_short_anywhere(now + HORIZON, batch):
+        await _extend(short, now)
+        extended += len(short)
+    return extended
+
+
+async def _extend(short: Sequence[SeriesRecord], now: datetime) -> None:
     if not short:
         return
     until = now + AHEAD

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -20,6 +20,7 @@ from tortoise.functions import Count, Max
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from saathi.database import bulk_insert
 from saathi.ids import storable
 from services.sessions.domain.records import (
     AnonymousRating,
@@ -62,6 +63,14 @@ _BOOKING_COLUMNS = (
     "waitlist_position",
     "idempotency_key",
 )
+
+
+async def after_generate_schemas() -> None:
+    """Called by ``open_databases`` once the tables exist: the triggers that queue a group's
+    seats for the directory on every change (``repository.seats``)."""
+    from services.sessions.repository.seats import create_triggers
+
+    await create_triggers()
 
 
 class DuplicateIdempotencyKey(Exception):
@@ -128,7 +137,7 @@ async def _session_rows(queryset: QuerySet[Session]) -> list[SessionRecord]:
 
 
 async def series_for_groups(group_ids: Sequence[str]) -> list[SeriesRecord]:
-    """The groups' series, from plain rows (every ``nextSession`` asks this first)."""
+    """The groups' series, from plain rows."""
     wanted = storable(group_ids)
     if not wanted:
         return []
@@ -137,6 +146,46 @@ async def series_for_groups(group_ids: Sequence[str]) -> list[SeriesRecord]:
     columns = ", ".join(_SERIES_COLUMNS)
     _, rows = await connection.execute_query(
         f"SELECT {columns} FROM sessions_series WHERE group_id IN ({marks})", wanted
+    )
+    fields = Series._meta.fields_map
+    return [
+        SeriesRecord(**{name: fields[name].to_python_value(row[name]) for name in _SERIES_COLUMNS})
+        for row in rows
+    ]
+
+
+async def series_short_of(group_ids: Sequence[str], until: datetime) -> list[SeriesRecord]:
+    """The groups' series not materialised as far as ``until``, from plain rows (every
+    ``nextSession`` asks this first, and almost always hears "none": nothing to convert)."""
+    wanted = storable(group_ids)
+    if not wanted:
+        return []
+    connection = Series._meta.db
+    marks = _marks(connection, len(wanted) + 1)
+    columns = ", ".join(_SERIES_COLUMNS)
+    reached = Series._meta.fields_map["materialised_until"].to_db_value(until, Series)
+    _, rows = await connection.execute_query(
+        f"SELECT {columns} FROM sessions_series WHERE group_id IN ({', '.join(marks[:-1])}) "
+        f"AND (materialised_until IS NULL OR materialised_until < {marks[-1]})",
+        [*wanted, reached],
+    )
+    fields = Series._meta.fields_map
+    return [
+        SeriesRecord(**{name: fields[name].to_python_value(row[name]) for name in _SERIES_COLUMNS})
+        for row in rows
+    ]
+
+
+async def series_short_anywhere(until: datetime, limit: int) -> list[SeriesRecord]:
+    """Up to ``limit`` series of any group not materialised as far as ``until``."""
+    connection = Series._meta.db
+    reach, most = _marks(connection, 2)
+    columns = ", ".join(_SERIES_COLUMNS)
+    reached = Series._meta.fields_map["materialised_until"].to_db_value(until, Series)
+    _, rows = await connection.execute_query(
+        f"SELECT {columns} FROM sessions_series WHERE materialised_until IS NULL "
+        f"OR materialised_until < {reach} ORDER BY group_id LIMIT {most}",
+        [reached, limit],
     )
     fields = Series._meta.fields_map
     return [
@@ -309,12 +358,8 @@ async def insert_timetables(
             # Half a million sessions go into three indexes keyed by random-looking ids: with
             # SQLite's default 2 MB page cache most inserts read and write pages through the OS.
             await connection.execute_query("PRAGMA cache_size = -262144")
-        for model, columns, rows in (
-            (Series, _SERIES_INSERT, series_rows),
-            (Session, _SESSION_INSERT, session_rows),
-        ):
-            if rows:
-                await connection.execute_many(_insert_ignoring(connection, model, columns), rows)
+        await bulk_insert(connection, Series._meta.db_table, _SERIES_INSERT, series_rows)
+        await bulk_insert(connection, Session._meta.db_table, _SESSION_INSERT, session_rows)
 
 
 _SERIES_INSERT = (
@@ -325,17 +370,6 @@ _SESSION_INSERT = (
     "id", "group_id", "centre_id", "starts_at", "ends_at", "capacity", "status", "held",
     "external_id", "version",
 )  # fmt: skip
-
-
-def _insert_ignoring(
-    connection: BaseDBAsyncClient, model: type[Series] | type[Session], columns: Sequence[str]
-) -> str:
-    sqlite = connection.capabilities.dialect == "sqlite"
-    marks = ", ".join("?" if sqlite else f"${n}" for n in range(1, len(columns) + 1))
-    return (
-        f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES ({marks}) '
-        f"ON CONFLICT DO NOTHING"
-    )
 
 
 async def sessions_by_ids(session_ids: Sequence[str]) -> dict[str, SessionRecord]:
@@ -390,9 +424,16 @@ async def next_sessions(group_ids: Sequence[str], after: datetime) -> dict[str, 
     for row in rows:
         record = dict(row)
         for name in ("starts_at", "ends_at"):
-            record[name] = starts_at.to_python_value(record[name])
+            record[name] = _moment(record[name])
         found[record["group_id"]] = _session(record)
     return found
+
+
+def _moment(value: Any) -> datetime:
+    """A stored instant as an aware UTC datetime: SQLite hands back the text it stores, which
+    ``fromisoformat`` reads at a fraction of the ORM's general parser's cost."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 async def scheduled_between(

@@ -38,8 +38,8 @@ from services.directory.domain.records import (
 from services.directory.models import Centre as CentreRow
 from services.directory.models import PeerGroup as GroupRow
 from services.directory.models import PeerSupporter as SupporterRow
+from services.directory.models import SeatsVersion, SessionSeats, TrainingCompletion
 from services.directory.models import SeriesPush as PushRow
-from services.directory.models import TrainingCompletion
 from services.directory.repository import practice as practice_repository
 
 
@@ -52,7 +52,7 @@ def database_settings() -> Settings:
 async def database() -> AsyncIterator[None]:
     """The directory's database, empty (PostgreSQL keeps tables between tests, so clear them)."""
     await open_databases(database_settings(), ["directory"])
-    for model in (PushRow, GroupRow, SupporterRow, CentreRow):
+    for model in (PushRow, GroupRow, SupporterRow, CentreRow, SessionSeats, SeatsVersion):
         await model.all().delete()
     yield
     await close_databases()

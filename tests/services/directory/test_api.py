@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -11,12 +12,13 @@ import pytest
 from network.demo import description as demo
 from network.demo.directory import seed_demo
 from saathi.peers import Peers
+from saathi.service.internal.contracts import AvailabilityRequest, GroupSeats, SeatsOfSession
 from saathi.tokens import Role, TokenVerifier
 from services.directory.app import create_app
+from services.directory.domain import availability
 from services.directory.domain.records import Point
 from tests.services.directory.conftest import (
     Bearer,
-    FakeSession,
     Gql,
     MakeCentre,
     MakeGroup,
@@ -659,20 +661,37 @@ async def test_nearby_filters(
     assert sessions.calls == []
 
 
-async def test_seat_and_time_filters_ask_the_sessions_service_once(
+def _seats(group_id: str, version: int, *sessions: tuple[float, int]) -> GroupSeats:
+    """A group's seats as sessions pushes them: (starts in hours, seats left) per session."""
+    now = datetime.now(UTC)
+    return GroupSeats(
+        group_id=group_id,
+        version=version,
+        sessions=[
+            SeatsOfSession(f"ses_{group_id}_{n}", now + timedelta(hours=hours), left)
+            for n, (hours, left) in enumerate(sessions)
+        ],
+    )
+
+
+async def test_seat_and_time_filters_answer_from_the_pushed_seats_without_a_call(
     gql: Gql, make_centre: MakeCentre, make_group: MakeGroup, sessions: SessionsDouble
 ) -> None:
     centre = await make_centre()
     for id_ in ("grp_1", "grp_2", "grp_3", "grp_4"):
         await make_group(centre, id=id_)
     await make_group(centre, id="grp_5", kind="MENTORING")
-    sessions.sessions = [
-        FakeSession("grp_1", starts_in_hours=2, seats_left=3),
-        FakeSession("grp_2", starts_in_hours=2, seats_left=0),
-        FakeSession("grp_3", starts_in_hours=100, seats_left=5),
-        FakeSession("grp_4", starts_in_hours=3, seats_left=5, status="CANCELLED"),
-        FakeSession("grp_5", starts_in_hours=1, seats_left=1),
-    ]
+    applied = await availability.apply(
+        AvailabilityRequest(
+            groups=[
+                _seats("grp_1", 1, (2, 3)),
+                _seats("grp_2", 1, (2, 0)),
+                _seats("grp_3", 1, (100, 5)),
+                _seats("grp_4", 1),  # its only session was cancelled: sessions sends none
+                _seats("grp_5", 1, (1, 1), (-1, 4)),  # one under way: not "coming"
+            ]
+        )
+    )
 
     open_seats = await gql(NEARBY, near=PUNE, filter={"openSeatsOnly": True})
     soon = await gql(NEARBY, near=PUNE, filter={"startsWithinHours": 24})
@@ -681,57 +700,41 @@ async def test_seat_and_time_filters_ask_the_sessions_service_once(
         near=PUNE,
         filter={"startsWithinHours": 24, "openSeatsOnly": True, "kinds": ["SUPPORT_GROUP"]},
     )
+    with_text = await gql(NEARBY, near=PUNE, filter={"openSeatsOnly": True, "text": "circle"})
 
+    assert applied == 5
     assert sorted(_ids(open_seats)) == ["grp_1", "grp_3", "grp_5"]
     assert sorted(_ids(soon)) == ["grp_1", "grp_2", "grp_5"]
     assert _ids(both) == ["grp_1"]
     assert both["data"]["nearbyGroups"]["totalCount"] == 1
-    assert [
-        (sorted(c["groupIds"]), c["withinHours"], c["openSeatsOnly"]) for c in sessions.calls
-    ] == [
-        (["grp_1", "grp_2", "grp_3", "grp_4", "grp_5"], None, True),
-        (["grp_1", "grp_2", "grp_3", "grp_4", "grp_5"], 24, False),
-        (["grp_1", "grp_2", "grp_3", "grp_4"], 24, True),
-    ]
-
-
-async def test_no_candidates_means_no_call(
-    gql: Gql, database: None, sessions: SessionsDouble
-) -> None:
-    body = await gql(NEARBY, near=PUNE, filter={"openSeatsOnly": True})
-
-    assert body["data"]["nearbyGroups"]["totalCount"] == 0
+    assert sorted(_ids(with_text)) == sorted(_ids(open_seats))
     assert sessions.calls == []
 
 
-@pytest.mark.parametrize("trouble", ["fail", "garbled"])
-async def test_when_sessions_fails_the_answer_is_an_error_not_a_guess(
-    gql: Gql, make_group: MakeGroup, sessions: SessionsDouble, trouble: str
+async def test_an_older_push_arriving_late_is_ignored(
+    gql: Gql, make_group: MakeGroup, sessions: SessionsDouble
 ) -> None:
-    await make_group()
-    setattr(sessions, trouble, True)
+    await make_group(id="grp_1")
+    await availability.apply(AvailabilityRequest(groups=[_seats("grp_1", 2, (2, 0))]))
+    late = await availability.apply(AvailabilityRequest(groups=[_seats("grp_1", 1, (2, 3))]))
 
     body = await gql(NEARBY, near=PUNE, filter={"openSeatsOnly": True})
 
-    assert body["data"] is None
-    assert _codes(body) == ["SUBGRAPH_UNAVAILABLE"]
-    assert body["errors"][0]["path"] == ["nearbyGroups"]
+    assert late == 0
+    assert _ids(body) == []
 
 
-async def test_when_sessions_is_not_configured_the_answer_is_an_error(
-    make_group: MakeGroup, verifier: TokenVerifier
+async def test_seat_filters_answer_while_sessions_is_down(
+    gql: Gql, make_group: MakeGroup, sessions: SessionsDouble
 ) -> None:
-    await make_group()
-    app = create_app(database_settings(), peers=Peers(), manage_database=False, verifier=verifier)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://d"
-    ) as client:
-        response = await client.post(
-            "/graphql",
-            json={"query": NEARBY, "variables": {"near": PUNE, "filter": {"startsWithinHours": 6}}},
-        )
+    await make_group(id="grp_1")
+    await availability.apply(AvailabilityRequest(groups=[_seats("grp_1", 1, (2, 3))]))
+    sessions.fail = True
 
-    assert _codes(response.json()) == ["SUBGRAPH_UNAVAILABLE"]
+    body = await gql(NEARBY, near=PUNE, filter={"openSeatsOnly": True, "startsWithinHours": 6})
+
+    assert _ids(body) == ["grp_1"]
+    assert sessions.calls == []
 
 
 async def test_without_seat_or_time_filters_sessions_is_never_needed(

@@ -112,7 +112,7 @@ async def test_entity_groups_load_their_centres_and_facilitators_in_one_query_ea
     assert len(sql.statements) == 3
 
 
-async def test_a_page_of_twenty_nearby_groups_costs_four_statements(
+async def test_a_page_of_twenty_nearby_groups_costs_three_statements(
     gql: Gql,
     make_centre: MakeCentre,
     make_supporter: MakeSupporter,
@@ -138,9 +138,9 @@ async def test_a_page_of_twenty_nearby_groups_costs_four_statements(
         e["node"]["centre"]["name"].startswith("Centre")
         for e in body["data"]["nearbyGroups"]["edges"]
     )
-    # groups in the box, their centres, their facilitators: one statement each; and the
-    # residents-only groups to leave out of public search (a small table, read whole).
-    assert len(sql.statements) == 4
+    # the page with its count (residents-only groups left out in the same statement), their
+    # centres, their facilitators: one statement each.
+    assert len(sql.statements) == 3
 
 
 NEARBY_PROGRAMMES = """
@@ -192,5 +192,5 @@ async def test_the_programmes_of_a_page_of_groups_cost_two_statements_and_a_look
     tables = sorted(s.split(" FROM ")[1].split()[0].strip('"`') for s in sql.statements)
     assert tables.count("directory_programme_group") == 2
     assert tables.count("directory_programme") == 1
-    # groups in the box, residents-only, the programmes' centres, and the three above
-    assert len(sql.statements) == 6
+    # the page with its count, the programmes' centres, and the three above
+    assert len(sql.statements) == 5

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -227,3 +227,31 @@ async def test_a_data_dir_without_the_index_gets_it_built_at_start(tmp_path: Pat
         await close_databases()
 
     assert [edge.group.id for edge in page.edges] == [group.id]
+
+
+async def test_the_page_reads_the_same_records_as_the_orm(database: None) -> None:
+    """The nearby page converts plain rows by hand (``repository._group_from_row``): every
+    field equals what the ORM reads, with and without an address, edited or not."""
+    centre = a_centre(0)
+    rng = random.Random(3)
+    here = Point(18.52, 73.85)
+    plain = a_group(rng, centre, here)
+    online = replace(a_group(rng, centre, here), address=None, location=None, format="ONLINE")
+    edited = replace(
+        a_group(rng, centre, Point(18.53, 73.85)),
+        languages=("hi", "mr"),
+        accessibility=("WHEELCHAIR",),
+        online_join_url="https://meet.example.org/x",
+        source_ref="tsml:1",
+        updated_at=datetime(2026, 1, 2, 3, 4, 5, 678900, tzinfo=UTC),
+    )
+    await repository.save_centre(centre)
+    for group in (plain, online, edited):
+        await repository.save_group(group)
+
+    page = await nearby.nearby_groups(nearby.NearbySearch(here), Peers())
+    stored = await repository.groups_by_ids([plain.id, online.id, edited.id])
+
+    assert {edge.group.id for edge in page.edges} == set(stored)
+    for edge in page.edges:
+        assert edge.group == stored[edge.group.id]

@@ -13,6 +13,7 @@ from services.sessions.domain.timetable import (
     AHEAD,
     check_page,
     ensure_materialised,
+    extend_horizons,
     materialise,
     occurrences,
     session_id,
@@ -133,6 +134,23 @@ async def test_ensure_materialised_inserts_once_and_records_the_horizon(
     ]
     (after,) = await repository.series_for_groups([stored.group_id])
     assert after.materialised_until == now + AHEAD
+
+
+async def test_extend_horizons_materialises_every_short_series_without_a_read(
+    make_series: Callable[..., Awaitable[SeriesRecord]],
+) -> None:
+    groups = [(await make_series()).group_id for _ in range(3)]
+    now = utc(2025, 3, 3, 6)
+
+    extended = await extend_horizons(now, batch=2)
+    again = await extend_horizons(now)
+    a_week_on = await extend_horizons(now + timedelta(weeks=1, hours=1))
+
+    assert (extended, again, a_week_on) == (3, 0, 3)
+    for series in await repository.series_for_groups(groups):
+        assert series.materialised_until == now + timedelta(weeks=1, hours=1) + AHEAD
+    sessions = await repository.upcoming_sessions(groups, now)
+    assert len(sessions) == 3 * 6
 
 
 async def test_upcoming_groups_sessions_and_materialises_a_page_in_one_insert(
