@@ -60,7 +60,7 @@ async def test_booking_the_last_seat_drops_the_group_from_open_seats_and_cancell
     suggested = await network.run(
         "mentors", "SuggestMentors", participant, preferences={"languages": ["mr"], "near": PUNE}
     )
-    first = suggested["data"]["suggestMentors"][0]
+    first = suggested["data"]["suggestMentors"]["edges"][0]["node"]
     group_id, session = first["group"]["id"], first["freeSession"]
     # A window that holds this session (a mentoring group's one seat) and no later one.
     starts = datetime.fromisoformat(session["startsAt"])
