@@ -40,7 +40,7 @@ from gateway.errors import (
 )
 from gateway.executor.run import Fallback, PlanExecution
 from gateway.executor.transport import Transport
-from gateway.hooks import GatewayHooks, OperationContext
+from gateway.hooks import GatewayHooks, OperationContext, overriding
 from gateway.logs import safe_operation_name
 from gateway.operation import Operation
 from gateway.planner.search import PlanningError
@@ -91,6 +91,11 @@ class Gateway:
         self.transport = transport
         self.settings = settings
         self.hooks = tuple(hooks)
+        # per stage, only the hooks that do something there (see `overriding`)
+        self.request_hooks = overriding(self.hooks, "on_request")
+        self._operation_hooks = overriding(self.hooks, "on_operation")
+        self._plan_hooks = overriding(self.hooks, "on_plan")
+        self._subgraph_hooks = overriding(self.hooks, "on_subgraph_request")
         # A fallback attaches only where the schema has its field: the same gateway serves
         # supergraphs without it.
         query_type = self.schema.query_type
@@ -111,7 +116,7 @@ class Gateway:
     async def _on_subgraph_request(
         self, service: str, body: dict[str, Any], headers: dict[str, str]
     ) -> None:
-        for hook in self.hooks:
+        for hook in self._subgraph_hooks:
             await hook.on_subgraph_request(service, body, headers)
 
     def _query(self, payload: dict[str, Any]) -> tuple[str, str | None]:
@@ -152,7 +157,7 @@ class Gateway:
             parsed.document,
             operation.definition,
         )
-        for hook in self.hooks:
+        for hook in self._operation_hooks:
             await hook.on_operation(context)
         annotate(
             operation=safe_operation_name(operation.name),
@@ -161,7 +166,7 @@ class Gateway:
         prepared = await self._prepare(parsed, operation)
         if isinstance(prepared, dict):
             return prepared
-        for hook in self.hooks:
+        for hook in self._plan_hooks:
             await hook.on_plan(prepared.plan, context)
         execution = await self._execute(prepared, context, coerced)
         return self._respond(prepared, execution, coerced, request.variables)
@@ -255,7 +260,7 @@ class Gateway:
             self.transport,
             context.variables,
             context.headers,
-            self._on_subgraph_request if self.hooks else None,
+            self._on_subgraph_request if self._subgraph_hooks else None,
         )
         await execution.run(prepared.plan.node)
         if self.fallbacks and prepared.kind == "query" and execution.incomplete:
