@@ -55,4 +55,3 @@ def overriding(hooks: tuple[GatewayHooks, ...], method: str) -> tuple[GatewayHoo
     that only adds headers costs nothing at the other stages."""
     default = getattr(GatewayHooks, method)
     return tuple(h for h in hooks if getattr(type(h), method, default) is not default)
-
