@@ -22,7 +22,9 @@ catalog, extras and stock compose into one supergraph holding, each with its own
 - unions and interfaces differing per graph: catalog's `Result = Book | Film`, extras'
   `Result = Book`; `User` implements `Named` in extras only;
 - a type conflict only inside one graph: `Book.year: Int` and `Film.year: Int!` in catalog
-  (`Int` in the supergraph, as extras declares `Film.year`);
+  (`Int` in the supergraph, as extras declares `Film.year`); and one level down, where only
+  merging the sub-selections of `details` (a union `Details`, narrower in extras) finds it:
+  `BookDetails.rating: Int` and `FilmDetails.rating: Int!` in catalog (`Int` in extras);
 - @inaccessible: `Product.code`, the `Tier.SECRET` value (one product has it), the argument
   `products(hidden:)`.
 """
@@ -135,6 +137,19 @@ class Media:
     curator: CatalogUser = strawberry.field(default_factory=lambda: curator())
 
 
+@strawberry.type
+class BookDetails:
+    rating: int | None = 4
+
+
+@strawberry.federation.type(shareable=True, name="FilmDetails")
+class CatalogFilmDetails:
+    rating: int = 5
+
+
+CatalogDetails = Annotated[BookDetails | CatalogFilmDetails, strawberry.union("Details")]
+
+
 @strawberry.federation.type(keys=["id"])
 class Book(Media):
     curator: CatalogUser = strawberry.federation.field(
@@ -142,6 +157,7 @@ class Book(Media):
     )
     year: int | None = 1965
     pages: int | None = strawberry.federation.field(external=True, default=None)
+    details: CatalogDetails = strawberry.field(default_factory=BookDetails)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> Book:
@@ -152,6 +168,9 @@ class Book(Media):
 class CatalogFilm(Media):
     title: str = strawberry.federation.field(shareable=True)
     year: int = strawberry.federation.field(shareable=True, default=1979)
+    details: CatalogDetails = strawberry.federation.field(
+        shareable=True, default_factory=CatalogFilmDetails
+    )
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> CatalogFilm:
@@ -334,6 +353,14 @@ class ExtrasBook:
         return cls(id=id)
 
 
+@strawberry.federation.type(shareable=True, name="FilmDetails")
+class ExtrasFilmDetails:
+    rating: int | None = 5
+
+
+ExtrasDetails = Annotated[ExtrasFilmDetails, strawberry.union("Details")]
+
+
 @strawberry.federation.type(keys=["id"], name="Film")
 class ExtrasFilm:
     id: strawberry.ID
@@ -345,6 +372,10 @@ class ExtrasFilm:
     @strawberry.federation.field(shareable=True)
     def year(self) -> int | None:
         return 1979
+
+    @strawberry.federation.field(shareable=True)
+    def details(self) -> ExtrasDetails:
+        return ExtrasFilmDetails()
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> ExtrasFilm:

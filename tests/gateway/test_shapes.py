@@ -129,6 +129,17 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "{ search { ... on Book { year } ... on Film { year } } }",
         {"search": [{"year": 1965}, {"year": 1979}]},
     ),
+    "conflicting types one level down, in sibling fragments, are aliased apart": (
+        "{ search { ... on Book { details { ... on BookDetails { rating } } }"
+        " ... on Film { details { ... on FilmDetails { rating } } } } }",
+        {"search": [{"details": {"rating": 4}}, {"details": {"rating": 5}}]},
+    ),
+    "conflicting types one level down, through a named fragment and nested fragments": (
+        "{ search { ...B ... on Media { ... on Film { details { ... on FilmDetails"
+        " { r: rating } } } } } }"
+        " fragment B on Book { details { ... on BookDetails { r: rating } } }",
+        {"search": [{"details": {"r": 4}}, {"details": {"r": 5}}]},
+    ),
     "an @inaccessible enum value from a subgraph is null with an error": (
         "{ products { id tier } }",
         {

@@ -286,6 +286,62 @@ def test_fields_whose_types_conflict_in_the_subgraph_are_aliased_apart() -> None
     assert result.node.renames == ((("search",), "year__0", "year"),)
 
 
+def test_conflicting_types_below_fields_merged_from_sibling_fragments_are_aliased() -> None:
+    # `details` is selected in two fragments, so the subgraph merges what is under it: there
+    # `BookDetails.rating: Int` meets `FilmDetails.rating: Int!` (catalog's own types)
+    result = build_plan(
+        supergraph(),
+        parse(
+            "{ search { ... on Book { details { ... on BookDetails { rating } } }"
+            " ... on Film { details { ... on FilmDetails { rating } } } } }"
+        ),
+    )
+
+    assert print_plan(result) == expected("""
+        QueryPlan {
+          Fetch(service: "catalog") {
+            {
+              search {
+                __typename
+                ... on Book {
+                  details {
+                    __typename
+                    ... on BookDetails {
+                      rating
+                    }
+                  }
+                }
+                ... on Film {
+                  details {
+                    __typename
+                    ... on FilmDetails {
+                      rating__0: rating
+                    }
+                  }
+                }
+              }
+            }
+          },
+        }
+    """)
+    assert isinstance(result.node, Fetch)
+    assert result.node.renames == ((("search", "details"), "rating__0", "rating"),)
+
+
+def test_the_merge_scope_follows_named_fragments_and_nested_type_conditions() -> None:
+    query = """
+        { search { ...B ... on Media { ... on Film { ...F } } } }
+        fragment F on Film { details { ... on FilmDetails { r: rating } } }
+        fragment B on Book { details { ... on BookDetails { r: rating } } }
+    """
+
+    result = build_plan(supergraph(), parse(query))
+
+    assert isinstance(result.node, Fetch)
+    assert "r__0: rating" in result.node.operation
+    assert result.node.renames == ((("search", "details"), "r__0", "r"),)
+
+
 def test_provides_through_an_abstract_type_serves_the_fragment_in_place() -> None:
     printed = plan("{ reviews { subject { id ... on Book { pages } } } }")
 
