@@ -26,7 +26,8 @@ catalog, extras and stock compose into one supergraph holding, each with its own
   merging the sub-selections of `details` (a union `Details`, narrower in extras) finds it:
   `BookDetails.rating: Int` and `FilmDetails.rating: Int!` in catalog (`Int` in extras);
 - @inaccessible: `Product.code`, the `Tier.SECRET` value (one product has it), the argument
-  `products(hidden:)`.
+  `products(hidden:)`, the type `Ledger` (behind the inaccessible `Product.ledger`); extras'
+  `Product.label` requires the inaccessible `code`, which the planner still fetches.
 """
 
 from __future__ import annotations
@@ -98,6 +99,11 @@ class Tier(Enum):
     SECRET = strawberry.federation.enum_value("SECRET", inaccessible=True)
 
 
+@strawberry.federation.type(inaccessible=True)
+class Ledger:
+    entries: int = 3
+
+
 @strawberry.federation.type(keys=["id", "sku"], name="Product")
 class CatalogProduct:
     id: strawberry.ID
@@ -106,6 +112,7 @@ class CatalogProduct:
     weight: int
     code: str = strawberry.federation.field(inaccessible=True)
     tier: Tier | None
+    ledger: Ledger = strawberry.federation.field(inaccessible=True, default_factory=Ledger)
 
     @classmethod
     def resolve_reference(
@@ -324,6 +331,11 @@ class ExtrasProduct:
     sku: str
     price: int = strawberry.federation.field(external=True)
     weight: int = strawberry.federation.field(external=True)
+    code: str = strawberry.federation.field(external=True, default="")
+
+    @strawberry.federation.field(requires=["code"])
+    def label(self) -> str:
+        return f"label {self.code}"
 
     @strawberry.field
     def stock(self) -> int:
@@ -335,9 +347,9 @@ class ExtrasProduct:
 
     @classmethod
     def resolve_reference(
-        cls, sku: str, price: int | None = None, weight: int | None = None
+        cls, sku: str, price: int | None = None, weight: int | None = None, code: str = ""
     ) -> ExtrasProduct:
-        return cls(sku=sku, price=price or 0, weight=weight or 0)
+        return cls(sku=sku, price=price or 0, weight=weight or 0, code=code)
 
 
 @strawberry.federation.type(keys=["id"], name="Book")

@@ -342,6 +342,141 @@ def test_the_merge_scope_follows_named_fragments_and_nested_type_conditions() ->
     assert result.node.renames == ((("search", "details"), "r__0", "r"),)
 
 
+def test_provides_on_an_implementations_field_serves_it_in_place() -> None:
+    # `Book.curator` provides `User.name`; the interface field `Media.curator` does not
+    book = plan("{ media { ... on Book { curator { name } } } }")
+    interface = plan("{ media { curator { name } } }")
+
+    assert book == expected("""
+        QueryPlan {
+          Fetch(service: "catalog") {
+            {
+              media {
+                __typename
+                ... on Book {
+                  curator {
+                    name
+                  }
+                }
+              }
+            }
+          },
+        }
+    """)
+    assert 'Flatten(path: "media.@.curator")' in interface
+    assert 'Fetch(service: "extras")' in interface
+
+
+def test_a_resolvable_false_reference_jumps_to_a_graph_that_resolves_the_entity() -> None:
+    # stock references `Parent` by id only (resolvable: false); `child.y` is extras'
+    assert plan("{ lonelyParent { child { y } } }") == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "stock") {
+              {
+                lonelyParent {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "lonelyParent") {
+              Fetch(service: "extras") {
+                {
+                  ... on Parent {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Parent {
+                    child {
+                      y
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+
+
+def test_requires_with_an_argument_keeps_the_argument_in_the_entity_fetch() -> None:
+    printed = plan('{ products { shippingCost(currency: "EUR") } }')
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                products {
+                  __typename
+                  sku
+                  price
+                  weight
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "extras") {
+                {
+                  ... on Product {
+                    __typename
+                    sku
+                    price
+                    weight
+                  }
+                } =>
+                {
+                  ... on Product {
+                    shippingCost(currency: "EUR")
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+
+
+def test_an_inaccessible_field_is_still_fetched_as_a_requires_condition() -> None:
+    printed = plan("{ products { id label } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                products {
+                  id
+                  __typename
+                  sku
+                  code
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "extras") {
+                {
+                  ... on Product {
+                    __typename
+                    sku
+                    code
+                  }
+                } =>
+                {
+                  ... on Product {
+                    label
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+
+
 def test_provides_through_an_abstract_type_serves_the_fragment_in_place() -> None:
     printed = plan("{ reviews { subject { id ... on Book { pages } } } }")
 
