@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from anyio import CapacityLimiter, to_thread
 from graphql import (
     ExecutionResult,
@@ -51,6 +52,7 @@ logger = logging.getLogger("gateway")
 
 Response = dict[str, Any]
 RootFallback = Callable[[dict[str, Any]], Any]  # the field's arguments → its value
+_COERCED_BYTES = 1024  # variables up to this size (as JSON) have their coerced values kept
 
 __all__ = ["Gateway", "MethodNotAllowed", "Response", "RootFallback"]
 
@@ -109,6 +111,8 @@ class Gateway:
             settings.limits,
         )
         self.persisted: LRU[str, str] = LRU(settings.persisted_query_cache_size)
+        # (operation id, variables JSON) → (operation, coerced values), for small variables
+        self._coerced: LRU[tuple[int, bytes], tuple[Operation, dict[str, Any]]] = LRU(1024)
         # Parsing, validating and planning a new document (bounded by the document limits)
         # run in a worker thread; one at a time, so they never take more than half the CPU.
         self._heavy_work = CapacityLimiter(1)
@@ -226,13 +230,29 @@ class Gateway:
         self, operation: Operation, parsed: ParsedDocument, variables: dict[str, Any]
     ) -> dict[str, Any] | list[dict[str, Any]]:
         """The variables coerced to the operation's types, or the errors saying why not."""
-        coerced = get_variable_values(
-            self.schema, operation.definition.variable_definitions or (), variables
-        )
+        definitions = operation.definition.variable_definitions
+        if not definitions:
+            return {}
+        key: tuple[int, bytes] | None = None
+        if variables:
+            # The same small variables for the same operation (a feed, a page) coerce to the
+            # same values: kept, the operation itself beside them so an id never misleads.
+            try:
+                raw = orjson.dumps(variables)
+            except TypeError:  # an integer beyond 64 bits: coerced afresh
+                raw = b""
+            if 0 < len(raw) <= _COERCED_BYTES:
+                key = (id(operation), raw)
+                found = self._coerced.get(key)
+                if found is not None and found[0] is operation:
+                    return found[1]
+        coerced = get_variable_values(self.schema, definitions, variables)
         if isinstance(coerced, list):
             return [
                 {"message": e.message, "extensions": {"code": "BAD_USER_INPUT"}} for e in coerced
             ]
+        if key is not None:
+            self._coerced.put(key, (operation, coerced))
         return coerced
 
     async def _prepare(
