@@ -104,7 +104,7 @@ def conflicts(scope: list[list[Sel]], new: FieldSel, target: list[Sel]) -> bool:
                 selections is not target
                 and not existing.internal
                 and existing.response_key == key
-                and _shapes_differ(existing, new)
+                and shapes_differ(existing, new)
             ):
                 return True
         return False
@@ -133,9 +133,9 @@ def merged_children(scope: list[list[Sel]], key: str, own: list[Sel]) -> list[li
     return found
 
 
-def _shapes_differ(a: FieldSel, b: FieldSel) -> bool:
+def shapes_differ(a: FieldSel, b: FieldSel) -> bool:
     """Whether two fields' types in the subgraph differ in shape: list and non-null wrappers,
-    or the type itself when both are leaves (object types are compared by their fields)."""
+    or the type itself when either is a leaf (composite types are compared by their fields)."""
     if not a.type_text or not b.type_text:
         return False
     left, right = a.type_text, b.type_text
@@ -146,8 +146,8 @@ def _shapes_differ(a: FieldSel, b: FieldSel) -> bool:
         if left.startswith("[") != right.startswith("["):
             return True
         if not left.startswith("["):
-            leaves = a.children is None and b.children is None
-            return leaves and left != right
+            either_leaf = a.children is None or b.children is None
+            return either_leaf and left != right
         left, right = left[1:-1], right[1:-1]
 
 

@@ -10,6 +10,7 @@ from graphql import parse
 from gateway import Supergraph, compose
 from gateway.planner import Fetch, build_plan, print_plan
 from gateway.planner.search import Cost, Option, choose
+from gateway.planner.selection import FieldSel, shapes_differ
 from tests.gateway import shapes
 
 
@@ -605,3 +606,24 @@ def test_a_fragment_on_a_type_the_graph_never_returns_there_is_dropped() -> None
           },
         }
     """)
+
+
+def test_fieldshapes_differ_by_wrappers_and_leaf_types_not_by_object_types() -> None:
+    def field(type_text: str, leaf: bool = True) -> FieldSel:
+        return FieldSel("f", type_text=type_text, children=None if leaf else [])
+
+    differ = [
+        (field("Int"), field("Int!")),
+        (field("[ID]"), field("ID")),
+        (field("[ID!]"), field("[ID]")),
+        (field("Int"), field("String")),
+        (field("Int"), field("Book", leaf=False)),
+    ]
+    alike = [
+        (field("[Int!]!"), field("[Int!]!")),
+        (field("Book", leaf=False), field("Film", leaf=False)),
+        (field("Int"), field("")),  # a type the planner does not know: not compared
+    ]
+
+    assert all(shapes_differ(a, b) and shapes_differ(b, a) for a, b in differ)
+    assert not any(shapes_differ(a, b) or shapes_differ(b, a) for a, b in alike)
