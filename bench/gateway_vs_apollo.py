@@ -1,6 +1,7 @@
 """Our gateway beside @apollo/gateway, over the same running subgraphs, in one run.
 
     .venv/bin/python bench/gateway_vs_apollo.py [--seconds 5] [--clients 1,10,50] [--groups 300]
+        [--rounds 3] [--ports FIRST]
 
 Seeds a small synthetic directory into a scratch data dir, starts the directory, sessions and
 consent subgraphs as `saathi serve <component>` processes over HTTP, then two gateways over
@@ -91,7 +92,17 @@ query Centres($city: String, $first: Int, $after: String) {
 """
 
 
+_PORTS: list[int] = []  # --ports FIRST: take ports from FIRST upwards (a lane's own range)
+
+
 def free_port() -> int:
+    """A port nobody listens on: the next free one from `--ports`, else one the kernel picks."""
+    while _PORTS:
+        candidate = _PORTS[0]
+        _PORTS[0] += 1
+        with socket.socket() as sock, contextlib.suppress(OSError):
+            sock.bind(("127.0.0.1", candidate))
+            return candidate
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -449,7 +460,7 @@ def running_network(node: str, groups: int) -> Iterator[Network]:
         log = data_dir / "apollo.log"
         child = stack.enter_context(process([node, "serve.mjs", str(config)], env, log, cwd=APOLLO))
         wait_for(f"http://127.0.0.1:{network.apollo_port}/graphql", child, log)
-        network.pids.update(apollo=child.pid, direct=pids["directory"])
+        network.pids.update(apollo=child.pid, direct=pids["directory"], sessions=pids["sessions"])
         yield network
 
 
@@ -459,7 +470,10 @@ def main() -> None:
     parser.add_argument("--clients", default="1,10,50", help="concurrencies, comma-separated")
     parser.add_argument("--groups", type=int, default=300, help="synthetic groups to seed")
     parser.add_argument("--rounds", type=int, default=3, help="turns per gateway, best kept")
+    parser.add_argument("--ports", type=int, help="first port to use (default: any free ports)")
     arguments = parser.parse_args()
+    if arguments.ports:
+        _PORTS.append(arguments.ports)
     node = shutil.which("node")
     if node is None or not (APOLLO / "node_modules" / "@apollo" / "gateway").is_dir():
         raise SystemExit("needs node and .ci/apollo/node_modules (npm ci --prefix .ci/apollo)")

@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from gateway.errors import (
     BodyTooLarge,
@@ -83,7 +84,7 @@ class _GraphQLEndpoint:
                 headers[name] = value
         headers["x-forwarded-for"] = client_address(request, settings.trusted_proxies)
         try:
-            for hook in self.gateway.hooks:
+            for hook in self.gateway.request_hooks:
                 await hook.on_request(request)
             if request.method == "GET":
                 params = request.query_params
@@ -184,6 +185,22 @@ class _GraphQLEndpoint:
             return orjson.loads(raw)
         except ValueError as error:
             raise RequestError("Request body is not valid JSON.") from error
+
+
+class _GatewayApp(Starlette):
+    """The gateway's Starlette app, with `POST /graphql` (nearly every request) answered
+    straight by its endpoint: no router, no exception middlewares in between (the endpoint
+    answers every exception itself). Everything else goes through the routes as usual."""
+
+    endpoint: _GraphQLEndpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/graphql":
+            scope["app"] = self
+            response = await self.endpoint.handle(Request(scope, receive))
+            await response(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 _GRAPHIQL_HEADERS = {
@@ -288,7 +305,7 @@ def create_gateway_app(
             await close()
 
     endpoint = _GraphQLEndpoint(gateway, Observer(settings, metrics, otel))
-    app = Starlette(
+    app = _GatewayApp(
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
@@ -302,6 +319,7 @@ def create_gateway_app(
         ],
         lifespan=lifespan,
     )
+    app.endpoint = endpoint
     app.state.gateway = gateway
     app.state.metrics = metrics
     app.state.readiness = readiness

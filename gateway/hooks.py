@@ -48,3 +48,10 @@ class GatewayHooks:
         self, service: str, body: dict[str, Any], headers: dict[str, str]
     ) -> None:
         """Called before each subgraph request; may change `headers` in place."""
+
+
+def overriding(hooks: tuple[GatewayHooks, ...], method: str) -> tuple[GatewayHooks, ...]:
+    """The hooks whose class overrides `method`: the pipeline awaits only those, so a hook
+    that only adds headers costs nothing at the other stages."""
+    default = getattr(GatewayHooks, method)
+    return tuple(h for h in hooks if getattr(type(h), method, default) is not default)

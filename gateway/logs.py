@@ -77,6 +77,10 @@ def configure_json_logging(level: int = logging.INFO) -> None:
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    # The JSON lines carry no thread or process names: don't look them up for every record.
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
 
 
 def safe_operation_name(name: Any) -> str | None:
@@ -91,8 +95,16 @@ def request_line(
     if not logger.isEnabledFor(logging.INFO):
         return
     attributes = trace.root.attributes
-    logger.info(
+    # made directly: the caller's file and line (a walk up the stack per request) say nothing
+    # a request line needs
+    record = logger.makeRecord(
+        logger.name,
+        logging.INFO,
+        __file__,
+        0,
         "request",
+        (),
+        None,
         extra={
             "method": method,
             "status": status,
@@ -107,3 +119,4 @@ def request_line(
             "stages_ms": {name: round(ms, 3) for name, ms in trace.totals().items()},
         },
     )
+    logger.handle(record)

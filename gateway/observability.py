@@ -62,4 +62,7 @@ class Observer:
             )
         if self.settings.server_timing and request.headers.get("x-server-timing") == "1":
             response.headers["server-timing"] = trace.server_timing()
-        response.headers["traceresponse"] = trace.traceparent(trace.root.span_id)
+        # appended as it is (never set before here): no header lookup per request
+        response.raw_headers.append(
+            (b"traceresponse", trace.traceparent(trace.root.span_id).encode("latin-1"))
+        )

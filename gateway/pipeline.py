@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from anyio import CapacityLimiter, to_thread
 from graphql import (
     ExecutionResult,
@@ -40,7 +41,7 @@ from gateway.errors import (
 )
 from gateway.executor.run import Fallback, PlanExecution
 from gateway.executor.transport import Transport
-from gateway.hooks import GatewayHooks, OperationContext
+from gateway.hooks import GatewayHooks, OperationContext, overriding
 from gateway.logs import safe_operation_name
 from gateway.operation import Operation
 from gateway.planner.search import PlanningError
@@ -51,6 +52,7 @@ logger = logging.getLogger("gateway")
 
 Response = dict[str, Any]
 RootFallback = Callable[[dict[str, Any]], Any]  # the field's arguments → its value
+_COERCED_BYTES = 1024  # variables up to this size (as JSON) have their coerced values kept
 
 __all__ = ["Gateway", "MethodNotAllowed", "Response", "RootFallback"]
 
@@ -91,6 +93,11 @@ class Gateway:
         self.transport = transport
         self.settings = settings
         self.hooks = tuple(hooks)
+        # per stage, only the hooks that do something there (see `overriding`)
+        self.request_hooks = overriding(self.hooks, "on_request")
+        self._operation_hooks = overriding(self.hooks, "on_operation")
+        self._plan_hooks = overriding(self.hooks, "on_plan")
+        self._subgraph_hooks = overriding(self.hooks, "on_subgraph_request")
         # A fallback attaches only where the schema has its field: the same gateway serves
         # supergraphs without it.
         query_type = self.schema.query_type
@@ -104,6 +111,8 @@ class Gateway:
             settings.limits,
         )
         self.persisted: LRU[str, str] = LRU(settings.persisted_query_cache_size)
+        # (operation id, variables JSON) → (operation, coerced values), for small variables
+        self._coerced: LRU[tuple[int, bytes], tuple[Operation, dict[str, Any]]] = LRU(1024)
         # Parsing, validating and planning a new document (bounded by the document limits)
         # run in a worker thread; one at a time, so they never take more than half the CPU.
         self._heavy_work = CapacityLimiter(1)
@@ -111,7 +120,7 @@ class Gateway:
     async def _on_subgraph_request(
         self, service: str, body: dict[str, Any], headers: dict[str, str]
     ) -> None:
-        for hook in self.hooks:
+        for hook in self._subgraph_hooks:
             await hook.on_subgraph_request(service, body, headers)
 
     def _query(self, payload: dict[str, Any]) -> tuple[str, str | None]:
@@ -152,7 +161,7 @@ class Gateway:
             parsed.document,
             operation.definition,
         )
-        for hook in self.hooks:
+        for hook in self._operation_hooks:
             await hook.on_operation(context)
         annotate(
             operation=safe_operation_name(operation.name),
@@ -161,7 +170,7 @@ class Gateway:
         prepared = await self._prepare(parsed, operation)
         if isinstance(prepared, dict):
             return prepared
-        for hook in self.hooks:
+        for hook in self._plan_hooks:
             await hook.on_plan(prepared.plan, context)
         execution = await self._execute(prepared, context, coerced)
         return self._respond(prepared, execution, coerced, request.variables)
@@ -221,13 +230,29 @@ class Gateway:
         self, operation: Operation, parsed: ParsedDocument, variables: dict[str, Any]
     ) -> dict[str, Any] | list[dict[str, Any]]:
         """The variables coerced to the operation's types, or the errors saying why not."""
-        coerced = get_variable_values(
-            self.schema, operation.definition.variable_definitions or (), variables
-        )
+        definitions = operation.definition.variable_definitions
+        if not definitions:
+            return {}
+        key: tuple[int, bytes] | None = None
+        if variables:
+            # The same small variables for the same operation (a feed, a page) coerce to the
+            # same values: kept, the operation itself beside them so an id never misleads.
+            try:
+                raw = orjson.dumps(variables)
+            except TypeError:  # an integer beyond 64 bits: coerced afresh
+                raw = b""
+            if 0 < len(raw) <= _COERCED_BYTES:
+                key = (id(operation), raw)
+                found = self._coerced.get(key)
+                if found is not None and found[0] is operation:
+                    return found[1]
+        coerced = get_variable_values(self.schema, definitions, variables)
         if isinstance(coerced, list):
             return [
                 {"message": e.message, "extensions": {"code": "BAD_USER_INPUT"}} for e in coerced
             ]
+        if key is not None:
+            self._coerced.put(key, (operation, coerced))
         return coerced
 
     async def _prepare(
@@ -255,7 +280,7 @@ class Gateway:
             self.transport,
             context.variables,
             context.headers,
-            self._on_subgraph_request if self.hooks else None,
+            self._on_subgraph_request if self._subgraph_hooks else None,
         )
         await execution.run(prepared.plan.node)
         if self.fallbacks and prepared.kind == "query" and execution.incomplete:

@@ -11,6 +11,7 @@ its `join__graph` URL.
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import logging
 import signal
@@ -49,6 +50,15 @@ def server_config(
     )
 
 
+def settle_heap() -> None:
+    """Move everything built so far (the supergraph, the schemas, the modules) out of the
+    garbage collector's sight: they live as long as the process, and a full collection would
+    otherwise walk all of them (tens of milliseconds, a stall for every request in flight)
+    whenever enough newer objects have survived."""
+    gc.collect()
+    gc.freeze()
+
+
 def _exit_cleanly(number: int, frame: object) -> None:
     raise SystemExit(0)
 
@@ -61,4 +71,5 @@ def serve(app: Any, host: str, port: int, *, graceful_seconds: float = GRACEFUL_
     # signal before uvicorn listens ends it at once, as it would without a handler).
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, _exit_cleanly)
+    settle_heap()
     uvicorn.Server(server_config(app, host, port, graceful_seconds=graceful_seconds)).run()

@@ -214,7 +214,22 @@ class Edge:
             Route("/openapi.json", self.openapi, methods=["GET"]),
             Mount("/", app=AnonymousGetCache(_Lazy(self._gateway))),
         ]
-        return Starlette(routes=routes)
+        return _EdgeApp(self._gateway, routes=routes)
+
+
+class _EdgeApp(Starlette):
+    """The edge's routes, with `POST /graphql` (nearly every request, never cached) handed
+    straight to the gateway: no router, mount or GET cache to pass through first."""
+
+    def __init__(self, gateway: Callable[[], ASGIApp], routes: list[Route | Mount]) -> None:
+        super().__init__(routes=routes)
+        self._gateway = gateway
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/graphql":
+            await self._gateway()(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 class _Lazy:

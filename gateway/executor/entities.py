@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from gateway.planner.plan import INTERNAL_ALIAS_SUFFIX, RequiredField, Requires
 
 Path = tuple[str | int, ...]
@@ -76,7 +78,7 @@ def build_representations(
     """One representation per distinct (`__typename`, key, required fields)."""
     by_type = {t: r for r in requires for t in r.applies_to}
     result = Representations()
-    index: dict[str, int] = {}
+    index: dict[bytes | str, int] = {}
     for obj, path in objects:
         spec = by_type.get(obj.get("__typename", ""))
         if spec is None:
@@ -85,7 +87,7 @@ def build_representations(
         if representation is _MISSING:
             continue
         representation["__typename"] = spec.type_name
-        signature = json.dumps(representation, sort_keys=True, separators=(",", ":"))
+        signature = _signature(representation)
         position = index.get(signature)
         if position is None:
             index[signature] = len(result.items)
@@ -94,6 +96,14 @@ def build_representations(
         else:
             result.targets[position].append((obj, path))
     return result
+
+
+def _signature(representation: dict[str, Any]) -> bytes | str:
+    """A text equal for equal representations (keys sorted), to send each one once."""
+    try:
+        return orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer beyond 64 bits, which only the standard library writes
+        return json.dumps(representation, sort_keys=True, separators=(",", ":"))
 
 
 def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:

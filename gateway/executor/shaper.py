@@ -4,6 +4,13 @@ Compiled once per (document, operation) and cached with the plan: field collecti
 type is memoised, so a request only walks data. It applies aliases, field order, fragments,
 `@skip`/`@include`, `__typename`, drops fields the plan added (keys, requires), and propagates
 nulls in non-null fields to the nearest nullable parent.
+
+Two ways to shape, one answer. The *program* (`_Program`) is the fast one: per (selection,
+runtime type) it writes one Python function that builds the object as a dict display, leaves
+read straight from the merged data, so a request costs one call per object rather than one per
+field. It handles answers without problems only: at the first null in a non-null field or
+enum value the API schema lacks, it gives up, and the *walk* (`Shaper._object`), which keeps
+the path of every field to report it, shapes the whole answer instead.
 """
 
 from __future__ import annotations
@@ -57,7 +64,14 @@ class _Field:
     name: str
     type: GraphQLOutputType | None  # None for __typename
     occurrences: list[_Occurrence]
-    always: bool  # no conditions on any occurrence
+    always: bool  # some occurrence has no conditions: the field is always in the answer
+    unconditional: bool = True  # no occurrence has conditions: its sub-selections are fixed
+
+    def passing(self, variables: dict[str, Any]) -> list[_Occurrence]:
+        """The occurrences whose `@skip`/`@include` let them in, with these variables."""
+        if self.unconditional:
+            return self.occurrences
+        return [o for o in self.occurrences if _passes(o.conditions, variables)]
 
 
 def _conditions(directives: tuple[DirectiveNode, ...] | None) -> Conditions:
@@ -98,6 +112,7 @@ class Shaper:
         assert root is not None
         self.root = root
         self._memo: dict[tuple[tuple[int, ...], str], list[_Field]] = {}
+        self._program = _Program(self)
 
     def _collect(
         self,
@@ -132,10 +147,13 @@ class Shaper:
                 occurrence = _Occurrence(conditions, node.selection_set)
                 existing = fields.get(key)
                 if existing is None:
-                    fields[key] = _Field(key, name, field_type, [occurrence], not conditions)
+                    fields[key] = _Field(
+                        key, name, field_type, [occurrence], not conditions, not conditions
+                    )
                 else:
                     existing.occurrences.append(occurrence)
                     existing.always = existing.always or not conditions
+                    existing.unconditional = existing.unconditional and not conditions
                 continue
             if isinstance(node, FragmentSpreadNode):
                 fragment = self.fragments[node.name.value]
@@ -166,6 +184,10 @@ class Shaper:
     ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         """Return (data, problems): non-null violations, and field errors (those with
         `extensions`: a value the API schema cannot represent)."""
+        try:
+            return self._program.shape(data, variables, introspection or {}), []
+        except _GiveUp:
+            pass  # a problem to report: the walk finds it, with its path
         violations: list[dict[str, Any]] = []
         result = self._object(
             data,
@@ -193,12 +215,9 @@ class Shaper:
     ) -> dict[str, Any] | _Invalid:
         result: dict[str, Any] = {}
         for compiled in self._collect(selection_sets, type_):
-            if compiled.always:
-                occurrences = compiled.occurrences
-            else:
-                occurrences = [o for o in compiled.occurrences if _passes(o.conditions, variables)]
-                if not occurrences:
-                    continue
+            occurrences = compiled.passing(variables)
+            if not occurrences:
+                continue
             key = compiled.response_key
             if compiled.name == "__typename":
                 result[key] = type_.name
@@ -297,3 +316,205 @@ class Shaper:
             value, object_type, selection_sets, variables, path, violations, introspection
         )
         return None if shaped is INVALID else shaped
+
+
+# --- the program: one generated function per (selection, runtime type) ----------------------
+
+
+class _GiveUp(Exception):
+    """The answer has a problem to report (a null in a non-null field, an unknown enum value):
+    the program leaves it to the walk."""
+
+
+def _give_up() -> Any:
+    raise _GiveUp
+
+
+Complete = Any  # a function of (value, context) → the shaped value
+Context = tuple[dict[str, Any], dict[str, Any]]  # (variables, introspection)
+
+
+class _Program:
+    """Generates, once per (selection sets, runtime type), a function building the object."""
+
+    def __init__(self, shaper: Shaper) -> None:
+        self.shaper = shaper
+        self._objects: dict[tuple[tuple[int, ...], str], Complete] = {}
+        self._root: Complete | None = None
+
+    def shape(
+        self, data: dict[str, Any], variables: dict[str, Any], introspection: dict[str, Any]
+    ) -> dict[str, Any]:
+        if self._root is None:
+            self._root = self.object((self.shaper.operation.selection_set,), self.shaper.root)
+        result: dict[str, Any] = self._root(data, (variables, introspection))
+        return result
+
+    def object(
+        self,
+        selection_sets: tuple[SelectionSetNode, ...],
+        type_: GraphQLObjectType | GraphQLInterfaceType,
+    ) -> Complete:
+        key = (tuple(id(s) for s in selection_sets), type_.name)
+        made = self._objects.get(key)
+        if made is None:
+            made = self._objects[key] = self._generate(selection_sets, type_)
+        return made
+
+    def _generate(
+        self,
+        selection_sets: tuple[SelectionSetNode, ...],
+        type_: GraphQLObjectType | GraphQLInterfaceType,
+    ) -> Complete:
+        shaper = self.shaper
+        names: dict[str, Any] = {"_give_up": _give_up}
+        lines = ["def shape(value, context):", "    get = value.get", "    result = {}"]
+        for index, field in enumerate(shaper._collect(selection_sets, type_)):
+            key = repr(field.response_key)
+            if field.name == "__typename":
+                expression = repr(type_.name)
+            elif field.name in INTROSPECTION_ROOTS and type_ is shaper.root:
+                expression = f"context[1].get({key})"
+            else:
+                assert field.type is not None
+                if field.unconditional:
+                    sets = tuple(
+                        o.selection_set for o in field.occurrences if o.selection_set is not None
+                    )
+                    expression = self._expression(field.type, sets, f"get({key})", names)
+                else:  # sub-selections depend on the variables: chosen per request
+                    names[f"f{index}"] = self._conditional(field)
+                    expression = f"f{index}(get({key}), context)"
+            if field.always:
+                lines.append(f"    result[{key}] = {expression}")
+            else:
+                names[f"c{index}"] = field.occurrences
+                lines.append(
+                    f"    if any(_passes(o.conditions, context[0]) for o in c{index}):"
+                    f" result[{key}] = {expression}"
+                )
+                names["_passes"] = _passes
+        lines.append("    return result")
+        exec("\n".join(lines), names)  # our own text: keys and type names go in through repr()
+        return names["shape"]
+
+    def _expression(
+        self,
+        type_: GraphQLOutputType,
+        selection_sets: tuple[SelectionSetNode, ...],
+        value: str,
+        names: dict[str, Any],
+    ) -> str:
+        """Python text shaping `value` (an expression) of `type_`; plain leaves inline."""
+        inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        if is_leaf_type(inner) and not isinstance(inner, GraphQLEnumType):
+            if inner is type_:
+                return value
+            return f"(_v if (_v := {value}) is not None else _give_up())"
+        name = f"k{len(names)}"
+        names[name] = self.complete(type_, selection_sets)
+        return f"{name}({value}, context)"
+
+    def _conditional(self, field: _Field) -> Complete:
+        made: dict[tuple[int, ...], Complete] = {}
+        assert field.type is not None
+        field_type = field.type
+
+        def complete(value: Any, context: Context) -> Any:
+            passing = field.passing(context[0])
+            chosen = tuple(id(o) for o in passing)
+            function = made.get(chosen)
+            if function is None:
+                sets = tuple(o.selection_set for o in passing if o.selection_set is not None)
+                function = made[chosen] = self.complete(field_type, sets)
+            return function(value, context)
+
+        return complete
+
+    def complete(
+        self, type_: GraphQLOutputType, selection_sets: tuple[SelectionSetNode, ...]
+    ) -> Complete:
+        """A function shaping a value of `type_`, like `Shaper._complete` on clean data."""
+        if isinstance(type_, GraphQLNonNull) and isinstance(type_.of_type, GraphQLObjectType):
+            object_type = type_.of_type
+            shape_object: Complete | None = None  # generated on first use: may recurse
+
+            def non_null_object(value: Any, context: Context) -> Any:
+                nonlocal shape_object
+                if not isinstance(value, dict):
+                    raise _GiveUp
+                if shape_object is None:
+                    shape_object = self.object(selection_sets, object_type)
+                return shape_object(value, context)
+
+            return non_null_object
+        if isinstance(type_, GraphQLNonNull):
+            inner = self.complete(type_.of_type, selection_sets)
+
+            def non_null(value: Any, context: Context) -> Any:
+                completed = inner(value, context)
+                if completed is None:
+                    raise _GiveUp
+                return completed
+
+            return non_null
+        if isinstance(type_, GraphQLList):
+            if is_leaf_type(type_.of_type) and not isinstance(type_.of_type, GraphQLEnumType):
+                return lambda value, context: value if isinstance(value, list) else None
+            item = self.complete(type_.of_type, selection_sets)
+
+            def list_(value: Any, context: Context) -> Any:
+                if not isinstance(value, list):
+                    return None
+                return [item(v, context) for v in value]
+
+            return list_
+        if isinstance(type_, GraphQLEnumType):
+            values = type_.values
+
+            def enum(value: Any, context: Context) -> Any:
+                if value is not None and value not in values:
+                    raise _GiveUp
+                return value
+
+            return enum
+        if is_leaf_type(type_):
+            return lambda value, context: value
+        if is_abstract_type(type_):
+            return self._abstract(type_, selection_sets)
+        assert isinstance(type_, GraphQLObjectType)
+        nullable_type = type_
+        shape_nullable: Complete | None = None  # generated on first use: may recurse
+
+        def object_(value: Any, context: Context) -> Any:
+            nonlocal shape_nullable
+            if not isinstance(value, dict):
+                return None
+            if shape_nullable is None:
+                shape_nullable = self.object(selection_sets, nullable_type)
+            return shape_nullable(value, context)
+
+        return object_
+
+    def _abstract(
+        self, type_: GraphQLOutputType, selection_sets: tuple[SelectionSetNode, ...]
+    ) -> Complete:
+        schema = self.shaper.schema
+        by_name: dict[str, Complete | None] = {}
+
+        def abstract(value: Any, context: Context) -> Any:
+            if not isinstance(value, dict):
+                return None
+            name = str(value.get("__typename", ""))
+            if name not in by_name:
+                runtime = schema.get_type(name)
+                if isinstance(runtime, GraphQLObjectType) or (
+                    runtime is type_ and isinstance(runtime, GraphQLInterfaceType)
+                ):
+                    by_name[name] = self.object(selection_sets, runtime)
+                else:
+                    by_name[name] = None
+            function = by_name[name]
+            return None if function is None else function(value, context)
+
+        return abstract

@@ -1,16 +1,18 @@
-"""The transport seam: how the executor reaches subgraphs. The only module with HTTP clients:
-httpx for subgraph apps in process (ASGI), aiohttp for subgraphs over the network."""
+"""The transport seam: how the executor reaches subgraphs. The only modules with HTTP clients:
+httpx for subgraph apps in process (ASGI), `gateway.executor.http1` for subgraphs over the
+network."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
-import aiohttp
 import httpx
 import orjson
 
 from gateway.errors import SubgraphUnavailable
+from gateway.executor.http1 import Http1Timeout, HttpError, Origin, request_bytes
 
 ASGIApp = Any  # an ASGI callable; httpx.ASGITransport checks it at run time
 
@@ -65,12 +67,13 @@ class AsgiTransport:
 
 
 class HttpTransport:
-    """Calls subgraphs over HTTP/1.1 with one pooled aiohttp session (keep-alive connections
-    reused across requests); failures become SUBGRAPH_UNAVAILABLE.
+    """Calls subgraphs over HTTP/1.1 with pooled keep-alive connections (`gateway.executor.
+    http1`, a lean client on httptools); failures become SUBGRAPH_UNAVAILABLE.
 
-    aiohttp rather than httpx on this path: it costs about a fifth of httpx's CPU per request
-    (bench/gateway_vs_apollo.py), and a subgraph fetch is most of what a cached operation costs
-    the gateway. The session is opened on first use, inside the event loop that serves.
+    Not a general-purpose client (httpx, aiohttp) on this path: a subgraph fetch is most of what
+    a cached operation costs the gateway, and the lean client spends a fraction of their CPU on
+    it (bench/gateway_vs_apollo.py). Each subgraph's request head is written once. Connections
+    are opened on first use, inside the event loop that serves.
     """
 
     def __init__(
@@ -80,54 +83,43 @@ class HttpTransport:
         timeout: float = 10.0,
         connect_timeout: float = 2.0,
         max_connections: int = 100,
-        keepalive_seconds: float = 30.0,
+        idle_seconds: float = 4.0,
     ) -> None:
         self._urls = dict(urls)
-        self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=connect_timeout)
+        self._timeouts = (timeout, connect_timeout, idle_seconds)
         self._max_connections = max_connections
-        self._keepalive_seconds = keepalive_seconds
-        self._session: aiohttp.ClientSession | None = None
+        self._origins: dict[str, tuple[Origin, bytes]] = {}
 
-    def _open(self) -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(
-            limit=self._max_connections,
-            limit_per_host=self._max_connections,
-            keepalive_timeout=self._keepalive_seconds,
-            ttl_dns_cache=300,
+    def _origin(self, service: str) -> tuple[Origin, bytes]:
+        url = self._urls.get(service)
+        if url is None:
+            raise SubgraphUnavailable(f'No URL for subgraph "{service}"')
+        timeout, connect_timeout, idle_seconds = self._timeouts
+        origin = Origin(
+            url,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            max_connections=self._max_connections,
+            idle_seconds=idle_seconds,
         )
-        self._session = aiohttp.ClientSession(
-            connector=connector,
-            timeout=self._timeout,
-            # no cookies kept between callers, no environment proxies, no redirects (below)
-            cookie_jar=aiohttp.DummyCookieJar(),
-            trust_env=False,
-            skip_auto_headers=("User-Agent",),
-        )
-        return self._session
+        path = urlsplit(url)
+        target = (path.path or "/") + (f"?{path.query}" if path.query else "")
+        self._origins[service] = found = (origin, origin.head(target))
+        return found
 
     async def send(
         self, service: str, body: dict[str, Any], headers: Mapping[str, str]
     ) -> dict[str, Any]:
-        url = self._urls.get(service)
-        if url is None:
-            raise SubgraphUnavailable(f'No URL for subgraph "{service}"')
-        session = self._session if self._session is not None else self._open()
+        origin, head = self._origins.get(service) or self._origin(service)
         try:
-            async with session.post(
-                url,
-                data=orjson.dumps(body),
-                headers={**headers, "content-type": "application/json"},
-                allow_redirects=False,
-            ) as response:
-                raw = await response.read()
-                status = response.status
-        except TimeoutError as error:
+            status, raw = await origin.post(request_bytes(head, headers, orjson.dumps(body)))
+        except Http1Timeout as error:
             raise SubgraphUnavailable(f'Subgraph "{service}" timed out') from error
-        except aiohttp.ClientError as error:
+        except HttpError as error:
             raise SubgraphUnavailable(f'Subgraph "{service}" is unavailable') from error
         return _decode_bytes(service, raw, status)
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        for origin, _ in self._origins.values():
+            origin.close()
+        self._origins.clear()

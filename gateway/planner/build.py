@@ -38,7 +38,14 @@ from gateway.planner.search import (
     TypenameStep,
     choose,
 )
-from gateway.planner.selection import FieldSel, Sel, add_field, add_fragment, conflicts
+from gateway.planner.selection import (
+    FieldSel,
+    Sel,
+    add_field,
+    add_fragment,
+    conflicts,
+    merged_children,
+)
 
 
 class _Emitter:
@@ -69,11 +76,14 @@ class _Emitter:
         target: list[Sel],
         path: tuple[str, ...],
         conditions: tuple[DirectiveNode, ...],
-        scope: list[Sel] | None = None,
+        scope: list[list[Sel]] | None = None,
     ) -> None:
-        """Write `steps` into `target`; `scope` is the selection list whose fragments share
-        field names with `target` in the subgraph operation (`target` itself by default)."""
-        scope = target if scope is None else scope
+        """Write `steps` into `target`. `scope` is the merge scope of `target` in the
+        subgraph operation: the selection lists whose fields (through their fragments) merge
+        with the fields written into `target` (`[target]` by default). Below a field it is the
+        sub-selections of every field of that response key in the scope, wherever they are:
+        `... on Book { meta { year } } ... on Film { meta { year } }` merges both `year`."""
+        scope = [target] if scope is None else scope
         for step in steps:
             if isinstance(step, TypenameStep):
                 node = step.node
@@ -108,7 +118,7 @@ class _Emitter:
         group: FetchGroup,
         target: list[Sel],
         path: tuple[str, ...],
-        scope: list[Sel],
+        scope: list[list[Sel]],
     ) -> None:
         node = step.node
         self._touch(group)
@@ -123,7 +133,7 @@ class _Emitter:
         )
         if not new.internal and conflicts(
             scope, new, target
-        ):  # `Int` here, `Int!` in a sibling fragment: alias apart
+        ):  # `Int` here, `Int!` in a fragment of the same merge scope: alias apart
             new.original = new.response_key
             new.alias = f"{new.response_key}__{len(self.aliases)}"
             self.aliases.append(new.alias)
@@ -134,7 +144,14 @@ class _Emitter:
         if self.qg.sg.types[edge.target].is_abstract:
             add_field(sel.children, FieldSel("__typename", internal=True))
         child_path = path + (sel.response_key,) + ("@",) * edge.list_depth
-        self.emit(step.child.steps, group, sel.children, child_path, ())
+        self.emit(
+            step.child.steps,
+            group,
+            sel.children,
+            child_path,
+            (),
+            merged_children(scope, sel.response_key, sel.children),
+        )
 
     def _jump(
         self,
@@ -170,7 +187,7 @@ class _Emitter:
             edge.entity_type, edge.graph
         ):  # the graph knows the object's real type: the shaper needs it
             add_field(fragment.children, FieldSel("__typename", internal=True))
-        self.emit(step.child.steps, child, fragment.children, path, (), child.selections)
+        self.emit(step.child.steps, child, fragment.children, path, (), [child.selections])
 
 
 def _copy_field_set(target: list[Sel], selection: SelectionSetNode) -> None:

@@ -87,26 +87,68 @@ def add_field(target: list[Sel], new: FieldSel) -> FieldSel:
     return new
 
 
-def conflicts(scope: list[Sel], new: FieldSel, target: list[Sel]) -> bool:
-    """Whether a client field of the same response key but another type in the subgraph is
-    selected in another fragment of the same merge scope (`scope` and the fragments in it):
-    the subgraph would refuse the operation, so the new field must be aliased apart. Within
-    `target` itself `add_field` settles collisions."""
+def conflicts(scope: list[list[Sel]], new: FieldSel, target: list[Sel]) -> bool:
+    """Whether a client field of the same response key but another shape in the subgraph
+    (`Int` against `Int!`, `[ID]` against `ID`, `Int` against `String`) is selected elsewhere
+    in the merge scope (`scope`: selection lists and the fragments in them): the subgraph would
+    refuse the operation (fields in a set must merge), so the new field must be aliased apart.
+    Within `target` itself `add_field` settles collisions."""
     key = new.response_key
-    for existing in scope:
-        if isinstance(existing, FieldSel):
-            if (
-                scope is not target
+
+    def clash(selections: list[Sel]) -> bool:
+        for existing in selections:
+            if isinstance(existing, FragmentSel):
+                if clash(existing.children):
+                    return True
+            elif (
+                selections is not target
                 and not existing.internal
                 and existing.response_key == key
-                and existing.type_text
-                and new.type_text
-                and existing.type_text != new.type_text
+                and shapes_differ(existing, new)
             ):
                 return True
-        elif existing.children is not target and conflicts(existing.children, new, target):
+        return False
+
+    return any(clash(selections) for selections in scope)
+
+
+def merged_children(scope: list[list[Sel]], key: str, own: list[Sel]) -> list[list[Sel]]:
+    """The merge scope below a field of response key `key`: the sub-selections of every field
+    of that key in `scope` (through fragments), its own (`own`) first."""
+    found: list[list[Sel]] = [own]
+
+    def collect(selections: list[Sel]) -> None:
+        for existing in selections:
+            if isinstance(existing, FragmentSel):
+                collect(existing.children)
+            elif (
+                existing.response_key == key
+                and existing.children is not None
+                and all(existing.children is not seen for seen in found)
+            ):
+                found.append(existing.children)
+
+    for selections in scope:
+        collect(selections)
+    return found
+
+
+def shapes_differ(a: FieldSel, b: FieldSel) -> bool:
+    """Whether two fields' types in the subgraph differ in shape: list and non-null wrappers,
+    or the type itself when either is a leaf (composite types are compared by their fields)."""
+    if not a.type_text or not b.type_text:
+        return False
+    left, right = a.type_text, b.type_text
+    while True:
+        if left.endswith("!") != right.endswith("!"):
             return True
-    return False
+        left, right = left.rstrip("!"), right.rstrip("!")
+        if left.startswith("[") != right.startswith("["):
+            return True
+        if not left.startswith("["):
+            either_leaf = a.children is None or b.children is None
+            return either_leaf and left != right
+        left, right = left[1:-1], right[1:-1]
 
 
 def add_fragment(

@@ -22,9 +22,12 @@ catalog, extras and stock compose into one supergraph holding, each with its own
 - unions and interfaces differing per graph: catalog's `Result = Book | Film`, extras'
   `Result = Book`; `User` implements `Named` in extras only;
 - a type conflict only inside one graph: `Book.year: Int` and `Film.year: Int!` in catalog
-  (`Int` in the supergraph, as extras declares `Film.year`);
+  (`Int` in the supergraph, as extras declares `Film.year`); and one level down, where only
+  merging the sub-selections of `details` (a union `Details`, narrower in extras) finds it:
+  `BookDetails.rating: Int` and `FilmDetails.rating: Int!` in catalog (`Int` in extras);
 - @inaccessible: `Product.code`, the `Tier.SECRET` value (one product has it), the argument
-  `products(hidden:)`.
+  `products(hidden:)`, the type `Ledger` (behind the inaccessible `Product.ledger`); extras'
+  `Product.label` requires the inaccessible `code`, which the planner still fetches.
 """
 
 from __future__ import annotations
@@ -96,6 +99,11 @@ class Tier(Enum):
     SECRET = strawberry.federation.enum_value("SECRET", inaccessible=True)
 
 
+@strawberry.federation.type(inaccessible=True)
+class Ledger:
+    entries: int = 3
+
+
 @strawberry.federation.type(keys=["id", "sku"], name="Product")
 class CatalogProduct:
     id: strawberry.ID
@@ -104,6 +112,7 @@ class CatalogProduct:
     weight: int
     code: str = strawberry.federation.field(inaccessible=True)
     tier: Tier | None
+    ledger: Ledger = strawberry.federation.field(inaccessible=True, default_factory=Ledger)
 
     @classmethod
     def resolve_reference(
@@ -135,6 +144,19 @@ class Media:
     curator: CatalogUser = strawberry.field(default_factory=lambda: curator())
 
 
+@strawberry.type
+class BookDetails:
+    rating: int | None = 4
+
+
+@strawberry.federation.type(shareable=True, name="FilmDetails")
+class CatalogFilmDetails:
+    rating: int = 5
+
+
+CatalogDetails = Annotated[BookDetails | CatalogFilmDetails, strawberry.union("Details")]
+
+
 @strawberry.federation.type(keys=["id"])
 class Book(Media):
     curator: CatalogUser = strawberry.federation.field(
@@ -142,6 +164,7 @@ class Book(Media):
     )
     year: int | None = 1965
     pages: int | None = strawberry.federation.field(external=True, default=None)
+    details: CatalogDetails = strawberry.field(default_factory=BookDetails)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> Book:
@@ -152,6 +175,9 @@ class Book(Media):
 class CatalogFilm(Media):
     title: str = strawberry.federation.field(shareable=True)
     year: int = strawberry.federation.field(shareable=True, default=1979)
+    details: CatalogDetails = strawberry.federation.field(
+        shareable=True, default_factory=CatalogFilmDetails
+    )
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> CatalogFilm:
@@ -305,6 +331,11 @@ class ExtrasProduct:
     sku: str
     price: int = strawberry.federation.field(external=True)
     weight: int = strawberry.federation.field(external=True)
+    code: str = strawberry.federation.field(external=True, default="")
+
+    @strawberry.federation.field(requires=["code"])
+    def label(self) -> str:
+        return f"label {self.code}"
 
     @strawberry.field
     def stock(self) -> int:
@@ -316,9 +347,9 @@ class ExtrasProduct:
 
     @classmethod
     def resolve_reference(
-        cls, sku: str, price: int | None = None, weight: int | None = None
+        cls, sku: str, price: int | None = None, weight: int | None = None, code: str = ""
     ) -> ExtrasProduct:
-        return cls(sku=sku, price=price or 0, weight=weight or 0)
+        return cls(sku=sku, price=price or 0, weight=weight or 0, code=code)
 
 
 @strawberry.federation.type(keys=["id"], name="Book")
@@ -334,6 +365,14 @@ class ExtrasBook:
         return cls(id=id)
 
 
+@strawberry.federation.type(shareable=True, name="FilmDetails")
+class ExtrasFilmDetails:
+    rating: int | None = 5
+
+
+ExtrasDetails = Annotated[ExtrasFilmDetails, strawberry.union("Details")]
+
+
 @strawberry.federation.type(keys=["id"], name="Film")
 class ExtrasFilm:
     id: strawberry.ID
@@ -345,6 +384,10 @@ class ExtrasFilm:
     @strawberry.federation.field(shareable=True)
     def year(self) -> int | None:
         return 1979
+
+    @strawberry.federation.field(shareable=True)
+    def details(self) -> ExtrasDetails:
+        return ExtrasFilmDetails()
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> ExtrasFilm:

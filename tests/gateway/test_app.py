@@ -339,3 +339,24 @@ async def test_several_operations_without_a_name_are_refused(client: httpx.Async
     response = await client.post("/graphql", json={"query": query})
 
     assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_kept_coerced_variables_answer_only_their_own_values(
+    client: httpx.AsyncClient,
+) -> None:
+    # the same operation with the same, other and invalid values, then again
+    query = "query($first: Int) { nearbyGroups(first: $first) { edges { node { title } } } }"
+
+    async def titles(variables: dict[str, object]) -> object:
+        response = await client.post("/graphql", json={"query": query, "variables": variables})
+        body = response.json()
+        if "errors" in body:
+            return [e["extensions"]["code"] for e in body["errors"]]
+        return len(body["data"]["nearbyGroups"]["edges"])
+
+    answers = [
+        await titles(v)
+        for v in ({"first": 1}, {"first": 2}, {"first": "two"}, {"first": 1}, {"first": "two"})
+    ]
+
+    assert answers == [1, 2, ["BAD_USER_INPUT"], 1, ["BAD_USER_INPUT"]]

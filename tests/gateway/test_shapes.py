@@ -129,6 +129,31 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "{ search { ... on Book { year } ... on Film { year } } }",
         {"search": [{"year": 1965}, {"year": 1979}]},
     ),
+    "conflicting types one level down, in sibling fragments, are aliased apart": (
+        "{ search { ... on Book { details { ... on BookDetails { rating } } }"
+        " ... on Film { details { ... on FilmDetails { rating } } } } }",
+        {"search": [{"details": {"rating": 4}}, {"details": {"rating": 5}}]},
+    ),
+    "conflicting types one level down, through a named fragment and nested fragments": (
+        "{ search { ...B ... on Media { ... on Film { details { ... on FilmDetails"
+        " { r: rating } } } } } }"
+        " fragment B on Book { details { ... on BookDetails { r: rating } } }",
+        {"search": [{"details": {"r": 4}}, {"details": {"r": 5}}]},
+    ),
+    "an @inaccessible field serves as a @requires condition": (
+        "{ products { id label } }",
+        {
+            "products": [
+                {"id": "p1", "label": "label C-p1"},
+                {"id": "p2", "label": "label C-p2"},
+                {"id": "p3", "label": "label C-p3"},
+            ]
+        },
+    ),
+    "@provides on an implementation's field, through a fragment on the interface": (
+        "{ media { ... on Book { curator { name } } } }",
+        {"media": [{"curator": {"name": "Ravi"}}, {}]},
+    ),
     "an @inaccessible enum value from a subgraph is null with an error": (
         "{ products { id tier } }",
         {
@@ -246,6 +271,8 @@ async def test_an_operation_that_cannot_be_planned_gets_an_error_with_a_code() -
     ("query", "variables"),
     [
         ("{ products { code } }", {}),  # an inaccessible field
+        ("{ products { ledger { entries } } }", {}),  # an inaccessible type's field
+        ('{ __type(name: "Ledger") { name } x: products { code } }', {}),  # and named
         ("{ products(hidden: true) { id } }", {}),  # an inaccessible argument
         ("query($t: Tier) { products { id } }", {"t": "SECRET"}),  # an inaccessible value
     ],
@@ -269,12 +296,14 @@ async def test_inaccessible_elements_are_not_in_the_api_schema() -> None:
     query = (
         '{ t: __type(name: "Tier") { enumValues { name } } '
         'p: __type(name: "Product") { fields { name } } '
-        'q: __type(name: "Query") { fields { name args { name } } } }'
+        'q: __type(name: "Query") { fields { name args { name } } } '
+        'ledger: __type(name: "Ledger") { name } }'
     )
 
     result = await run(None, query)
 
     assert result["data"]["t"] == {"enumValues": [{"name": "GOLD"}]}
-    assert "code" not in {f["name"] for f in result["data"]["p"]["fields"]}
+    assert {"code", "ledger"}.isdisjoint(f["name"] for f in result["data"]["p"]["fields"])
+    assert result["data"]["ledger"] is None  # the inaccessible type itself
     products = next(f for f in result["data"]["q"]["fields"] if f["name"] == "products")
     assert products["args"] == []

@@ -73,3 +73,42 @@ def test_skip_and_include_are_evaluated_with_variables() -> None:
 
 def test_missing_fields_are_null() -> None:
     assert shape("{ group { note } }", {"group": {}}) == ({"group": {"note": None}}, [])
+
+
+def test_sub_selections_under_a_condition_follow_the_variables() -> None:
+    # `group` is always answered, but `title` only when $a holds
+    query = "query($a: Boolean!) { group { id } group @include(if: $a) { title } }"
+    data = {"group": {"id": "g", "title": "T"}}
+
+    assert shape(query, data, {"a": False}) == ({"group": {"id": "g"}}, [])
+    assert shape(query, data, {"a": True}) == ({"group": {"id": "g", "title": "T"}}, [])
+
+
+def test_the_program_and_the_walk_shape_alike() -> None:
+    # given one compiled operation and answers with and without problems
+    document = parse(
+        "query($a: Boolean!) { group { __typename t: title ... @skip(if: $a) { note } "
+        "members { name } } list { id members { name } } }"
+    )
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    shaper = Shaper(SCHEMA, operation, {})
+    clean = {
+        "group": {"t": "T", "note": "n", "members": [{"name": "a"}, {"name": "b"}]},
+        "list": [{"id": "1", "members": []}, {"id": "2", "members": [{"name": "c"}]}],
+    }
+    broken = {"group": {"t": None, "members": []}, "list": [{"id": "1", "members": None}]}
+
+    for variables in ({"a": True}, {"a": False}):
+        # when the walk shapes them directly, then through shape() (the program first)
+        walked = shaper._object(
+            clean, shaper.root, (operation.selection_set,), variables, [], [], {}
+        )
+        first = shaper.shape(clean, variables)
+        again = shaper.shape(clean, variables)
+
+        # then the program's answer is the walk's, every time, and problems are reported
+        assert first == again == (walked, [])
+        assert list(first[0]["group"]) == list(walked["group"])  # type: ignore[index]
+    data, problems = shaper.shape(broken, {"a": False})
+    assert data == {"group": None, "list": None}
+    assert [p["path"] for p in problems] == [["group", "t"], ["list", 0, "members"]]

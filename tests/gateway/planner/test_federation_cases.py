@@ -286,3 +286,48 @@ def test_dependencies_that_form_a_cycle_are_refused() -> None:
 
     with pytest.raises(PlanningError, match="cycle"):
         check_acyclic([first, second])
+
+
+def test_a_composite_nested_key_an_override_and_a_requires_share_one_entity_fetch() -> None:
+    # Room's key is `number centre { id }`; access took `capacity` over from venues and
+    # requires venues' `floor` for `stepFree`
+    printed = plan("{ rooms { number centre { id } floor capacity stepFree } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "venues") {
+              {
+                rooms {
+                  number
+                  centre {
+                    id
+                  }
+                  floor
+                  __typename
+                }
+              }
+            },
+            Flatten(path: "rooms.@") {
+              Fetch(service: "access") {
+                {
+                  ... on Room {
+                    __typename
+                    number
+                    centre {
+                      id
+                    }
+                    floor
+                  }
+                } =>
+                {
+                  ... on Room {
+                    capacity
+                    stepFree
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)

@@ -10,6 +10,7 @@ from graphql import parse
 from gateway import Supergraph, compose
 from gateway.planner import Fetch, build_plan, print_plan
 from gateway.planner.search import Cost, Option, choose
+from gateway.planner.selection import FieldSel, shapes_differ
 from tests.gateway import shapes
 
 
@@ -286,6 +287,197 @@ def test_fields_whose_types_conflict_in_the_subgraph_are_aliased_apart() -> None
     assert result.node.renames == ((("search",), "year__0", "year"),)
 
 
+def test_conflicting_types_below_fields_merged_from_sibling_fragments_are_aliased() -> None:
+    # `details` is selected in two fragments, so the subgraph merges what is under it: there
+    # `BookDetails.rating: Int` meets `FilmDetails.rating: Int!` (catalog's own types)
+    result = build_plan(
+        supergraph(),
+        parse(
+            "{ search { ... on Book { details { ... on BookDetails { rating } } }"
+            " ... on Film { details { ... on FilmDetails { rating } } } } }"
+        ),
+    )
+
+    assert print_plan(result) == expected("""
+        QueryPlan {
+          Fetch(service: "catalog") {
+            {
+              search {
+                __typename
+                ... on Book {
+                  details {
+                    __typename
+                    ... on BookDetails {
+                      rating
+                    }
+                  }
+                }
+                ... on Film {
+                  details {
+                    __typename
+                    ... on FilmDetails {
+                      rating__0: rating
+                    }
+                  }
+                }
+              }
+            }
+          },
+        }
+    """)
+    assert isinstance(result.node, Fetch)
+    assert result.node.renames == ((("search", "details"), "rating__0", "rating"),)
+
+
+def test_the_merge_scope_follows_named_fragments_and_nested_type_conditions() -> None:
+    query = """
+        { search { ...B ... on Media { ... on Film { ...F } } } }
+        fragment F on Film { details { ... on FilmDetails { r: rating } } }
+        fragment B on Book { details { ... on BookDetails { r: rating } } }
+    """
+
+    result = build_plan(supergraph(), parse(query))
+
+    assert isinstance(result.node, Fetch)
+    assert "r__0: rating" in result.node.operation
+    assert result.node.renames == ((("search", "details"), "r__0", "r"),)
+
+
+def test_provides_on_an_implementations_field_serves_it_in_place() -> None:
+    # `Book.curator` provides `User.name`; the interface field `Media.curator` does not
+    book = plan("{ media { ... on Book { curator { name } } } }")
+    interface = plan("{ media { curator { name } } }")
+
+    assert book == expected("""
+        QueryPlan {
+          Fetch(service: "catalog") {
+            {
+              media {
+                __typename
+                ... on Book {
+                  curator {
+                    name
+                  }
+                }
+              }
+            }
+          },
+        }
+    """)
+    assert 'Flatten(path: "media.@.curator")' in interface
+    assert 'Fetch(service: "extras")' in interface
+
+
+def test_a_resolvable_false_reference_jumps_to_a_graph_that_resolves_the_entity() -> None:
+    # stock references `Parent` by id only (resolvable: false); `child.y` is extras'
+    assert plan("{ lonelyParent { child { y } } }") == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "stock") {
+              {
+                lonelyParent {
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "lonelyParent") {
+              Fetch(service: "extras") {
+                {
+                  ... on Parent {
+                    __typename
+                    id
+                  }
+                } =>
+                {
+                  ... on Parent {
+                    child {
+                      y
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+
+
+def test_requires_with_an_argument_keeps_the_argument_in_the_entity_fetch() -> None:
+    printed = plan('{ products { shippingCost(currency: "EUR") } }')
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                products {
+                  __typename
+                  sku
+                  price
+                  weight
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "extras") {
+                {
+                  ... on Product {
+                    __typename
+                    sku
+                    price
+                    weight
+                  }
+                } =>
+                {
+                  ... on Product {
+                    shippingCost(currency: "EUR")
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+
+
+def test_an_inaccessible_field_is_still_fetched_as_a_requires_condition() -> None:
+    printed = plan("{ products { id label } }")
+
+    assert printed == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                products {
+                  id
+                  __typename
+                  sku
+                  code
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "extras") {
+                {
+                  ... on Product {
+                    __typename
+                    sku
+                    code
+                  }
+                } =>
+                {
+                  ... on Product {
+                    label
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+
+
 def test_provides_through_an_abstract_type_serves_the_fragment_in_place() -> None:
     printed = plan("{ reviews { subject { id ... on Book { pages } } } }")
 
@@ -414,3 +606,24 @@ def test_a_fragment_on_a_type_the_graph_never_returns_there_is_dropped() -> None
           },
         }
     """)
+
+
+def test_fieldshapes_differ_by_wrappers_and_leaf_types_not_by_object_types() -> None:
+    def field(type_text: str, leaf: bool = True) -> FieldSel:
+        return FieldSel("f", type_text=type_text, children=None if leaf else [])
+
+    differ = [
+        (field("Int"), field("Int!")),
+        (field("[ID]"), field("ID")),
+        (field("[ID!]"), field("[ID]")),
+        (field("Int"), field("String")),
+        (field("Int"), field("Book", leaf=False)),
+    ]
+    alike = [
+        (field("[Int!]!"), field("[Int!]!")),
+        (field("Book", leaf=False), field("Film", leaf=False)),
+        (field("Int"), field("")),  # a type the planner does not know: not compared
+    ]
+
+    assert all(shapes_differ(a, b) and shapes_differ(b, a) for a, b in differ)
+    assert not any(shapes_differ(a, b) or shapes_differ(b, a) for a, b in alike)
