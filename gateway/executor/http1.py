@@ -14,6 +14,10 @@ gateway.
 - `timeout` bounds a whole call, `connect_timeout` opening a connection.
 - No redirects, no cookies, no proxies from the environment, no compression asked for.
 - Header names and values with CR or LF are refused (no header injection).
+- An answer larger than `max_body_bytes` fails the call and drops the connection, and bytes
+  arriving on an idle connection (an answer nobody asked for) drop it too: a compromised
+  subgraph host can neither exhaust the gateway's memory nor have a smuggled answer read as the
+  answer to the next request.
 """
 
 from __future__ import annotations
@@ -42,7 +46,9 @@ class _Connection(asyncio.Protocol):
 
     __slots__ = (
         "_body",
+        "_max_body",
         "_parser",
+        "_size",
         "_waiter",
         "closed",
         "idle_since",
@@ -50,8 +56,10 @@ class _Connection(asyncio.Protocol):
         "transport",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, max_body: int) -> None:
         self.transport: asyncio.Transport | None = None
+        self._max_body = max_body
+        self._size = 0
         self._parser = httptools.HttpResponseParser(self)
         self._waiter: asyncio.Future[tuple[int, bytes]] | None = None
         self._body: list[bytes] = []
@@ -65,6 +73,9 @@ class _Connection(asyncio.Protocol):
         self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
+        if self._waiter is None:  # nobody asked: never kept for the next request
+            self.close()
+            return
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserError as error:
@@ -77,9 +88,18 @@ class _Connection(asyncio.Protocol):
 
     # -- httptools callbacks --
     def on_message_begin(self) -> None:
+        if self._waiter is None:  # a second answer in the same bytes: nobody asked for it
+            self.close()
         self._body = []
+        self._size = 0
 
     def on_body(self, body: bytes) -> None:
+        self._size += len(body)
+        if self._size > self._max_body:
+            self._body = []
+            self._fail(HttpError(f"the answer is larger than {self._max_body} bytes"))
+            self.close()
+            return
         self._body.append(body)
 
     def on_message_complete(self) -> None:
@@ -121,6 +141,7 @@ class Origin:
         connect_timeout: float,
         max_connections: int,
         idle_seconds: float,
+        max_body_bytes: int,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -135,6 +156,7 @@ class Origin:
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self.idle_seconds = idle_seconds
+        self.max_body_bytes = max_body_bytes
         self._idle: deque[_Connection] = deque()
         self._slots = asyncio.Semaphore(max_connections) if max_connections else None
 
@@ -156,7 +178,9 @@ class Origin:
         loop = asyncio.get_running_loop()
         try:
             _, protocol = await asyncio.wait_for(
-                loop.create_connection(_Connection, self.host, self.port, ssl=self.ssl),
+                loop.create_connection(
+                    lambda: _Connection(self.max_body_bytes), self.host, self.port, ssl=self.ssl
+                ),
                 self.connect_timeout,
             )
         except TimeoutError as error:

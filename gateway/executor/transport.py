@@ -84,8 +84,10 @@ class HttpTransport:
         connect_timeout: float = 2.0,
         max_connections: int = 100,
         idle_seconds: float = 4.0,
+        max_body_bytes: int = 32 << 20,
     ) -> None:
         self._urls = dict(urls)
+        self._max_body_bytes = max_body_bytes
         self._timeouts = (timeout, connect_timeout, idle_seconds)
         self._max_connections = max_connections
         self._origins: dict[str, tuple[Origin, bytes]] = {}
@@ -101,6 +103,7 @@ class HttpTransport:
             connect_timeout=connect_timeout,
             max_connections=self._max_connections,
             idle_seconds=idle_seconds,
+            max_body_bytes=self._max_body_bytes,
         )
         path = urlsplit(url)
         target = (path.path or "/") + (f"?{path.query}" if path.query else "")

@@ -183,3 +183,54 @@ async def test_a_connection_idle_too_long_is_replaced(wire: Wire) -> None:
     await client.aclose()
 
     assert wire.connections == 2
+
+
+async def test_a_subgraph_host_cannot_exhaust_the_gateways_memory_with_an_endless_answer() -> None:
+    """A compromised subgraph host streams an answer without end: the call fails once the
+    answer passes the bound, the connection is dropped, and the gateway holds no more of it."""
+
+    async def endless(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
+        chunk = b"x" * 65536
+        try:
+            for _ in range(4096):  # 256 MiB if nobody stops it
+                writer.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                await writer.drain()
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(endless, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = HttpTransport({"s": f"http://127.0.0.1:{port}/graphql"}, max_body_bytes=1 << 20)
+    try:
+        with pytest.raises(SubgraphUnavailable):
+            await client.send("s", {"query": "{ ok }"}, {})
+    finally:
+        await client.aclose()
+        server.close()
+
+
+async def test_bytes_nobody_asked_for_are_never_taken_as_the_next_answer() -> None:
+    """A server that writes an answer onto an idle connection (a smuggled response) does not
+    get it read as the answer to the next request: the connection is dropped."""
+    forged = b'{"data":{"ok":false}}'
+    smuggled = b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n%s" % (len(forged), forged)
+
+    def answer_then_smuggle(n: int) -> bytes:
+        return ok(n) + (smuggled if n == 1 else b"")
+
+    found = Wire(answer_then_smuggle)
+    server = await _serve(found)
+    client = transport(found)
+    try:
+        first = await client.send("s", {"query": "{ ok }"}, {})
+        await asyncio.sleep(0.05)  # the smuggled answer arrives on the idle connection
+        second = await client.send("s", {"query": "{ ok }"}, {})
+    finally:
+        await client.aclose()
+        server.close()
+    assert first == second == {"data": {"ok": True}}
+    assert found.connections == 2
