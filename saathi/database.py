@@ -44,7 +44,7 @@ def tortoise_config(settings: Settings, components: Iterable[str]) -> dict[str, 
         if url.startswith("sqlite://"):
             connections[component] = _sqlite_connection(url)
         else:
-            connections[component] = url
+            connections[component] = _postgres_connection(url)
         apps[component] = {
             "models": [models_module(component)],
             "default_connection": component,
@@ -62,6 +62,25 @@ def _sqlite_connection(url: str) -> dict[str, Any]:
     if url != SQLITE_MEMORY:
         private_file(Path(config["credentials"]["file_path"]))
     return config
+
+
+def _postgres_connection(url: str) -> dict[str, Any]:
+    """A PostgreSQL pool whose connections go back without asyncpg's reset query.
+
+    By default asyncpg sends ``SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET
+    ALL`` each time a connection returns to the pool: tortoise takes one from the pool for each
+    statement outside a transaction, so every query cost a second round trip (a nearby search,
+    seven). Nothing here leaves session state on a pooled connection: advisory locks are taken
+    on connections of their own (``advisory_lock``), nothing listens, declares a held cursor or
+    sets a session variable. asyncpg still rolls back a transaction left open before the
+    connection is reused (tested in ``tests/saathi/test_database_pool.py``)."""
+    config = expand_db_url(url)
+    config["credentials"]["reset"] = _keep_session
+    return config
+
+
+async def _keep_session(connection: object) -> None:
+    """The pool's reset: nothing beyond asyncpg's own rollback of an open transaction."""
 
 
 def _data_dir_in_use(settings: Settings, components: Iterable[str]) -> bool:

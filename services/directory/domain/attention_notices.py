@@ -23,7 +23,7 @@ from saathi.service.internal import contracts as api
 from saathi.service.internal.client import call
 from saathi.service.outbox import DrainReport, Outbox
 from saathi.tokens import Role
-from services.directory.domain.practice_editing import attention_list
+from services.directory.domain.practice_editing import attention_lists
 from services.directory.domain.records import AttentionNoticeRecord
 from services.directory.repository import practice as repository
 
@@ -41,19 +41,27 @@ def week_of(now: datetime) -> str:
 
 async def queue(now: datetime) -> int:
     """Queue this week's notice for each centre with supporters needing attention that has none
-    yet; how many were queued."""
+    yet; how many were queued. A round once the week's notices are queued costs two queries,
+    and the first round of a week a few for each ``_CHUNK`` centres, not a few for each centre:
+    the worker runs it every minute or so, beside the requests."""
     week = week_of(now)
+    noticed = await repository.centres_noticed(week)
+    waiting = [c for c in await repository.centres_with_supporters() if c not in noticed]
     queued = 0
-    for centre_id in await repository.centres_with_supporters():
-        attention = await attention_list(centre_id, now.date())
-        if not attention:
-            continue
-        message = (
-            f"{len(attention)} peer supporter(s) of your centre need attention "
-            "(certification ending or supervision overdue): see supportersNeedingAttention."
-        )
-        queued += await repository.queue_attention_notice(centre_id, week, message, now)
+    for start in range(0, len(waiting), _CHUNK):
+        lists = await attention_lists(waiting[start : start + _CHUNK], now.date())
+        for centre_id, attention in lists.items():
+            if not attention:
+                continue
+            message = (
+                f"{len(attention)} peer supporter(s) of your centre need attention "
+                "(certification ending or supervision overdue): see supportersNeedingAttention."
+            )
+            queued += await repository.queue_attention_notice(centre_id, week, message, now)
     return queued
+
+
+_CHUNK = 200
 
 
 class _Store:

@@ -218,14 +218,27 @@ async def centre_profiles(
 
 
 async def attention_list(centre_id: str, today: date) -> list[Attention]:
-    ids = await repository.supporter_ids_of_centre(centre_id)
-    found = await repository.profiles(ids)
-    practice = (await repository.practices([centre_id]))[centre_id]
-    return [
-        attention
-        for supporter_id in ids
-        if (attention := rules.needing_attention(found[supporter_id], practice, today))
-    ]
+    return (await attention_lists([centre_id], today))[centre_id]
+
+
+async def attention_lists(centre_ids: Sequence[str], today: date) -> dict[str, list[Attention]]:
+    """The supporters needing attention of each centre, in a fixed number of queries however
+    many centres there are (the weekly notice asks it for every centre)."""
+    by_centre = await repository.supporter_ids_of_centres(centre_ids)
+    found = await repository.profiles([i for ids in by_centre.values() for i in ids])
+    practices = await repository.practices(centre_ids)
+    return {
+        centre_id: [
+            attention
+            for supporter_id in by_centre.get(centre_id, [])
+            if (
+                attention := rules.needing_attention(
+                    found[supporter_id], practices[centre_id], today
+                )
+            )
+        ]
+        for centre_id in centre_ids
+    }
 
 
 async def needing_attention(

@@ -71,8 +71,24 @@ def _as_date(value: object) -> date | None:
     return date.fromisoformat(str(value)[:10])  # SQLite answers an aggregate as text
 
 
-async def supporter_ids_of_centre(centre_id: str) -> list[str]:
-    return [supporter_id for supporter_id, _ in await supporters_of_centre(centre_id)]
+async def supporter_ids_of_centres(centre_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The ids of each centre's supporters, by name then id (one query); centres without any
+    are left out."""
+    rows = await (
+        SupporterRow.filter(centre_id__in=storable(centre_ids))
+        .order_by("display_name", "id")
+        .values_list("centre_id", "id")
+    )
+    found: dict[str, list[str]] = {}
+    for centre_id, supporter_id in rows:
+        found.setdefault(str(centre_id), []).append(str(supporter_id))
+    return found
+
+
+async def centres_noticed(week: str) -> set[str]:
+    """The centres whose notice for ``week`` is queued already (sent or not)."""
+    rows = await models.AttentionNotice.filter(week=week).values_list("centre_id", flat=True)
+    return {str(centre_id) for centre_id in rows}
 
 
 async def supporters_of_centre(centre_id: str) -> list[tuple[str, str]]:

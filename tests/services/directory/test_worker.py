@@ -21,7 +21,7 @@ from services.directory import repository
 from services.directory.domain import attention_notices, timetables
 from services.directory.domain.attention_notices import tell_admins_weekly
 from services.directory.models import AttentionNotice
-from tests.services.directory.conftest import MakeGroup, MakeSupporter, SessionsDouble
+from tests.services.directory.conftest import MakeGroup, MakeSupporter, SessionsDouble, StatementLog
 
 
 async def test_a_queued_timetable_reaches_sessions_without_a_new_write(
@@ -219,3 +219,31 @@ async def test_next_week_brings_a_new_notice_and_a_lapsed_claim_is_sent_again(
 
     assert (told_now, while_claimed, after_lease) == (1, 0, 1)
     assert [n["centreId"] for n in consent.notices] == [supporter.centre_id] * 2
+
+
+async def test_the_weekly_round_costs_a_few_statements_however_many_centres(
+    make_supporter: MakeSupporter, peers: Peers, sql: StatementLog
+) -> None:
+    """The worker asks for supporters needing attention every minute or so, beside the
+    requests: with many centres, a round must not cost a query per centre."""
+    # given 30 centres, each with a supporter never supervised
+    await AttentionNotice.all().delete()
+    for _ in range(30):
+        await make_supporter()
+    consent = ConsentDouble()
+    peers.attach_app("consent", consent.app())
+    now = datetime.now(UTC)
+
+    # when the week's first round queues the notices, then a later round runs
+    sql.clear()
+    queued = await attention_notices.queue(now)
+    first_round = [s for s in sql.statements if "attention_notice" not in s]
+    sql.clear()
+    again = await attention_notices.queue(now + timedelta(minutes=1))
+
+    # then the first round read the centres' supporters in a fixed number of statements (one
+    # insert a centre aside), and the later round found nothing to do in two statements
+    assert queued == 30
+    assert len(first_round) <= 8, first_round
+    assert again == 0
+    assert len(sql.statements) == 2, sql.statements
