@@ -39,8 +39,9 @@ def worker_database_url(url: str, worker: str) -> str:
     return f"{base}/{database}_{worker}" + (f"?{query}" if query else "")
 
 
-async def _recreate_database(url: str) -> None:
-    """Drop and create the database ``url`` names, through the server's ``postgres`` database."""
+async def _administer(url: str, *, create: bool) -> None:
+    """Drop the database ``url`` names and, with ``create``, make it anew (empty), through the
+    server's ``postgres`` database."""
     import asyncpg
 
     address = url.replace("postgres://", "postgresql://", 1).split("?", 1)[0]
@@ -48,20 +49,31 @@ async def _recreate_database(url: str) -> None:
     connection = await asyncpg.connect(f"{base}/postgres")
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{database}"')
+        if create:
+            await connection.execute(f'CREATE DATABASE "{database}"')
     finally:
         await connection.close()
 
 
+_WORKER_DATABASE = pytest.StashKey[str]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """In an xdist worker, point ``SAATHI_TEST_DATABASE_URL`` at the worker's own database
-    (before any test module reads it); subprocesses the tests start inherit it."""
+    """In an xdist worker, point ``SAATHI_TEST_DATABASE_URL`` at the worker's own database,
+    new for the run (before any test module reads it; subprocesses the tests start inherit it)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     url = os.environ.get(DATABASE_URL_VARIABLE)
     if worker and url:
         own = worker_database_url(url, worker)
-        asyncio.run(_recreate_database(own))
-        os.environ[DATABASE_URL_VARIABLE] = own
+        asyncio.run(_administer(own, create=True))
+        os.environ[DATABASE_URL_VARIABLE] = config.stash[_WORKER_DATABASE] = own
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The worker's database goes when the worker does (the server is shared)."""
+    own = config.stash.get(_WORKER_DATABASE, None)
+    if own is not None:
+        asyncio.run(_administer(own, create=False))
 
 
 @pytest.fixture(scope="session", autouse=True)
