@@ -325,16 +325,19 @@ class StaffNotified(Message):
 
 
 class TokenCheckRequest(Message):
-    """Is the sign-in behind a verified access token still live?"""
+    """Is the sign-in behind a verified access token still live (and, for a staff token that
+    names a peer supporter, is the staff member still tied to it)?"""
 
     subject: Annotated[NonBlank, Meta(max_length=100)]
     role: Annotated[NonBlank, Meta(max_length=20)]
     session_id: str | None = None
+    supporter_id: Annotated[str, Meta(max_length=40)] | None = None
 
     messages: ClassVar = {
         "subject": "subject must be a non-empty string of at most 100 characters.",
         "role": "role must be a non-empty string of at most 20 characters.",
         "sessionId": "sessionId must be a string or null.",
+        "supporterId": "supporterId must be a string of at most 40 characters, or null.",
     }
 
 
