@@ -496,10 +496,7 @@ def staff_add(
         return
 
     async def tied() -> list[str]:
-        from services.directory.domain.lookups import supporters_by_ids
-
-        found = (await supporters_by_ids([supporter])).get(supporter)
-        if found is None or found.centre_id != centre:
+        if await _supporter_centre(supporter) != centre:
             raise BadUserInput(f"The centre {centre} has no peer supporter {supporter}.")
         return await add_staff(centre, STAFF_ROLES[role], names, supporter_id=supporter)
 
@@ -509,6 +506,67 @@ def staff_add(
         raise _fail(exc.message) from exc
     for staff_id in added:
         print(staff_id)
+
+
+async def _supporter_centre(supporter_id: str) -> str | None:
+    """The centre the directory holds ``supporter_id`` at (the directory database open)."""
+    from services.directory.domain.lookups import supporters_by_ids
+
+    found = (await supporters_by_ids([supporter_id])).get(supporter_id)
+    return None if found is None else found.centre_id
+
+
+@staff_app.command("link")
+def staff_link(
+    staff_id: Annotated[str, typer.Argument(help="The staff member (stf_...).")],
+    supporter: Annotated[
+        str,
+        typer.Option(
+            "--supporter",
+            help="The peer supporter (sup_..., of the staff member's centre) they are.",
+        ),
+    ],
+    data_dir: DataDir = None,
+) -> None:
+    """Tie an existing staff member to their peer-supporter record; tokens minted from now on
+    name it (old tokens do not: issue a new one)."""
+    from saathi.errors import BadUserInput, NotFound
+    from services.consent.domain.accounts import link_staff
+
+    settings = _settings(data_dir)
+    try:
+        _with_databases(
+            settings,
+            ["consent", "directory"],
+            lambda: link_staff(staff_id, supporter, _supporter_centre),
+        )
+    except (BadUserInput, NotFound) as exc:
+        raise _fail(exc.message) from exc
+    err.print(f"{staff_id} is tied to the peer supporter {supporter}; issue them a new token")
+
+
+@staff_app.command("unlink")
+def staff_unlink(
+    staff_id: Annotated[str, typer.Argument(help="The staff member (stf_...).")],
+    data_dir: DataDir = None,
+) -> None:
+    """Untie a staff member from their peer-supporter record; their tokens that name it stop
+    at the next request."""
+    from saathi.errors import NotFound
+    from services.consent.domain.accounts import unlink_staff
+
+    settings = _settings(data_dir)
+    try:
+        was = _with_consent_db(settings, lambda: unlink_staff(staff_id))
+    except NotFound as exc:
+        raise _fail(exc.message) from exc
+    if was.supporter_id is None:
+        err.print(f"{staff_id} was not tied to a peer supporter")
+    else:
+        err.print(
+            f"{staff_id} is no longer the peer supporter {was.supporter_id}; "
+            "their tokens that name it are refused from now on"
+        )
 
 
 @app.command()

@@ -12,7 +12,10 @@ operation runs as anonymous (the ``Authorization`` header is not forwarded), so 
 such as the directory and crisis lines keep working while every field that needs the caller's
 identity answers UNAUTHENTICATED. Fail closed for identity, open for what anyone may read.
 
-Staff, partner and service tokens have no sign-in in the consent service and are not asked about.
+A staff token that names a peer supporter (claim ``supporter``) is asked about too: it is live
+only while consent still ties that staff member to that supporter, so the claim (which lets a
+peer mentor read their mentees' goals) ends with ``saathi staff unlink``. Other staff, partner and
+service tokens have no sign-in in the consent service and are not asked about.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ logger = logging.getLogger("network.revocation")
 
 
 class RevocationCheck(GatewayHooks):
-    """Refuses a participant token whose sign-in has ended; see the module docstring."""
+    """Refuses a participant token whose sign-in has ended, and a staff token whose peer
+    supporter tie has ended; see the module docstring."""
 
     def __init__(self, verifier: TokenVerifier, peers: Peers) -> None:
         self._verifier = verifier
@@ -42,10 +46,15 @@ class RevocationCheck(GatewayHooks):
             principal = self._verifier.principal_from_header(authorization)
         except Unauthenticated:
             return  # a bad token is the subgraphs' to judge: anonymous for public fields
-        if principal is None or principal.role is not Role.PARTICIPANT:
+        if principal is None or not (
+            principal.role is Role.PARTICIPANT or principal.supporter_id is not None
+        ):
             return
         request = TokenCheckRequest(
-            subject=principal.subject, role=principal.role.value, session_id=principal.session_id
+            subject=principal.subject,
+            role=principal.role.value,
+            session_id=principal.session_id,
+            supporter_id=principal.supporter_id,
         )
         try:
             live = (await call(self._peers, TOKENS_CHECK, request)).live

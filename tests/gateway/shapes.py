@@ -25,9 +25,15 @@ catalog, extras and stock compose into one supergraph holding, each with its own
   (`Int` in the supergraph, as extras declares `Film.year`); and one level down, where only
   merging the sub-selections of `details` (a union `Details`, narrower in extras) finds it:
   `BookDetails.rating: Int` and `FilmDetails.rating: Int!` in catalog (`Int` in extras);
-- @inaccessible: `Product.code`, the `Tier.SECRET` value (one product has it), the argument
-  `products(hidden:)`, the type `Ledger` (behind the inaccessible `Product.ledger`); extras'
-  `Product.label` requires the inaccessible `code`, which the planner still fetches.
+- @inaccessible: `Product.code`, the `Tier.SECRET` value (one product has it, and
+  `productsOfTier(tier:)` takes a `Tier` as input), the argument `products(hidden:)`, the type
+  `Ledger` (behind the inaccessible `Product.ledger`); extras' `Product.label` requires the
+  inaccessible `code`, which the planner still fetches;
+- `ID` in one graph, `ID!` in another: the value type `Tag` has `code: ID` in catalog (behind
+  `Product.tag`) and `code: ID!` in extras (behind `Product.stamp` and `Query.marks`), so a
+  query selects it through both (both graphs have every field of `Tag`: it has no key); in
+  extras' union `Mark = Tag | Seal`, `Seal.code` is `ID`, so `code` under both members
+  conflicts there alone (both are `ID` in the supergraph).
 """
 
 from __future__ import annotations
@@ -104,6 +110,12 @@ class Ledger:
     entries: int = 3
 
 
+@strawberry.federation.type(shareable=True, name="Tag")
+class CatalogTag:
+    code: strawberry.ID | None
+    label: str
+
+
 @strawberry.federation.type(keys=["id", "sku"], name="Product")
 class CatalogProduct:
     id: strawberry.ID
@@ -113,6 +125,10 @@ class CatalogProduct:
     code: str = strawberry.federation.field(inaccessible=True)
     tier: Tier | None
     ledger: Ledger = strawberry.federation.field(inaccessible=True, default_factory=Ledger)
+
+    @strawberry.field
+    def tag(self) -> CatalogTag:
+        return CatalogTag(code=strawberry.ID(f"t-{self.id}"), label=f"tag of {self.id}")
 
     @classmethod
     def resolve_reference(
@@ -262,6 +278,10 @@ class CatalogQuery:
         return [make_product(p) for p in PRODUCTS]
 
     @strawberry.field
+    def products_of_tier(self, tier: Tier) -> list[CatalogProduct]:
+        return [make_product(p) for p, row in PRODUCTS.items() if row[4] == tier.value]
+
+    @strawberry.field
     def media(self) -> list[Media]:
         return [make_media(m) for m in MEDIA]
 
@@ -326,6 +346,20 @@ class ExtrasUser(ExtrasNamed):
         return cls(id=id, name=name, email=email)
 
 
+@strawberry.federation.type(shareable=True, name="Tag")
+class ExtrasTag:
+    code: strawberry.ID
+    label: str
+
+
+@strawberry.type(name="Seal")
+class Seal:
+    code: strawberry.ID | None
+
+
+Mark = Annotated[ExtrasTag | Seal, strawberry.union("Mark")]
+
+
 @strawberry.federation.type(keys=["sku"], name="Product")
 class ExtrasProduct:
     sku: str
@@ -340,6 +374,10 @@ class ExtrasProduct:
     @strawberry.field
     def stock(self) -> int:
         return PRODUCTS[BY_SKU[self.sku]][3]
+
+    @strawberry.field
+    def stamp(self) -> ExtrasTag:
+        return ExtrasTag(code=strawberry.ID(f"s-{self.sku}"), label=f"stamped {self.sku}")
 
     @strawberry.federation.field(requires=["price weight"])
     def shipping_cost(self, currency: str = "INR") -> str:
@@ -410,6 +448,14 @@ class ExtrasQuery:
     @strawberry.field
     def picks(self) -> list[ExtrasResult]:
         return [ExtrasBook(id=strawberry.ID("b1"))]
+
+    @strawberry.field
+    def marks(self) -> list[Mark]:
+        return [
+            ExtrasTag(code=strawberry.ID("t-1"), label="a tag"),
+            Seal(code=None),
+            Seal(code=strawberry.ID("s-1")),
+        ]
 
 
 extras_schema = strawberry.federation.Schema(

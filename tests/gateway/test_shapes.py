@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -164,6 +164,33 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             ]
         },
     ),
+    "a field that is ID in one graph and ID! in another, selected through both": (
+        "{ products { id tag { code label } stamp { code label } } }",
+        {
+            "products": [
+                {
+                    "id": p,
+                    "tag": {"code": f"t-{p}", "label": f"tag of {p}"},
+                    "stamp": {"code": f"s-sku-{p[1:]}", "label": f"stamped sku-{p[1:]}"},
+                }
+                for p in ("p1", "p2", "p3")
+            ]
+        },
+    ),
+    "ID and ID! under two members of one graph's union are aliased apart": (
+        "{ marks { __typename ... on Tag { code } ... on Seal { code } } }",
+        {
+            "marks": [
+                {"__typename": "Tag", "code": "t-1"},
+                {"__typename": "Seal", "code": None},
+                {"__typename": "Seal", "code": "s-1"},
+            ]
+        },
+    ),
+    "an enum argument with an accessible value": (
+        "{ gold: productsOfTier(tier: GOLD) { id } }",
+        {"gold": [{"id": "p1"}, {"id": "p3"}]},
+    ),
 }
 
 # Where @apollo/gateway 2.14 nulls a value silently, the error the GraphQL spec asks for.
@@ -268,28 +295,62 @@ async def test_an_operation_that_cannot_be_planned_gets_an_error_with_a_code() -
 
 
 @pytest.mark.parametrize(
-    ("query", "variables"),
+    ("query", "variables", "code"),
     [
-        ("{ products { code } }", {}),  # an inaccessible field
-        ("{ products { ledger { entries } } }", {}),  # an inaccessible type's field
-        ('{ __type(name: "Ledger") { name } x: products { code } }', {}),  # and named
-        ("{ products(hidden: true) { id } }", {}),  # an inaccessible argument
-        ("query($t: Tier) { products { id } }", {"t": "SECRET"}),  # an inaccessible value
+        ("{ products { code } }", {}, "GRAPHQL_VALIDATION_FAILED"),  # an inaccessible field
+        # an inaccessible type's field, and the type named
+        ("{ products { ledger { entries } } }", {}, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            '{ __type(name: "Ledger") { name } x: products { code } }',
+            {},
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        # an inaccessible argument, written in place and through a variable
+        ("{ products(hidden: true) { id } }", {}, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            "query($h: Boolean) { products(hidden: $h) { id } }",
+            {"h": True},
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        # an inaccessible enum value: as an argument, a variable's default, a variable's value
+        ("{ productsOfTier(tier: SECRET) { id } }", {}, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            "query($t: Tier! = SECRET) { productsOfTier(tier: $t) { id } }",
+            {},
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        (
+            "query($t: Tier!) { productsOfTier(tier: $t) { id } }",
+            {"t": "SECRET"},
+            "BAD_USER_INPUT",  # variables are coerced after validation, as graphql-js does
+        ),
     ],
 )
 async def test_inaccessible_elements_are_never_accepted(
-    query: str, variables: dict[str, Any]
+    query: str, variables: dict[str, Any], code: str
 ) -> None:
-    transport = AsgiTransport({n: asgi_app(s) for n, s in shapes.SCHEMAS.items()})
-    app = create_gateway_app(compose(shapes.specs()), transport)
+    sent: list[str] = []
+    inner = AsgiTransport({n: asgi_app(s) for n, s in shapes.SCHEMAS.items()})
+
+    class Recording:
+        async def send(
+            self, service: str, body: dict[str, Any], headers: Mapping[str, str]
+        ) -> dict[str, Any]:
+            sent.append(service)
+            answer: dict[str, Any] = await inner.send(service, body, headers)
+            return answer
+
+    app = create_gateway_app(compose(shapes.specs()), Recording())  # type: ignore[arg-type]
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://gateway.test"
     ) as client:
         response = await client.post("/graphql", json={"query": query, "variables": variables})
 
+    assert response.status_code == 200  # a GraphQL error, never an HTTP 500
     (error,) = response.json()["errors"]
-    assert error["extensions"]["code"] in ("GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT")
-    assert "data" not in response.json() or response.json()["data"] is None
+    assert error["extensions"]["code"] == code
+    assert response.json().get("data") is None
+    assert sent == []  # nothing reached a subgraph
 
 
 async def test_inaccessible_elements_are_not_in_the_api_schema() -> None:

@@ -231,3 +231,69 @@ def test_a_staff_member_is_tied_to_their_peer_supporter_record_of_the_same_centr
     assert "has no peer supporter" in elsewhere.output
     assert again.exit_code != 0
     assert "already a staff member" in again.output
+
+
+def test_an_existing_staff_member_is_linked_to_and_unlinked_from_their_supporter_record(
+    seeded_dir: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(seeded_dir, data_dir)
+    centre, other = demo.CENTRES[0].id, demo.CENTRES[1].id
+    trainee, elsewhere = trainee_id(centre), trainee_id(other)
+    mentor = next(s.id for s in demo.SUPPORTERS if s.centre_id == centre and s.id != trainee)
+
+    def run(*args: str) -> Result:
+        return runner.invoke(app, [*args, "--data-dir", str(data_dir)])
+
+    def supporter_claim(staff: str) -> str | None:
+        (token,) = _lines(run("token", staff))
+        claim: str | None = jwt.decode(token, options={"verify_signature": False}).get("supporter")
+        return claim
+
+    # given a facilitator added without a supporter record, and a colleague
+    (kiran,) = _lines(run("staff", "add", "--centre", centre, "--role", "facilitator", "Kiran"))
+    (asha,) = _lines(run("staff", "add", "--centre", centre, "--role", "facilitator", "Asha"))
+
+    # when they are linked, with the same checks as staff add --supporter
+    of_another_centre = run("staff", "link", kiran, "--supporter", elsewhere)
+    taken = run("staff", "link", kiran, "--supporter", mentor)  # the demo already ties it
+    not_a_supporter = run("staff", "link", kiran, "--supporter", "grp_1")
+    nobody = run("staff", "link", "stf_nobody", "--supporter", trainee)
+    linked = run("staff", "link", kiran, "--supporter", trainee)
+    again = run("staff", "link", kiran, "--supporter", trainee)
+    colleague = run("staff", "link", asha, "--supporter", trainee)
+    tied_claim = supporter_claim(kiran)
+
+    # then only the supporter of their own centre that no one else holds is tied, once
+    refusals = {
+        "of_another_centre": (of_another_centre, f"The centre {centre} has no peer supporter"),
+        "taken": (taken, "is already a staff member"),
+        "not_a_supporter": (not_a_supporter, "is not a peer supporter id"),
+        "nobody": (nobody, "No staff member has the id 'stf_nobody'"),
+        "colleague": (colleague, "is already a staff member"),
+    }
+    for name, (result, message) in refusals.items():
+        assert result.exit_code == 2, name
+        assert message in result.output, (name, result.output)
+        assert len(result.output.strip().splitlines()) == 1, (name, result.output)
+    assert linked.exit_code == 0, linked.output
+    assert again.exit_code == 0, again.output
+    assert tied_claim == trainee
+    moved = run("staff", "link", kiran, "--supporter", mentor)
+    assert moved.exit_code == 2
+    assert f"already tied to the peer supporter {trainee}; unlink them first" in moved.output
+
+    # when they are unlinked, the supporter is free for the colleague
+    unlinked = run("staff", "unlink", kiran)
+    unlinked_again = run("staff", "unlink", kiran)
+    unknown = run("staff", "unlink", "stf_nobody")
+    taken_over = run("staff", "link", asha, "--supporter", trainee)
+
+    assert unlinked.exit_code == 0, unlinked.output
+    assert f"no longer the peer supporter {trainee}" in unlinked.output
+    assert unlinked_again.exit_code == 0
+    assert "was not tied" in unlinked_again.output
+    assert unknown.exit_code == 2
+    assert supporter_claim(kiran) is None
+    assert taken_over.exit_code == 0, taken_over.output
+    assert supporter_claim(asha) == trainee

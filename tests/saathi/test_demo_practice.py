@@ -10,7 +10,9 @@ from typing import Any
 from network.demo import description as demo
 from network.demo.consent import MENTEE, demo_staff_id, demo_supporter_staff_id
 from network.demo.members import MEMBERSHIPS
+from network.demo.practice import trainee_id
 from saathi.tokens import Role
+from services.consent.domain.accounts import link_staff, unlink_staff
 from tests.saathi.conftest import Network
 
 MUMBAI = next(c for c in demo.CENTRES if c.city == "Mumbai")
@@ -131,3 +133,59 @@ async def test_the_demo_mentor_reads_their_mentees_goals_and_their_colleague_doe
     assert as_mentor["goals"]
     assert as_colleague["error"]["code"] == "FORBIDDEN"
     assert as_colleague["goals"] is None
+
+
+async def test_an_unlinked_mentors_old_token_no_longer_reads_their_mentees_goals(
+    network: Network,
+) -> None:
+    # given the demo mentor's token, issued while they are tied to their supporter record
+    mentee = demo.PARTICIPANTS[MENTEE]
+    mentoring = next(g for g in MEMBERSHIPS[mentee.id] if g.kind == "MENTORING")
+    supporter = mentoring.facilitator_id or ""
+    staff_id = demo_supporter_staff_id(supporter)
+    old_token = network.token(staff_id, Role.FACILITATOR, mentoring.centre_id, supporter)
+
+    async def goals(token: str) -> dict[str, Any]:
+        return await network.run(
+            "wellbeing",
+            "SharedOutcomes",
+            token,
+            participantId=mentee.id,
+            categories=["GOALS"],
+            purpose="CARE_CONTINUITY",
+        )
+
+    before = _data(await goals(old_token))["sharedRecord"]
+
+    # when an operator unties them (saathi staff unlink) and the old token is sent again
+    await unlink_staff(staff_id)
+    after = await goals(old_token)
+    # and again, with the staff member tied back to another supporter of the centre
+    colleague = next(
+        s.id
+        for s in demo.SUPPORTERS
+        if s.centre_id == mentoring.centre_id
+        and s.id != supporter
+        and s.id != trainee_id(mentoring.centre_id)
+    )
+    await unlink_staff(demo_supporter_staff_id(colleague))
+    await link_staff(staff_id, colleague, _centre_of)
+    after_relink = await goals(old_token)
+    fresh = network.token(staff_id, Role.FACILITATOR, mentoring.centre_id, colleague)
+    as_colleague = _data(await goals(fresh))["sharedRecord"]
+
+    # then the claim did not outlive the tie: the old token reads no goals
+    assert before["error"] is None
+    assert before["goals"]
+    for refused in (_data(after)["sharedRecord"], _data(after_relink)["sharedRecord"]):
+        assert refused["goals"] is None
+        assert refused["consentId"] is None
+        assert refused["error"]["code"] == "UNAUTHENTICATED"
+    # and a fresh token names only the supporter they are now, who never mentored them
+    assert as_colleague["goals"] is None
+    assert as_colleague["error"]["code"] == "FORBIDDEN"
+
+
+async def _centre_of(supporter_id: str) -> str | None:
+    found = next((s for s in demo.SUPPORTERS if s.id == supporter_id), None)
+    return None if found is None else found.centre_id

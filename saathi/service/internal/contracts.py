@@ -43,21 +43,6 @@ GroupId = Annotated[str, Meta(min_length=1, max_length=40)]
 # --- sessions -----------------------------------------------------------------------------------
 
 
-class OpenGroupsRequest(Message):
-    """Which of ``group_ids`` have a scheduled session soon enough (and with a seat)?"""
-
-    group_ids: Annotated[list[str], Meta(max_length=5000)]
-    within_hours: Annotated[int, Meta(ge=1)] | None = None
-    open_seats_only: bool = False
-
-    messages: ClassVar = {
-        "groupIds": "groupIds must be a list of group ids.",
-        "withinHours": "withinHours must be a positive whole number of hours, or null.",
-        "openSeatsOnly": "openSeatsOnly must be true or false.",
-    }
-    too_many: ClassVar = {"groupIds": "Send at most 5000 groupIds at a time."}
-
-
 class GroupIds(Message):
     group_ids: list[str]
 
@@ -179,9 +164,6 @@ class ResidentsOnlySet(Message):
     residents_only: bool
 
 
-OPEN_GROUPS = Endpoint(
-    "sessions", "/internal/groups/open", frozenset({"directory"}), OpenGroupsRequest, GroupIds
-)
 SERIES = Endpoint(
     "sessions", "/internal/series", frozenset({"directory"}), SeriesRequest, SeriesStored
 )
@@ -343,16 +325,19 @@ class StaffNotified(Message):
 
 
 class TokenCheckRequest(Message):
-    """Is the sign-in behind a verified access token still live?"""
+    """Is the sign-in behind a verified access token still live (and, for a staff token that
+    names a peer supporter, is the staff member still tied to it)?"""
 
     subject: Annotated[NonBlank, Meta(max_length=100)]
     role: Annotated[NonBlank, Meta(max_length=20)]
     session_id: str | None = None
+    supporter_id: Annotated[str, Meta(max_length=40)] | None = None
 
     messages: ClassVar = {
         "subject": "subject must be a non-empty string of at most 100 characters.",
         "role": "role must be a non-empty string of at most 20 characters.",
         "sessionId": "sessionId must be a string or null.",
+        "supporterId": "supporterId must be a string of at most 40 characters, or null.",
     }
 
 

@@ -38,7 +38,7 @@ async def live_viewer(viewer: Viewer) -> Viewer:
     except Unauthenticated:
         return viewer  # refused again, with its own reason, where a field needs it
     if principal is None or await token_is_live(
-        principal.subject, principal.role, principal.session_id
+        principal.subject, principal.role, principal.session_id, principal.supporter_id
     ):
         return viewer
     return EndedViewer(viewer.authorization, viewer.verifier)

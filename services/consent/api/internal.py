@@ -96,7 +96,8 @@ def routes(deps: Deps, trust: ServiceTrust) -> list[Route]:
             role = Role(request.role)
         except ValueError:
             raise BadUserInput("role is not a known role.") from None
-        return api.TokenLive(live=await token_is_live(request.subject, role, request.session_id))
+        live = await token_is_live(request.subject, role, request.session_id, request.supporter_id)
+        return api.TokenLive(live=live)
 
     return [
         route(trust, api.TOKENS_CHECK, check_token),

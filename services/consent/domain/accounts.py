@@ -1,11 +1,15 @@
 """Accounts made by operators, for the command line: participants, staff, partners, tokens.
 
-``saathi participant add``, ``saathi staff add``, ``saathi partner add`` and ``saathi token``
-call these with the consent database open. A participant made here has no contact, so signs in
-only with a token an operator issues; their name is sealed under a data key of their own.
+``saathi participant add``, ``saathi staff add``, ``saathi staff link``/``unlink``, ``saathi
+partner add`` and ``saathi token`` call these with the consent database open. A participant made
+here has no contact, so signs in only with a token an operator issues; their name is sealed under
+a data key of their own.
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
@@ -23,6 +27,7 @@ from saathi.settings import Settings
 from saathi.tokens import Role, mint_access_token
 from services.consent import repository
 from services.consent.domain.personal import DISPLAY_NAME_FIELD, seal_text
+from services.consent.domain.records import StaffRecord
 from services.consent.repository import partners
 
 MAX_NAME_LENGTH = 100
@@ -98,6 +103,58 @@ async def add_staff(
             )
             ids.append(record.id)
     return ids
+
+
+SupporterCentre = Callable[[str], Awaitable[str | None]]
+"""The centre the directory holds a peer supporter at (``None``: no such supporter)."""
+
+
+async def link_staff(
+    staff_id: str, supporter_id: str, supporter_centre: SupporterCentre
+) -> StaffRecord:
+    """Tie an existing staff member to their peer-supporter record, with the checks of
+    ``add_staff``: the directory holds that supporter at the staff member's centre, and no
+    other staff member is tied to it. A staff member tied to another supporter is refused
+    (unlink first); tying them again to the same one changes nothing. Tokens minted from now
+    on carry the ``supporter`` claim; tokens already issued do not."""
+    if not is_id(supporter_id, "sup"):
+        raise BadUserInput(f"{supporter_id!r} is not a peer supporter id.")
+    async with repository.transaction():
+        staff = await _staff_member(staff_id)
+        if staff.supporter_id == supporter_id:
+            return staff
+        if staff.supporter_id is not None:
+            raise BadUserInput(
+                f"The staff member {staff_id} is already tied to the peer supporter "
+                f"{staff.supporter_id}; unlink them first."
+            )
+        if await supporter_centre(supporter_id) != staff.centre_id:
+            raise BadUserInput(
+                f"The centre {staff.centre_id} has no peer supporter {supporter_id}."
+            )
+        if await repository.staff_of_supporter(supporter_id) is not None:
+            raise BadUserInput(f"The peer supporter {supporter_id} is already a staff member.")
+        await repository.set_staff_supporter(staff_id, supporter_id)
+    return replace(staff, supporter_id=supporter_id)
+
+
+async def unlink_staff(staff_id: str) -> StaffRecord:
+    """Untie a staff member from their peer-supporter record (nothing to do when they are not
+    tied); the staff member as they were. Their tokens that carry the ``supporter`` claim stop
+    at the next request (``login_sessions.token_is_live``): they read no mentee's goals any
+    more."""
+    async with repository.transaction():
+        staff = await _staff_member(staff_id)
+        if staff.supporter_id is not None:
+            await repository.set_staff_supporter(staff_id, None)
+    return staff
+
+
+async def _staff_member(staff_id: str) -> StaffRecord:
+    staff = await repository.staff_by_id(staff_id) if is_id(staff_id, "stf") else None
+    if staff is None:
+        raise NotFound(f"No staff member has the id {staff_id!r}.")
+    return staff
 
 
 async def add_partner(centre_id: str, public_key_pem: bytes, clock: Clock = system_clock) -> str:

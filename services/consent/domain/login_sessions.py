@@ -108,15 +108,23 @@ async def _rotate(deps: Deps, refresh_token: str, now: datetime) -> SessionToken
     return await _issue(deps, stored.participant_id, stored.family_id, now)
 
 
-async def token_is_live(subject: str, role: Role, session_id: str | None) -> bool:
+async def token_is_live(
+    subject: str, role: Role, session_id: str | None, supporter_id: str | None = None
+) -> bool:
     """Whether an access token (already verified) may still be used.
 
     A participant's token is live while its sign-in is (``sid``: the refresh family has a row
     not revoked); one without ``sid`` (minted by an operator) while the participant exists.
-    Staff, partner and service tokens have no sign-in here to end: live until they expire.
+    A staff token that names a peer supporter (claim ``supporter``) is live while that staff
+    member is still tied to that supporter (``saathi staff unlink`` ends it: the claim must not
+    outlive the tie). Other staff, partner and service tokens have no sign-in here to end: live
+    until they expire.
     """
     if role is not Role.PARTICIPANT:
-        return True
+        if supporter_id is None or not role.is_staff:
+            return True
+        staff = await repository.staff_by_id(subject)
+        return staff is not None and staff.supporter_id == supporter_id
     if session_id is not None:
         return await repository.refresh_family_live(session_id, subject)
     return await repository.participant_exists(subject)

@@ -131,6 +131,12 @@ async def staff_of_supporter(supporter_id: str) -> StaffRecord | None:
     return None if row is None else _staff(row)
 
 
+async def set_staff_supporter(staff_id: str, supporter_id: str | None) -> None:
+    """Tie a staff member to a peer-supporter record, or untie them (``None``); the column is
+    unique, so two staff members can never hold the same supporter."""
+    await models.Staff.filter(id=staff_id).update(supporter_id=supporter_id)
+
+
 # Login codes
 
 

@@ -1,8 +1,8 @@
 """The sessions service's internal endpoints (``saathi.service.internal.contracts``;
-docs/internal-api.md): groups with open sessions, timetables, the earliest free session of
-groups (mentor matching) and residents-only groups for the directory; relations and erasure for
-consent. Each handler decodes nothing itself: it gets the contract's request
-model and answers its response model.
+docs/internal-api.md): timetables, booked groups, the earliest free session of groups (mentor
+matching) and residents-only groups for the directory; relations and erasure for consent. Each
+handler decodes nothing itself: it gets the contract's request model and answers its response
+model.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from saathi.service.internal import contracts as api
 from saathi.service.internal.server import route
 from saathi.service_trust import ServiceTrust
 from services.sessions.domain import free_slots, participants, residents, timetable
-from services.sessions.domain.availability import OpenGroupsQuery, open_groups
 from services.sessions.domain.records import SeriesRecord
 from services.sessions.domain.seats import SeatPusher
 
@@ -32,9 +31,6 @@ def routes(
     def changed() -> None:
         if pusher is not None:
             pusher.kick()
-
-    async def groups_open(request: api.OpenGroupsRequest) -> api.GroupIds:
-        return api.GroupIds(group_ids=await open_groups(OpenGroupsQuery.of(request), clock()))
 
     async def series(request: api.SeriesRequest) -> api.SeriesStored:
         stored = await timetable.replace_series(
@@ -92,7 +88,6 @@ def routes(
         )
 
     return [
-        route(trust, api.OPEN_GROUPS, groups_open),
         route(trust, api.SERIES, series),
         route(trust, api.RELATIONS, relations),
         route(trust, api.BOOKED_GROUPS, booked_groups),

@@ -7,11 +7,12 @@ import re
 from functools import cache
 
 import pytest
-from graphql import print_schema
+from graphql import GraphQLEnumType, parse, print_schema, validate
 
-from gateway import Supergraph, compose
+from gateway import Supergraph, api_schema, compose
 from gateway.composition import SupergraphError
 from gateway.composition.extract import subgraph_schema, validate_fetch
+from gateway.documents import OperationCache
 from tests.gateway import shapes
 
 
@@ -72,3 +73,36 @@ def test_an_operation_a_subgraph_would_refuse_is_found() -> None:
 
     assert validate_fetch(supergraph, "extras", "{ picks { ... on Book { pages } } }") == []
     assert validate_fetch(supergraph, "extras", "{ picks { ... on Film { title } } }") != []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ products(hidden: true) { id } }",
+        "query($h: Boolean) { products(hidden: $h) { id } }",
+        "{ productsOfTier(tier: SECRET) { id } }",
+        "query($t: Tier! = SECRET) { productsOfTier(tier: $t) { id } }",
+    ],
+)
+def test_inaccessible_arguments_and_enum_values_fail_validation_against_the_api_schema(
+    query: str,
+) -> None:
+    # given the client-facing schema, and catalog's own, which still has both
+    sdl = shapes_sdl()
+    supergraph = Supergraph(sdl)
+    schema = api_schema(sdl)
+    catalog = subgraph_schema(supergraph, "catalog")
+
+    # when a client sends them
+    parsed = OperationCache(supergraph, schema, 10, 10).load_document(query)
+
+    # then it is a validation error, before any plan, though catalog would take the operation
+    assert parsed.document is None
+    assert [e["extensions"]["code"] for e in parsed.errors] == ["GRAPHQL_VALIDATION_FAILED"]
+    assert validate(catalog, parse(query)) == []
+    tier = schema.get_type("Tier")
+    assert isinstance(tier, GraphQLEnumType)
+    assert list(tier.values) == ["GOLD"]
+    assert schema.query_type is not None
+    assert list(schema.query_type.fields["products"].args) == []
+    assert list(schema.query_type.fields["productsOfTier"].args) == ["tier"]

@@ -9,6 +9,7 @@ from graphql import parse
 
 from gateway import Supergraph, compose
 from gateway.planner import Fetch, build_plan, print_plan
+from gateway.planner.check import plan_problems
 from gateway.planner.search import Cost, Option, choose
 from gateway.planner.selection import FieldSel, shapes_differ
 from tests.gateway import shapes
@@ -627,3 +628,76 @@ def test_fieldshapes_differ_by_wrappers_and_leaf_types_not_by_object_types() -> 
 
     assert all(shapes_differ(a, b) and shapes_differ(b, a) for a, b in differ)
     assert not any(shapes_differ(a, b) or shapes_differ(b, a) for a, b in alike)
+
+
+def test_a_field_that_is_id_in_one_graph_and_id_bang_in_another_keeps_each_graphs_type() -> None:
+    # Tag.code is `ID` in catalog (Product.tag) and `ID!` in extras (Product.stamp)
+    result = build_plan(
+        supergraph(), parse("{ products { tag { code label } stamp { code label } } }")
+    )
+
+    assert print_plan(result) == expected("""
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                products {
+                  tag {
+                    code
+                    label
+                  }
+                  __typename
+                  sku
+                }
+              }
+            },
+            Flatten(path: "products.@") {
+              Fetch(service: "extras") {
+                {
+                  ... on Product {
+                    __typename
+                    sku
+                  }
+                } =>
+                {
+                  ... on Product {
+                    stamp {
+                      code
+                      label
+                    }
+                  }
+                }
+              },
+            },
+          },
+        }
+    """)
+    assert plan_problems(supergraph(), result) == []
+
+
+def test_id_and_id_bang_under_two_members_of_one_graphs_union_are_aliased_apart() -> None:
+    # in extras Tag.code is `ID!` and Seal.code `ID`: one response key would not validate there
+    result = build_plan(
+        supergraph(), parse("{ marks { ... on Tag { code } ... on Seal { code } } }")
+    )
+
+    assert print_plan(result) == expected("""
+        QueryPlan {
+          Fetch(service: "extras") {
+            {
+              marks {
+                __typename
+                ... on Tag {
+                  code
+                }
+                ... on Seal {
+                  code__0: code
+                }
+              }
+            }
+          },
+        }
+    """)
+    assert isinstance(result.node, Fetch)
+    assert result.node.renames == ((("marks",), "code__0", "code"),)
+    assert plan_problems(supergraph(), result) == []

@@ -7,7 +7,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 import httpx
@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from saathi.database import close_databases, open_databases
 from saathi.ids import new_id
@@ -94,46 +95,17 @@ def bearer(signing_key: SigningKey) -> Bearer:
 
 
 @dataclass
-class FakeSession:
-    group_id: str
-    starts_in_hours: float
-    seats_left: int
-    status: str = "SCHEDULED"
-
-
-@dataclass
 class SessionsDouble:
-    """Answers ``/internal/groups/open`` from a fixed table, as the sessions service would."""
+    """Answers the internal endpoints the directory calls, as the sessions service would;
+    ``calls`` holds the path of every request it was sent."""
 
-    sessions: list[FakeSession] = field(default_factory=list)
-    calls: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
     series: list[dict[str, Any]] = field(default_factory=list)
     booked: dict[str, set[str]] = field(default_factory=dict)
     booked_calls: list[dict[str, Any]] = field(default_factory=list)
     fail: bool = False
-    garbled: bool = False
 
-    def app(self) -> Starlette:
-        async def open_groups(request: Request) -> JSONResponse:
-            body = await request.json()
-            self.calls.append(body)
-            if self.fail:
-                return JSONResponse({"error": "down"}, status_code=503)
-            if self.garbled:
-                return JSONResponse({"groups": "all of them"})
-            now = datetime.now(UTC)
-            hours = body["withinHours"] if body["withinHours"] is not None else 24 * 28
-            wanted = set(body["groupIds"])
-            ids = {
-                s.group_id
-                for s in self.sessions
-                if s.group_id in wanted
-                and s.status == "SCHEDULED"
-                and now <= now + timedelta(hours=s.starts_in_hours) <= now + timedelta(hours=hours)
-                and (s.seats_left > 0 or not body["openSeatsOnly"])
-            }
-            return JSONResponse({"groupIds": sorted(ids)})
-
+    def app(self) -> ASGIApp:
         async def put_series(request: Request) -> JSONResponse:
             body = await request.json()
             if self.fail:
@@ -149,13 +121,19 @@ class SessionsDouble:
             mine = self.booked.get(body["participantId"], set())
             return JSONResponse({"groupIds": [g for g in body["groupIds"] if g in mine]})
 
-        return Starlette(
+        inner = Starlette(
             routes=[
                 Route("/internal/participants/booked-groups", booked_groups, methods=["POST"]),
-                Route("/internal/groups/open", open_groups, methods=["POST"]),
                 Route("/internal/series", put_series, methods=["POST"]),
             ]
         )
+
+        async def recorded(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "http":
+                self.calls.append(scope["path"])
+            await inner(scope, receive, send)
+
+        return recorded
 
 
 @pytest.fixture

@@ -315,7 +315,7 @@ async def internal(
 
 
 INTERNAL_PATHS = [
-    "/internal/groups/open",
+    "/internal/groups/free-sessions",
     "/internal/series",
     "/internal/participants/relations",
     "/internal/participants/booked-groups",

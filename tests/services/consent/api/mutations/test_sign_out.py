@@ -8,7 +8,10 @@ from typing import Any
 import httpx
 import jwt
 
+from saathi.ids import new_id
+from saathi.tokens import Role
 from services.consent import models
+from services.consent.domain.accounts import SupporterCentre, add_staff, link_staff, unlink_staff
 from services.consent.domain.login_sessions import SIGN_IN_ENDED
 from tests.services.consent.conftest import Consent, selects_from
 
@@ -130,3 +133,41 @@ async def test_the_check_takes_only_service_tokens(consent: Consent) -> None:
     # an access token is no service credential; sessions may not ask (only the gateway)
     assert response.status_code == 401
     assert from_sessions.status_code == 403
+
+
+async def test_a_supporter_claim_is_live_only_while_the_staff_member_is_tied_to_it(
+    consent: Consent,
+) -> None:
+    # given a facilitator tied to a peer-supporter record at their centre
+    centre, supporter, other = new_id("ctr"), new_id("sup"), new_id("sup")
+    (staff_id,) = await add_staff(centre, Role.FACILITATOR, ["Kiran"])
+    await link_staff(staff_id, supporter, _at(centre))
+
+    async def check(supporter: str | None, role: str = "facilitator") -> Any:
+        body = {"subject": staff_id, "role": role, "supporterId": supporter}
+        response = await consent.client.post(
+            CHECK, json=body, headers=consent.service_headers("gateway")
+        )
+        return response.json()
+
+    tied = await check(supporter)
+    other_supporter = await check(other)
+    no_claim = await check(None)
+
+    # when they are untied
+    await unlink_staff(staff_id)
+
+    # then a token naming the supporter is no longer live; one naming none still is
+    assert tied == {"live": True}
+    assert other_supporter == {"live": False}
+    assert no_claim == {"live": True}
+    assert await check(supporter) == {"live": False}
+    assert await check(None) == {"live": True}
+    assert await check(supporter, "centre_admin") == {"live": False}
+
+
+def _at(centre_id: str) -> SupporterCentre:
+    async def centre(supporter_id: str) -> str | None:
+        return centre_id
+
+    return centre
