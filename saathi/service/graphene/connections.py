@@ -33,3 +33,27 @@ class Connection(graphene.ObjectType):
     @staticmethod
     def resolve_page_info(parent: Page[Any], info: GraphQLResolveInfo) -> Page[Any]:
         return parent
+
+
+def connection_of(name: str, node: type[graphene.ObjectType], attribute: str) -> type[Connection]:
+    """``<name>Edge { cursor node }`` and ``<name>Connection`` for a page whose edges hold their
+    node in ``attribute``: the usual connection, written once. A connection whose edges carry
+    more than a cursor (nearby groups' ``distanceKm``) declares its edge by hand."""
+
+    def resolve_node(parent: Any, info: GraphQLResolveInfo) -> Any:
+        return getattr(parent, attribute)
+
+    edge = type(
+        f"{name}Edge",
+        (graphene.ObjectType,),
+        {
+            "cursor": graphene.String(required=True),
+            "node": graphene.Field(node, required=True),
+            "resolve_node": staticmethod(resolve_node),
+        },
+    )
+    return type(
+        f"{name}Connection",
+        (Connection,),
+        {"edges": graphene.List(graphene.NonNull(edge), required=True)},
+    )

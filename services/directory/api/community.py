@@ -14,7 +14,7 @@ from graphql import GraphQLResolveInfo
 
 from saathi.service.connections import Page
 from saathi.service.graphene import MutationError, PayloadResult, acts_for, errors_as_payload
-from saathi.service.graphene.connections import Connection
+from saathi.service.graphene.connections import connection_of
 from saathi.tokens import Role
 from services.directory.api.context import context_of
 from services.directory.api.enums import Audience
@@ -73,19 +73,7 @@ class Programme(graphene.ObjectType):
         return [group for group in found if group is not None]
 
 
-class ProgrammeEdge(graphene.ObjectType):
-    cursor = graphene.String(required=True)
-    node = graphene.Field(Programme, required=True)
-
-    @staticmethod
-    def resolve_node(
-        parent: community.ProgrammeEdge, info: GraphQLResolveInfo
-    ) -> records.ProgrammeRecord:
-        return parent.programme
-
-
-class ProgrammeConnection(Connection):
-    edges = graphene.List(graphene.NonNull(ProgrammeEdge), required=True)
+ProgrammeConnection = connection_of("Programme", Programme, "programme")
 
 
 class NavigationResource(graphene.ObjectType):

@@ -10,22 +10,11 @@ from __future__ import annotations
 import graphene
 from graphql import GraphQLResolveInfo
 
-from saathi.service.graphene.connections import Connection
+from saathi.service.graphene.connections import Connection, connection_of
 from services.directory.api.types import Centre, PeerGroup
-from services.directory.domain import centres, nearby, records
+from services.directory.domain import nearby, records
 
-
-class CentreEdge(graphene.ObjectType):
-    cursor = graphene.String(required=True)
-    node = graphene.Field(Centre, required=True)
-
-    @staticmethod
-    def resolve_node(parent: centres.CentreEdge, info: GraphQLResolveInfo) -> records.Centre:
-        return parent.centre
-
-
-class CentreConnection(Connection):
-    edges = graphene.List(graphene.NonNull(CentreEdge), required=True)
+CentreConnection = connection_of("Centre", Centre, "centre")
 
 
 class NearbyGroupEdge(graphene.ObjectType):

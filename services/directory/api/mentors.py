@@ -14,7 +14,7 @@ import graphene
 from graphql import GraphQLResolveInfo
 
 from saathi.service.connections import Page
-from saathi.service.graphene.connections import Connection
+from saathi.service.graphene.connections import connection_of
 from services.directory.api.context import context_of
 from services.directory.api.enums import Focus
 from services.directory.api.inputs import GeoPointInput, point
@@ -123,19 +123,7 @@ def preferences(value: Any) -> mentors.Preferences:
     )
 
 
-class MentorSuggestionEdge(graphene.ObjectType):
-    cursor = graphene.String(required=True)
-    node = graphene.Field(MentorSuggestion, required=True)
-
-    @staticmethod
-    def resolve_node(
-        parent: mentors.SuggestionEdge, info: GraphQLResolveInfo
-    ) -> mentors.Suggestion:
-        return parent.suggestion
-
-
-class MentorSuggestionConnection(Connection):
-    edges = graphene.List(graphene.NonNull(MentorSuggestionEdge), required=True)
+MentorSuggestionConnection = connection_of("MentorSuggestion", MentorSuggestion, "suggestion")
 
 
 class MentorQuery(graphene.ObjectType):

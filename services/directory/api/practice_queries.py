@@ -11,41 +11,18 @@ from graphql import GraphQLResolveInfo
 
 from saathi.service.connections import Page
 from saathi.service.graphene import acts_for
-from saathi.service.graphene.connections import Connection
+from saathi.service.graphene.connections import connection_of
 from saathi.tokens import Role
 from services.directory.api.context import context_of
 from services.directory.api.practice_types import SupporterAttention, SupporterRecord
 from services.directory.domain import cursors
 from services.directory.domain import practice_editing as editing
-from services.directory.domain import records as practice
 
 OVERSEERS = (Role.CENTRE_ADMIN, Role.SUPERVISOR)
 
 
-class SupporterRecordEdge(graphene.ObjectType):
-    cursor = graphene.String(required=True)
-    node = graphene.Field(SupporterRecord, required=True)
-
-    @staticmethod
-    def resolve_node(parent: editing.SupporterEdge, info: GraphQLResolveInfo) -> practice.Profile:
-        return parent.profile
-
-
-class SupporterRecordConnection(Connection):
-    edges = graphene.List(graphene.NonNull(SupporterRecordEdge), required=True)
-
-
-class SupporterAttentionEdge(graphene.ObjectType):
-    cursor = graphene.String(required=True)
-    node = graphene.Field(SupporterAttention, required=True)
-
-    @staticmethod
-    def resolve_node(parent: editing.AttentionEdge, info: GraphQLResolveInfo) -> practice.Attention:
-        return parent.attention
-
-
-class SupporterAttentionConnection(Connection):
-    edges = graphene.List(graphene.NonNull(SupporterAttentionEdge), required=True)
+SupporterRecordConnection = connection_of("SupporterRecord", SupporterRecord, "profile")
+SupporterAttentionConnection = connection_of("SupporterAttention", SupporterAttention, "attention")
 
 
 class PracticeQuery(graphene.ObjectType):
