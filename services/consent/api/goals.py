@@ -65,12 +65,9 @@ async def my_goals(
 ) -> GoalConnection:
     subject = info.context.viewer.participant().subject
     page = await goals.goal_page(info.context.deps, subject, first, after)
-    edges = [GoalEdge(cursor=goals.cursor_of(g), node=Goal.of(g)) for g in page.goals]
     return GoalConnection(
-        page_info=PageInfo(
-            has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
-        ),
-        edges=edges,
+        page_info=PageInfo.of(page),
+        edges=[GoalEdge(cursor=goals.cursor_of(g), node=Goal.of(g)) for g in page.edges],
         participant_id=subject,
     )
 

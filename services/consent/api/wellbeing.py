@@ -150,15 +150,12 @@ async def my_wellbeing(
 ) -> WellbeingConnection:
     subject = info.context.viewer.participant().subject
     page = await wellbeing.checkin_page(info.context.deps, subject, first, after)
-    edges = [
-        WellbeingEdge(cursor=wellbeing.cursor_of(c), node=WellbeingCheckin.of(c))
-        for c in page.checkins
-    ]
     return WellbeingConnection(
-        page_info=PageInfo(
-            has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
-        ),
-        edges=edges,
+        page_info=PageInfo.of(page),
+        edges=[
+            WellbeingEdge(cursor=wellbeing.cursor_of(c), node=WellbeingCheckin.of(c))
+            for c in page.edges
+        ],
         participant_id=subject,
     )
 

@@ -18,6 +18,7 @@ from saathi.crypto import seal, unseal
 from saathi.errors import BadUserInput, NotFound
 from saathi.ids import is_id, new_id
 from saathi.keystore import KeyStore
+from saathi.service.connections import Page
 from saathi.tokens import Principal
 from services.consent import repository
 from services.consent.domain import keyset
@@ -174,23 +175,17 @@ async def update_progress(
     return changed
 
 
-@dataclass(frozen=True)
-class GoalPage:
-    goals: list[Goal]
-    has_next_page: bool
-
-
-def cursor_of(goal: Goal) -> str:
+def cursor_of(goal: Goal | GoalRecord) -> str:
     return keyset.encode(CURSOR_KIND, goal.created_at, goal.id)
 
 
 async def goal_page(
     deps: Deps, participant_id: str, first: int | None, after: str | None
-) -> GoalPage:
+) -> Page[Goal]:
     size = keyset.page_size(first)
     position = keyset.decode(CURSOR_KIND, "gol", after)
     records = await store.goals_page(participant_id, position, size + 1)
-    return GoalPage(goals=open_goals(deps.keys, records[:size]), has_next_page=len(records) > size)
+    return keyset.page(records, size, cursor_of, lambda shown: open_goals(deps.keys, shown))
 
 
 async def count(participant_id: str) -> int:

@@ -25,6 +25,7 @@ from saathi.crypto import seal, unseal
 from saathi.errors import BadUserInput
 from saathi.ids import new_id
 from saathi.keystore import KeyStore
+from saathi.service.connections import Page
 from saathi.tokens import Principal
 from services.consent import repository
 from services.consent.domain import keyset
@@ -226,25 +227,18 @@ async def trend(deps: Deps, participant_id: str) -> Trend | None:
     return trend_of(open_checkins(deps.keys, records))
 
 
-@dataclass(frozen=True)
-class CheckinPage:
-    checkins: list[Checkin]
-    has_next_page: bool
-
-
-def cursor_of(checkin: Checkin) -> str:
+def cursor_of(checkin: Checkin | WellbeingCheckinRecord) -> str:
     return keyset.encode(CURSOR_KIND, checkin.at, checkin.id)
 
 
 async def checkin_page(
     deps: Deps, participant_id: str, first: int | None, after: str | None
-) -> CheckinPage:
+) -> Page[Checkin]:
     """Up to ``first`` of the participant's check-ins, newest first, after ``after``."""
     size = keyset.page_size(first)
     position = keyset.decode(CURSOR_KIND, "wbc", after)
     records = await store.checkins_page(participant_id, position, size + 1)
-    opened = open_checkins(deps.keys, records[:size])
-    return CheckinPage(checkins=opened, has_next_page=len(records) > size)
+    return keyset.page(records, size, cursor_of, lambda shown: open_checkins(deps.keys, shown))
 
 
 async def count(participant_id: str) -> int:
