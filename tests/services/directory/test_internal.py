@@ -157,3 +157,31 @@ async def test_sessions_learns_a_mentors_groups_at_their_own_centre_only(
     assert other_centre.json() == {"groupIds": []}
     assert by_consent.status_code == 403
     assert garbled.status_code == 400
+
+
+AVAILABILITY = "/internal/groups/availability"
+
+
+async def test_only_sessions_may_push_seats(
+    keys: ServiceKeys, peers: Peers, verifier: TokenVerifier
+) -> None:
+    """Seats decide which groups public search shows with `openSeatsOnly`: a host holding
+    consent's or the gateway's key, or a staff token, must not be able to hide or show groups."""
+    trust = ServiceTrust("directory", keys, {"gateway", "sessions", "consent"})
+    app = create_app(
+        database_settings(), peers=peers, manage_database=False, verifier=verifier, trust=trust
+    )
+    body: dict[str, list[object]] = {"groups": []}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://directory"
+    ) as client:
+        answers = {
+            caller: (await client.post(AVAILABILITY, json=body, headers=_as(keys, caller)))
+            for caller in ("sessions", "consent", "gateway")
+        }
+        anonymous = await client.post(AVAILABILITY, json=body)
+
+    assert answers["sessions"].json() == {"applied": 0}
+    assert answers["consent"].status_code == 403
+    assert answers["gateway"].status_code == 403
+    assert anonymous.status_code == 401
